@@ -1,0 +1,54 @@
+"""Text normalisation shared by every layer: NFC, spaces, and a search fold.
+
+Portal text arrives in NFD as well as NFC, with non-breaking and zero-width
+spaces and stray entities; everything we store goes through ``clean_text``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Zero-width space/joiners, word joiner, BOM, soft hyphen: invisible, never meaningful here.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"})
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC with invisible characters removed."""
+    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+
+
+def clean_text(text: str | None, *, unescape: bool = False) -> str | None:
+    """NFC, collapse runs of spaces (non-breaking included), trim; keep single newlines.
+
+    Returns ``None`` for ``None`` or for text that is empty once cleaned, so that
+    "field shown but blank" and "field absent" read the same downstream.
+    """
+    if text is None:
+        return None
+    if unescape:
+        text = html.unescape(text)
+    text = _SPACES.sub(" ", nfc(text))
+    text = _NEWLINES.sub("\n", text).strip()
+    return text or None
+
+
+def clean_line(text: str | None, *, unescape: bool = False) -> str | None:
+    """Like ``clean_text`` but folds newlines too: for titles, names, codes."""
+    cleaned = clean_text(text, unescape=unescape)
+    return cleaned.replace("\n", " ") if cleaned else cleaned
+
+
+def fold(text: str) -> str:
+    """Fold for search: lower case, no diacritics, đ→d, spaces collapsed.
+
+    ``fold("CHỈ THỊ 17") == fold("chỉ thị 17") == fold("chi thi 17") == "chi thi 17"``.
+    """
+    text = nfc(text).translate(_FOLD_EXTRA)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.lower().translate(_FOLD_EXTRA)).strip()
