@@ -26,6 +26,7 @@ PROVENANCE_FIELDS = (
 class ArticleItem(scrapy.Item):
     """A news article (tin bài)."""
 
+    kind = scrapy.Field()  # "article"
     # provenance
     site = scrapy.Field()
     url = scrapy.Field()
@@ -60,6 +61,7 @@ class ArticleItem(scrapy.Item):
 class DocumentItem(scrapy.Item):
     """A legal document (văn bản) from the laws module."""
 
+    kind = scrapy.Field()  # "document"
     # provenance
     site = scrapy.Field()
     url = scrapy.Field()

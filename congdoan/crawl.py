@@ -1,0 +1,135 @@
+"""Run crawls in this process: ``congdoan crawl`` and the demo call ``crawl_sites``.
+
+Twisted's reactor cannot be restarted, so this runs once per process; the
+scheduler starts a child process per crawl for that reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from congdoan.extensions.progress import CrawlProgress
+from congdoan.registry import load_registry
+from congdoan.spiders.nukeviet import NukeVietSpider
+
+
+@dataclass
+class RunContext:
+    """What extensions of one crawler share with the command that started it."""
+
+    site: str
+    progress: CrawlProgress | None = None
+    output: IO[str] | None = None
+
+
+@dataclass
+class SiteResult:
+    """What one site's crawl did."""
+
+    site: str
+    articles: int = 0
+    documents: int = 0
+    pages: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    dropped: int = 0
+    finish_reason: str = ""
+    seconds: float = 0.0
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``partial`` (items and failures) or ``failed`` (nothing but failures)."""
+        if self.finish_reason not in ("finished", ""):
+            return "failed" if not (self.articles or self.documents) else "partial"
+        if self.failures or self.dropped:
+            return "partial" if (self.articles or self.documents) else "failed"
+        return "ok"
+
+
+def base_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """The project settings plus ``overrides`` at command-line priority."""
+    settings = Settings()
+    settings.setmodule("congdoan.settings", priority="project")
+    if overrides:
+        settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def crawl_sites(
+    site_ids: list[str],
+    *,
+    registry: str | Path | None = None,
+    output: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    progress: bool = True,
+) -> list[SiteResult]:
+    """Crawl ``site_ids`` concurrently (one crawler each) and return one result per site."""
+    reg = load_registry(registry)
+    for site_id in site_ids:
+        reg.get(site_id)  # unknown ids fail before anything starts
+    settings = base_settings(overrides)
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions.update({
+        "congdoan.extensions.progress.ProgressExtension": 500,
+        "congdoan.extensions.jsonl.JsonLinesExport": 510,
+    })
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    results = {site_id: SiteResult(site_id) for site_id in site_ids}
+    display = CrawlProgress(enabled=progress)
+    handle = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
+    started = time.monotonic()
+    try:
+        with display:
+            for site_id in site_ids:
+                crawler = process.create_crawler(NukeVietSpider)
+                # Live objects ride on the crawler: settings are deep-copied per crawler.
+                crawler.congdoan_run = RunContext(site_id, display, handle)
+                display.add_site(site_id)
+                _collect(crawler, results[site_id], display, started)
+                process.crawl(crawler, site=site_id,
+                              registry=str(registry) if registry else None)
+            process.start()
+    finally:
+        if handle:
+            handle.close()
+    return [results[s] for s in site_ids]
+
+
+def _collect(crawler: Any, result: SiteResult, display: CrawlProgress, started: float) -> None:
+    """Count what a crawler does into ``result``."""
+
+    def item_scraped(item: Any, **_: Any) -> None:
+        if item.get("kind") == "article":
+            result.articles += 1
+        else:
+            result.documents += 1
+
+    def item_dropped(**_: Any) -> None:
+        result.dropped += 1
+
+    def response_received(**_: Any) -> None:
+        result.pages += 1
+
+    def spider_closed(spider: Any, reason: str) -> None:
+        result.finish_reason = reason
+        result.failures = list(getattr(spider, "failures", []))
+        result.seconds = time.monotonic() - started
+        result.stats = dict(crawler.stats.get_stats())
+        display.finish(result.site, f"{result.status} ({reason})")
+
+    # weak=False: these closures live only as long as the signal connection
+    for handler, signal in (
+        (item_scraped, signals.item_scraped),
+        (item_dropped, signals.item_dropped),
+        (response_received, signals.response_received),
+        (spider_closed, signals.spider_closed),
+    ):
+        crawler.signals.connect(handler, signal=signal, weak=False)

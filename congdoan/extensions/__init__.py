@@ -1,0 +1,1 @@
+"""Scrapy extensions: crawl-wide concerns wired by settings."""

@@ -1,0 +1,69 @@
+"""Scrapy settings for congdoan: polite by default, every value overridable.
+
+Per-site politeness from the registry is applied on top by the spider
+(``custom_settings`` cannot vary per site, so the spider's
+``update_settings`` does it); ``congdoan crawl --set KEY=VALUE`` and
+``scrapy crawl -s`` override both.
+"""
+
+from __future__ import annotations
+
+from congdoan import __version__
+
+BOT_NAME = "congdoan"
+SPIDER_MODULES = ["congdoan.spiders"]
+NEWSPIDER_MODULE = "congdoan.spiders"
+
+# Operators should point this at a page that says who runs the crawl and how
+# to reach them; portals block anonymous bots.
+CONGDOAN_CONTACT_URL = "https://github.com/congdoan/congdoan#contact"
+USER_AGENT = f"congdoan/{__version__} (+{CONGDOAN_CONTACT_URL}; union-portal archive crawler)"
+
+# --- manners -----------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# NukeViet GETs need no cookies; every response sets four of them. Skipping the
+# cookie middleware also avoids tldextract's public-suffix download offline.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- robustness --------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # attachments can be large scans; pages are not
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+# Listing and detail requests handle their own redirects (soft 404s), see the spider.
+HTTPERROR_ALLOWED_CODES: list[int] = []
+
+# --- engine ------------------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES: dict[str, int] = {}
+
+# Fields written to --output files: everything except the raw bytes (archived separately).
+CONGDOAN_EXPORT_EXCLUDE = ("raw_body",)
+# Hard stop for a listing walk, in pages per section: a pagination loop on a
+# broken portal must not run forever.
+CONGDOAN_MAX_LISTING_PAGES = 5000
+
+def _export_fields() -> list[str]:
+    # Imported here so that reading settings does not need Scrapy items at import time elsewhere.
+    from congdoan.items import ArticleItem, DocumentItem
+
+    names = [*ArticleItem.fields, *(f for f in DocumentItem.fields if f not in ArticleItem.fields)]
+    return [name for name in names if name not in CONGDOAN_EXPORT_EXCLUDE]
+
+
+# `scrapy crawl nukeviet -a site=X -O items.jsonl` writes every field but the raw bytes.
+FEED_EXPORT_FIELDS = _export_fields()

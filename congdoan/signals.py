@@ -1,0 +1,6 @@
+"""Custom Scrapy signals congdoan components send to each other."""
+
+# Sent by a spider when a page could not be turned into an item: arguments
+# ``site`` (registry id), ``url``, ``reason`` (one readable line), ``kind``
+# ("article", "document", "listing", "feed").
+page_failed = object()

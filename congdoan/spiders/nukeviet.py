@@ -1,0 +1,296 @@
+"""The ``nukeviet`` spider: one spider for every NukeViet portal, driven by a registry entry.
+
+Navigation only: which URLs to visit, in which order, when to stop. Markup is
+read by ``congdoan.parsers.nukeviet``. Sections are walked newest-first, and
+the portal's sitemaps and RSS feeds are read too, because some items are
+reachable only through them. Redirects of listing and detail pages are
+handled here, not by Scrapy, so that NukeViet's soft 404 (a 301 to the home
+page) is recorded as "not found" instead of being parsed as an article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from congdoan.items import ArticleItem, DocumentItem
+from congdoan.parsers import nukeviet as parsers
+from congdoan.parsers.nukeviet import ParseError
+from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, same_site_url
+from congdoan.registry import RegistryError, Site, load_registry
+from congdoan.signals import page_failed
+
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+MISSING_CODES = (404, 410)
+# Detail and listing requests see these statuses instead of Scrapy acting on them.
+_HANDLED = [*REDIRECT_CODES, *MISSING_CODES]
+_MAX_OWN_REDIRECTS = 3
+_DETAIL_PRIORITY = 10  # finish items before opening more listing pages: bounded memory
+_FEED_PRIORITY = 5
+
+
+def url_style_for(site: Site) -> UrlStyle:
+    """The URL builder for a registry entry."""
+    return UrlStyle(
+        base_url=site.base_url,
+        url_style=site.url_style,
+        lang_prefix=site.lang_prefix,
+        language=site.language,
+        news_module=site.news_module,
+        laws_module=site.laws_module,
+    )
+
+
+class NukeVietSpider(scrapy.Spider):
+    """Crawl one NukeViet portal: ``scrapy crawl nukeviet -a site=dienbien``."""
+
+    name = "nukeviet"
+
+    def __init__(self, site: str | None = None, registry: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if not site:
+            raise ValueError("the nukeviet spider needs a site: -a site=<registry id>")
+        try:
+            self.site: Site = load_registry(registry).get(site)
+        except KeyError as exc:
+            raise RegistryError(exc.args[0]) from None
+        self.site_id = self.site.id
+        self.urls = url_style_for(self.site)
+        self.allowed_domains = list(self.site.domains)
+        self._requested_ids: set[tuple[str, int]] = set()
+        self.failures: list[dict[str, str]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NukeVietSpider:
+        """Build the spider, then apply the site's politeness overrides to the crawl settings."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        manners = spider.site.politeness
+        overrides = {
+            "DOWNLOAD_DELAY": manners.download_delay,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": manners.concurrency,
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": manners.autothrottle_target,
+        }
+        for key, value in overrides.items():
+            if value is not None:
+                crawler.settings.set(key, value, priority="spider")
+        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
+        return spider
+
+    # -- start ------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """Sections first (newest-first walks), then sitemaps and feeds."""
+        for request in self.start_requests_for_site():
+            yield request
+
+    def start_requests_for_site(self) -> Iterable[scrapy.Request]:
+        """Every entry point of the portal, from the registry entry."""
+        for alias in self.site.news_sections:
+            yield self._listing(self.urls.news_category(alias), self.parse_news_listing, alias, 1)
+        if self.site.laws_module:
+            yield self._listing(self.urls.laws_list(), self.parse_laws_listing, "laws", 1)
+        if self.site.sitemaps:
+            yield scrapy.Request(
+                self.urls.sitemap_index(), callback=self.parse_sitemap, errback=self.on_error,
+                priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"},
+            )
+        if self.site.rss:
+            feeds = [self.urls.news_rss()]
+            if self.site.laws_module:
+                feeds.append(self.urls.laws_rss())
+            for feed in feeds:
+                yield scrapy.Request(
+                    feed, callback=self.parse_rss, errback=self.on_error,
+                    priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"},
+                )
+
+    def _listing(self, url: str, callback: Callable[..., Any], section: str, page: int
+                 ) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, priority=-page,
+            meta={"section": section, "page": page, "congdoan_kind": "listing",
+                  "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
+        )
+
+    def detail_request(self, url: str, kind: str, via: str, listed_text: str | None = None
+                       ) -> scrapy.Request | None:
+        """A request for an article or document page, once per CMS id."""
+        url = same_site_url(urljoin(self.site.base_url + "/", url), self.site.base_url)
+        cms_id = article_id(url) if kind == "article" else document_id(url)
+        if cms_id is not None:
+            if (kind, cms_id) in self._requested_ids:
+                return None
+            self._requested_ids.add((kind, cms_id))
+        callback = self.parse_article if kind == "article" else self.parse_document
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, priority=_DETAIL_PRIORITY,
+            meta={"congdoan_kind": kind, "discovered_via": via, "listed_text": listed_text,
+                  "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
+        )
+
+    # -- listings ---------------------------------------------------------------
+    def parse_news_listing(self, response: Response) -> Iterable[scrapy.Request]:
+        """A news category page: its articles, then the next page."""
+        yield from self._walk_listing(response, parsers.parse_article_list, "article",
+                                      self.parse_news_listing)
+
+    def parse_laws_listing(self, response: Response) -> Iterable[scrapy.Request]:
+        """A laws list page: its documents, then the next page."""
+        yield from self._walk_listing(response, parsers.parse_document_list, "document",
+                                      self.parse_laws_listing)
+
+    def _walk_listing(self, response: Response, parse: Callable[[bytes, str], dict[str, Any]],
+                      kind: str, callback: Callable[..., Any]) -> Iterable[scrapy.Request]:
+        section, page = response.meta["section"], response.meta["page"]
+        if response.status in REDIRECT_CODES or response.status in MISSING_CODES:
+            # A menu can link to categories that no longer exist: they redirect home.
+            self.fail(response.url, f"section {section!r} page {page} answered HTTP "
+                      f"{response.status}{self._location_note(response)}", "listing")
+            return
+        try:
+            listing = parse(response.body, response.url)
+        except ParseError as exc:
+            self.fail(response.url, f"not a listing page: {exc.what}", "listing")
+            return
+        for entry in listing["items"]:
+            text = entry.get("listed_text") or entry.get("issued_text")
+            request = self.detail_request(entry["url"], kind, "listing", text)
+            if request is not None:
+                yield request
+        next_page = listing.get("next_page")
+        if next_page and page < self.max_pages:
+            next_url = same_site_url(urljoin(response.url, next_page), self.site.base_url)
+            yield self._listing(next_url, callback, section, page + 1)
+
+    # -- sitemaps and feeds -----------------------------------------------------
+    def _wanted_sitemap(self, url: str) -> bool:
+        """Only the news and laws sitemaps hold items; skip about/siteterms/…"""
+        modules = {self.site.news_module or "news"}
+        if self.site.laws_module:
+            modules.add(self.site.laws_module)
+        lowered = url.lower()
+        return any(f".{m}.xml" in lowered or f"nv={m}" in lowered or f"/{m}/" in lowered
+                   for m in modules)
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        """A sitemap index or url set: follow item sitemaps, queue item URLs."""
+        try:
+            sitemap = parsers.parse_sitemap(response.body, response.url)
+        except ParseError as exc:
+            self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed")
+            return
+        for child in sitemap["sitemaps"]:
+            child = same_site_url(child, self.site.base_url)
+            if self._wanted_sitemap(child):
+                yield scrapy.Request(child, callback=self.parse_sitemap, errback=self.on_error,
+                                     priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"})
+        yield from self._queue_links(sitemap["urls"], "sitemap", "lastmod")
+
+    def parse_rss(self, response: Response) -> Iterable[scrapy.Request]:
+        """An RSS feed: queue its item links."""
+        try:
+            entries = parsers.parse_rss(response.body, response.url)
+        except ParseError as exc:
+            self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed")
+            return
+        yield from self._queue_links(entries, "rss", "published_text")
+
+    def _queue_links(self, entries: Iterable[dict[str, Any]], via: str, date_key: str
+                     ) -> Iterable[scrapy.Request]:
+        for entry in entries:
+            url = same_site_url(entry["url"], self.site.base_url)
+            kind = self.urls.classify(url)
+            if kind is None:
+                continue
+            request = self.detail_request(url, kind, via, entry.get(date_key))
+            if request is not None:
+                yield request
+
+    # -- detail pages -----------------------------------------------------------
+    def parse_article(self, response: Response) -> Iterable[Any]:
+        """An article page -> ``ArticleItem``."""
+        yield from self._detail(response, "article", parsers.parse_article, ArticleItem)
+
+    def parse_document(self, response: Response) -> Iterable[Any]:
+        """A laws detail page -> ``DocumentItem``."""
+        yield from self._detail(response, "document", parsers.parse_document, DocumentItem)
+
+    def _detail(self, response: Response, kind: str,
+                parse: Callable[[bytes, str], dict[str, Any]], item_cls: type[scrapy.Item]
+                ) -> Iterable[Any]:
+        if response.status in REDIRECT_CODES:
+            yield from self._follow_detail_redirect(response, kind)
+            return
+        if response.status in MISSING_CODES:
+            self.fail(response.url, f"{kind} not found (HTTP {response.status})", kind)
+            return
+        try:
+            parsed = parse(response.body, response.url)
+        except ParseError as exc:
+            self.fail(response.url, f"{kind} page unreadable: {exc.what}", kind)
+            return
+        fields = item_cls.fields
+        item = item_cls({key: value for key, value in parsed.items() if key in fields})
+        item["kind"] = kind
+        item["site"] = self.site.id
+        item["url"] = response.url
+        item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        item["http_status"] = response.status
+        item["body_sha256"] = hashlib.sha256(response.body).hexdigest()
+        item["raw_body"] = response.body
+        item["discovered_via"] = response.meta.get("discovered_via")
+        item["listed_text"] = response.meta.get("listed_text")
+        yield item
+
+    def _follow_detail_redirect(self, response: Response, kind: str) -> Iterable[Any]:
+        location = response.headers.get(b"Location", b"").decode("latin-1")
+        target = urljoin(response.url, location) if location else ""
+        hops = response.meta.get("own_redirects", 0)
+        if not target or self.urls.is_home(target):
+            self.fail(response.url, f"{kind} not found (soft 404: HTTP {response.status} to "
+                      f"{target or 'nowhere'})", kind)
+            return
+        if self.urls.classify(target) != kind or hops >= _MAX_OWN_REDIRECTS:
+            self.fail(response.url, f"{kind} moved to a page that is not a {kind}: {target}",
+                      kind)
+            return
+        yield response.request.replace(
+            url=same_site_url(target, self.site.base_url),
+            meta={**response.meta, "own_redirects": hops + 1},
+        )
+
+    # -- failures ---------------------------------------------------------------
+    @staticmethod
+    def _location_note(response: Response) -> str:
+        location = response.headers.get(b"Location")
+        return f" to {location.decode('latin-1')}" if location else ""
+
+    def fail(self, url: str, reason: str, kind: str) -> None:
+        """Record a page that gave no item: logged, counted, signalled; the crawl goes on."""
+        self.logger.warning("%s: %s: %s", self.site.id, url, reason)
+        self.failures.append({"site": self.site.id, "url": url, "reason": reason, "kind": kind})
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
+            self.crawler.signals.send_catch_log(
+                page_failed, site=self.site.id, url=url, reason=reason, kind=kind
+            )
+
+    def on_error(self, failure: Failure) -> None:
+        """Network errors, errors after retries, robots.txt refusals."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("congdoan_kind", "page")
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            reason = f"not fetched: {failure.getErrorMessage() or 'forbidden by robots.txt'}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.fail(request.url, reason, kind)
