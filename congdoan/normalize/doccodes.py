@@ -234,11 +234,12 @@ def _split(m: re.Match[str], clean: str, floor: int) -> tuple[int, dict] | None:
     Returns the (possibly shortened) end of the code in ``clean`` and the fields.
     """
     context, after_so = _context(clean, m.start(), floor)
+    confirmed = after_so and context is not None  # "Công văn số …" right before
     number = m["number"]
     if m["ptype"] is not None:
         ttype = _TYPES.get(_upper(m["ptype"]))
         tokens = _tokens(m, "pissuer")
-        kept = _trusted(tokens, after_so)
+        kept = _trusted(tokens, confirmed)
         if ttype is None or not kept:
             return None
         issuer = "-".join(_issuer(t) for t, _ in kept)
@@ -259,7 +260,7 @@ def _split(m: re.Match[str], clean: str, floor: int) -> tuple[int, dict] | None:
         fields["normalised"] = f"{number}/{year}/{law}"
         return tokens[0][1], fields
     rest = tokens[1:] if ttype else tokens
-    kept = _trusted(rest, after_so)
+    kept = _trusted(rest, confirmed)
     if not kept:
         return None
     issuers = [_issuer(t) for t, _ in kept]
@@ -331,17 +332,19 @@ def _tokens(m: re.Match[str], group: str) -> list[tuple[str, int]]:
     return [(t.group(), base + t.end()) for t in _TOKEN_RE.finditer(m[group])]
 
 
-def _trusted(tokens: list[tuple[str, int]], after_so: bool) -> list[tuple[str, int]]:
+def _trusted(tokens: list[tuple[str, int]], confirmed: bool) -> list[tuple[str, int]]:
     """Leading issuer/unit groups that look like abbreviations; stop at the first that doesn't.
 
     Upper-case groups of two letters or more pass; lower-case ones only if we
-    know them or the text says "số" right before the code.
+    know them or the text names the type right before ("Công văn số 12/snv");
+    mixed case ("Fax") never does unless known ("TTg", "Ctr").
     """
     kept = []
     for token, end in tokens:
         letters = token.rstrip("0123456789")
         known = _issuer(token) in _ISSUERS or _upper(token) in _TYPES
-        if not (known or (len(letters) >= 2 and (letters.isupper() or after_so))):
+        shaped = len(letters) >= 2 and (letters.isupper() or (confirmed and letters.islower()))
+        if not (known or shaped):
             break
         kept.append((token, end))
     return kept
