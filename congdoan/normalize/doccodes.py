@@ -252,7 +252,7 @@ def _split(m: re.Match[str], clean: str, floor: int) -> tuple[int, dict] | None:
     year = int(m["year"]) if m["year"] else None
     first = _upper(tokens[0][0])
     ttype = _TYPES.get(first)
-    if m["gap"] and ttype is None and first not in _ISSUERS:
+    if m["gap"] and ttype is None and _issuer(first) not in _ISSUERS:
         return None  # "1/ THAM GIA": a numbered heading, not a code
     if year is not None and ttype is None and _LAW.fullmatch(first):
         law = first
