@@ -1,0 +1,115 @@
+"""Where the database is, how to connect to it, and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+ENV_URL = "CONGDOAN_DATABASE_URL"
+ENV_DATA_DIR = "CONGDOAN_DATA_DIR"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def database_url(explicit: str | None = None, data_dir: Path | None = None) -> str:
+    """Pick the database URL: ``explicit``, else ``$CONGDOAN_DATABASE_URL``, else SQLite.
+
+    The SQLite default is ``<data_dir>/congdoan.sqlite3`` where ``data_dir`` defaults
+    to ``$CONGDOAN_DATA_DIR`` or ``./data``; the directory is created when needed.
+    """
+    if explicit:
+        return explicit
+    from_env = os.environ.get(ENV_URL)
+    if from_env:
+        return from_env
+    if data_dir is None:
+        data_dir = Path(os.environ.get(ENV_DATA_DIR) or "data")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'congdoan.sqlite3'}"
+
+
+def make_engine(url: str, *, migrate: bool = True, **kwargs: Any) -> Engine:
+    """Create an engine for ``url``; with ``migrate`` the schema is upgraded on first use.
+
+    SQLite connections get WAL (readers do not block the writer), enforced foreign
+    keys and a busy timeout, and real transactions (see ``_sqlite_transactions``).
+    """
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    if migrate:
+        upgrade_engine(engine)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine``; objects stay usable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config() -> Config:
+    """Alembic configuration built in code, so migrations run from an installed package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply the migrations to the database at ``url`` up to ``revision``."""
+    engine = make_engine(url, migrate=False)
+    try:
+        _run_upgrade(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def upgrade_engine(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database behind ``engine`` once per process and URL."""
+    key = engine.url.render_as_string(hide_password=False)
+    with _migrate_lock:
+        if key in _migrated:
+            return
+        _run_upgrade(engine, revision)
+        _migrated.add(key)
+
+
+def _run_upgrade(engine: Engine, revision: str) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        # env.py uses this connection instead of opening its own.
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    database = make_url(engine.url).database
+    in_memory = not database or database == ":memory:"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin;
+        # otherwise SAVEPOINT and transactional DDL misbehave (SQLAlchemy docs,
+        # "Serializable isolation / Savepoints / Transactional DDL").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable at checkpoints
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,77 @@
+"""Streaming stored records out (exports, re-parsing) without loading a whole table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import exists, inspect, select
+from sqlalchemy.orm import Session, selectinload
+
+from congdoan.storage.models import Article, Attachment, Document, DocumentPosting
+from congdoan.storage.records import as_moment
+
+BATCH = 500
+
+
+def row_dict(obj: object) -> dict[str, Any]:
+    """The column values of an ORM object (no relationships), by attribute name."""
+    return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+
+
+def _attachments(rows: list[Attachment]) -> list[dict[str, Any]]:
+    drop = {"id", "article_id", "posting_id"}
+    return [{k: v for k, v in row_dict(a).items() if k not in drop} for a in rows]
+
+
+def iter_articles(
+    session: Session, site: str | None = None, since: datetime | date | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every article as a dict with ``attachments`` and ``references``, oldest id first.
+
+    ``since`` keeps articles whose current content appeared at or after it
+    (``changed_at``), which is what an incremental export wants.
+    """
+    stmt = select(Article).options(
+        selectinload(Article.attachments), selectinload(Article.references)
+    )
+    if site is not None:
+        stmt = stmt.where(Article.site == site)
+    if since is not None:
+        stmt = stmt.where(Article.changed_at >= as_moment(since))
+    for article in session.scalars(stmt.order_by(Article.id).execution_options(yield_per=BATCH)):
+        data = row_dict(article)
+        data["attachments"] = _attachments(article.attachments)
+        data["references"] = [
+            {"code": r.code, "document_id": r.document_id} for r in article.references
+        ]
+        yield data
+
+
+def iter_documents(
+    session: Session, site: str | None = None, since: datetime | date | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every document as a dict with its ``postings`` (each with ``attachments``).
+
+    ``site`` keeps documents posted on that site; ``since`` those with a posting
+    whose content appeared at or after it.
+    """
+    stmt = select(Document).options(
+        selectinload(Document.postings).selectinload(DocumentPosting.attachments)
+    )
+    if site is not None or since is not None:
+        posting = exists().where(DocumentPosting.document_id == Document.id)
+        if site is not None:
+            posting = posting.where(DocumentPosting.site == site)
+        if since is not None:
+            posting = posting.where(DocumentPosting.changed_at >= as_moment(since))
+        stmt = stmt.where(posting)
+    for document in session.scalars(stmt.order_by(Document.id).execution_options(yield_per=BATCH)):
+        data = row_dict(document)
+        data["postings"] = []
+        for p in document.postings:
+            posted = row_dict(p)
+            posted["attachments"] = _attachments(p.attachments)
+            data["postings"].append(posted)
+        yield data

@@ -1,0 +1,1 @@
+"""Alembic migrations for the congdoan schema (run via ``congdoan.storage.db.upgrade``)."""

@@ -1,0 +1,285 @@
+"""SQLAlchemy ORM models: the tables records are stored in.
+
+The schema itself is created by the Alembic migrations in ``migrations/``;
+these classes must stay in step with them (a test compares the two).
+The search index (FTS5 on SQLite, a tsvector column on PostgreSQL) lives only
+in the migrations because it differs per backend; see ``search.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from congdoan.storage.coltypes import JSONType, UTCDateTime
+
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "aborted", "timeout")
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every congdoan table."""
+
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[Any]: JSONType,
+    }
+
+
+class Site(Base):
+    """A portal from the registry; ``id`` is the registry id (``dienbien``)."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    base_url: Mapped[str | None] = mapped_column(Text)
+
+
+class RawPage(Base):
+    """A fetched body, compressed, stored once per distinct content (sha256 of the raw bytes)."""
+
+    __tablename__ = "raw_pages"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    compression: Mapped[str] = mapped_column(String(8))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    stored_at: Mapped[datetime]
+
+
+class Article(Base):
+    """A news article, one row per (site, canonical_url)."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("site", "canonical_url", name="uq_articles_site_canonical_url"),
+        Index("ix_articles_published_at", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    category_path: Mapped[list[Any]]
+    tags: Mapped[list[Any]]
+    published_at: Mapped[datetime | None]
+    published_text: Mapped[str | None] = mapped_column(Text)
+    published_precision: Mapped[str | None] = mapped_column(String(16))
+    images: Mapped[list[Any]]
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    # When the current content was first seen: the valid-from of this version.
+    changed_at: Mapped[datetime]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    raw_sha256: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime | None]
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    search_title: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)
+
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+    references: Mapped[list[ArticleReference]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="ArticleReference.id"
+    )
+
+
+class Document(Base):
+    """A legal document: the merged view over its postings on one or more portals."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # What makes two postings the same document: normalised code, folded issuer and
+    # year; or ``posting:<site>:<canonical_url>`` when the code is missing or unparsed.
+    identity_key: Mapped[str] = mapped_column(Text, unique=True)
+    code: Mapped[str | None] = mapped_column(Text)
+    code_normalized: Mapped[str | None] = mapped_column(Text, index=True)
+    code_number: Mapped[int | None] = mapped_column(Integer)
+    code_year: Mapped[int | None] = mapped_column(Integer)
+    type_abbr: Mapped[str | None] = mapped_column(String(32))
+    type_name: Mapped[str | None] = mapped_column(Text)
+    issuer_abbr: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    intro: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    issued_on: Mapped[date | None] = mapped_column(Date, index=True)
+    effective_on: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    signer: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    field: Mapped[list[Any]]
+    views: Mapped[int | None] = mapped_column(BigInteger)
+    downloads: Mapped[int | None] = mapped_column(BigInteger)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    search_title: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)
+
+    postings: Mapped[list[DocumentPosting]] = relationship(
+        back_populates="document", order_by="DocumentPosting.id"
+    )
+
+
+class DocumentPosting(Base):
+    """One portal's page for a document, with the fields exactly as that portal showed them."""
+
+    __tablename__ = "document_postings"
+    __table_args__ = (
+        UniqueConstraint("site", "canonical_url", name="uq_document_postings_site_canonical_url"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    site: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(Text)
+    # The posting's meaningful fields as displayed; the document merges these.
+    data: Mapped[dict[str, Any]]
+    # Counters are per portal and move on every visit, so they live outside ``data``
+    # (and outside the content hash) to keep a re-crawl from reading as a change.
+    views: Mapped[int | None] = mapped_column(BigInteger)
+    downloads: Mapped[int | None] = mapped_column(BigInteger)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    raw_sha256: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime | None]
+    http_status: Mapped[int | None] = mapped_column(Integer)
+
+    document: Mapped[Document] = relationship(back_populates="postings")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="posting", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+
+class Attachment(Base):
+    """A file attached to an article or to a document posting (exactly one of them)."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint(
+            "(article_id IS NULL) <> (posting_id IS NULL)", name="ck_attachments_one_owner"
+        ),
+        Index("ix_attachments_sha256", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    posting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_postings.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    stored_path: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    article: Mapped[Article | None] = relationship(back_populates="attachments")
+    posting: Mapped[DocumentPosting | None] = relationship(back_populates="attachments")
+
+
+class ArticleReference(Base):
+    """A document code an article cites; ``document_id`` once the code resolves to one document."""
+
+    __tablename__ = "article_references"
+    __table_args__ = (UniqueConstraint("article_id", "code", name="uq_article_references"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(Text, index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+
+    article: Mapped[Article] = relationship(back_populates="references")
+
+
+class ItemVersion(Base):
+    """A superseded article or posting version, valid from ``valid_from`` to ``valid_to``."""
+
+    __tablename__ = "item_versions"
+    __table_args__ = (Index("ix_item_versions_item", "kind", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "article" | "posting"
+    item_id: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]]
+    valid_from: Mapped[datetime]
+    valid_to: Mapped[datetime]
+
+
+class CrawlRun(Base):
+    """One crawl of one site: when, how it ended, and what it found."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in RUN_STATUSES) + ")",
+            name="ck_crawl_runs_status",
+        ),
+        Index("ix_crawl_runs_site_started", "site", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    stats: Mapped[dict[str, Any] | None]
+
+
+class Failure(Base):
+    """A URL that keeps failing for a site; reopened when it fails again after being resolved."""
+
+    __tablename__ = "failures"
+    __table_args__ = (UniqueConstraint("site", "url", name="uq_failures_site_url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    resolved_at: Mapped[datetime | None]

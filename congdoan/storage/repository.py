@@ -1,0 +1,239 @@
+"""Storing records: idempotent upserts of articles, with versions kept on change.
+
+A record is the item dict after the pipelines (see docs/contracts.md). Upserts
+are keyed by (site, canonical_url). Storing the same content again only moves
+``last_seen_at``; new content keeps the previous version in ``item_versions``.
+Documents live in ``documents.py``; both share the helpers here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from congdoan.storage.archive import archive_raw
+from congdoan.storage.dialect import insert_ignore
+from congdoan.storage.models import (
+    Article,
+    ArticleReference,
+    Attachment,
+    Document,
+    ItemVersion,
+    Site,
+)
+from congdoan.storage.records import (
+    ARTICLE_CONTENT_FIELDS,
+    as_datetime,
+    as_int,
+    content_fields,
+    content_hash,
+    search_fold,
+)
+
+Status = Literal["new", "changed", "unchanged"]
+ATTACHMENT_FILE_FIELDS = ("stored_path", "media_type", "size", "sha256", "text")
+
+
+def upsert_site(
+    session: Session, site_id: str, name: str | None = None, base_url: str | None = None
+) -> Site:
+    """Make sure the site row exists; fill in name and base URL when given."""
+    insert_ignore(session, Site.__table__, {"id": site_id})  # type: ignore[arg-type]
+    site = session.get(Site, site_id)
+    assert site is not None  # just inserted or already there
+    if name is not None:
+        site.name = name
+    if base_url is not None:
+        site.base_url = base_url
+    return site
+
+
+def upsert_article(session: Session, record: Mapping[str, Any]) -> Status:
+    """Insert or update the article in ``record``; return ``new``, ``changed`` or ``unchanged``."""
+    seen = seen_at(record)
+    content = content_fields(record, ARTICLE_CONTENT_FIELDS)
+    digest = content_hash(content)
+    article = session.scalars(
+        select(Article).where(
+            Article.site == record["site"], Article.canonical_url == record["canonical_url"]
+        )
+    ).one_or_none()
+
+    if article is not None and article.content_hash == digest:
+        article.last_seen_at = max(article.last_seen_at, seen)
+        refresh_attachment_files(article.attachments, record.get("attachments") or [])
+        return "unchanged"
+
+    if article is None:
+        upsert_site(session, record["site"])
+        article = Article(first_seen_at=seen, last_seen_at=seen)
+        session.add(article)
+        status: Status = "new"
+    else:
+        keep_version(
+            session,
+            "article",
+            article.id,
+            article.content_hash,
+            article_content(article),
+            article.changed_at,
+            seen,
+        )
+        article.last_seen_at = max(article.last_seen_at, seen)
+        # The unit of work inserts before it deletes: drop the old children first
+        # so the new references cannot collide with them on (article_id, code).
+        article.attachments.clear()
+        article.references.clear()
+        session.flush()
+        status = "changed"
+
+    article.changed_at = seen
+    article.content_hash = digest
+    article.site = record["site"]
+    article.canonical_url = record["canonical_url"]
+    _fill_article(article, record)
+    article.raw_sha256, article.fetched_at, article.http_status = provenance(session, record)
+    article.attachments = new_attachments(record.get("attachments") or [])
+    article.references = [
+        ArticleReference(code=code, document_id=document_for_code(session, code))
+        for code in content["references"]
+    ]
+    session.flush()
+    return status
+
+
+def _fill_article(article: Article, record: Mapping[str, Any]) -> None:
+    article.url = record.get("url") or record["canonical_url"]
+    article.source_id = as_int(record.get("source_id"))
+    article.title = record["title"]
+    for name in (
+        "summary",
+        "body_html",
+        "body_text",
+        "author",
+        "source",
+        "category",
+        "published_text",
+        "published_precision",
+    ):
+        setattr(article, name, record.get(name))
+    article.category_path = list(record.get("category_path") or [])
+    article.tags = list(record.get("tags") or [])
+    article.images = [dict(i) for i in record.get("images") or []]
+    article.published_at = as_datetime(record.get("published_at"))
+    article.search_title = search_fold(record["title"])
+    article.search_text = search_fold(
+        record["title"],
+        record.get("summary"),
+        record.get("body_text"),
+        " ".join(record.get("references") or []),
+    )
+
+
+def article_content(article: Article) -> dict[str, Any]:
+    """The stored article as the content dict its hash was computed over."""
+    fields = {
+        name: getattr(article, name)
+        for name in ARTICLE_CONTENT_FIELDS
+        if name not in ("attachments", "references")
+    }
+    fields["attachments"] = [{"url": a.url, "name": a.name} for a in article.attachments]
+    fields["references"] = [r.code for r in article.references]
+    return content_fields(fields, ARTICLE_CONTENT_FIELDS)
+
+
+# --- shared by articles and documents -------------------------------------------------
+
+
+def seen_at(record: Mapping[str, Any]) -> datetime:
+    """When the record was observed: its fetch time, or now for records without one."""
+    return as_datetime(record.get("fetched_at")) or datetime.now(UTC)
+
+
+def provenance(
+    session: Session, record: Mapping[str, Any]
+) -> tuple[str | None, datetime | None, int | None]:
+    """Archive the raw body if the record carries it; return (raw sha256, fetched_at, status).
+
+    Called only for new or changed content, so identical re-fetches add no archive rows.
+    """
+    raw = record.get("raw_body")
+    if raw is not None:
+        sha = archive_raw(session, raw, record.get("content_type"))
+    else:
+        sha = record.get("body_sha256")
+    return sha, as_datetime(record.get("fetched_at")), as_int(record.get("http_status"))
+
+
+def keep_version(
+    session: Session,
+    kind: str,
+    item_id: int,
+    old_hash: str,
+    old_content: dict[str, Any],
+    valid_from: datetime,
+    valid_to: datetime,
+) -> None:
+    """Keep the content being replaced, valid from when it appeared until now."""
+    session.add(
+        ItemVersion(
+            kind=kind,
+            item_id=item_id,
+            content_hash=old_hash,
+            data=old_content,
+            valid_from=valid_from,
+            valid_to=max(valid_to, valid_from),
+        )
+    )
+
+
+def new_attachments(items: Sequence[Mapping[str, Any]]) -> list[Attachment]:
+    """Attachment rows for the record's attachment dicts, in order."""
+    return [
+        Attachment(
+            url=a["url"], name=a.get("name"), **{k: a.get(k) for k in ATTACHMENT_FILE_FIELDS}
+        )
+        for a in items
+    ]
+
+
+def refresh_attachment_files(
+    rows: Sequence[Attachment], items: Sequence[Mapping[str, Any]]
+) -> None:
+    """Add download results (path, size, text…) learnt since; never erase known ones.
+
+    Only called when the content is unchanged, so rows and items list the same
+    files in the same order.
+    """
+    for row, item in zip(rows, items, strict=False):
+        for name in ATTACHMENT_FILE_FIELDS:
+            value = item.get(name)
+            if value is not None and getattr(row, name) != value:
+                setattr(row, name, value)
+
+
+def document_for_code(session: Session, code: str) -> int | None:
+    """The id of the one document with normalised ``code``; ``None`` if none or ambiguous."""
+    ids = session.scalars(
+        select(Document.id).where(Document.code_normalized == code).limit(2)
+    ).all()
+    return ids[0] if len(ids) == 1 else None
+
+
+def resolve_references(session: Session, code: str) -> None:
+    """Point every article reference to ``code`` at its document, now that documents changed."""
+    count = session.scalar(
+        select(func.count()).select_from(Document).where(Document.code_normalized == code)
+    )
+    if not count:
+        return
+    session.execute(
+        update(ArticleReference)
+        .where(ArticleReference.code == code)
+        .values(document_id=document_for_code(session, code))
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,111 @@
+"""Crawl run history and the failure ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from congdoan.storage.models import RUN_STATUSES, CrawlRun, Failure
+
+COUNTS = ("new", "changed", "unchanged", "dropped", "failed")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def start_run(session: Session, site: str) -> int:
+    """Record that a crawl of ``site`` started; return the run id."""
+    run = CrawlRun(site=site, started_at=_now(), status="running", **dict.fromkeys(COUNTS, 0))
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    status: str,
+    counts: Mapping[str, int] | None = None,
+    stats: Mapping[str, Any] | None = None,
+) -> None:
+    """Close run ``run_id`` with ``status`` and its counts (keys from ``COUNTS``)."""
+    if status not in RUN_STATUSES or status == "running":
+        raise ValueError(f"not a final run status: {status!r}")
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise KeyError(run_id)
+    run.status = status
+    run.finished_at = _now()
+    for name, value in (counts or {}).items():
+        if name not in COUNTS:
+            raise ValueError(f"unknown run count: {name!r}")
+        setattr(run, name, int(value))
+    if stats is not None:
+        run.stats = dict(stats)
+    session.flush()
+
+
+def mark_stale_runs_aborted(
+    session: Session, *, site: str | None = None, started_before: datetime | None = None
+) -> int:
+    """Mark runs still ``running`` (a crashed or killed crawl) as ``aborted``; return how many.
+
+    Call it when no crawl can be running, e.g. at start-up of a single-process
+    scheduler; with several workers pass ``site`` or ``started_before``.
+    """
+    stmt = update(CrawlRun).where(CrawlRun.status == "running")
+    if site is not None:
+        stmt = stmt.where(CrawlRun.site == site)
+    if started_before is not None:
+        stmt = stmt.where(CrawlRun.started_at < started_before)
+    result = session.execute(
+        stmt.values(status="aborted", finished_at=_now()).execution_options(
+            synchronize_session="fetch"
+        )
+    )
+    return result.rowcount  # type: ignore[attr-defined]
+
+
+def record_failure(session: Session, site: str, url: str, reason: str) -> Failure:
+    """Count a failure of ``url``; a resolved failure that happens again is reopened."""
+    now = _now()
+    failure = session.scalars(
+        select(Failure).where(Failure.site == site, Failure.url == url)
+    ).one_or_none()
+    if failure is None:
+        failure = Failure(site=site, url=url, reason=reason, first_seen=now, last_seen=now, count=1)
+        session.add(failure)
+    else:
+        failure.reason = reason
+        failure.last_seen = now
+        failure.count += 1
+        failure.resolved_at = None
+    session.flush()
+    return failure
+
+
+def resolve_failure(session: Session, site: str, url: str) -> bool:
+    """Mark the open failure of ``url`` resolved; ``False`` if none was open."""
+    failure = session.scalars(
+        select(Failure).where(
+            Failure.site == site, Failure.url == url, Failure.resolved_at.is_(None)
+        )
+    ).one_or_none()
+    if failure is None:
+        return False
+    failure.resolved_at = _now()
+    session.flush()
+    return True
+
+
+def open_failures(session: Session, site: str | None = None) -> list[Failure]:
+    """Unresolved failures, most recent first."""
+    stmt = select(Failure).where(Failure.resolved_at.is_(None))
+    if site is not None:
+        stmt = stmt.where(Failure.site == site)
+    return list(session.scalars(stmt.order_by(Failure.last_seen.desc(), Failure.id)))

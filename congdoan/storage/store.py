@@ -1,0 +1,110 @@
+"""Batched writes: many records per transaction, each item all-or-nothing.
+
+Committing every item makes SQLite crawls fsync-bound; one transaction per
+batch is fast, and a crash loses at most the open batch. Each record runs in
+its own savepoint, so a bad record is reported and rolled back alone and can
+never leave half an item behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from congdoan.storage.documents import upsert_document
+from congdoan.storage.repository import Status, upsert_article
+
+Kind = Literal["article", "document"]
+UPSERTS = {"article": upsert_article, "document": upsert_document}
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one record: a status, or the error that rolled it back."""
+
+    kind: Kind
+    url: str | None
+    status: Status | None
+    error: BaseException | None = None
+
+
+def write_batch(session: Session, batch: list[tuple[Kind, Mapping[str, Any]]]) -> list[Outcome]:
+    """Upsert every record of ``batch`` inside the session's current transaction."""
+    return [_write_one(session, kind, record) for kind, record in batch]
+
+
+def _write_one(session: Session, kind: Kind, record: Mapping[str, Any]) -> Outcome:
+    upsert = UPSERTS[kind]
+    url = record.get("canonical_url") or record.get("url")
+    # Two attempts: a concurrent writer (PostgreSQL workers) may insert the same
+    # article or document between our lookup and our insert; the retry then finds it.
+    for attempt in (1, 2):
+        try:
+            with session.begin_nested():
+                return Outcome(kind, url, upsert(session, record))
+        except IntegrityError as exc:
+            if attempt == 2:
+                logger.warning("storing %s %s failed: %s", kind, url, exc)
+                return Outcome(kind, url, None, exc)
+        except Exception as exc:  # a bad record must not cost the rest of the batch
+            logger.warning("storing %s %s failed: %s", kind, url, exc)
+            return Outcome(kind, url, None, exc)
+    raise AssertionError("unreachable")
+
+
+class Store:
+    """Buffer records and write them ``batch_size`` at a time, one transaction per batch.
+
+    ``counts`` adds up the outcomes (``new``/``changed``/``unchanged``/``failed``)
+    over the store's life, ready for ``runs.finish_run``.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], batch_size: int = 100) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.sessions = sessions
+        self.batch_size = batch_size
+        self.counts: Counter[str] = Counter()
+        self._pending: list[tuple[Kind, Mapping[str, Any]]] = []
+
+    def add(self, kind: Kind, record: Mapping[str, Any]) -> list[Outcome]:
+        """Queue ``record``; returns the outcomes of the batch it completed, if any."""
+        if kind not in UPSERTS:
+            raise ValueError(f"unknown record kind: {kind!r}")
+        self._pending.append((kind, record))
+        return self.flush() if len(self._pending) >= self.batch_size else []
+
+    def flush(self) -> list[Outcome]:
+        """Write the open batch in one transaction; on a failed commit nothing of it is kept."""
+        if not self._pending:
+            return []
+        batch, self._pending = self._pending, []
+        with self.sessions() as session, session.begin():
+            outcomes = write_batch(session, batch)
+        for outcome in outcomes:
+            self.counts[outcome.status or "failed"] += 1
+        return outcomes
+
+    def close(self) -> list[Outcome]:
+        """Write what is still buffered."""
+        return self.flush()
+
+    @property
+    def pending(self) -> int:
+        """Records queued but not yet written."""
+        return len(self._pending)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        # Flush on a clean exit; after an error the open batch is dropped, not half-written.
+        if exc_type is None:
+            self.flush()
