@@ -235,5 +235,5 @@ def resolve_references(session: Session, code: str) -> None:
         update(ArticleReference)
         .where(ArticleReference.code == code)
         .values(document_id=document_for_code(session, code))
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")
     )

@@ -1,0 +1,36 @@
+"""Where the database lives: explicit URL, then environment, then the data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from congdoan.storage.db import database_url
+
+
+def test_explicit_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONGDOAN_DATABASE_URL", "sqlite:///from-env.sqlite3")
+    assert database_url("postgresql+psycopg://db/x") == "postgresql+psycopg://db/x"
+
+
+def test_environment_url_beats_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CONGDOAN_DATABASE_URL", "sqlite:///from-env.sqlite3")
+    assert database_url(data_dir=tmp_path) == "sqlite:///from-env.sqlite3"
+
+
+def test_default_is_sqlite_in_the_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CONGDOAN_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CONGDOAN_DATA_DIR", str(tmp_path / "env-data"))
+    assert database_url() == f"sqlite:///{tmp_path / 'env-data' / 'congdoan.sqlite3'}"
+    assert (tmp_path / "env-data").is_dir()
+    assert database_url(data_dir=tmp_path) == f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
+
+
+def test_data_dir_defaults_to_data_in_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("CONGDOAN_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CONGDOAN_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert database_url() == "sqlite:///data/congdoan.sqlite3"
