@@ -29,7 +29,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from itertools import chain
 from typing import Final, Literal
 
 from congdoan.normalize.text import clean_line
@@ -85,33 +84,42 @@ def _iso(value: datetime, precision: Precision) -> str:
 # --------------------------------------------------------------------------- folding
 
 
-def _fold_table() -> dict[int, str]:
-    """Accented Latin letter -> its lower-case ASCII base, đ -> d.
+# Characters the ASCII fold would drop but that carry meaning: odd spaces
+# (non-breaking, thin, ideographic) separate words, dashes link ranges, ð is
+# the look-alike of đ.
+_ODD_CHARS: Final = {
+    **dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007", " "),
+    **dict.fromkeys("\u2008\u2009\u200a\u202f\u205f\u3000", " "),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    "ð": "d",
+}
+_ODD: Final = re.compile("[" + "".join(_ODD_CHARS) + "]")
+_VI_MARK: Final = re.compile(r"[\u00e0-\u024f\u1e00-\u1ef9]")
 
-    Built once. A translate is 1:1 per character and several times faster than
-    ``text.fold`` (NFD + a Python loop), which matters on the hot path.
+
+def _fold(text: str) -> str:
+    """Lower case, ASCII only: no diacritics, đ -> d, odd spaces and dashes unified.
+
+    Accepts NFC and NFD alike. Zero-width characters vanish. Done with C-level
+    string methods rather than ``text.fold`` (a Python loop per character),
+    because every parse starts here.
     """
-    table: dict[int, str] = {}
-    for cp in chain(range(0xC0, 0x250), range(0x1E00, 0x1F00)):
-        base = unicodedata.normalize("NFD", chr(cp))[0]
-        if base.isascii() and base.isalpha():
-            table[cp] = base.lower()
-    table.update(dict.fromkeys(map(ord, "đĐðÐ"), "d"))
-    return table
-
-
-_FOLD: Final = _fold_table()
-# Dashes are unified before folding so that "folded != lowered" means "had diacritics".
-_DASHES: Final = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+    folded = text.lower()
+    if folded.isascii():
+        return folded
+    if _ODD.search(folded):
+        folded = _ODD.sub(lambda m: _ODD_CHARS[m[0]], folded)
+    folded = unicodedata.normalize("NFD", folded.replace("đ", "d"))
+    return folded.encode("ascii", "ignore").decode("ascii")
 
 
 def _blank(match: re.Match[str]) -> str:
-    # Same length, so spans found later still line up with the unblanked text.
+    # Same length, so that the spans of later matches stay where they were.
     return " " * (match.end() - match.start())
 
 
 # --------------------------------------------------------------------------- patterns
-# All patterns run on the folded text (lower case, no diacritics, đ -> d).
+# All patterns run on the folded text (lower case, ASCII, đ -> d).
 
 # Lunar markers: "âm lịch", "(ÂL)". Anything carrying them is never Gregorian.
 _LUNAR: Final = re.compile(r"\bam\s*lich\b|\(\s*al\s*\)")
@@ -295,7 +303,8 @@ def _dated(zone: tzinfo, s: str, span: tuple[int, int], y: int, mo: int, d: int)
     if day is None:
         return _INVALID
     start, end = span
-    t = _TIME_AFTER.match(s, end) or _TIME_BEFORE.search(s, 0, start)
+    # A time before the date sits right next to it; a window keeps long sentences cheap.
+    t = _TIME_AFTER.match(s, end) or _TIME_BEFORE.search(s, max(0, start - 40), start)
     if t is None:
         return day, "day", None
     clock = _clock(t)
@@ -486,21 +495,18 @@ def parse_vn_date(
     ``now`` anchors relative forms (``2 giờ trước``); it defaults to the current
     time, and a naive ``now`` is read in ``tz``. Every value is aware, in ``tz``.
     """
-    if text is None:
+    if not text:
         return None
-    cleaned = clean_line(text)
-    if cleaned is None:
+    s = _fold(text)
+    # Substring tests first: they cost far less than a regex miss.
+    if ("lich" in s or "al" in s) and _LUNAR.search(s):
         return None
     zone = _zone(tz)
-    lowered = cleaned.lower().translate(_DASHES)
-    s = lowered.translate(_FOLD)
-    if _LUNAR.search(s):
-        return None
 
     if m := _HOT.fullmatch(s):
         hit = _hot(m, zone)
     else:
-        hit = _general(s, lowered, cleaned, zone, tz, now)
+        hit = _general(s, text, zone, tz, now)
     if hit is None or hit is _INVALID:
         return None
     value, precision, end = hit
@@ -515,9 +521,8 @@ def _hot(m: re.Match[str], zone: tzinfo):
     return (value, "minute", None) if value else _INVALID
 
 
-def _general(s: str, lowered: str, cleaned: str, zone: tzinfo, tz: str, now: datetime | None):
+def _general(s: str, text: str, zone: tzinfo, tz: str, now: datetime | None):
     """Every shape but the hot one, most specific first."""
-    has_marks = s != lowered
     s = _WEEKDAY.sub(_blank, s)
     if hit := _machine(s, zone):
         return hit
@@ -535,6 +540,9 @@ def _general(s: str, lowered: str, cleaned: str, zone: tzinfo, tz: str, now: dat
         return hit
     if m := _MONTH.search(s):
         return _hit(_make(zone, int(m[2]), int(m[1])), "month")
+    cleaned = clean_line(text) or ""
+    lowered = cleaned.lower()
+    has_marks = _VI_MARK.search(lowered) is not None
     if m := (_YEAR_VI.search(lowered) if has_marks else _YEAR_ASCII.search(s)):
         return _hit(_make(zone, int(m[1])), "year")
     if _YEAR_ONLY.fullmatch(s):
