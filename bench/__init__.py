@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that time our components against the obvious alternative."""
