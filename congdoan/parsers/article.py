@@ -248,17 +248,14 @@ def _category_path(doc: HtmlElement, base: str, title: str, url: str) -> list[st
     if not crumbs:
         crumbs = [(name, absolute(base, a.get("href")))
                   for a in _BREADCRUMB_FALLBACK(doc) if (name := text_of(a, unescape=True))]
-    path = []
-    for index, (name, href) in enumerate(crumbs):
-        following = crumbs[index + 1][1] if index + 1 < len(crumbs) else None
-        if label_key(name) in _HOME_LABELS or (href and _is_home(href)):
-            continue
-        if href and following and _is_module_root(href, following):
-            continue
-        if index == len(crumbs) - 1 and (name == title or href in (url, None)):
-            continue
-        path.append(name)
-    return path
+    crumbs = [(name, href) for name, href in crumbs
+              if label_key(name) not in _HOME_LABELS and not (href and _is_home(href))]
+    if crumbs and (crumbs[-1][0] == title or crumbs[-1][1] in (url, None)
+                   or (crumbs[-1][1] and article_id(crumbs[-1][1]))):
+        crumbs.pop()  # the article itself
+    return [name for index, (name, href) in enumerate(crumbs)
+            if not (href and index + 1 < len(crumbs) and crumbs[index + 1][1]
+                    and _is_module_root(href, crumbs[index + 1][1]))]
 
 
 def _is_home(href: str) -> bool:
