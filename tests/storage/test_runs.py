@@ -1,0 +1,86 @@
+"""Crawl runs and the failure ledger."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from congdoan.storage.models import CrawlRun, Failure
+from congdoan.storage.runs import (
+    finish_run,
+    mark_stale_runs_aborted,
+    open_failures,
+    record_failure,
+    resolve_failure,
+    start_run,
+)
+
+URL = "https://ldld.dienbien.gov.vn/vi/news/x-1.html"
+
+
+def test_a_run_starts_running_and_finishes_with_counts(session: Session) -> None:
+    run_id = start_run(session, "dienbien")
+    session.commit()
+    run = session.get(CrawlRun, run_id)
+    assert run is not None
+    assert (run.status, run.finished_at, run.new) == ("running", None, 0)
+
+    counts = {"new": 3, "changed": 1, "unchanged": 10, "dropped": 2, "failed": 1}
+    finish_run(session, run_id, "partial", counts, {"pages": 17})
+    session.commit()
+    session.expire_all()
+    run = session.get(CrawlRun, run_id)
+    assert run is not None
+    assert run.status == "partial"
+    assert run.finished_at is not None and run.finished_at >= run.started_at
+    assert (run.new, run.changed, run.unchanged, run.dropped, run.failed) == (3, 1, 10, 2, 1)
+    assert run.stats == {"pages": 17}
+
+
+def test_finish_rejects_unknown_statuses_and_counts(session: Session) -> None:
+    run_id = start_run(session, "dienbien")
+    with pytest.raises(ValueError):
+        finish_run(session, run_id, "great")
+    with pytest.raises(ValueError):
+        finish_run(session, run_id, "running")
+    with pytest.raises(ValueError):
+        finish_run(session, run_id, "ok", {"skipped": 1})
+    with pytest.raises(KeyError):
+        finish_run(session, run_id + 1000, "ok")
+
+
+def test_runs_left_running_are_marked_aborted(session: Session) -> None:
+    stale = start_run(session, "dienbien")
+    other = start_run(session, "lamdong")
+    done = start_run(session, "dienbien")
+    finish_run(session, done, "ok")
+    session.commit()
+
+    assert mark_stale_runs_aborted(session, site="dienbien") == 1
+    assert mark_stale_runs_aborted(session) == 1
+    session.commit()
+    statuses = {run.id: run.status for run in session.scalars(select(CrawlRun))}
+    assert statuses == {stale: "aborted", other: "aborted", done: "ok"}
+    assert mark_stale_runs_aborted(session) == 0
+
+
+def test_failures_count_up_resolve_and_reopen(session: Session) -> None:
+    record_failure(session, "dienbien", URL, "HTTP 500")
+    record_failure(session, "dienbien", URL, "timeout")
+    session.commit()
+    failure = session.scalars(select(Failure)).one()
+    assert (failure.count, failure.reason, failure.resolved_at) == (2, "timeout", None)
+    assert failure.last_seen >= failure.first_seen
+    assert [f.url for f in open_failures(session, "dienbien")] == [URL]
+
+    assert resolve_failure(session, "dienbien", URL) is True
+    assert resolve_failure(session, "dienbien", URL) is False  # nothing open any more
+    assert resolve_failure(session, "lamdong", URL) is False
+    session.commit()
+    assert open_failures(session) == []
+
+    record_failure(session, "dienbien", URL, "HTTP 404")
+    session.commit()
+    failure = session.scalars(select(Failure)).one()
+    assert (failure.count, failure.resolved_at, failure.reason) == (3, None, "HTTP 404")
