@@ -14,7 +14,7 @@ import re
 
 import lxml.html
 
-from congdoan.normalize.text import clean_line
+from congdoan.normalize.text import clean_line, nfc
 from congdoan.parsers.markup import HtmlElement, absolute, is_element, remove
 
 # Never content: code, widgets and form controls.
@@ -71,10 +71,10 @@ def clean_fragment(el: HtmlElement, base: str) -> HtmlElement:
 
 
 def inner_html(el: HtmlElement) -> str:
-    """The element's content as HTML (its children and text, not the element itself)."""
+    """The element's content as HTML (its children and text, not the element itself), NFC."""
     parts = [html.escape(el.text, quote=False) if el.text else ""]
     parts += [lxml.html.tostring(child, encoding="unicode") for child in el]
-    return "".join(parts).strip()
+    return nfc("".join(parts)).strip()
 
 
 def body_lines(el: HtmlElement) -> list[str]:
