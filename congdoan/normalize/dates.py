@@ -5,8 +5,9 @@ Asia/Ho_Chi_Minh with precision ``"minute"``. Dates are always day-month-year.
 
 How it works, cheapest first:
 
-1. clean (NFC, spaces, invisibles), lower-case, fold diacritics by a 1:1
-   translate table, so ``Thu Sau``, ``THỨ SÁU`` and NFD input look the same;
+1. fold to lower-case ASCII (NFD, marks dropped, đ -> d, odd spaces and
+   dashes unified, zero-width gone), so ``Thu Sau``, ``THỨ SÁU`` and NFD
+   input all read ``thu sau``;
 2. refuse anything marked lunar (``âm lịch``): a lunar date read as
    Gregorian is a wrong date, and None is better than a wrong date;
 3. the hot path: one anchored regex for "[label/weekday] D/M/Y [H:M[:S]]",
@@ -503,10 +504,8 @@ def parse_vn_date(
         return None
     zone = _zone(tz)
 
-    if m := _HOT.fullmatch(s):
-        hit = _hot(m, zone)
-    else:
-        hit = _general(s, text, zone, tz, now)
+    m = _HOT.fullmatch(s)
+    hit = _hot(m, zone) if m else _general(s, text, zone, tz, now)
     if hit is None or hit is _INVALID:
         return None
     value, precision, end = hit
