@@ -37,6 +37,22 @@ RegistryOpt = Annotated[
 ]
 
 
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file (default: $CONGDOAN_DATABASE_URL, "
+                 "else data/congdoan.sqlite3)."),
+]
+
+
+def db_url(value: str | None) -> str | None:
+    """A SQLAlchemy URL from ``--db``: URLs pass through, a bare path means a SQLite file."""
+    if not value:
+        return None
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
 def die(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one readable error line and exit."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False)
@@ -95,10 +111,13 @@ def crawl(
     registry: RegistryOpt = None,
     set_: Annotated[list[str] | None, typer.Option("--set", "-s",
                     help="Scrapy setting override KEY=VALUE (repeatable).")] = None,
+    db: DbOpt = None,
+    no_db: Annotated[bool, typer.Option("--no-db", help="Do not store (use with --output).")
+                     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
-    log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "WARNING",
+    log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "ERROR",
 ) -> None:
-    """Crawl one portal (or --all) and report what was found."""
+    """Crawl one portal (or --all), store what was found, and report it."""
     from congdoan.crawl import crawl_sites
 
     try:
@@ -108,7 +127,9 @@ def crawl(
         ids = [s.id for s in reg.sites if s.enabled] if all_sites else [reg.get(site).id]
     except (RegistryError, KeyError) as exc:
         die(exc.args[0] if isinstance(exc, KeyError) else str(exc))
-    overrides: dict[str, object] = {"LOG_LEVEL": log_level.upper()}
+    overrides: dict[str, object] = {"LOG_LEVEL": log_level.upper(),
+                                    "CONGDOAN_DATABASE_URL": db_url(db),
+                                    "CONGDOAN_STORE": not no_db}
     overrides.update(_parse_sets(set_))
     results = crawl_sites(ids, registry=registry, output=output, overrides=overrides,
                           progress=not quiet and sys.stderr.isatty())

@@ -49,7 +49,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
-ITEM_PIPELINES: dict[str, int] = {}
+
 
 # Fields written to --output files: everything except the raw bytes (archived separately).
 CONGDOAN_EXPORT_EXCLUDE = ("raw_body",)
@@ -67,3 +67,15 @@ def _export_fields() -> list[str]:
 
 # `scrapy crawl nukeviet -a site=X -O items.jsonl` writes every field but the raw bytes.
 FEED_EXPORT_FIELDS = _export_fields()
+
+# --- pipelines (one concern each, in order) ----------------------------------
+ITEM_PIPELINES = {
+    "congdoan.pipelines.validate.ValidatePipeline": 100,
+    "congdoan.pipelines.normalize.NormalizePipeline": 200,
+    "congdoan.pipelines.store.StorePipeline": 900,
+}
+# Database: None = $CONGDOAN_DATABASE_URL, else SQLite in the data directory.
+CONGDOAN_DATABASE_URL: str | None = None
+CONGDOAN_STORE = True
+CONGDOAN_STORE_BATCH = 100
+CONGDOAN_TIMEZONE = "Asia/Ho_Chi_Minh"

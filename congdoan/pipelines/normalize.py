@@ -1,0 +1,79 @@
+"""Second pipeline: displayed dates, codes and references become typed values.
+
+The raw ``*_text`` fields stay as displayed; the normalised ones are added
+beside them, so a better normaliser can redo this from stored records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from congdoan.normalize.dates import parse_vn_date, to_utc
+from congdoan.normalize.doccodes import find_doc_codes, parse_doc_code
+
+DOCUMENT_DATES = (("issued_text", "issued_on"), ("effective_text", "effective_on"),
+                  ("expires_text", "expires_on"))
+
+
+def article_dates(item: Any, timezone: str) -> None:
+    """``published_at`` (UTC) and its precision from the visible date, else the listing's."""
+    for source in ("published_text", "listed_text"):
+        parsed = parse_vn_date(item.get(source), tz=timezone)
+        if parsed is not None:
+            item["published_at"] = to_utc(parsed.value)
+            item["published_precision"] = parsed.precision
+            return
+    item["published_at"] = None
+    item["published_precision"] = None
+
+
+def document_dates(item: Any, timezone: str) -> None:
+    """Issue, effective and expiry dates (calendar dates, as displayed: dd/mm/yyyy)."""
+    for text_field, date_field in DOCUMENT_DATES:
+        parsed = parse_vn_date(item.get(text_field), tz=timezone)
+        item[date_field] = parsed.value.date() if parsed is not None else None
+
+
+def document_code(item: Any) -> None:
+    """The parsed code beside the code as displayed."""
+    parsed = parse_doc_code(item.get("code"))
+    item["code_parsed"] = None if parsed is None else {
+        "normalized": parsed.normalised,
+        "number": parsed.number,
+        "year": parsed.year,
+        "type_abbr": parsed.type_abbr,
+        "type_name": parsed.type_name,
+        "issuer_abbr": parsed.issuer_abbr,
+        "unit_abbr": parsed.unit_abbr,
+    }
+
+
+def article_references(item: Any) -> None:
+    """Every document code the article cites (title, summary, body), normalised, in order."""
+    seen: dict[str, None] = {}
+    for text in (item.get("title"), item.get("summary"), item.get("body_text")):
+        for found in find_doc_codes(text or ""):
+            seen.setdefault(found.normalised, None)
+    item["references"] = list(seen)
+
+
+class NormalizePipeline:
+    """Fills published date and precision, document dates, ``code_parsed``, references."""
+
+    def __init__(self, timezone: str) -> None:
+        self.timezone = timezone
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> NormalizePipeline:
+        """Timezone from ``CONGDOAN_TIMEZONE`` (portals show local time, UTC+7)."""
+        return cls(crawler.settings.get("CONGDOAN_TIMEZONE", "Asia/Ho_Chi_Minh"))
+
+    def process_item(self, item: Any) -> Any:
+        """Normalise one item in place."""
+        if item.get("kind") == "article":
+            article_dates(item, self.timezone)
+            article_references(item)
+        else:
+            document_dates(item, self.timezone)
+            document_code(item)
+        return item

@@ -1,0 +1,120 @@
+"""Last pipeline: write items to the database in batches and keep the run record.
+
+Every crawl is a row in ``crawl_runs`` (started, finished, status, counts);
+every page that gave no item is a row in ``failures`` until a later crawl
+stores it. Items are written ``CONGDOAN_STORE_BATCH`` at a time, one
+transaction per batch: a killed crawl loses at most the open batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from congdoan.signals import page_failed
+from congdoan.storage.db import database_url, make_engine, session_factory
+from congdoan.storage.repository import upsert_site
+from congdoan.storage.runs import finish_run, record_failure, resolve_failure, start_run
+from congdoan.storage.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+def run_status(stored: int, failed_pages: int, dropped: int, finish_reason: str) -> str:
+    """``ok``, ``partial`` or ``failed`` for a finished crawl.
+
+    ``failed`` means nothing at all could be stored while something went wrong;
+    a crawl stopped early (timeout, shutdown) is ``interrupted``.
+    """
+    if finish_reason == "shutdown":
+        return "interrupted"
+    if finish_reason not in ("finished",) and not finish_reason.startswith("closespider"):
+        return "failed" if stored == 0 else "partial"
+    if failed_pages or dropped:
+        return "partial" if stored else "failed"
+    return "ok"
+
+
+class StorePipeline:
+    """Upserts items, records failures, opens and closes the crawl run."""
+
+    def __init__(self, crawler: Any, url: str, batch_size: int) -> None:
+        self.crawler = crawler
+        self.url = url
+        self.batch_size = batch_size
+        self.failures: dict[str, str] = {}
+        self.stored_urls: set[str] = set()
+        self._fetched_url: dict[str, str] = {}  # canonical URL -> URL as fetched
+        self.dropped = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        """Off with ``CONGDOAN_STORE = False`` (``congdoan crawl --no-db``)."""
+        if not crawler.settings.getbool("CONGDOAN_STORE", True):
+            raise NotConfigured
+        url = database_url(crawler.settings.get("CONGDOAN_DATABASE_URL") or None)
+        pipeline = cls(crawler, url, crawler.settings.getint("CONGDOAN_STORE_BATCH", 100))
+        crawler.signals.connect(pipeline.page_failed, signal=page_failed)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
+
+    def open_spider(self) -> None:
+        """Connect (migrating the schema on first use) and open the run record."""
+        spider = self.crawler.spider
+        self.site = spider.site
+        self.engine = make_engine(self.url)
+        self.sessions = session_factory(self.engine)
+        with self.sessions() as session, session.begin():
+            upsert_site(session, self.site.id, self.site.name, self.site.base_url)
+            self.run_id = start_run(session, self.site.id)
+        self.store = Store(self.sessions, self.batch_size)
+
+    def page_failed(self, site: str, url: str, reason: str, **_: Any) -> None:
+        """Remember a failed page; written to the ledger at the end of the run."""
+        self.failures[url] = reason
+
+    def item_dropped(self, **_: Any) -> None:
+        """Count items an earlier pipeline refused."""
+        self.dropped += 1
+
+    def process_item(self, item: Any) -> Any:
+        """Queue the item; a full batch is written in one transaction."""
+        record = dict(item)
+        self._fetched_url[record["canonical_url"]] = record["url"]
+        for outcome in self.store.add(record["kind"], record):
+            self._after_write(outcome)
+        item.pop("raw_body", None)  # archived; keep it out of exports and memory
+        return item
+
+    def _after_write(self, outcome: Any) -> None:
+        if outcome.error is None and outcome.url:
+            # a page that failed before is fixed now, under either of its URLs
+            self.stored_urls.add(outcome.url)
+            self.stored_urls.add(self._fetched_url.get(outcome.url, outcome.url))
+        elif outcome.error is not None:
+            self.failures[outcome.url or "?"] = f"not stored: {outcome.error}"
+
+    def close_spider(self) -> None:
+        """Write the open batch, the failure ledger and the run record."""
+        for outcome in self.store.close():
+            self._after_write(outcome)
+        reason = self.crawler.stats.get_value("finish_reason") or "finished"
+        counts = {name: self.store.counts.get(name, 0)
+                  for name in ("new", "changed", "unchanged")}
+        counts["dropped"] = self.dropped
+        counts["failed"] = len(self.failures)
+        stored = counts["new"] + counts["changed"] + counts["unchanged"]
+        status = run_status(stored, len(self.failures), self.dropped, reason)
+        with self.sessions() as session, session.begin():
+            for url, why in self.failures.items():
+                record_failure(session, self.site.id, url, why)
+            for url in self.stored_urls:
+                resolve_failure(session, self.site.id, url)
+            finish_run(session, self.run_id, status, counts,
+                       stats={"finish_reason": reason, "pages":
+                              self.crawler.stats.get_value("response_received_count", 0)})
+        self.engine.dispose()
+        logger.info("%s: run %s %s %s", self.site.id, self.run_id, status, counts)

@@ -1,0 +1,46 @@
+"""Run a real ``congdoan crawl`` in a child process (Twisted's reactor cannot restart)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Local portals answer at once: no politeness delays in tests.
+FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
+
+
+@dataclass
+class CrawlRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    items: list[dict[str, Any]]
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        return [item for item in self.items if item["kind"] == kind]
+
+
+def run_congdoan(*args: str, cwd: Path, env: dict[str, str] | None = None,
+                 timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m congdoan ARGS`` with the test's environment."""
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "congdoan", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def crawl(site: str, registry: Path, tmp_path: Path, *extra: str,
+          env: dict[str, str] | None = None) -> CrawlRun:
+    """Crawl ``site`` to a JSON Lines file and read it back."""
+    output = tmp_path / f"{site}.jsonl"
+    result = run_congdoan("crawl", site, "--registry", str(registry), "--output", str(output),
+                          *FAST, *extra, cwd=tmp_path, env=env)
+    items = []
+    if output.exists():
+        items = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    return CrawlRun(result.returncode, result.stdout, result.stderr, items)
