@@ -55,6 +55,7 @@ FIELD_LABELS = {
 _TITLE = [_css(s) for s in (".lawh3", ".law-detail h1", "h1.title", ".law-detail h2")]
 _DOWNLOADS = _css(".laws-download-file a[href]")
 _DOWNLOAD_LINKS = _css("a[href*='download=1']")
+_INTRO_TABBED = _css("#doc-basic p, .law-detail .tab-pane p")
 _BODY_TABBED = _css("#doc-body .bodytext, .law-detail .bodytext")
 _COUNT = re.compile(r"\d[\d.,]*")
 _BODY_HEADING = {"noi dung", "noi dung van ban", "toan van"}
@@ -75,7 +76,7 @@ def parse_document(html: str | bytes, url: str) -> dict:
     if not fields:
         raise ParseError(url, "not a document page: no labelled fields (Số kí hiệu, …)")
     scope = _document_scope(title_el)
-    intro = fields.get("intro") or _intro_after(title_el)
+    intro = fields.get("intro") or _intro_after(title_el) or text_of(first(_INTRO_TABBED(doc)))
     return {
         "code": _line(fields.get("code"), unescape=True),
         "title": text_of(title_el, unescape=True),
