@@ -54,7 +54,7 @@ def test_counts_per_site_and_kind(session: Session) -> None:
         "articles": 2,
         "documents": 1,
         "postings": 2,
-        "attachments": 4,
+        "attachments": 3,
         "raw_pages": 1,
         "versions": 0,
         "open_failures": 1,
