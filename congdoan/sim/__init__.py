@@ -1,1 +1,21 @@
-"""congdoan.sim."""
+"""Portal simulator: local HTTP servers serving deterministic, seeded NukeViet portals.
+
+Pages come from the simulator's own templates (``pages/``), written from
+NUKEVIET.md and real NukeViet pages; it never imports ``congdoan.parsers``.
+"""
+
+from congdoan.sim.server import RequestRecord, SimServer, registry_entry, run_forever
+from congdoan.sim.site import Portal, Request, Response
+from congdoan.sim.spec import PortalSpec, default_portals
+
+__all__ = [
+    "Portal",
+    "PortalSpec",
+    "Request",
+    "RequestRecord",
+    "Response",
+    "SimServer",
+    "default_portals",
+    "registry_entry",
+    "run_forever",
+]

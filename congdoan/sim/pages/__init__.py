@@ -1,0 +1,1 @@
+"""Page templates of the simulated NukeViet portal (default theme markup)."""
