@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from congdoan.storage.db import database_url
+from congdoan.storage.db import SQLITE_BUSY_TIMEOUT_MS, database_url, make_engine
 
 
 def test_explicit_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,3 +34,12 @@ def test_data_dir_defaults_to_data_in_the_working_directory(
     monkeypatch.delenv("CONGDOAN_DATA_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
     assert database_url() == "sqlite:///data/congdoan.sqlite3"
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
+    engine.dispose()
