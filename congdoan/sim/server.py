@@ -36,6 +36,9 @@ class _PortalHandler(BaseHTTPRequestHandler):
         if length:
             self.rfile.read(min(length, 1 << 20))  # drain a POST body; never used
         response = server.portal.handle(request)
+        # Logged before sending, so a client that has the response always finds it logged.
+        server.log.record(RequestRecord(self.command, self.path, response.status,
+                                        len(response.body), time.time()))
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
@@ -43,8 +46,6 @@ class _PortalHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if response.body:
             self.wfile.write(response.body)
-        server.log.record(RequestRecord(self.command, self.path, response.status,
-                                        len(response.body), time.time()))
 
     do_GET = do_HEAD = do_POST = _serve
 
