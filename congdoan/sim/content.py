@@ -269,6 +269,7 @@ class _Index:
     articles: list[int] = field(default_factory=list)  # newest first
     by_category: dict[str, list[int]] = field(default_factory=dict)
     documents: list[int] = field(default_factory=list)  # by issue date, newest first
+    documents_added: list[int] = field(default_factory=list)  # by creation time, newest first
 
 
 class ContentModel:
@@ -296,7 +297,8 @@ class ContentModel:
         for article_id in articles:
             by_category[self._article_meta[article_id][0]].append(article_id)
         documents = sorted(self._doc_meta, key=lambda i: (self._doc_meta[i][0], i), reverse=True)
-        return _Index(articles, by_category, documents)
+        added = sorted(self._doc_meta, key=lambda i: (self._added_doc(i), i), reverse=True)
+        return _Index(articles, by_category, documents, added)
 
     # -- articles -------------------------------------------------------------------------
     def article(self, article_id: int) -> Article | None:
@@ -341,7 +343,7 @@ class ContentModel:
 
     def documents_by_added(self) -> list[int]:
         """Document ids by creation time, newest first (sidebar block, laws RSS)."""
-        return sorted(self._doc_meta, key=lambda i: (self._added_doc(i), i), reverse=True)
+        return self._index.documents_added
 
     def _added_doc(self, doc_id: int) -> datetime:
         added = self._doc_meta[doc_id][1]

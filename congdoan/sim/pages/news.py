@@ -232,8 +232,8 @@ def render_article(site: Portal, article: Article) -> str:
     urls = site.urls
     url = site.article_url(article)
     absolute = urls.absolute(url)
-    image_abs = urls.absolute(f"/uploads/news/{article.image[0]}") if article.image else (
-        urls.absolute(NO_IMAGE))
+    # Without an image the CMS prints the theme placeholder as a relative path.
+    image_abs = urls.absolute(f"/uploads/news/{article.image[0]}") if article.image else NO_IMAGE
     figure = ""
     if article.image:
         alt = store_title(article.image[1])
