@@ -8,6 +8,9 @@ Per-site politeness from the registry is applied on top by the spider
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from congdoan import __version__
 
 BOT_NAME = "congdoan"
@@ -72,10 +75,17 @@ FEED_EXPORT_FIELDS = _export_fields()
 ITEM_PIPELINES = {
     "congdoan.pipelines.validate.ValidatePipeline": 100,
     "congdoan.pipelines.normalize.NormalizePipeline": 200,
+    "congdoan.pipelines.attachments.AttachmentsPipeline": 300,
     "congdoan.pipelines.store.StorePipeline": 900,
 }
 # Database: None = $CONGDOAN_DATABASE_URL, else SQLite in the data directory.
 CONGDOAN_DATABASE_URL: str | None = None
 CONGDOAN_STORE = True
 CONGDOAN_STORE_BATCH = 100
+
+# Data directory: the SQLite database and the attachment files live here.
+CONGDOAN_DATA_DIR = os.environ.get("CONGDOAN_DATA_DIR", "data")
+FILES_STORE = str(Path(CONGDOAN_DATA_DIR) / "files")
+CONGDOAN_ATTACHMENTS = True
+CONGDOAN_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 CONGDOAN_TIMEZONE = "Asia/Ho_Chi_Minh"

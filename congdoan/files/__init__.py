@@ -1,0 +1,1 @@
+"""Attached files: safe names, media types, text extraction."""

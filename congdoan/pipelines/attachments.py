@@ -1,0 +1,122 @@
+"""Third pipeline: download attached files, store them by content, extract their text.
+
+Built on Scrapy's ``FilesPipeline`` (its downloader, retries and stores);
+what changes is where a file lands: ``<data dir>/files/ab/<sha256>.<ext>``,
+so the same file attached to several items or portals is stored once and a
+displayed name (``../../etc/passwd.pdf``) never decides a path. Only hosts of
+the item's own site (plus its allow-list) are fetched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.pipelines.files import FilesPipeline
+
+from congdoan.files.names import safe_extension, sanitize_filename
+from congdoan.files.sniff import sniff_media_type
+from congdoan.files.text import extract_text
+
+logger = logging.getLogger(__name__)
+
+
+class AttachmentRefused(Exception):
+    """A download that is not the file it claims to be."""
+
+
+def host_allowed(url: str, domains: list[str] | tuple[str, ...]) -> bool:
+    """True when ``url``'s host is one of ``domains`` or a subdomain of one."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith(f".{d}") for d in (d.lower() for d in domains))
+
+
+class AttachmentsPipeline(FilesPipeline):
+    """Adds ``stored_path``, ``sha256``, ``size``, ``media_type``, ``text`` to attachments."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> AttachmentsPipeline:
+        """Off with ``CONGDOAN_ATTACHMENTS = False``; files go under ``FILES_STORE``."""
+        from scrapy.exceptions import NotConfigured
+
+        if not crawler.settings.getbool("CONGDOAN_ATTACHMENTS", True):
+            raise NotConfigured
+        pipeline = super().from_crawler(crawler)
+        pipeline.max_size = crawler.settings.getint("CONGDOAN_ATTACHMENT_MAXSIZE", 50 << 20)
+        return pipeline
+
+    def get_media_requests(self, item: Any, info: Any) -> list[Request]:
+        """One request per attachment on the site's own hosts; others are marked, not fetched."""
+        domains = getattr(info.spider, "allowed_domains", None) or []
+        requests = []
+        for attachment in item.get("attachments") or []:
+            attachment["name"] = sanitize_filename(attachment.get("name"),
+                                                   fallback=_name_from_url(attachment["url"]))
+            if not host_allowed(attachment["url"], domains):
+                attachment["error"] = "not fetched: host is not one of the site's domains"
+                continue
+            requests.append(Request(attachment["url"],
+                                    meta={"download_maxsize": self.max_size,
+                                          "congdoan_name": attachment["name"]}))
+        return requests
+
+    async def media_downloaded(self, response: Any, request: Request, info: Any, *,
+                               item: Any = None) -> Any:
+        """Refuse an HTML page where a file was expected: NukeViet's soft 404 redirects home."""
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        redirected = bool(request.meta.get("redirect_urls"))
+        if content_type.startswith("text/html") and (
+            redirected or sniff_media_type(response.body[:4096]) == "application/octet-stream"
+        ):
+            raise AttachmentRefused(
+                f"{request.url}: answered with an HTML page, not a file"
+                + (" (redirected: soft 404)" if redirected else "")
+            )
+        return await super().media_downloaded(response, request, info, item=item)
+
+    def file_path(self, request: Request, response: Any = None, info: Any = None, *,
+                  item: Any = None) -> str:
+        """Content-addressed path once the body is known; before, a path that never exists."""
+        ext = safe_extension(request.meta.get("congdoan_name")) or safe_extension(
+            urlsplit(request.url).path)
+        if response is None:
+            # Asked before downloading ("is it stored already?"): the content is
+            # unknown, so answer with a path that is never written: always fetch.
+            return f"pending/{hashlib.sha1(request.url.encode()).hexdigest()}{ext}"
+        digest = hashlib.sha256(response.body).hexdigest()
+        return f"{digest[:2]}/{digest}{ext}"
+
+    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
+        """Copy what each download produced onto its attachment dict."""
+        by_url = {}
+        for ok, result in results:
+            if ok:
+                by_url[result["url"]] = result
+            else:
+                logger.warning("%s: attachment failed: %s", item.get("url"),
+                               result.getErrorMessage())
+        base = Path(getattr(self.store, "basedir", "."))
+        for attachment in item.get("attachments") or []:
+            result = by_url.get(attachment["url"])
+            if result is None:
+                attachment.setdefault("error", "download failed")
+                continue
+            path = base / result["path"]
+            data = path.read_bytes()
+            media_type = sniff_media_type(data, attachment.get("name"))
+            attachment.update(
+                stored_path=result["path"],
+                sha256=path.stem,
+                size=len(data),
+                media_type=media_type,
+                text=extract_text(data, media_type),
+            )
+        return item
+
+
+def _name_from_url(url: str) -> str:
+    return sanitize_filename(Path(urlsplit(url).path).name, fallback="file")
