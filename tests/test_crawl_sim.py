@@ -7,6 +7,7 @@ module renamed ``van-ban``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -41,8 +42,6 @@ def sim_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlRun, dict[
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", cwd=tmp_path,
         )
         truth = {spec.site_id: server.truth(spec.site_id) for spec in portals}
-    import json
-
     items = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     return CrawlRun(result.returncode, result.stdout, result.stderr, items), truth, tmp_path
 
@@ -118,7 +117,7 @@ def test_attachments_downloaded_once_per_content_with_text(
 
 
 def test_database_holds_what_was_crawled(sim_crawl: tuple[CrawlRun, dict, Path]) -> None:
-    run, truth, tmp_path = sim_crawl
+    _, truth, tmp_path = sim_crawl
     with sqlite3.connect(tmp_path / "congdoan.sqlite3") as db:
         articles = dict(db.execute("select site, count(*) from articles group by site"))
         runs = db.execute("select site, status, new from crawl_runs order by site").fetchall()

@@ -1,0 +1,64 @@
+"""What every ``congdoan`` command shares: the typer app, consoles, exit codes, options.
+
+Exit codes: 0 success; 1 the work ran but failed (a crawl with no items, a
+parser error); 2 bad usage or configuration (unknown site, bad registry,
+unreadable file); 3 a crawl finished with some pages failed (partial).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="congdoan",
+    help="Crawl Vietnamese trade-union portals (NukeViet) for articles and legal documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+RegistryOpt = Annotated[
+    Path | None,
+    typer.Option("--registry", "-r", envvar="CONGDOAN_REGISTRY",
+                 help="Registry TOML file to use instead of the packaged sites.toml."),
+]
+
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file (default: $CONGDOAN_DATABASE_URL, "
+                 "else data/congdoan.sqlite3)."),
+]
+
+
+def db_url(value: str | None) -> str | None:
+    """A SQLAlchemy URL from ``--db``: URLs pass through, a bare path means a SQLite file."""
+    if not value:
+        return None
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def die(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one readable error line and exit."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def parse_sets(pairs: list[str] | None) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            die(f"--set expects KEY=VALUE, got {pair!r}")
+        settings[key.strip()] = value
+    return settings

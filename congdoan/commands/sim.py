@@ -1,0 +1,41 @@
+"""``congdoan sim``: serve simulated NukeViet portals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from congdoan.commands.common import app, console, die
+
+
+@app.command()
+def sim(
+    port: Annotated[int, typer.Option(help="Port of the first portal; the next use port+1 …")
+                    ] = 8080,
+    sites_: Annotated[int, typer.Option("--sites", help="Number of portals.")] = 3,
+    articles: Annotated[int, typer.Option(help="Articles per portal.")] = 500,
+    documents: Annotated[int, typer.Option(help="Documents per portal.")] = 200,
+    seed: Annotated[int, typer.Option(help="Content seed (same seed, same portals).")] = 1,
+    registry_out: Annotated[Path | None, typer.Option(
+        "--registry-out", help="Write a registry TOML for the running portals here.")] = None,
+) -> None:
+    """Serve simulated NukeViet portals on 127.0.0.1 until Ctrl-C."""
+    from congdoan.sim import default_portals, run_forever
+
+    portals = default_portals(sites_, articles, documents, seed=seed)
+
+    def ready(server: object) -> None:
+        for spec in portals:
+            console.print(f"{spec.site_id}: {server.base_url(spec.site_id)}  "  # type: ignore[attr-defined]
+                          f"({spec.url_style}{', /vi/' if spec.lang_prefix else ''})")
+        if registry_out:
+            registry_out.write_text(server.registry_toml(), encoding="utf-8")  # type: ignore[attr-defined]
+            console.print(f"registry written to {registry_out}")
+        console.print("Ctrl-C to stop.")
+
+    try:
+        run_forever(portals, base_port=port, on_ready=ready)
+    except OSError as exc:
+        die(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")

@@ -1,0 +1,45 @@
+"""``congdoan sites``: list the registry."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from congdoan.commands.common import RegistryOpt, app, console, die
+from congdoan.registry import RegistryError, load_registry
+
+
+@app.command()
+def sites(
+    registry: RegistryOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the portals in the registry."""
+    try:
+        reg = load_registry(registry)
+    except RegistryError as exc:
+        die(str(exc))
+    if as_json:
+        rows = [
+            {"id": s.id, "province": s.province, "name": s.name, "base_url": s.base_url,
+             "cms": s.cms, "cms_confirmed": s.cms_confirmed, "enabled": s.enabled,
+             "url_style": s.url_style, "lang_prefix": s.lang_prefix,
+             "news_module": s.news_module, "news_sections": list(s.news_sections),
+             "laws_module": s.laws_module}
+            for s in reg.sites
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Sites in {reg.source}")
+    for column in ("id", "province", "base URL", "CMS", "URLs", "sections", "laws"):
+        table.add_column(column, overflow="fold", no_wrap=column == "base URL")
+    for s in reg.sites:
+        cms = s.cms + ("" if s.cms_confirmed else "?") + ("" if s.enabled else " (off)")
+        style = s.url_style + (" /vi/" if s.lang_prefix else "")
+        table.add_row(s.id, s.province, s.base_url, cms, style,
+                      str(len(s.news_sections)), s.laws_module or "-")
+    console.print(table)
+    console.print("[dim]? = CMS unconfirmed; (off) = listed, no spider for its CMS yet[/]")
