@@ -1,6 +1,17 @@
-"""The ``congdoan`` commands; importing this package registers every command on ``app``."""
+"""The ``congdoan`` commands: every module here registers its commands on ``app``.
 
-from congdoan.commands import crawl, extract, sim, sites  # noqa: F401  (registration)
+Modules are imported by discovery, so adding a command is adding a module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
 from congdoan.commands.common import app
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    if _module != "common":
+        importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = ["app"]

@@ -75,8 +75,9 @@ def parse_article_list(html: str | bytes, url: str) -> dict:
     for ul in older:
         items += _older_items(ul, base)
     items = _dedupe(items)
-    if not items:
-        raise ParseError(url, "not a news listing: no article links in .news_column")
+    if not items and not columns:
+        raise ParseError(url, "not a news listing: no .news_column and no article links")
+    # An empty .news_column is a category with no articles yet: a listing, just empty.
     return {"items": items, "next_page": next_page(doc, base)}
 
 

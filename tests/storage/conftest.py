@@ -7,66 +7,17 @@ empty its tables before each test. Without a server they skip, except in CI
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.storage.db import make_engine, session_factory, upgrade
 from congdoan.storage.models import Base
-
-PG_URL = os.environ.get("CONGDOAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-class PgSchemas:
-    """Creates throwaway schemas on the test server and drops them all at the end."""
-
-    def __init__(self, admin: Engine) -> None:
-        self.admin = admin
-        self.created: list[str] = []
-
-    def new_url(self) -> str:
-        schema = f"congdoan_test_{uuid.uuid4().hex[:12]}"
-        with self.admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        self.created.append(schema)
-        url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        return url.render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        with self.admin.begin() as conn:
-            for schema in self.created:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-
-
-@pytest.fixture(scope="session")
-def pg_schemas() -> Iterator[PgSchemas]:
-    """Access to the PostgreSQL test server, or a skip (a failure in CI) without one."""
-    admin = create_engine(PG_URL)
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as exc:
-        admin.dispose()
-        message = f"PostgreSQL not reachable at {PG_URL}: {exc.orig}"
-        if _in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    schemas = PgSchemas(admin)
-    yield schemas
-    schemas.drop_all()
-    admin.dispose()
+from tests.conftest import PgSchemas
 
 
 @pytest.fixture(scope="session")
