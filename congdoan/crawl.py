@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from congdoan.extensions.progress import CrawlProgress
+from congdoan.outcome import run_status
 from congdoan.registry import load_registry
 from congdoan.spiders.nukeviet import NukeVietSpider
 
@@ -45,12 +46,9 @@ class SiteResult:
 
     @property
     def status(self) -> str:
-        """``ok``, ``partial`` (items and failures) or ``failed`` (nothing but failures)."""
-        if self.finish_reason not in ("finished", ""):
-            return "failed" if not (self.articles or self.documents) else "partial"
-        if self.failures or self.dropped:
-            return "partial" if (self.articles or self.documents) else "failed"
-        return "ok"
+        """``ok``, ``partial``, ``failed`` or ``interrupted``, by the rule of the run record."""
+        return run_status(self.articles + self.documents, len(self.failures), self.dropped,
+                          self.finish_reason)
 
 
 def base_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -81,7 +79,7 @@ def crawl_sites(
         "congdoan.extensions.jsonl.JsonLinesExport": 510,
     })
     settings.set("EXTENSIONS", extensions, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     results = {site_id: SiteResult(site_id) for site_id in site_ids}
     display = CrawlProgress(enabled=progress)
     handle = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115

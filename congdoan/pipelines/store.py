@@ -14,6 +14,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from congdoan.outcome import run_status
 from congdoan.signals import page_failed
 from congdoan.storage.db import database_url, make_engine, session_factory
 from congdoan.storage.repository import upsert_site
@@ -21,21 +22,6 @@ from congdoan.storage.runs import finish_run, record_failure, resolve_failure, s
 from congdoan.storage.store import Store
 
 logger = logging.getLogger(__name__)
-
-
-def run_status(stored: int, failed_pages: int, dropped: int, finish_reason: str) -> str:
-    """``ok``, ``partial`` or ``failed`` for a finished crawl.
-
-    ``failed`` means nothing at all could be stored while something went wrong;
-    a crawl stopped early (timeout, shutdown) is ``interrupted``.
-    """
-    if finish_reason == "shutdown":
-        return "interrupted"
-    if finish_reason not in ("finished",) and not finish_reason.startswith("closespider"):
-        return "failed" if stored == 0 else "partial"
-    if failed_pages or dropped:
-        return "partial" if stored else "failed"
-    return "ok"
 
 
 class StorePipeline:
