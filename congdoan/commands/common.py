@@ -50,7 +50,7 @@ def db_url(value: str | None) -> str | None:
 
 def die(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one readable error line and exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
