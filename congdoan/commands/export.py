@@ -1,0 +1,248 @@
+"""``congdoan export``: stream the stored records to JSON Lines, CSV or Parquet.
+
+Also home (for now) of what the read-only commands share: opening the database
+for reading, and reading ``--kind``, ``--site`` and ``--since``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, BinaryIO, cast
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from congdoan.commands.common import EXIT_FAILED, EXIT_USAGE, DbOpt, app, db_url, die, err_console
+from congdoan.exports.rows import KINDS, Kind
+from congdoan.exports.stream import (
+    FORMATS,
+    ONE_KIND_PER_FILE,
+    SUFFIX,
+    Format,
+    open_writer,
+    write_records,
+)
+
+# --- shared by export, search and stats --------------------------------------------------
+
+SiteOpt = Annotated[str | None, typer.Option("--site", help="Only this site (registry id).")]
+KindOpt = Annotated[str | None, typer.Option("--kind", "-k", help="article or document.")]
+
+
+def parse_kind(value: str | None) -> Kind | None:
+    """``--kind`` as a Kind; ``articles``/``documents`` are accepted too. Dies on anything else."""
+    if value is None:
+        return None
+    kind = value.strip().lower().removesuffix("s")
+    if kind not in KINDS:
+        die(f"--kind must be article or document, got {value!r}")
+    return cast(Kind, kind)
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``--since`` as an aware datetime: ISO (2024-01-15) or Vietnamese (15/01/2024) dates.
+
+    A bare date means its midnight in Vietnam (UTC+7), where the portals publish.
+    """
+    if value is None:
+        return None
+    from congdoan.normalize.dates import parse_vn_date
+
+    parsed = parse_vn_date(value.strip())
+    if parsed is None:
+        die(f"--since: cannot read {value!r} as a date (use 2024-01-15 or 15/01/2024)")
+    return parsed.value
+
+
+@contextmanager
+def read_session(db: str | None) -> Iterator[Session]:
+    """A session on the database of ``--db`` for reading; dies with one line when it cannot.
+
+    A SQLite file that does not exist is an error rather than a new empty database:
+    exporting or searching nothing from a mistyped path would look like success.
+    """
+    from congdoan.storage.db import database_url, make_engine, session_factory
+
+    url = database_url(db_url(db))
+    try:
+        parsed = make_url(url)
+    except SQLAlchemyError:
+        die(f"--db: not a database URL: {url!r}")
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+            die(f"no database at {path} (crawl first, or pass --db)")
+    try:
+        engine = make_engine(url)
+    except SQLAlchemyError as exc:
+        die(f"cannot open database {shown}: {_one_line(exc)}")
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    except SQLAlchemyError as exc:
+        die(f"database {shown}: {_one_line(exc)}", EXIT_FAILED)
+    finally:
+        engine.dispose()
+
+
+def check_site(session: Session, site: str | None) -> None:
+    """Die when ``--site`` names no stored site: a typo must not look like an empty result."""
+    if site is None:
+        return
+    from congdoan.storage.models import Site
+
+    known = list(session.scalars(select(Site.id).order_by(Site.id)))
+    if site not in known:
+        listed = ", ".join(known) if known else "none yet"
+        die(f"--site: no stored site {site!r} (stored: {listed})")
+
+
+def _one_line(exc: SQLAlchemyError) -> str:
+    reason = getattr(exc, "orig", None) or exc
+    text = str(reason).strip().splitlines()
+    return text[0] if text else type(reason).__name__
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f",
+        help="jsonl, csv or parquet (default: from the --output suffix, else jsonl).")] = None,
+    site: SiteOpt = None,
+    kind: KindOpt = None,
+    since: Annotated[str | None, typer.Option(
+        help="Only records new or changed since DATE (2024-01-15 or 15/01/2024, "
+             "midnight Vietnam time): for incremental exports.")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="File to write, or - for stdout (default).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export stored articles and documents to JSON Lines, CSV or Parquet, streaming.
+
+    \b
+    JSONL: one JSON object per line, nested, with "kind", body_html, attachment
+      details and, for documents, every posting (portal) with what it displayed.
+    CSV: UTF-8 with BOM (Excel shows Vietnamese), header row, lists joined with
+      " | ", newlines kept in quoted cells, no HTML (body_html is left out), and
+      cells starting with = + - @ prefixed with ' (no formula injection).
+    Parquet: typed columns (int64 ids and counters, UTC timestamps, date32
+      dates, list<string> lists), written in row groups.
+    CSV and Parquet hold one kind per file: without --kind, -o out.csv writes
+    out-articles.csv and out-documents.csv. A document posted on several portals
+    is one record (sites/urls list its postings). Times are UTC, ISO 8601.
+
+    \b
+    Examples:
+      congdoan export -o all.jsonl
+      congdoan export -f csv --kind document --site dienbien -o vanban.csv
+      congdoan export -o dataset.parquet --since 01/03/2024
+    """
+    target = None if output in (None, "-") else Path(cast(str, output))
+    chosen = _format(fmt, target)
+    wanted = parse_kind(kind)
+    moment = parse_since(since)
+    kinds = (wanted,) if wanted else KINDS
+    if target is None:
+        if chosen in ONE_KIND_PER_FILE and wanted is None:
+            die(f"{chosen} holds one kind per file: give --kind, or --output FILE for two files")
+        if chosen == "parquet" and sys.stdout.isatty():
+            die("Parquet is binary: give --output FILE (or redirect stdout)")
+    with read_session(db) as session:
+        check_site(session, site)
+        if target is None:
+            counts = _to_stdout(session, chosen, kinds, site, moment)
+            _summary([(kinds, counts, "stdout")])
+            return
+        if chosen in ONE_KIND_PER_FILE:
+            plan = [((k,), _kind_path(target, k, chosen) if wanted is None else target)
+                    for k in kinds]
+        else:
+            plan = [(kinds, target)]
+        done = []
+        for plan_kinds, path in plan:
+            counts = _to_file(session, chosen, plan_kinds, site, moment, path)
+            done.append((plan_kinds, counts, str(path)))
+        _summary(done)
+
+
+def _format(fmt: str | None, target: Path | None) -> Format:
+    if fmt is None:
+        suffix = target.suffix.lower() if target else ""
+        guessed = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
+                   ".pq": "parquet"}.get(suffix, "jsonl")
+        return cast(Format, guessed)
+    value = fmt.strip().lower()
+    if value not in FORMATS:
+        die(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    return cast(Format, value)
+
+
+def _kind_path(target: Path, kind: Kind, fmt: Format) -> Path:
+    suffix = target.suffix or SUFFIX[fmt]
+    return target.with_name(f"{target.stem}-{kind}s{suffix}")
+
+
+def _to_file(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str | None,
+             since: datetime | None, path: Path) -> dict[Kind, int]:
+    # Write beside the target and rename at the end, so a failed export never
+    # leaves a truncated file that looks like a finished one.
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as sink:
+            counts = write_records(session, open_writer(fmt, sink, kinds[0] if fmt in
+                                   ONE_KIND_PER_FILE else None), kinds, site=site, since=since)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        die(f"{path}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _to_stdout(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str | None,
+               since: datetime | None) -> dict[Kind, int]:
+    sink = cast(BinaryIO, sys.stdout.buffer)
+    sys.stdout.flush()
+    try:
+        counts = write_records(session, open_writer(fmt, sink, kinds[0] if fmt in
+                               ONE_KIND_PER_FILE else None), kinds, site=site, since=since)
+        sink.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from
+        # complaining again when it flushes stdout at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise typer.Exit(EXIT_FAILED) from None
+    return counts
+
+
+def _summary(done: list[tuple[tuple[Kind, ...], dict[Kind, int], str]]) -> None:
+    parts = []
+    for kinds, counts, where in done:
+        if len(kinds) == 1:
+            parts.append(f"{_count(counts[kinds[0]], kinds[0])} written to {where}")
+        else:
+            detail = ", ".join(_count(counts[k], k) for k in kinds)
+            parts.append(f"{_count(sum(counts.values()), 'record')} written to {where} ({detail})")
+    err_console.print("; ".join(parts), markup=False, highlight=False, soft_wrap=True)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
