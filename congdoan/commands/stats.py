@@ -1,0 +1,137 @@
+"""``congdoan stats``: what the database holds, per site, and how the last crawls went."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from congdoan.commands.common import DbOpt, app, console
+from congdoan.commands.export import read_session
+from congdoan.storage.records import jsonable
+
+SHOWN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+RUN_COUNTS = ("new", "changed", "unchanged", "dropped", "failed")
+LAST_RUN_SHOWN = ("new", "changed", "unchanged", "failed")  # in the table; JSON has all
+FAILURES_SHOWN = 10
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")
+                       ] = False,
+    db: DbOpt = None,
+) -> None:
+    """Show counts per site and kind, date ranges, attachments, open failures and last runs.
+
+    \b
+    Documents: per site, the postings on that portal; in the totals, a document
+    posted on several portals counts once. Dates in tables are Vietnam time;
+    JSON has UTC ISO 8601 timestamps. Exit status 0.
+
+    \b
+    Examples:
+      congdoan stats
+      congdoan stats --json --db postgresql+psycopg://user@host/congdoan
+    """
+    from congdoan.storage.runs import open_failures
+    from congdoan.storage.stats import stats as read_stats
+
+    with read_session(db) as session:
+        report = read_stats(session)
+        for name, counts in _last_run_counts(session).items():
+            last = report["sites"].get(name, {}).get("last_run")
+            if last is not None:
+                last.update(counts)
+        failures = [
+            {"site": f.site, "url": f.url, "reason": f.reason, "count": f.count,
+             "first_seen": f.first_seen, "last_seen": f.last_seen}
+            for f in open_failures(session)
+        ]
+    report["failures"] = failures
+    if as_json:
+        print(json.dumps(jsonable(report), ensure_ascii=False, indent=2))
+        return
+    console.print(_sites_table(report["sites"]))
+    console.print(_runs_table(report["sites"]))
+    console.print(_totals_table(report))
+    for f in failures[:FAILURES_SHOWN]:
+        console.print(Text(f"{f['site']} {f['url']}: {f['reason']} (×{f['count']})"),
+                      style="yellow", soft_wrap=True)
+    if len(failures) > FAILURES_SHOWN:
+        console.print(f"… and {len(failures) - FAILURES_SHOWN} more open failures "
+                      "(congdoan stats --json lists them all)", style="yellow")
+
+
+def _last_run_counts(session: Session) -> dict[str, dict[str, Any]]:
+    """The counts of each site's latest run, which ``storage.stats`` leaves out."""
+    from congdoan.storage.models import CrawlRun
+
+    latest = select(func.max(CrawlRun.id)).group_by(CrawlRun.site).scalar_subquery()
+    runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(latest)))
+    return {r.site: {name: getattr(r, name) for name in RUN_COUNTS} for r in runs}
+
+
+def _shown(value: datetime | date | None, with_time: bool = False) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        local = value.astimezone(SHOWN_TZ)
+        return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    return value.isoformat()
+
+
+def _span(first: datetime | date | None, last: datetime | date | None) -> str:
+    return "-" if first is None else f"{_shown(first)} … {_shown(last)}"
+
+
+def _sites_table(sites: dict[str, dict[str, Any]]) -> Table:
+    table = Table(title="Stored per site")
+    for column in ("site", "articles", "documents", "attachments", "open failures"):
+        table.add_column(column, justify="left" if column == "site" else "right")
+    table.add_column("published", overflow="fold")
+    for name, s in sites.items():
+        table.add_row(
+            Text(name), str(s["articles"]), str(s["documents"]), str(s["attachments"]),
+            str(s["open_failures"]), _span(s["first_published"], s["last_published"]),
+        )
+    if not sites:
+        table.caption = "nothing stored yet: run `congdoan crawl`"
+    return table
+
+
+def _runs_table(sites: dict[str, dict[str, Any]]) -> Table:
+    table = Table(title="Last run per site")
+    for column in ("site", "status", "finished", *LAST_RUN_SHOWN):
+        table.add_column(column, justify="right" if column in LAST_RUN_SHOWN else "left")
+    for name, s in sites.items():
+        run = s["last_run"] or {}
+        table.add_row(
+            Text(name), run.get("status", "never"),
+            _shown(run.get("finished_at"), with_time=True),
+            *(str(run.get(k, "-")) for k in LAST_RUN_SHOWN),
+        )
+    return table
+
+
+def _totals_table(report: dict[str, Any]) -> Table:
+    totals, ranges = report["totals"], report["date_range"]
+    table = Table(title="Totals")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_column("dates")
+    labels = {"articles": "articles", "documents": "documents (merged)",
+              "postings": "document postings", "attachments": "attachments",
+              "raw_pages": "raw pages archived", "versions": "superseded versions",
+              "open_failures": "open failures"}
+    for key, label in labels.items():
+        dates = {"articles": ranges["articles"], "documents": ranges["documents"]}.get(key)
+        table.add_row(label, str(totals[key]), _span(*dates) if dates else "")
+    return table
