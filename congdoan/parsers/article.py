@@ -55,6 +55,7 @@ _BREADCRUMB = _css('[itemtype*="BreadcrumbList"] [itemprop~=itemListElement]')
 _BREADCRUMB_FALLBACK = _css(".breadcrumbs a, .breadcrumb a, #breadcrumbs a")
 _TAG_LINKS = _css("a[href*='/tag/'], a[href*='op=tag/'], a[href*='op=tag%2F'], "
                   "a[rel=tag]")
+_MAIN_COLUMN = _css(".news_column")
 _LABELLED_LINE_TAGS = ("p", "div", "span", "li", "em", "small", "address", "strong", "b")
 _BYLINE_LABELS = {"tac gia": "author", "but danh": "author", "nguon tin": "source",
                   "nguon": "source"}
@@ -280,7 +281,10 @@ def _tags(doc: HtmlElement) -> list[str]:
     tags = [clean_line(m.get("content"), unescape=True)
             for m in doc.iter("meta") if m.get("property") == "article:tag"]
     if not any(tags):
-        tags = [text_of(a, unescape=True) for a in _TAG_LINKS(doc)]
+        # Only the main column's tag block (default theme: a .news_column panel
+        # after the article): a sidebar tag cloud lists the whole site's tags.
+        links = [a for column in _MAIN_COLUMN(doc) for a in _TAG_LINKS(column)]
+        tags = [text_of(a, unescape=True) for a in links]
     seen: dict[str, None] = {}
     for tag in tags:
         if tag:
