@@ -12,6 +12,10 @@ from congdoan.parsers.errors import ParseError
 from congdoan.parsers.markup import absolute
 
 _XML_DECL_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Feeds and sitemaps never need a DTD. An internal subset is where entity bombs
+# live, and libxml2 answers one (even unexpanded) by abandoning the document,
+# which recover=True would turn into a feed with no items: drop the DOCTYPE.
+_DOCTYPE = re.compile(r"<!DOCTYPE\b[^\[>]*(?:\[.*?\]\s*)?>", re.S | re.I)
 # recover=True: feeds with a stray "&" or a truncated tail still yield their items.
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                               huge_tree=False)
@@ -19,9 +23,12 @@ _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=T
 
 def _parse_xml(body: str | bytes, url: str) -> etree._Element:
     text = _XML_DECL_TEXT.sub("", decode_body(body), count=1).strip()
+    text = _DOCTYPE.sub("", text, count=1)
     root = etree.fromstring(text.encode("utf-8"), _XML_PARSER) if text else None
     if root is None:
         raise ParseError(url, "not an XML document")
+    # Unresolved entity references are not text: never let "&xxe;" become a URL.
+    etree.strip_elements(root, etree.Entity, with_tail=False)
     return root
 
 
