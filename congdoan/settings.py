@@ -44,6 +44,16 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
+# Retries wait (exponential backoff, Retry-After honoured up to a limit) and
+# incomplete pages (empty, cut before </html>) are retried, then reported
+# failed instead of parsed: congdoan/middlewares/retry.py.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "congdoan.middlewares.retry.BackoffRetryMiddleware": 550,
+}
+CONGDOAN_RETRY_BACKOFF = 0.5  # seconds before the first retry; doubles each time
+CONGDOAN_RETRY_BACKOFF_MAX = 30.0
+CONGDOAN_RETRY_AFTER_MAX = 120.0  # a longer Retry-After fails the page (retried next run)
 # Listing and detail requests handle their own redirects (soft 404s), see the spider.
 HTTPERROR_ALLOWED_CODES: list[int] = []
 

@@ -1,0 +1,1 @@
+"""Downloader middlewares: how congdoan survives what portals throw at it."""
