@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -39,13 +41,28 @@ class _PortalHandler(BaseHTTPRequestHandler):
         # Logged before sending, so a client that has the response always finds it logged.
         server.log.record(RequestRecord(self.command, self.path, response.status,
                                         len(response.body), time.time()))
-        self.send_response(response.status)
-        for name, value in response.headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if response.body:
-            self.wfile.write(response.body)
+        try:
+            self.send_response(response.status)
+            for name, value in response.headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            if response.abort_after is not None:
+                self._reset(response.body[:response.abort_after])
+            elif response.body:
+                self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up first (a slow-response fault past its timeout).
+            self.close_connection = True
+
+    def _reset(self, partial: bytes) -> None:
+        """Send ``partial`` and reset the connection (RST, not FIN): a reset mid-body."""
+        self.wfile.write(partial)
+        self.wfile.flush()
+        # SO_LINGER on with a zero timeout makes close() abort with a RST.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     do_GET = do_HEAD = do_POST = _serve
 

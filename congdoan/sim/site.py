@@ -60,6 +60,9 @@ class Response:
     status: int
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
+    # Fault injection: send only this many body bytes (after a Content-Length
+    # announcing all of them), then reset the connection. ``None``: send it all.
+    abort_after: int | None = None
 
     def header(self, name: str) -> str | None:
         """First value of header ``name`` (case-insensitive), if any."""
@@ -109,14 +112,17 @@ class Portal:
         return portal_truth(self)
 
     # -- request handling -----------------------------------------------------------------
-    def handle(self, request: Request) -> Response:
-        """Route ``request`` and build the response, then let the hooks alter it."""
+    def render(self, request: Request) -> Response:
+        """The response the portal builds for ``request``, before any hook alters it."""
         if request.method == "POST" and not request.headers.get("Referer", "").startswith(
             self.urls.base_url
         ):
-            response = self._finish(Response(403, b"Access denied", [("Content-Type", HTML)]))
-        else:
-            response = self._finish(self._dispatch(self.urls.route(request.path)))
+            return self._finish(Response(403, b"Access denied", [("Content-Type", HTML)]))
+        return self._finish(self._dispatch(self.urls.route(request.path)))
+
+    def handle(self, request: Request) -> Response:
+        """Route ``request`` and build the response, then let the hooks alter it."""
+        response = self.render(request)
         for hook in self.hooks:
             replaced = hook(request, response)
             if replaced is not None:
