@@ -1,0 +1,75 @@
+"""Crawl overhead: a full congdoan crawl against a bare Scrapy spider on the same URLs.
+
+Each repetition crawls the same simulated portals twice, back to back, each
+side in its own child process: first the full crawl (``bench.crawl_child``:
+spider, validate/normalise/attachments/store pipelines, SQLite) into a fresh
+database, then the bare spider (``bench.bare_spider``) on exactly the URLs the
+simulator logged for that crawl. Same simulator, same concurrency, no delays.
+pages/s is pages over the span from spider open to spider close; the
+median over repetitions is reported, and the ratio bare/full is what all our
+processing costs. Python start-up and imports are left out of both sides.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.children import FAST_SETTINGS, run_child
+from bench.portals import fetched_urls, served
+from congdoan.sim import default_portals
+
+TARGET_RATIO = 0.60  # full crawl pages/s at least 60 % of the bare spider's
+
+
+def _sets() -> list[str]:
+    return [arg for key, value in FAST_SETTINGS.items() for arg in ("--set", f"{key}={value}")]
+
+
+def run(*, sites: int = 3, articles: int = 120, documents: int = 30, repeats: int = 3
+        ) -> dict[str, Any]:
+    """Pages/s of both sides and their ratio; see the module docstring."""
+    specs = default_portals(sites, articles, documents, seed=5)
+    site_ids = [s.site_id for s in specs]
+    full_rates, bare_rates, pages, rss = [], [], 0, {"full": [], "bare": []}
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+        work = Path(tmp)
+        with served(specs, work) as (server, registry):
+            for rep in range(repeats):
+                server.clear_requests()
+                run_dir = work / f"run{rep}"
+                run_dir.mkdir()
+                full = run_child(
+                    ["-m", "bench.crawl_child", *site_ids, "--registry", str(registry),
+                     "--db", str(run_dir / "congdoan.sqlite3"), *_sets()],
+                    env={"CONGDOAN_DATA_DIR": str(run_dir / "data")},
+                )
+                if full.returncode != 0 or not full.result:
+                    raise RuntimeError(f"full crawl failed: {full.stderr_tail}")
+                urls = fetched_urls(server, site_ids)
+                url_file = run_dir / "urls.txt"
+                url_file.write_text("\n".join(urls), encoding="utf-8")
+                bare = run_child(["-m", "bench.bare_spider", str(url_file), *_sets()])
+                if bare.returncode != 0 or not bare.result:
+                    raise RuntimeError(f"bare spider failed: {bare.stderr_tail}")
+                pages = len(urls)
+                full_rates.append(pages / full.result["crawl_s"])
+                bare_rates.append(bare.result["pages"] / bare.result["crawl_s"])
+                rss["full"].append(full.peak_rss_mb)
+                rss["bare"].append(bare.peak_rss_mb)
+    full_rate, bare_rate = statistics.median(full_rates), statistics.median(bare_rates)
+    return {
+        "pipeline_pages_per_s": full_rate,
+        "bare_pages_per_s": bare_rate,
+        "ratio": full_rate / bare_rate,
+        "target_ratio": TARGET_RATIO,
+        "pages": pages,
+        "sites": sites,
+        "repeats": repeats,
+        "pipeline_runs_pages_per_s": full_rates,
+        "bare_runs_pages_per_s": bare_rates,
+        "pipeline_peak_rss_mb": statistics.median(rss["full"]),
+        "bare_peak_rss_mb": statistics.median(rss["bare"]),
+    }

@@ -1,0 +1,42 @@
+"""A Scrapy extension that records when spiders open and close, for the crawl children.
+
+Both sides of the crawl-overhead comparison time the same span, first spider
+opened to last spider closed, so that process start-up, imports and crawler
+construction (which differ between them) stay out of the pages/s figures.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from scrapy import signals
+
+
+class SpanExtension:
+    """Adds each spider's open and close times (``perf_counter``) to ``SpanExtension.times``."""
+
+    times: dict[str, list[float]] = {"open": [], "close": []}  # noqa: RUF012 - one crawl per process
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SpanExtension:
+        """Connect to the crawler's spider_opened and spider_closed signals."""
+        ext = cls()
+        crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self, **_: Any) -> None:
+        """Record an opening."""
+        self.times["open"].append(time.perf_counter())
+
+    def closed(self, **_: Any) -> None:
+        """Record a closing."""
+        self.times["close"].append(time.perf_counter())
+
+    @classmethod
+    def seconds(cls) -> float:
+        """First open to last close, 0.0 when nothing ran."""
+        if not cls.times["open"] or not cls.times["close"]:
+            return 0.0
+        return max(cls.times["close"]) - min(cls.times["open"])
