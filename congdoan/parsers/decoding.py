@@ -73,6 +73,24 @@ def decode_body(body: str | bytes) -> str:
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Undeclared or wrongly declared legacy Vietnamese: windows-1258 is the
-        # likeliest; it maps every byte, so this cannot fail.
-        return body.decode("cp1258", errors="replace")
+        pass
+    mostly = _mostly_utf8(body)
+    if mostly is not None:
+        return mostly
+    # Undeclared or wrongly declared legacy Vietnamese: windows-1258 is the
+    # likeliest; it maps every byte, so this cannot fail.
+    return body.decode("cp1258", errors="replace")
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """UTF-8 text with a few bad bytes (a legacy widget, a cut sequence), else ``None``.
+
+    One stray Latin-1 byte in a footer must not turn a whole UTF-8 page into
+    windows-1258 mojibake: when valid multi-byte characters outnumber the
+    invalid sequences ten to one, the page is UTF-8 and only the bad bytes
+    become U+FFFD.
+    """
+    text = body.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return text if good >= 10 * bad else None
