@@ -142,6 +142,7 @@ def export(
     CSV and Parquet hold one kind per file: without --kind, -o out.csv writes
     out-articles.csv and out-documents.csv. A document posted on several portals
     is one record (sites/urls list its postings). Times are UTC, ISO 8601.
+    A one-line summary goes to stderr. Exit status: 0 written, 2 bad usage.
 
     \b
     Examples:
