@@ -9,6 +9,11 @@ dateparser reports no precision, so it is judged generously: its datetime is
 compared at the granularity the sample expects (a date-only case passes if
 the calendar day is right, whatever time it adds). It cannot express a
 range, so range cases count against it.
+
+``run_portal()`` does the same on every date string of a simulated portal
+(articles' ``published_text``, documents' ``issued_text``, ``effective_text``
+and ``expires_text``, taken from the simulator's truth), each judged against
+the truth's ``published_at`` (to the second) or ISO date.
 """
 
 from __future__ import annotations
@@ -77,11 +82,15 @@ def _rate(func: Any, count: int, repeats: int) -> float:
 
 def run(repeats: int = 5) -> dict[str, float | int]:
     """Accuracy and speed of both parsers on the sample; see the module docstring."""
+    return _compare(load_cases(), repeats, OUR_PASSES)
+
+
+def _compare(cases: list[dict[str, Any]], repeats: int, passes: int) -> dict[str, float | int]:
+    """Accuracy and median parses/s of both parsers on ``cases`` (text, expected[, reference])."""
     import dateparser
 
     from congdoan.normalize.dates import parse_vn_date
 
-    cases = load_cases()
     inputs = [(c["text"], _reference(c)) for c in cases]
     # Relative cases get their reference time, as ours do; otherwise the exact settings.
     dp_inputs = [
@@ -93,7 +102,7 @@ def run(repeats: int = 5) -> dict[str, float | int]:
         return [parse_vn_date(text, now=ref) for text, ref in inputs]
 
     def ours_many() -> None:
-        for _ in range(OUR_PASSES):
+        for _ in range(passes):
             for text, ref in inputs:
                 parse_vn_date(text, now=ref)
 
@@ -103,7 +112,7 @@ def run(repeats: int = 5) -> dict[str, float | int]:
     # The first pass pays for imports and caches; neither parser is timed on it.
     our_results, their_results = ours(), theirs()
     expected = [c["expected"] for c in cases]
-    ours_per_s = _rate(ours_many, len(cases) * OUR_PASSES, repeats)
+    ours_per_s = _rate(ours_many, len(cases) * passes, repeats)
     dateparser_per_s = _rate(theirs, len(cases), repeats)
     return {
         "ours_per_s": ours_per_s,
@@ -113,6 +122,32 @@ def run(repeats: int = 5) -> dict[str, float | int]:
         "accuracy_dateparser": sum(map(_dateparser_right, their_results, expected)) / len(cases),
         "cases": len(cases),
     }
+
+
+def portal_cases(articles: int, documents: int, sites: int = 3) -> list[dict[str, Any]]:
+    """Date strings of simulated portals with their expected values, in the sample's shape."""
+    from congdoan.sim import Portal, default_portals
+
+    cases: list[dict[str, Any]] = []
+    for spec in default_portals(sites, articles, documents, seed=9):
+        truth = Portal(spec, "http://127.0.0.1").truth()
+        for article in truth["articles"]:
+            expected = datetime.fromisoformat(article["published_at"])
+            cases.append({"text": article["published_text"],
+                          "expected": expected.isoformat(timespec="seconds")})
+        for doc in truth["documents"]:
+            for shown, iso in (("issued_text", "issued_on"), ("effective_text", "effective_on"),
+                               ("expires_text", "expires_on")):
+                if doc[shown]:
+                    cases.append({"text": doc[shown], "expected": doc[iso]})
+    return cases
+
+
+def run_portal(articles: int = 300, documents: int = 80, repeats: int = 5
+               ) -> dict[str, float | int]:
+    """``run()`` on the date strings of three simulated portals instead of the sample."""
+    cases = portal_cases(articles, documents)
+    return _compare(cases, repeats, passes=max(1, 5000 // len(cases)))
 
 
 def render(figures: dict[str, float | int]) -> str:
