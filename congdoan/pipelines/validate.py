@@ -6,6 +6,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from congdoan.normalize.text import fold
 from congdoan.signals import page_failed
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -14,10 +15,24 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
+# Headings of the page's own sections. A page that lost its real title (a
+# broken template, a half-saved record) makes a parser's fallback pick one of
+# these: such a title is missing, not a title.
+SECTION_HEADINGS = frozenset({"noi dung", "noi dung van ban", "toan van", "file dinh kem",
+                              "tai tap tin", "van ban", "tin tuc", "thong bao"})
+
+
 def missing_fields(item: Any) -> list[str]:
-    """Names of required fields that are absent or blank for the item's kind."""
+    """Names of required fields that are absent or blank for the item's kind.
+
+    A title that is only a section heading ("Nội dung", "File đính kèm") counts as absent.
+    """
     required = REQUIRED.get(item.get("kind"), ("kind",))
-    return [name for name in required if not item.get(name)]
+    missing = [name for name in required if not item.get(name)]
+    title = item.get("title")
+    if title and "title" not in missing and fold(title).strip(" :.") in SECTION_HEADINGS:
+        missing.append("title")
+    return missing
 
 
 class ValidatePipeline:
