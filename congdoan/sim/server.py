@@ -97,6 +97,14 @@ class _PortalServer(ThreadingHTTPServer):
         self.portal = portal
         self.log = _RequestLog()
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (timeouts, faults) is normal here; anything else is printed."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class SimServer:
     """Serve simulated portals on 127.0.0.1, each on its own port, in background threads.
