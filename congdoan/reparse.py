@@ -1,0 +1,269 @@
+"""Re-extract stored items from the raw page archive: a parser fix reaches every record.
+
+Each stored article and document posting points at the exact bytes it was read
+from (``raw_sha256``). Re-parsing runs those bytes through today's parser and
+normalisers and upserts the result, so the usual versioning applies: identical
+output is ``unchanged``, different output is ``changed`` and the old reading is
+kept in ``item_versions``. No network and no Scrapy: storage, parsers and the
+pure normalise functions only.
+
+What the parser cannot know is taken from the stored row: the site, the URL
+as fetched and the canonical URL the record is keyed by, the fetch time and
+HTTP status, the attachments' download results (stored path, hash, size,
+type, text) and the per-visit document counters.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from congdoan.files.names import sanitize_filename
+from congdoan.normalize.dates import parse_vn_date
+from congdoan.parsers.nukeviet import ParseError, parse_article, parse_document
+from congdoan.pipelines.normalize import (
+    article_dates,
+    article_references,
+    document_code,
+    document_dates,
+)
+from congdoan.storage.archive import load_raw
+from congdoan.storage.models import Article, Attachment, DocumentPosting
+from congdoan.storage.repository import ATTACHMENT_FILE_FIELDS
+from congdoan.storage.store import write_batch
+
+Kind = Literal["article", "document"]
+KINDS: tuple[Kind, ...] = ("article", "document")
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"  # as CONGDOAN_TIMEZONE: portals show local time
+BATCH = 100
+# The fields the validate pipeline requires of a crawled item (mirrored here
+# because that pipeline is a Scrapy component).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "article": ("title", "body_text"),
+    "document": ("title",),
+}
+
+
+class ReparseError(Exception):
+    """One stored item that cannot be re-extracted; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class ReparseFailure:
+    """A stored item that was left as it is, and why."""
+
+    kind: Kind
+    site: str
+    url: str
+    reason: str
+
+
+@dataclass
+class ReparseReport:
+    """What a re-parse did: ``counts`` of new/changed/unchanged/failed, and the failures."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[ReparseFailure] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """Items looked at."""
+        return sum(self.counts.values())
+
+
+def stored_items(
+    session: Session, site: str | None = None, kinds: Sequence[Kind] = KINDS
+) -> list[tuple[Kind, int]]:
+    """``(kind, id)`` of every stored article and document posting, in id order."""
+    items: list[tuple[Kind, int]] = []
+    if "article" in kinds:
+        stmt = select(Article.id).order_by(Article.id)
+        if site is not None:
+            stmt = stmt.where(Article.site == site)
+        items += [("article", i) for i in session.scalars(stmt)]
+    if "document" in kinds:
+        stmt = select(DocumentPosting.id).order_by(DocumentPosting.id)
+        if site is not None:
+            stmt = stmt.where(DocumentPosting.site == site)
+        items += [("document", i) for i in session.scalars(stmt)]
+    return items
+
+
+def _raw_body(session: Session, sha: str | None) -> bytes:
+    if not sha:
+        raise ReparseError("no raw page recorded for this item")
+    try:
+        return load_raw(session, sha)
+    except KeyError:
+        raise ReparseError(f"raw page {sha[:12]}… is missing from the archive") from None
+    except ValueError as exc:  # archived bytes that no longer match their hash
+        raise ReparseError(str(exc)) from None
+
+
+def _provenance(row: Article | DocumentPosting, kind: Kind) -> dict[str, Any]:
+    """The crawl's facts about the page, which the page itself does not contain."""
+    return {
+        "kind": kind,
+        "site": row.site,
+        "url": row.url,
+        # Upserts are keyed by (site, canonical_url): keep the stored key so the
+        # record is updated in place rather than duplicated.
+        "canonical_url": row.canonical_url,
+        "fetched_at": row.fetched_at,
+        "http_status": row.http_status,
+        "body_sha256": row.raw_sha256,
+    }
+
+
+def merge_attachments(
+    parsed: Sequence[Mapping[str, Any]], stored: Sequence[Attachment]
+) -> list[dict[str, Any]]:
+    """The parsed attachments with the download results the crawl stored for the same URLs.
+
+    Names are sanitised as the attachments pipeline does; a stored name equal
+    to the displayed one (a crawl without that pipeline) is kept as it was, so
+    neither kind of crawl reads as a change.
+    """
+    by_url: dict[str, list[Attachment]] = {}
+    for row in stored:
+        by_url.setdefault(row.url, []).append(row)
+    merged = []
+    for attachment in parsed:
+        url = attachment["url"]
+        shown = attachment.get("name")
+        name = sanitize_filename(
+            shown, fallback=sanitize_filename(Path(urlsplit(url).path).name, fallback="file")
+        )
+        rows = by_url.get(url)
+        row = rows.pop(0) if rows else None
+        entry: dict[str, Any] = {"url": url, "name": name}
+        if row is not None:
+            if row.name is not None and row.name == shown:
+                entry["name"] = shown
+            entry.update({k: getattr(row, k) for k in ATTACHMENT_FILE_FIELDS})
+        merged.append(entry)
+    return merged
+
+
+def _check_required(record: Mapping[str, Any], kind: Kind) -> None:
+    missing = [name for name in REQUIRED[kind] if not record.get(name)]
+    if missing:
+        raise ReparseError(f"the parser now finds no {', '.join(missing)}")
+
+
+def article_record(session: Session, article: Article, timezone: str = DEFAULT_TIMEZONE
+                   ) -> dict[str, Any]:
+    """The record today's parser makes of a stored article's raw page."""
+    body = _raw_body(session, article.raw_sha256)
+    try:
+        parsed = parse_article(body, article.url)
+    except ParseError as exc:
+        raise ReparseError(f"no longer parses as an article: {exc.what}") from None
+    record: dict[str, Any] = {**parsed, **_provenance(article, "article")}
+    record["attachments"] = merge_attachments(parsed.get("attachments") or [],
+                                              article.attachments)
+    _check_required(record, "article")
+    article_dates(record, timezone)
+    if (record["published_at"] is None and article.published_at is not None
+            and parse_vn_date(article.published_text, tz=timezone) is None):
+        # The stored date came from the listing (``listed_text``), which is not
+        # on the page and not stored: keep it rather than lose the date.
+        record["published_at"] = article.published_at
+        record["published_precision"] = article.published_precision
+    article_references(record)
+    return record
+
+
+def document_record(session: Session, posting: DocumentPosting,
+                    timezone: str = DEFAULT_TIMEZONE) -> dict[str, Any]:
+    """The record today's parser makes of a stored document posting's raw page."""
+    body = _raw_body(session, posting.raw_sha256)
+    try:
+        parsed = parse_document(body, posting.url)
+    except ParseError as exc:
+        raise ReparseError(f"no longer parses as a document: {exc.what}") from None
+    record: dict[str, Any] = {**parsed, **_provenance(posting, "document")}
+    record["attachments"] = merge_attachments(parsed.get("attachments") or [],
+                                              posting.attachments)
+    # Counters move on every visit and the archived page is the oldest visit of
+    # this content: the stored (latest) counters are the better values.
+    record["views"], record["downloads"] = posting.views, posting.downloads
+    _check_required(record, "document")
+    document_dates(record, timezone)
+    document_code(record)
+    return record
+
+
+def _load(session: Session, kind: Kind, item_id: int) -> Article | DocumentPosting | None:
+    if kind == "article":
+        return session.scalars(
+            select(Article).options(selectinload(Article.attachments))
+            .where(Article.id == item_id)
+        ).one_or_none()
+    return session.scalars(
+        select(DocumentPosting).options(selectinload(DocumentPosting.attachments))
+        .where(DocumentPosting.id == item_id)
+    ).one_or_none()
+
+
+def reparse_one(session: Session, kind: Kind, item_id: int,
+                timezone: str = DEFAULT_TIMEZONE) -> tuple[str, ReparseFailure | None]:
+    """Re-extract one stored item; returns its status and, when it failed, why."""
+    row = _load(session, kind, item_id)
+    if row is None:  # deleted since the list was taken (a document merge, another writer)
+        return "gone", None
+    try:
+        if isinstance(row, Article):
+            record = article_record(session, row, timezone)
+        else:
+            record = document_record(session, row, timezone)
+    except ReparseError as exc:
+        return "failed", ReparseFailure(kind, row.site, row.url, str(exc))
+    # write_batch runs the upsert in a savepoint: a record that cannot be stored
+    # is rolled back alone.
+    outcome = write_batch(session, [(kind, record)])[0]
+    if outcome.error is not None:
+        reason = f"not stored: {str(outcome.error).splitlines()[0]}"
+        return "failed", ReparseFailure(kind, row.site, row.url, reason)
+    assert outcome.status is not None
+    return outcome.status, None
+
+
+def reparse(
+    sessions: sessionmaker[Session],
+    *,
+    site: str | None = None,
+    kinds: Sequence[Kind] = KINDS,
+    timezone: str = DEFAULT_TIMEZONE,
+    batch_size: int = BATCH,
+    on_start: Callable[[int], None] | None = None,
+    on_item: Callable[[str], None] | None = None,
+) -> ReparseReport:
+    """Re-extract every stored item of ``kinds`` (of ``site``) from the raw archive.
+
+    One transaction per ``batch_size`` items. ``on_start(total)`` is called
+    once the items are counted, ``on_item(status)`` after each one (progress).
+    """
+    with sessions() as session:
+        items = stored_items(session, site, kinds)
+    if on_start is not None:
+        on_start(len(items))
+    report = ReparseReport()
+    for start in range(0, len(items), batch_size):
+        with sessions() as session, session.begin():
+            for kind, item_id in items[start:start + batch_size]:
+                status, failure = reparse_one(session, kind, item_id, timezone)
+                if status != "gone":
+                    report.counts[status] += 1
+                if failure is not None:
+                    report.failures.append(failure)
+                if on_item is not None:
+                    on_item(status)
+    return report
