@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(
     name="congdoan",
@@ -50,7 +51,8 @@ def db_url(value: str | None) -> str | None:
 
 def die(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one readable error line and exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    # The message carries user input (URLs, queries): never read it as rich markup.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
