@@ -1,0 +1,83 @@
+"""``congdoan demo``: simulator -> crawl -> database -> summary, end to end in a child process."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select
+
+from congdoan.storage.models import Article, CrawlRun, DocumentPosting
+from tests.crawling import run_congdoan
+
+SIZE = ("--sites", "2", "--articles", "12", "--documents", "5")
+ARTICLES, DOCUMENTS = 2 * 12, 2 * 5
+
+
+def demo(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    """Run the demo in ``tmp_path`` with its data in ``tmp_path/demo``."""
+    result = run_congdoan("demo", "--data-dir", "demo", *args, cwd=tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    return result.returncode, result.stdout, result.stderr
+
+
+def last_line(text: str) -> str:
+    return text.strip().splitlines()[-1]
+
+
+def stored(database: Path) -> tuple[int, int, list[tuple[int, int, int]]]:
+    """Articles, document postings, and (new, changed, unchanged) of the last run per site."""
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as conn:
+        articles = conn.scalar(select(func.count()).select_from(Article))
+        postings = conn.scalar(select(func.count()).select_from(DocumentPosting))
+        runs = conn.execute(select(CrawlRun.new, CrawlRun.changed, CrawlRun.unchanged)
+                            .order_by(CrawlRun.id.desc()).limit(2)).all()
+    engine.dispose()
+    return articles, postings, [tuple(r) for r in runs]
+
+
+def test_demo_crawls_the_simulator_into_its_own_database_and_can_run_again(
+        tmp_path: Path) -> None:
+    verdict = f"database matches the simulator: {ARTICLES} articles, {DOCUMENTS} documents"
+    database = tmp_path / "demo" / "congdoan.sqlite3"
+
+    code, out, err = demo(tmp_path, *SIZE)
+
+    assert code == 0, err[-3000:]
+    assert last_line(out) == verdict
+    for site in ("sim1", "sim2"):
+        assert site in out
+    articles, postings, runs = stored(database)
+    assert (articles, postings) == (ARTICLES, DOCUMENTS)
+    assert sum(new for new, _, _ in runs) == ARTICLES + DOCUMENTS
+    assert not (tmp_path / "data" / "congdoan.sqlite3").exists()  # the user's DB is untouched
+
+    code, out, err = demo(tmp_path, *SIZE)
+
+    assert code == 0, err[-3000:]
+    assert last_line(out) == verdict
+    articles, postings, runs = stored(database)
+    assert (articles, postings) == (ARTICLES, DOCUMENTS)
+    assert [(new, changed) for new, changed, _ in runs] == [(0, 0), (0, 0)]
+    assert sum(unchanged for _, _, unchanged in runs) == ARTICLES + DOCUMENTS
+
+    # A smaller simulator than what the database holds: the demo says what differs.
+    code, out, _ = demo(tmp_path, "--sites", "1", "--articles", "12", "--documents", "3")
+    assert code == 1
+    verdict = last_line(out)
+    assert verdict.startswith("database does not match the simulator:")
+    assert "sim1: 5 documents stored, 3 served" in verdict
+    assert "site sim2 is in the database but not served now" in verdict
+
+
+def test_demo_with_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, out, err = demo(tmp_path, *SIZE, "--db",
+                          f"postgresql+psycopg://demo:pw@127.0.0.1:{port}/congdoan")
+    assert code == 2
+    assert err.startswith("error: cannot use the database postgresql+psycopg://demo:***@")
+    assert err.count("\n") == 1
+    assert out == ""  # nothing served, nothing crawled
