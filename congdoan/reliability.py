@@ -77,6 +77,7 @@ class FaultReport:
     second: Outcome
     expected_failed: set[tuple[str, int]]
     trap_hits: int
+    affected: dict[tuple[str, int], dict[str, object]] = field(default_factory=dict)
 
     @property
     def lost(self) -> set[tuple[str, int]]:
@@ -199,6 +200,7 @@ def check_faults(workdir: Path, *, seed: int = 1, articles: int = 40, documents:
             expected_failed={key for key, info in affected.items()
                              if info["expect"] == "failed"},
             trap_hits=len(trap.hits),
+            affected=affected,
         )
 
 
