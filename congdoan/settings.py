@@ -99,3 +99,20 @@ FILES_STORE = str(Path(CONGDOAN_DATA_DIR) / "files")
 CONGDOAN_ATTACHMENTS = True
 CONGDOAN_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 CONGDOAN_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+# --- incremental crawling (see congdoan/incremental.py) ------------------------
+# "incremental": skip stored detail pages and stop a listing after a page of stored
+# items; "full": walk and fetch everything (a backfill). Without a database
+# (CONGDOAN_STORE = False) every crawl is full.
+CONGDOAN_CRAWL_MODE = "incremental"
+# ISO date: ignore listed/sitemap/RSS items dated before it, stop listings there.
+CONGDOAN_SINCE: str | None = None
+# Fetch a stored detail page again once it was last seen this many days ago.
+CONGDOAN_REFRESH_DAYS: float | None = None
+# Sitemaps and RSS in incremental crawls: "auto" only for sites without known
+# sections, "always", or "never". Full crawls always read them (unless "never").
+CONGDOAN_FEEDS = "auto"
+# Revalidate detail pages that sent an ETag (or a cacheable Last-Modified).
+CONGDOAN_CONDITIONAL = True
+# Keep Scrapy's JOBDIR under <data>/jobs/<site>: a killed crawl resumes.
+CONGDOAN_RESUME = True

@@ -24,7 +24,7 @@ def test_crawl_stores_every_served_item(crawled: CrawledPortals) -> None:
 
 
 def test_recrawl_is_idempotent(crawled: CrawledPortals) -> None:
-    again = crawled.crawl()
+    again = crawled.crawl("--full")  # incremental (the default) would fetch nothing again
     assert again.returncode == 0, again.stderr[-2000:]
     engine = create_engine(crawled.db_url)
     with engine.connect() as conn:

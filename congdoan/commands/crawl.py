@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -39,9 +41,23 @@ def crawl(
                      ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "ERROR",
+    full: Annotated[bool, typer.Option("--full", help="Walk every listing page and fetch every "
+                    "item again (backfill); default: only what changed since the last crawl.")
+                    ] = False,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD",
+                     help="Skip items listed before this date; stop listings there.")] = None,
+    refresh_days: Annotated[float | None, typer.Option("--refresh-days", metavar="N", min=0,
+                            help="Fetch stored items again once last seen N days ago.")
+                            ] = None,
 ) -> None:
-    """Crawl one portal (or --all), store what was found, and report it."""
+    """Crawl one portal (or --all), store what was found, and report it.
+
+    Incremental by default: stored items are not fetched again and a listing stops
+    after a page of stored items. A crawl of a site holds a lock under the data
+    directory; a second crawl of the same site is refused (exit code 4).
+    """
     from congdoan.crawl import crawl_sites
+    from congdoan.locks import EXIT_LOCKED, LockHeld, SiteLock
 
     try:
         reg = load_registry(registry)
@@ -53,13 +69,36 @@ def crawl(
     overrides: dict[str, object] = {"LOG_LEVEL": log_level.upper(),
                                     "CONGDOAN_DATABASE_URL": db_url(db),
                                     "CONGDOAN_STORE": not no_db}
+    if since:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            die(f"--since expects a date as YYYY-MM-DD, got {since!r}")
+    overrides.update({"CONGDOAN_CRAWL_MODE": "full" if full else "incremental",
+                      "CONGDOAN_SINCE": since, "CONGDOAN_REFRESH_DAYS": refresh_days})
     overrides.update(parse_sets(set_))
-    results = crawl_sites(ids, registry=registry, output=output, overrides=overrides,
-                          progress=not quiet and sys.stderr.isatty())
+    data_dir = str(overrides.get("CONGDOAN_DATA_DIR") or os.environ.get("CONGDOAN_DATA_DIR")
+                   or "data")
+    locks, busy = [], []
+    for site_id in ids:
+        try:
+            locks.append(SiteLock(data_dir, site_id).acquire())
+        except LockHeld as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            busy.append(site_id)
+    if busy and len(busy) == len(ids):
+        raise typer.Exit(EXIT_LOCKED)
+    try:
+        results = crawl_sites([i for i in ids if i not in busy], registry=registry,
+                              output=output, overrides=overrides,
+                              progress=not quiet and sys.stderr.isatty())
+    finally:
+        for lock in locks:
+            lock.release()
     _print_results(results)
     statuses = {r.status for r in results}
     if statuses == {"ok"}:
-        raise typer.Exit(EXIT_OK)
+        raise typer.Exit(EXIT_LOCKED if busy else EXIT_OK)
     raise typer.Exit(EXIT_FAILED if statuses == {"failed"} else EXIT_PARTIAL)
 
 

@@ -9,14 +9,17 @@ transaction per batch: a killed crawl loses at most the open batch.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from congdoan.incremental import page_not_modified
 from congdoan.outcome import run_status
 from congdoan.signals import page_failed
 from congdoan.storage.db import database_url, make_engine, session_factory
+from congdoan.storage.known import touch_seen
 from congdoan.storage.repository import upsert_site
 from congdoan.storage.runs import finish_run, record_failure, resolve_failure, start_run
 from congdoan.storage.store import Store
@@ -35,6 +38,7 @@ class StorePipeline:
         self.stored_urls: set[str] = set()
         self._fetched_url: dict[str, str] = {}  # canonical URL -> URL as fetched
         self.dropped = 0
+        self.not_modified: dict[str, list[str]] = {}  # kind -> URLs answered 304
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -45,6 +49,7 @@ class StorePipeline:
         pipeline = cls(crawler, url, crawler.settings.getint("CONGDOAN_STORE_BATCH", 100))
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.page_not_modified, signal=page_not_modified)
         return pipeline
 
     def open_spider(self) -> None:
@@ -61,6 +66,10 @@ class StorePipeline:
     def page_failed(self, site: str, url: str, reason: str, **_: Any) -> None:
         """Remember a failed page; written to the ledger at the end of the run."""
         self.failures[url] = reason
+
+    def page_not_modified(self, url: str, kind: str, **_: Any) -> None:
+        """A stored page the portal says is unchanged: seen now, written at the end."""
+        self.not_modified.setdefault(kind, []).append(url)
 
     def item_dropped(self, **_: Any) -> None:
         """Count items an earlier pipeline refused."""
@@ -90,6 +99,8 @@ class StorePipeline:
         reason = self.crawler.stats.get_value("finish_reason") or "finished"
         counts = {name: self.store.counts.get(name, 0)
                   for name in ("new", "changed", "unchanged")}
+        # A 304 is an item seen again unchanged, just without its body.
+        counts["unchanged"] += sum(len(urls) for urls in self.not_modified.values())
         counts["dropped"] = self.dropped
         counts["failed"] = len(self.failures)
         stored = counts["new"] + counts["changed"] + counts["unchanged"]
@@ -99,6 +110,8 @@ class StorePipeline:
                 record_failure(session, self.site.id, url, why)
             for url in self.stored_urls:
                 resolve_failure(session, self.site.id, url)
+            for kind, urls in self.not_modified.items():
+                touch_seen(session, self.site.id, kind, urls, datetime.now(UTC))
             finish_run(session, self.run_id, status, counts,
                        stats={"finish_reason": reason, "pages":
                               self.crawler.stats.get_value("response_received_count", 0)})

@@ -6,6 +6,11 @@ the portal's sitemaps and RSS feeds are read too, because some items are
 reachable only through them. Redirects of listing and detail pages are
 handled here, not by Scrapy, so that NukeViet's soft 404 (a 301 to the home
 page) is recorded as "not found" instead of being parsed as an article.
+
+Incremental crawling (the default; ``congdoan.incremental`` holds the rules):
+the spider learns from storage at start which items the site already has,
+skips their detail pages, stops a listing walk after a page of stored items,
+and revalidates pages that sent validators with conditional requests.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -22,6 +28,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from congdoan import incremental
 from congdoan.items import ArticleItem, DocumentItem
 from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
@@ -29,10 +36,11 @@ from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, sa
 from congdoan.registry import RegistryError, Site, load_registry
 from congdoan.signals import page_failed
 
+NOT_MODIFIED = 304
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 MISSING_CODES = (404, 410)
 # Detail and listing requests see these statuses instead of Scrapy acting on them.
-_HANDLED = [*REDIRECT_CODES, *MISSING_CODES]
+_HANDLED = [NOT_MODIFIED, *REDIRECT_CODES, *MISSING_CODES]
 _MAX_OWN_REDIRECTS = 3
 _DETAIL_PRIORITY = 10  # finish items before opening more listing pages: bounded memory
 _FEED_PRIORITY = 5
@@ -68,6 +76,11 @@ class NukeVietSpider(scrapy.Spider):
         self.allowed_domains = list(self.site.domains)
         self._requested_ids: set[tuple[str, int]] = set()
         self.failures: list[dict[str, str]] = []
+        # Set from the settings in from_crawler; a bare spider crawls everything.
+        self.policy = incremental.CrawlPolicy(full=True)
+        self.known: incremental.KnownSet | None = None
+        self.validators: incremental.ValidatorStore | None = None
+        self.jobdir: Path | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NukeVietSpider:
@@ -83,13 +96,72 @@ class NukeVietSpider(scrapy.Spider):
             if value is not None:
                 crawler.settings.set(key, value, priority="spider")
         spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
+        spider._setup_incremental(crawler.settings)
         return spider
+
+    def _setup_incremental(self, settings: Any) -> None:
+        """Learn what storage holds (without a database every crawl is full); set JOBDIR."""
+        self.policy = incremental.CrawlPolicy.from_settings(settings)
+        if not settings.getbool("CONGDOAN_STORE", True):
+            return
+        from congdoan.storage.db import database_url
+
+        data_dir = settings.get("CONGDOAN_DATA_DIR") or "data"
+        if settings.getbool("CONGDOAN_RESUME", True) and not settings.get("JOBDIR"):
+            # Scrapy keeps the pending queue and the seen requests here: a killed
+            # crawl resumes where it stopped (crawl.py wipes it after a finished crawl).
+            jobdir = incremental.site_state_dir(data_dir, "jobs", self.site.id)
+            mode = "full" if self.policy.full else "incremental"
+            if incremental.prepare_jobdir(jobdir, mode):
+                self.logger.info("%s: resuming the stopped crawl in %s", self.site.id, jobdir)
+            settings.set("JOBDIR", str(jobdir), priority="spider")
+            self.jobdir = jobdir
+        if self.policy.full:
+            return
+        url = database_url(settings.get("CONGDOAN_DATABASE_URL") or None)
+        self.known = incremental.load_known(url, self.site.id,
+                                            refresh_days=self.policy.refresh_days)
+        if self.policy.conditional:
+            self.validators = incremental.ValidatorStore(
+                incremental.site_state_dir(data_dir, "validators", self.site.id).with_suffix(
+                    ".json"))
+        self.logger.info("%s: %d items stored before this crawl", self.site.id, len(self.known))
+
+    def closed(self, reason: str) -> None:
+        """Keep the validators learnt; mark the JOBDIR finished (nothing left to resume)."""
+        if self.validators is not None:
+            self.validators.save()
+        if self.jobdir is not None:
+            incremental.finish_jobdir(self.jobdir, reason)
 
     # -- start ------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """Sections first (newest-first walks), then sitemaps and feeds."""
+        """Sections first (newest-first walks), then sitemaps and feeds, then due refreshes."""
         for request in self.start_requests_for_site():
             yield request
+        if self.known is not None:
+            for item in self.known.due():
+                request = self.detail_request(item.url, item.kind, "refresh")
+                if request is not None:
+                    yield request
+
+    def _feeds(self) -> tuple[bool, bool, bool]:
+        """Which of (sitemaps, news RSS, laws RSS) this crawl reads.
+
+        Full and first crawls read them all: some items are linked from nowhere
+        else. An incremental crawl reads the news RSS (the newest articles of every
+        category, also those the registry lists no section for) and the sitemaps
+        only when no news section is known; the laws list already shows every
+        document. ``CONGDOAN_FEEDS`` = ``always`` / ``never`` overrides.
+        """
+        site, feeds = self.site, self.policy.feeds
+        if feeds == "never":
+            return False, False, False
+        everything = (self.policy.full or not self.known or feeds == "always")
+        sitemaps = site.sitemaps and (everything or not site.news_sections)
+        news_rss = site.rss
+        laws_rss = site.rss and bool(site.laws_module) and everything
+        return sitemaps, news_rss, laws_rss
 
     def start_requests_for_site(self) -> Iterable[scrapy.Request]:
         """Every entry point of the portal, from the registry entry."""
@@ -97,20 +169,20 @@ class NukeVietSpider(scrapy.Spider):
             yield self._listing(self.urls.news_category(alias), self.parse_news_listing, alias, 1)
         if self.site.laws_module:
             yield self._listing(self.urls.laws_list(), self.parse_laws_listing, "laws", 1)
-        if self.site.sitemaps:
+        sitemaps, news_rss, laws_rss = self._feeds()
+        if sitemaps:
             yield scrapy.Request(
                 self.urls.sitemap_index(), callback=self.parse_sitemap, errback=self.on_error,
                 priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"},
             )
-        if self.site.rss:
-            feeds = [self.urls.news_rss()]
-            if self.site.laws_module:
-                feeds.append(self.urls.laws_rss())
-            for feed in feeds:
-                yield scrapy.Request(
-                    feed, callback=self.parse_rss, errback=self.on_error,
-                    priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"},
-                )
+        feeds = [self.urls.news_rss()] if news_rss else []
+        if laws_rss:
+            feeds.append(self.urls.laws_rss())
+        for feed in feeds:
+            yield scrapy.Request(
+                feed, callback=self.parse_rss, errback=self.on_error,
+                priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"},
+            )
 
     def _listing(self, url: str, callback: Callable[..., Any], section: str, page: int
                  ) -> scrapy.Request:
@@ -125,13 +197,17 @@ class NukeVietSpider(scrapy.Spider):
         """A request for an article or document page, once per CMS id."""
         url = same_site_url(urljoin(self.site.base_url + "/", url), self.site.base_url)
         cms_id = article_id(url) if kind == "article" else document_id(url)
+        if via != "refresh" and self.known is not None and self.known.skip(kind, url, cms_id):
+            return None
         if cms_id is not None:
             if (kind, cms_id) in self._requested_ids:
                 return None
             self._requested_ids.add((kind, cms_id))
         callback = self.parse_article if kind == "article" else self.parse_document
+        stored = self.validators.get(url) if self.validators is not None else None
         return scrapy.Request(
             url, callback=callback, errback=self.on_error, priority=_DETAIL_PRIORITY,
+            headers=incremental.conditional_headers(stored),
             meta={"congdoan_kind": kind, "discovered_via": via, "listed_text": listed_text,
                   "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
         )
@@ -160,11 +236,24 @@ class NukeVietSpider(scrapy.Spider):
         except ParseError as exc:
             self.fail(response.url, f"not a listing page: {exc.what}", "listing")
             return
+        entries = []
         for entry in listing["items"]:
+            url = same_site_url(urljoin(self.site.base_url + "/", entry["url"]),
+                                self.site.base_url)
+            cms_id = article_id(url) if kind == "article" else document_id(url)
             text = entry.get("listed_text") or entry.get("issued_text")
-            request = self.detail_request(entry["url"], kind, "listing", text)
+            entries.append(incremental.ListingEntry(kind, url, cms_id, text))
+        verdict = incremental.judge_listing(entries, self.policy, self.known)
+        for entry in verdict.fetch:
+            request = self.detail_request(entry.url, kind, "listing", entry.listed_text)
             if request is not None:
                 yield request
+        if verdict.stop:
+            self.logger.debug("%s: %s stops at page %d: %s", self.site.id, section, page,
+                              verdict.reason)
+            if self.crawler is not None:
+                self.crawler.stats.inc_value("congdoan/listing_stopped_early")
+            return
         next_page = listing.get("next_page")
         if response.meta.get("recheck"):
             return
@@ -219,6 +308,10 @@ class NukeVietSpider(scrapy.Spider):
             kind = self.urls.classify(url)
             if kind is None:
                 continue
+            since = self.policy.since
+            when = incremental.entry_date(entry.get(date_key)) if since else None
+            if since and when is not None and when < since:
+                continue
             request = self.detail_request(url, kind, via, entry.get(date_key))
             if request is not None:
                 yield request
@@ -235,6 +328,9 @@ class NukeVietSpider(scrapy.Spider):
     def _detail(self, response: Response, kind: str,
                 parse: Callable[[bytes, str], dict[str, Any]], item_cls: type[scrapy.Item]
                 ) -> Iterable[Any]:
+        if response.status == NOT_MODIFIED:
+            self._not_modified(response, kind)
+            return
         if response.status in REDIRECT_CODES:
             yield from self._follow_detail_redirect(response, kind)
             return
@@ -246,6 +342,11 @@ class NukeVietSpider(scrapy.Spider):
         except ParseError as exc:
             self.fail(response.url, f"{kind} page unreadable: {exc.what}", kind)
             return
+        if self.validators is not None:
+            headers = {k.decode("latin-1").lower(): v[0].decode("latin-1")
+                       for k, v in response.headers.items() if v}
+            self.validators.update({response.url, parsed.get("canonical_url") or response.url},
+                                   incremental.validators_from(headers))
         fields = item_cls.fields
         item = item_cls({key: value for key, value in parsed.items() if key in fields})
         item["kind"] = kind
@@ -258,6 +359,13 @@ class NukeVietSpider(scrapy.Spider):
         item["discovered_via"] = response.meta.get("discovered_via")
         item["listed_text"] = response.meta.get("listed_text")
         yield item
+
+    def _not_modified(self, response: Response, kind: str) -> None:
+        """A 304 to a conditional request: the stored item is current, only seen again."""
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("congdoan/not_modified")
+            self.crawler.signals.send_catch_log(
+                incremental.page_not_modified, site=self.site.id, url=response.url, kind=kind)
 
     def _follow_detail_redirect(self, response: Response, kind: str) -> Iterable[Any]:
         location = response.headers.get(b"Location", b"").decode("latin-1")

@@ -1,0 +1,316 @@
+"""Incremental crawling: fetch what changed since the last crawl, not the whole portal again.
+
+The rules, in one place so the spider only asks questions:
+
+* Listings are walked newest-first. In incremental mode a section stops
+  paginating after the first listing page that holds only stored items: that
+  page is the overlap that catches items inserted late (a backdated post, an
+  edit that moved an item down).
+* A stored detail page is not fetched again unless it is *due*: last seen more
+  than ``refresh_days`` ago. Due pages are queued directly from storage, so
+  they are refreshed even when no listing page still shows them.
+* ``since`` drops listing, sitemap and RSS entries dated before it, and a
+  listing stops once a whole page is older.
+* ``full`` walks everything and fetches every detail page (a backfill).
+* Without a database nothing is known: every crawl is full.
+
+HTTP validators: a detail page answered with an ``ETag`` (or a trustworthy
+``Last-Modified``) is revalidated next time with ``If-None-Match`` /
+``If-Modified-Since``; a 304 then only moves the item's ``last_seen_at``.
+NukeViet answers every page with ``Cache-Control: no-store`` and a generated
+``Last-Modified`` (a moving clock, not the content's date) and ignores
+conditional headers, so for it ``Last-Modified`` is not stored and the
+listing rules above do the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from congdoan.normalize.dates import parse_vn_date
+from congdoan.storage.known import KnownItem
+
+MODES = ("incremental", "full")
+FEED_POLICIES = ("auto", "always", "never")
+
+# Sent by the spider for a detail page answered 304 Not Modified: ``site``,
+# ``url``, ``kind``. The store pipeline moves the item's last_seen_at.
+page_not_modified = object()
+
+
+@dataclass(frozen=True)
+class CrawlPolicy:
+    """How much of a portal one crawl fetches (settings ``CONGDOAN_CRAWL_MODE`` and friends)."""
+
+    full: bool = False
+    since: date | None = None
+    refresh_days: float | None = None
+    feeds: str = "auto"
+    conditional: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> CrawlPolicy:
+        """Read the ``CONGDOAN_*`` settings; a bad value raises ``ValueError`` (one line)."""
+        mode = settings.get("CONGDOAN_CRAWL_MODE", "incremental") or "incremental"
+        if mode not in MODES:
+            raise ValueError(f"CONGDOAN_CRAWL_MODE must be one of {MODES}, not {mode!r}")
+        feeds = settings.get("CONGDOAN_FEEDS", "auto") or "auto"
+        if feeds not in FEED_POLICIES:
+            raise ValueError(f"CONGDOAN_FEEDS must be one of {FEED_POLICIES}, not {feeds!r}")
+        since_raw = settings.get("CONGDOAN_SINCE")
+        since = date.fromisoformat(str(since_raw)) if since_raw else None
+        days_raw = settings.get("CONGDOAN_REFRESH_DAYS")
+        days = float(days_raw) if days_raw not in (None, "") else None
+        if days is not None and days < 0:
+            raise ValueError("CONGDOAN_REFRESH_DAYS must be >= 0")
+        return cls(full=mode == "full", since=since, refresh_days=days, feeds=feeds,
+                   conditional=settings.getbool("CONGDOAN_CONDITIONAL", True))
+
+
+@dataclass
+class KnownSet:
+    """What storage holds for one site, indexed by CMS id and by URL."""
+
+    items: list[KnownItem]
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    refresh_days: float | None = None
+
+    def __post_init__(self) -> None:
+        self._by_id: dict[tuple[str, int], KnownItem] = {}
+        self._by_url: dict[tuple[str, str], KnownItem] = {}
+        for item in self.items:
+            if item.source_id is not None:
+                self._by_id[(item.kind, item.source_id)] = item
+            self._by_url[(item.kind, item.url)] = item
+            self._by_url[(item.kind, item.canonical_url)] = item
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def find(self, kind: str, url: str, cms_id: int | None) -> KnownItem | None:
+        """The stored item behind a link: by CMS id first (URL styles vary), else by URL."""
+        if cms_id is not None:
+            hit = self._by_id.get((kind, cms_id))
+            if hit is not None:
+                return hit
+        return self._by_url.get((kind, url))
+
+    def is_due(self, item: KnownItem) -> bool:
+        """Last seen longer ago than ``refresh_days`` (never due without it)."""
+        if self.refresh_days is None:
+            return False
+        return item.last_seen_at <= self.now - timedelta(days=self.refresh_days)
+
+    def skip(self, kind: str, url: str, cms_id: int | None) -> bool:
+        """True when the detail page is stored and not due: do not fetch it."""
+        item = self.find(kind, url, cms_id)
+        return item is not None and not self.is_due(item)
+
+    def due(self) -> list[KnownItem]:
+        """Stored items to fetch again now, least recently seen first."""
+        return sorted((i for i in self.items if self.is_due(i)), key=lambda i: i.last_seen_at)
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    """One item link of a listing page, as the spider sees it."""
+
+    kind: str
+    url: str
+    cms_id: int | None
+    listed_text: str | None
+
+
+@dataclass(frozen=True)
+class ListingVerdict:
+    """Which entries of a listing page to fetch, and whether to read the next page."""
+
+    fetch: list[ListingEntry]
+    stop: bool
+    reason: str = ""
+
+
+def entry_date(text: str | None) -> date | None:
+    """The calendar date of a listed, sitemap (ISO) or RSS (RFC 822) date; None if unreadable."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    if "," in text or text[-3:].isalpha():
+        try:
+            return parsedate_to_datetime(text).astimezone(UTC).date()
+        except (TypeError, ValueError):
+            pass
+    parsed = parse_vn_date(text)
+    return parsed.value.date() if parsed is not None else None
+
+
+def judge_listing(entries: list[ListingEntry], policy: CrawlPolicy, known: KnownSet | None
+                  ) -> ListingVerdict:
+    """Apply the listing rules (module docstring) to one page's entries."""
+    fetch = list(entries)
+    stop, reason = False, ""
+    if policy.since is not None:
+        dated = [(e, entry_date(e.listed_text)) for e in entries]
+        fetch = [e for e, d in dated if d is None or d >= policy.since]
+        if dated and all(d is not None and d < policy.since for _, d in dated):
+            stop, reason = True, f"every item is older than {policy.since.isoformat()}"
+    if policy.full or known is None:
+        return ListingVerdict(fetch, stop, reason)
+    fresh = [e for e in fetch if known.find(e.kind, e.url, e.cms_id) is None]
+    # Due items were queued from storage at start; fetching them here again is a no-op.
+    if entries and not any(known.find(e.kind, e.url, e.cms_id) is None for e in entries):
+        stop, reason = True, reason or "every item is stored"
+    return ListingVerdict(fresh, stop, reason)
+
+
+def load_known(db_url: str, site: str, *, refresh_days: float | None = None,
+               now: datetime | None = None) -> KnownSet:
+    """Ask storage what ``site`` already has (migrating an empty database first)."""
+    from congdoan.storage.db import make_engine, session_factory
+    from congdoan.storage.known import known_items
+
+    engine = make_engine(db_url)
+    try:
+        with session_factory(engine)() as session:
+            items = known_items(session, site)
+    finally:
+        engine.dispose()
+    return KnownSet(items, now or datetime.now(UTC), refresh_days)
+
+
+# -- HTTP validators ---------------------------------------------------------------------
+
+
+def validators_from(headers: Mapping[str, str]) -> dict[str, str]:
+    """The validators worth keeping from response headers (lower-case names).
+
+    An ``ETag`` names the content, so it is kept whatever else the server says.
+    A ``Last-Modified`` next to ``no-store`` is not: NukeViet generates it per
+    request, and a server that forbids storing the answer does not promise to
+    honour ``If-Modified-Since`` either.
+    """
+    kept: dict[str, str] = {}
+    etag = headers.get("etag")
+    if etag:
+        kept["etag"] = etag
+    cache_control = (headers.get("cache-control") or "").lower()
+    modified = headers.get("last-modified")
+    if modified and "no-store" not in cache_control:
+        kept["last_modified"] = modified
+    return kept
+
+
+def conditional_headers(validators: Mapping[str, str] | None) -> dict[str, str]:
+    """Request headers that revalidate a page with the stored validators."""
+    headers: dict[str, str] = {}
+    if not validators:
+        return headers
+    if "etag" in validators:
+        headers["If-None-Match"] = validators["etag"]
+    if "last_modified" in validators:
+        headers["If-Modified-Since"] = validators["last_modified"]
+    return headers
+
+
+class ValidatorStore:
+    """Validators per fetched URL of one site, kept in a small JSON file under the data dir.
+
+    A file, not a table: validators are a cache of HTTP metadata, worthless
+    without the crawl state beside them, and losing the file only costs full
+    GETs the next time.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, dict[str, str]] = {}
+        self._dirty = False
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self.entries = {k: v for k, v in loaded.items() if isinstance(v, dict)}
+        except (OSError, ValueError):
+            pass  # missing or damaged: start empty
+
+    def get(self, url: str) -> dict[str, str] | None:
+        """Validators stored for ``url``."""
+        return self.entries.get(url)
+
+    def update(self, urls: Iterable[str], validators: dict[str, str]) -> None:
+        """Remember (or forget, when empty) the validators of a page under its URLs."""
+        for url in urls:
+            if validators:
+                if self.entries.get(url) != validators:
+                    self.entries[url] = validators
+                    self._dirty = True
+            elif self.entries.pop(url, None) is not None:
+                self._dirty = True
+
+    def save(self) -> None:
+        """Write the file atomically when something changed."""
+        if not self._dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.entries, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.path)
+        self._dirty = False
+
+
+def site_state_dir(data_dir: str | Path, what: str, site: str) -> Path:
+    """``<data>/<what>/<site>``: per-site crawl state (``jobs`` for Scrapy's JOBDIR)."""
+    return Path(data_dir) / what / site
+
+
+# -- Scrapy JOBDIR -----------------------------------------------------------------------
+
+_JOB_MARKER = "congdoan-job.json"
+
+
+def prepare_jobdir(path: Path, mode: str) -> bool:
+    """Make ``path`` ready as this crawl's JOBDIR; return True when it resumes a stopped crawl.
+
+    Scrapy keeps the pending queue and the fingerprints of seen requests there.
+    A crawl that finished, or one started in another mode (its seen requests
+    would hide pages this crawl needs), leaves nothing to resume: wiped.
+    """
+    marker = path / _JOB_MARKER
+    resumed = False
+    if path.exists():
+        try:
+            state = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        resumed = state.get("status") == "running" and state.get("mode") == mode
+        if not resumed:
+            shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"mode": mode, "status": "running"}), encoding="utf-8")
+    return resumed
+
+
+def finish_jobdir(path: Path, reason: str) -> None:
+    """Record how the crawl using ``path`` ended; only an unfinished one is resumed later."""
+    status = "finished" if reason == "finished" else "running"
+    with contextlib.suppress(OSError):
+        (path / _JOB_MARKER).write_text(json.dumps({"status": status, "reason": reason,
+                                                    "mode": _mode_of(path)}), encoding="utf-8")
+
+
+def _mode_of(path: Path) -> str | None:
+    try:
+        return json.loads((path / _JOB_MARKER).read_text(encoding="utf-8")).get("mode")
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,125 @@
+"""One crawl per site at a time, across processes: a file lock under the data directory.
+
+``congdoan crawl`` takes ``<data>/locks/<site>.lock`` for the whole crawl, so a
+manual crawl and a scheduled one (a ``congdoan crawl`` child of the scheduler)
+never run at once. The lock is ``fcntl.flock``: the kernel drops it when the
+holder dies, even by SIGKILL, so a crash never leaves a stale lock behind. The
+file records who holds it (pid, host, start time) for the refusal message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+# Exit code of ``congdoan crawl`` when another crawl of the site holds its lock.
+EXIT_LOCKED = 4
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a site lock, as recorded in the lock file."""
+
+    pid: int | None
+    host: str
+    started: str
+
+    def describe(self) -> str:
+        """``pid 1234 on host since 2026-07-01T01:02:03+00:00``."""
+        pid = f"pid {self.pid}" if self.pid is not None else "an unknown process"
+        return f"{pid} on {self.host or 'an unknown host'} since {self.started or '?'}"
+
+
+class LockHeld(Exception):
+    """The site lock is held by another process."""
+
+    def __init__(self, site: str, holder: Holder) -> None:
+        super().__init__(f"a crawl of {site} is already running ({holder.describe()})")
+        self.site = site
+        self.holder = holder
+
+
+def lock_path(data_dir: str | Path, site: str) -> Path:
+    """``<data>/locks/<site>.lock``."""
+    return Path(data_dir) / "locks" / f"{site}.lock"
+
+
+class SiteLock:
+    """An exclusive, non-blocking lock on one site: ``with SiteLock(data, "sim1"): crawl()``."""
+
+    def __init__(self, data_dir: str | Path, site: str) -> None:
+        self.site = site
+        self.path = lock_path(data_dir, site)
+        self._handle: IO[str] | None = None
+
+    def acquire(self) -> SiteLock:
+        """Take the lock or raise ``LockHeld`` naming the holder; never waits."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # "a+": opening must not truncate, the holder's record is in there.
+        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held past this call
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = _read_holder(handle.read())
+            handle.close()
+            raise LockHeld(self.site, holder) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({
+            "pid": os.getpid(), "host": socket.gethostname(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }))
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def release(self) -> None:
+        """Drop the lock (the record is cleared so a reader never sees a past holder)."""
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            handle.truncate()
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+    @property
+    def held(self) -> bool:
+        """True while this object holds the lock."""
+        return self._handle is not None
+
+    def __enter__(self) -> SiteLock:
+        return self.acquire()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.release()
+
+
+def holder_of(data_dir: str | Path, site: str) -> Holder | None:
+    """Who holds the site's lock now, or ``None`` when it is free."""
+    try:
+        with SiteLock(data_dir, site):
+            return None
+    except LockHeld as exc:
+        return exc.holder
+
+
+def _read_holder(text: str) -> Holder:
+    try:
+        data = json.loads(text) if text.strip() else {}
+    except ValueError:
+        data = {}
+    pid = data.get("pid")
+    return Holder(pid if isinstance(pid, int) else None, str(data.get("host") or ""),
+                  str(data.get("started") or ""))
