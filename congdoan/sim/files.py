@@ -12,9 +12,11 @@ from functools import lru_cache
 PDF_MEDIA_TYPE = "application/pdf"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# One identity CMap maps each 2-byte code to the same UTF-16 code unit, so a
-# reader recovers the Vietnamese text without us embedding a font.
-_TO_UNICODE = b"""/CIDInit /ProcSet findresource begin
+# The ToUnicode CMap maps each 2-byte code to the same UTF-16 code unit, so a
+# reader recovers the Vietnamese text without us embedding a font. It lists only
+# the code units the file uses: an identity range over <0000>-<FFFF> is valid
+# but makes readers (pypdf) build a 65,536-entry table for every file.
+_CMAP_HEAD = b"""/CIDInit /ProcSet findresource begin
 12 dict begin
 begincmap
 /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
@@ -23,14 +25,30 @@ begincmap
 1 begincodespacerange
 <0000> <FFFF>
 endcodespacerange
-1 beginbfrange
-<0000> <FFFF> <0000>
-endbfrange
-endcmap
+"""
+_CMAP_TAIL = b"""endcmap
 CMapName currentdict /CMap defineresource pop
 end
 end
 """
+_BFCHAR_BLOCK = 100  # the PDF spec allows at most 100 entries per bfchar block
+
+
+def _to_unicode(lines: tuple[str, ...]) -> bytes:
+    units = sorted({unit for line in lines for unit in _utf16_units(line)})
+    parts = [_CMAP_HEAD]
+    for start in range(0, len(units), _BFCHAR_BLOCK):
+        block = units[start:start + _BFCHAR_BLOCK]
+        parts.append(b"%d beginbfchar\n" % len(block))
+        parts.extend(b"<%04X> <%04X>\n" % (unit, unit) for unit in block)
+        parts.append(b"endbfchar\n")
+    parts.append(_CMAP_TAIL)
+    return b"".join(parts)
+
+
+def _utf16_units(text: str) -> list[int]:
+    data = text.encode("utf-16-be")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
 
 
 def _utf16_hex(text: str) -> str:
@@ -45,6 +63,7 @@ def build_pdf(lines: tuple[str, ...]) -> bytes:
         ops.append(f"<{_utf16_hex(line)}> Tj T*")
     ops.append("ET")
     content = "\n".join(ops).encode("ascii")
+    to_unicode = _to_unicode(lines)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -56,7 +75,7 @@ def build_pdf(lines: tuple[str, ...]) -> bytes:
         b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ArialUnicodeMS "
         b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
         b"/FontDescriptor 8 0 R /DW 600 >>",
-        b"<< /Length %d >>\nstream\n" % len(_TO_UNICODE) + _TO_UNICODE + b"endstream",
+        b"<< /Length %d >>\nstream\n" % len(to_unicode) + to_unicode + b"endstream",
         b"<< /Type /FontDescriptor /FontName /ArialUnicodeMS /Flags 32 "
         b"/FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 "
         b"/CapHeight 700 /StemV 80 >>",
