@@ -140,12 +140,19 @@ class FaultInjector:
                 attempt = self._attempts[(rule.kind, path)]
             if rule.times is not None and attempt > rule.times:
                 continue
+            with self._lock:
+                # Marked before applying: a slow fault sleeps, and the client's retry
+                # may be served (and must count as a recovery) before it wakes up.
+                seen_before = path in self._faulted
+                self._faulted.add(path)
             faulted = self._apply(rule, request, response)
-            if faulted is None:
-                continue  # the rule does not fit this response (say, an XML fault on HTML)
+            if faulted is None:  # the rule does not fit this response (an XML fault on HTML)
+                if not seen_before:
+                    with self._lock:
+                        self._faulted.discard(path)
+                continue
             with self._lock:
                 self._ledger.events.append(FaultEvent(rule.kind, path, attempt, time.time()))
-                self._faulted.add(path)
             return faulted
         if response.status == 200:
             with self._lock:
