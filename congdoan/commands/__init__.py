@@ -11,7 +11,7 @@ import pkgutil
 from congdoan.commands.common import app
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-    if _module != "common":
+    if _module not in ("common", "database"):  # shared helpers, no commands
         importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = ["app"]

@@ -7,12 +7,15 @@ unreadable file); 3 a crawl finished with some pages failed (partial).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+from congdoan.exports.rows import KINDS, Kind
 
 app = typer.Typer(
     name="congdoan",
@@ -64,3 +67,32 @@ def parse_sets(pairs: list[str] | None) -> dict[str, str]:
             die(f"--set expects KEY=VALUE, got {pair!r}")
         settings[key.strip()] = value
     return settings
+
+
+SiteOpt = Annotated[str | None, typer.Option("--site", help="Only this site (registry id).")]
+KindOpt = Annotated[str | None, typer.Option("--kind", "-k", help="article or document.")]
+
+
+def parse_kind(value: str | None) -> Kind | None:
+    """``--kind`` as a Kind; ``articles``/``documents`` are accepted too. Dies on anything else."""
+    if value is None:
+        return None
+    kind = value.strip().lower().removesuffix("s")
+    if kind not in KINDS:
+        die(f"--kind must be article or document, got {value!r}")
+    return cast(Kind, kind)
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``--since`` as an aware datetime: ISO (2024-01-15) or Vietnamese (15/01/2024) dates.
+
+    A bare date means its midnight in Vietnam (UTC+7), where the portals publish.
+    """
+    if value is None:
+        return None
+    from congdoan.normalize.dates import parse_vn_date
+
+    parsed = parse_vn_date(value.strip())
+    if parsed is None:
+        die(f"--since: cannot read {value!r} as a date (use 2024-01-15 or 15/01/2024)")
+    return parsed.value

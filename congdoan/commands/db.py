@@ -6,12 +6,12 @@ Also home of ``open_database``, which the other database commands use to turn
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from congdoan.commands.common import EXIT_USAGE, DbOpt, app, console, db_url, die
+from congdoan.commands.common import DbOpt, app, console, db_url, die
+from congdoan.commands.database import one_line_reason, open_database, shown_url
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -22,65 +22,6 @@ db_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(db_app)
-
-
-def shown_url(url: str) -> str:
-    """``url`` fit to print: the password masked, whatever else it holds kept."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
-
-
-def _reason(exc: BaseException) -> str:
-    """The first line of a driver error, without SQLAlchemy's background link."""
-    inner = getattr(exc, "orig", None) or exc
-    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
-    return lines[0] if lines else type(inner).__name__
-
-
-def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = False) -> Engine:
-    """An engine for ``url`` (``None``: the default database), connected once to prove it works.
-
-    With ``migrate`` the schema is brought up to date first. ``must_exist``
-    refuses a SQLite file that is not there yet (a read-only command should
-    not create an empty database). Any failure ends the command with one line.
-    """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
-    from congdoan.storage.db import database_url, make_engine
-
-    url = database_url(url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        die(f"not a database URL: {url!r} (give a URL like postgresql+psycopg://… or a file)")
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        path = Path(parsed.database)
-        if must_exist and not path.exists():
-            die(f"no database at {path} (create it with `congdoan db upgrade --db {path}`)")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            die(f"cannot create the directory for {path}: {exc.strerror}")
-    engine = None
-    try:
-        engine = make_engine(url, migrate=False)
-        with engine.connect():
-            pass
-        if migrate:
-            from congdoan.storage.db import upgrade_engine
-
-            upgrade_engine(engine)
-    except (SQLAlchemyError, ImportError, OSError) as exc:
-        if engine is not None:
-            engine.dispose()
-        die(f"cannot use the database {shown_url(url)}: {_reason(exc)}", EXIT_USAGE)
-    return engine
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -114,7 +55,7 @@ def upgrade(db: DbOpt = None) -> None:
 
             upgrade_engine(engine)
         except Exception as exc:  # a failed migration is rolled back: say so in one line
-            die(f"migrating {shown_url(url)} failed: {_reason(exc)}", 1)
+            die(f"migrating {shown_url(url)} failed: {one_line_reason(exc)}", 1)
         after = current_revision(engine)
     finally:
         engine.dispose()

@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 
 from congdoan.commands.common import EXIT_FAILED, EXIT_OK, DbOpt, app, console, db_url, die
-from congdoan.commands.db import open_database, shown_url
+from congdoan.commands.database import open_database, shown_url
 
 
 @app.command()

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, BinaryIO, cast
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from congdoan.commands.common import EXIT_FAILED, EXIT_USAGE, DbOpt, app, db_url, die, err_console
+from congdoan.commands.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    DbOpt,
+    KindOpt,
+    SiteOpt,
+    app,
+    die,
+    err_console,
+    parse_kind,
+    parse_since,
+)
+from congdoan.commands.database import check_site, read_session
 from congdoan.exports.rows import KINDS, Kind
 from congdoan.exports.stream import (
     FORMATS,
@@ -30,87 +37,6 @@ from congdoan.exports.stream import (
     open_writer,
     write_records,
 )
-
-# --- shared by export, search and stats --------------------------------------------------
-
-SiteOpt = Annotated[str | None, typer.Option("--site", help="Only this site (registry id).")]
-KindOpt = Annotated[str | None, typer.Option("--kind", "-k", help="article or document.")]
-
-
-def parse_kind(value: str | None) -> Kind | None:
-    """``--kind`` as a Kind; ``articles``/``documents`` are accepted too. Dies on anything else."""
-    if value is None:
-        return None
-    kind = value.strip().lower().removesuffix("s")
-    if kind not in KINDS:
-        die(f"--kind must be article or document, got {value!r}")
-    return cast(Kind, kind)
-
-
-def parse_since(value: str | None) -> datetime | None:
-    """``--since`` as an aware datetime: ISO (2024-01-15) or Vietnamese (15/01/2024) dates.
-
-    A bare date means its midnight in Vietnam (UTC+7), where the portals publish.
-    """
-    if value is None:
-        return None
-    from congdoan.normalize.dates import parse_vn_date
-
-    parsed = parse_vn_date(value.strip())
-    if parsed is None:
-        die(f"--since: cannot read {value!r} as a date (use 2024-01-15 or 15/01/2024)")
-    return parsed.value
-
-
-@contextmanager
-def read_session(db: str | None) -> Iterator[Session]:
-    """A session on the database of ``--db`` for reading; dies with one line when it cannot.
-
-    A SQLite file that does not exist is an error rather than a new empty database:
-    exporting or searching nothing from a mistyped path would look like success.
-    """
-    from congdoan.storage.db import database_url, make_engine, session_factory
-
-    url = database_url(db_url(db))
-    try:
-        parsed = make_url(url)
-    except SQLAlchemyError:
-        die(f"--db: not a database URL: {url!r}")
-    shown = parsed.render_as_string(hide_password=True)
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database
-        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
-            die(f"no database at {path} (crawl first, or pass --db)")
-    try:
-        engine = make_engine(url)
-    except SQLAlchemyError as exc:
-        die(f"cannot open database {shown}: {_one_line(exc)}")
-    try:
-        with session_factory(engine)() as session:
-            yield session
-    except SQLAlchemyError as exc:
-        die(f"database {shown}: {_one_line(exc)}", EXIT_FAILED)
-    finally:
-        engine.dispose()
-
-
-def check_site(session: Session, site: str | None) -> None:
-    """Die when ``--site`` names no stored site: a typo must not look like an empty result."""
-    if site is None:
-        return
-    from congdoan.storage.models import Site
-
-    known = list(session.scalars(select(Site.id).order_by(Site.id)))
-    if site not in known:
-        listed = ", ".join(known) if known else "none yet"
-        die(f"--site: no stored site {site!r} (stored: {listed})")
-
-
-def _one_line(exc: SQLAlchemyError) -> str:
-    reason = getattr(exc, "orig", None) or exc
-    text = str(reason).strip().splitlines()
-    return text[0] if text else type(reason).__name__
-
 
 # --- export --------------------------------------------------------------------------------
 

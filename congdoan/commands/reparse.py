@@ -22,7 +22,7 @@ from congdoan.commands.common import (
     db_url,
     err_console,
 )
-from congdoan.commands.db import open_database
+from congdoan.commands.database import open_database
 
 if TYPE_CHECKING:
     from congdoan.reparse import ReparseReport

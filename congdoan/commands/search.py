@@ -12,15 +12,20 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from congdoan.commands.common import EXIT_FAILED, EXIT_OK, DbOpt, app, console, die, err_console
-from congdoan.commands.export import (
+from congdoan.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    DbOpt,
     KindOpt,
     SiteOpt,
-    check_site,
+    app,
+    console,
+    die,
+    err_console,
     parse_kind,
     parse_since,
-    read_session,
 )
+from congdoan.commands.database import check_site, read_session
 from congdoan.storage.records import jsonable
 
 # Dates are shown where the portals publish them.

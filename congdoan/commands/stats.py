@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from congdoan.commands.common import DbOpt, app, console
-from congdoan.commands.export import read_session
+from congdoan.commands.database import read_session
 from congdoan.storage.records import jsonable
 
 SHOWN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")

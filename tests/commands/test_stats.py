@@ -67,5 +67,6 @@ def test_unreachable_server_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["stats", "--db", "postgresql+psycopg://nobody@127.0.0.1:9/x"])
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: cannot open database")
+    assert len(lines) == 1 and lines[0].startswith("error: cannot use the database")
+    assert "127.0.0.1:9" in lines[0]
     assert "Traceback" not in result.output

@@ -1,0 +1,108 @@
+"""Opening the user's database for a command: one readable line when it cannot be used.
+
+Not a command module: the commands that touch the database share these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from congdoan.commands.common import EXIT_FAILED, EXIT_USAGE, db_url, die
+
+
+def shown_url(url: str) -> str:
+    """``url`` fit to print: the password masked, whatever else it holds kept."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def one_line_reason(exc: BaseException) -> str:
+    """The first line of a driver error, without SQLAlchemy's background link."""
+    inner = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
+    return lines[0] if lines else type(inner).__name__
+
+
+def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = False) -> Engine:
+    """An engine for ``url`` (``None``: the default database), connected once to prove it works.
+
+    With ``migrate`` the schema is brought up to date first. ``must_exist``
+    refuses a SQLite file that is not there yet (a read-only command should
+    not create an empty database). Any failure ends the command with one line.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from congdoan.storage.db import database_url, make_engine
+
+    url = database_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        die(f"not a database URL: {url!r} (give a URL like postgresql+psycopg://… or a file)")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if must_exist and not path.exists():
+            die(f"no database at {path} (create it with `congdoan db upgrade --db {path}`)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            die(f"cannot create the directory for {path}: {exc.strerror}")
+    engine = None
+    try:
+        engine = make_engine(url, migrate=False)
+        with engine.connect():
+            pass
+        if migrate:
+            from congdoan.storage.db import upgrade_engine
+
+            upgrade_engine(engine)
+    except (SQLAlchemyError, ImportError, OSError) as exc:
+        if engine is not None:
+            engine.dispose()
+        die(f"cannot use the database {shown_url(url)}: {one_line_reason(exc)}", EXIT_USAGE)
+    return engine
+
+
+@contextmanager
+def read_session(db: str | None) -> Iterator[Session]:
+    """A session on the database of ``--db`` for reading; dies with one line when it cannot.
+
+    A SQLite file that does not exist is an error rather than a new empty database:
+    exporting or searching nothing from a mistyped path would look like success.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from congdoan.storage.db import database_url, session_factory
+
+    url = database_url(db_url(db))
+    engine = open_database(url, must_exist=True)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    except SQLAlchemyError as exc:
+        die(f"database {shown_url(url)}: {one_line_reason(exc)}", EXIT_FAILED)
+    finally:
+        engine.dispose()
+
+
+def check_site(session: Session, site: str | None) -> None:
+    """Die when ``--site`` names no stored site: a typo must not look like an empty result."""
+    if site is None:
+        return
+    from congdoan.storage.models import Site
+
+    known = list(session.scalars(select(Site.id).order_by(Site.id)))
+    if site not in known:
+        listed = ", ".join(known) if known else "none yet"
+        die(f"--site: no stored site {site!r} (stored: {listed})")
