@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from congdoan.commands.common import (
@@ -112,7 +113,9 @@ def _print_results(results: list) -> None:
     console.print(table)
     for r in results:
         for failure in r.failures[:10]:
-            err_console.print(f"[yellow]{r.site}[/] {failure['url']}: {failure['reason']}",
+            # URLs and reasons come from the portal: print them as text, never as markup.
+            err_console.print(f"[yellow]{r.site}[/] {escape(failure['url'])}: "
+                              f"{escape(failure['reason'])}",
                               highlight=False, soft_wrap=True)
         if len(r.failures) > 10:
             err_console.print(f"[yellow]{r.site}[/] … and {len(r.failures) - 10} more failures")

@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from congdoan.commands.common import RegistryOpt, app, console, die
@@ -39,7 +40,7 @@ def sites(
     for s in reg.sites:
         cms = s.cms + ("" if s.cms_confirmed else "?") + ("" if s.enabled else " (off)")
         style = s.url_style + (" /vi/" if s.lang_prefix else "")
-        table.add_row(s.id, s.province, s.base_url, cms, style,
+        table.add_row(s.id, escape(s.province), escape(s.base_url), cms, style,
                       str(len(s.news_sections)), s.laws_module or "-")
     console.print(table)
     console.print("[dim]? = CMS unconfirmed; (off) = listed, no spider for its CMS yet[/]")
