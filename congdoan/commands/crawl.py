@@ -85,7 +85,8 @@ def crawl(
         try:
             locks.append(SiteLock(data_dir, site_id).acquire())
         except LockHeld as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                              soft_wrap=True)
             busy.append(site_id)
     if busy and len(busy) == len(ids):
         raise typer.Exit(EXIT_LOCKED)
