@@ -50,6 +50,7 @@ class StorePipeline:
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.page_not_modified, signal=page_not_modified)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
@@ -93,10 +94,20 @@ class StorePipeline:
             self.failures[outcome.url or "?"] = f"not stored: {outcome.error}"
 
     def close_spider(self) -> None:
-        """Write the open batch, the failure ledger and the run record."""
+        """Write the open batch; the run record waits for ``spider_closed`` and its reason."""
         for outcome in self.store.close():
             self._after_write(outcome)
-        reason = self.crawler.stats.get_value("finish_reason") or "finished"
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Write the failure ledger and close the run record with the crawl's status.
+
+        Pipelines are closed before Scrapy tells why the spider closed (and
+        before the ``finish_reason`` stat exists): only here can a crawl stopped
+        by SIGTERM (``shutdown``) be recorded as ``interrupted``.
+        """
+        if not hasattr(self, "run_id"):
+            return  # the spider never opened (no run to close)
+        reason = reason or "finished"
         counts = {name: self.store.counts.get(name, 0)
                   for name in ("new", "changed", "unchanged")}
         # A 304 is an item seen again unchanged, just without its body.
