@@ -1,0 +1,273 @@
+"""``congdoan schedule``: keep every portal fresh (run, list, next, run-now, history)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from congdoan.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    DbOpt,
+    RegistryOpt,
+    app,
+    console,
+    db_url,
+    die,
+    parse_sets,
+)
+from congdoan.registry import Registry, RegistryError, load_registry
+
+schedule_app = typer.Typer(
+    name="schedule",
+    help="Crawl every enabled portal on a schedule (nightly by default) and show the history.",
+    no_args_is_help=True,
+)
+app.add_typer(schedule_app, name="schedule")
+
+TimezoneOpt = Annotated[str, typer.Option("--timezone", "--tz",
+                        help="Time zone of the schedule and of the times shown.")]
+CronOpt = Annotated[str | None, typer.Option(
+    "--cron", help="One cron expression for every site instead of the nightly slots: 5 fields "
+    "(minute hour day month weekday) or 6 with seconds first.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON for machines instead of a table.")]
+
+
+def _config(registry: Path | None, db: str | None, timezone: str, cron: str | None,
+            **extra: Any) -> Any:
+    from congdoan.scheduler import ScheduleConfig
+    from congdoan.storage.db import database_url
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        die(f"unknown time zone {timezone!r} (e.g. Asia/Ho_Chi_Minh)")
+    if cron:
+        from congdoan.scheduler import ScheduleError, parse_cron
+
+        try:
+            parse_cron(cron, timezone)
+        except ScheduleError as exc:
+            die(str(exc))
+    data_dir = Path(os.environ.get("CONGDOAN_DATA_DIR") or "data")
+    return ScheduleConfig(db_url=database_url(db_url(db), data_dir), data_dir=data_dir,
+                          registry=str(registry) if registry else None, timezone=timezone,
+                          cron=cron, **extra)
+
+
+def _registry(registry: Path | None) -> Registry:
+    try:
+        return load_registry(registry)
+    except RegistryError as exc:
+        die(str(exc))
+
+
+def _scheduler(config: Any, reg: Registry) -> Any:
+    from congdoan.scheduler import CrawlScheduler, ScheduleError
+
+    try:
+        scheduler = CrawlScheduler(config, reg.sites)
+        scheduler.open(paused=True)
+        return scheduler
+    except ScheduleError as exc:
+        die(str(exc))
+
+
+@schedule_app.command("run")
+def run(
+    registry: RegistryOpt = None,
+    db: DbOpt = None,
+    timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
+    cron: CronOpt = None,
+    timeout: Annotated[float, typer.Option(help="Stop a crawl after this many seconds "
+                       "(recorded as timeout).", min=1)] = 4 * 3600,
+    kill_grace: Annotated[float, typer.Option(help="Seconds between SIGTERM and SIGKILL for a "
+                          "crawl being stopped.", min=0)] = 60,
+    misfire_grace: Annotated[int, typer.Option(help="A run missed by at most this many "
+                             "seconds (machine down) still happens.", min=1)] = 3600,
+    jitter: Annotated[int, typer.Option(help="Up to this many seconds added at random to each "
+                      "run.", min=0)] = 600,
+    set_: Annotated[list[str] | None, typer.Option("--set", "-s",
+                    help="Scrapy setting for every crawl, KEY=VALUE (repeatable).")] = None,
+) -> None:
+    """Run the scheduler until SIGTERM/Ctrl-C; each crawl runs in a child process.
+
+    Jobs are stored in the database and re-synchronised with the registry at start.
+    On SIGTERM running crawls are asked to stop, store their open batch and are
+    recorded as interrupted.
+    """
+    from congdoan.scheduler import ScheduleError
+
+    crawl_args: list[str] = []
+    for key, value in parse_sets(set_).items():
+        crawl_args += ["-s", f"{key}={value}"]
+    config = _config(registry, db, timezone, cron, job_timeout=timeout, kill_grace=kill_grace,
+                     misfire_grace_time=misfire_grace, jitter=jitter,
+                     crawl_args=tuple(crawl_args))
+    reg = _registry(registry)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # APScheduler logs every job start and end at INFO; ours says more.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    from congdoan.scheduler import CrawlScheduler
+
+    try:
+        scheduler = CrawlScheduler(config, reg.sites)
+
+        def ready(report: Any) -> None:
+            console.print(f"scheduler running: {len(scheduler.sites)} sites "
+                          f"(added {len(report.added)}, changed {len(report.changed)}, "
+                          f"removed {len(report.removed)}); stop with Ctrl-C or SIGTERM",
+                          highlight=False)
+            for plan in scheduler.planned():
+                console.print(f"  {plan.site}: next {_local(plan.next_run, timezone)}",
+                              highlight=False)
+
+        scheduler.run_forever(on_ready=ready)
+    except ScheduleError as exc:
+        die(str(exc))
+    console.print("scheduler stopped", highlight=False)
+
+
+def _plans(registry: Path | None, db: str | None, timezone: str, cron: str | None) -> list:
+    config = _config(registry, db, timezone, cron)
+    scheduler = _scheduler(config, _registry(registry))
+    try:
+        return scheduler.planned()
+    finally:
+        scheduler.close(wait=False)
+
+
+def _local(value: datetime | None, timezone: str) -> str:
+    if value is None:
+        return "-"
+    return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def _print_plans(plans: list, timezone: str, as_json: bool, title: str) -> None:
+    if as_json:
+        console.print_json(json.dumps([
+            {"site": p.site, "trigger": p.trigger, "stored": p.stored,
+             "next_run": p.next_run.astimezone(ZoneInfo(timezone)).isoformat()
+             if p.next_run else None} for p in plans]))
+        return
+    table = Table(title=title)
+    for column in ("site", "next run", "schedule", "in job store"):
+        table.add_column(column)
+    for p in plans:
+        table.add_row(p.site, _local(p.next_run, timezone), escape(p.trigger),
+                      "yes" if p.stored else "no (schedule run adds it)")
+    console.print(table)
+
+
+@schedule_app.command("list")
+def list_(
+    registry: RegistryOpt = None,
+    db: DbOpt = None,
+    timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
+    cron: CronOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every scheduled site (registry order) with its schedule and next run in local time."""
+    _print_plans(_plans(registry, db, timezone, cron), timezone, as_json, "Scheduled crawls")
+
+
+@schedule_app.command("next")
+def next_(
+    registry: RegistryOpt = None,
+    db: DbOpt = None,
+    timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
+    cron: CronOpt = None,
+    limit: Annotated[int, typer.Option(help="Show this many.", min=1)] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """The next crawls to run, soonest first, in local time."""
+    far = datetime.max.replace(tzinfo=UTC)
+    plans = sorted(_plans(registry, db, timezone, cron), key=lambda p: p.next_run or far)
+    _print_plans(plans[:limit], timezone, as_json, "Next crawls")
+
+
+@schedule_app.command("run-now")
+def run_now(
+    site: Annotated[str, typer.Argument(help="Registry id of the portal to crawl now.")],
+    registry: RegistryOpt = None,
+    db: DbOpt = None,
+    timeout: Annotated[float, typer.Option(help="Stop the crawl after this many seconds.",
+                       min=1)] = 4 * 3600,
+    set_: Annotated[list[str] | None, typer.Option("--set", "-s",
+                    help="Scrapy setting override KEY=VALUE (repeatable).")] = None,
+) -> None:
+    """Crawl SITE now as the scheduler would: child process, lock, timeout, history."""
+    from congdoan.scheduler import run_once
+
+    reg = _registry(registry)
+    try:
+        reg.get(site)
+    except KeyError as exc:
+        die(exc.args[0])
+    crawl_args: list[str] = []
+    for key, value in parse_sets(set_).items():
+        crawl_args += ["-s", f"{key}={value}"]
+    config = _config(registry, db, "Asia/Ho_Chi_Minh", None, job_timeout=timeout,
+                     crawl_args=tuple(crawl_args))
+    outcome = run_once(config, site)
+    console.print(f"{site}: {outcome.status} in {outcome.seconds:.1f} s "
+                  f"(log: {config.data_dir / 'logs' / (site + '.log')})", highlight=False)
+    if outcome.status == "ok":
+        raise typer.Exit(EXIT_OK)
+    if outcome.status == "locked":
+        from congdoan.locks import EXIT_LOCKED, holder_of
+
+        holder = holder_of(config.data_dir, site)
+        if holder is not None:
+            console.print(f"{site} is being crawled by {holder.describe()}", highlight=False)
+        raise typer.Exit(EXIT_LOCKED)
+    raise typer.Exit(EXIT_PARTIAL if outcome.status == "partial" else EXIT_FAILED)
+
+
+@schedule_app.command("history")
+def history(
+    site: Annotated[str | None, typer.Argument(help="Only this site's runs.")] = None,
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option(help="Show this many runs.", min=1)] = 20,
+    timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Crawl runs, newest first: status, duration and counts."""
+    from congdoan.storage.db import database_url, make_engine, session_factory
+    from congdoan.storage.history import recent_runs
+
+    _config(None, db, timezone, None)  # validates the time zone
+    engine = make_engine(database_url(db_url(db)))
+    try:
+        with session_factory(engine)() as session:
+            runs = recent_runs(session, site, limit)
+    finally:
+        engine.dispose()
+    if as_json:
+        console.print_json(json.dumps([{
+            "id": r.id, "site": r.site, "status": r.status,
+            "started_at": r.started_at.isoformat(),
+            "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+            "seconds": r.seconds, "new": r.new, "changed": r.changed, "unchanged": r.unchanged,
+            "dropped": r.dropped, "failed": r.failed, "stats": r.stats} for r in runs]))
+        return
+    table = Table(title="Crawl runs")
+    for column in ("run", "site", "status", "started", "seconds", "new", "changed",
+                   "unchanged", "failed"):
+        table.add_column(column, justify="right" if column not in ("site", "status", "started")
+                         else "left")
+    for r in runs:
+        table.add_row(str(r.id), r.site, r.status, _local(r.started_at, timezone),
+                      f"{r.seconds:.1f}" if r.seconds is not None else "-", str(r.new),
+                      str(r.changed), str(r.unchanged), str(r.failed))
+    console.print(table)

@@ -1,0 +1,70 @@
+"""Reading and amending the crawl run history for the scheduler and ``schedule history``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from congdoan.storage.models import CrawlRun
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One crawl run as the history shows it."""
+
+    id: int
+    site: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    new: int
+    changed: int
+    unchanged: int
+    dropped: int
+    failed: int
+    stats: dict[str, Any] | None
+
+    @property
+    def seconds(self) -> float | None:
+        """Duration, or ``None`` while running."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+def recent_runs(session: Session, site: str | None = None, limit: int = 20) -> list[RunRow]:
+    """The latest runs, newest first, of one site or of all."""
+    stmt = select(CrawlRun)
+    if site is not None:
+        stmt = stmt.where(CrawlRun.site == site)
+    rows = session.scalars(stmt.order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+                           .limit(limit))
+    return [RunRow(r.id, r.site, r.status, r.started_at, r.finished_at, r.new, r.changed,
+                   r.unchanged, r.dropped, r.failed, r.stats) for r in rows]
+
+
+def mark_latest_run(session: Session, site: str, started_after: datetime, status: str,
+                    note: str) -> int | None:
+    """Give the latest run of ``site`` started after ``started_after`` a final ``status``.
+
+    The scheduler calls this for a crawl it had to stop (``timeout``): the child
+    may have recorded ``interrupted`` itself, or nothing if it had to be killed.
+    Returns the run id, or ``None`` when the crawl never opened a run.
+    """
+    run = session.scalars(
+        select(CrawlRun)
+        .where(CrawlRun.site == site, CrawlRun.started_at >= started_after)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if run is None:
+        return None
+    run.status = status
+    run.finished_at = run.finished_at or datetime.now(UTC)
+    run.stats = {**(run.stats or {}), "note": note}
+    session.flush()
+    return run.id
