@@ -9,6 +9,7 @@ the item's own site (plus its allow-list) are fetched.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from pathlib import Path
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.pipelines.files import FilesPipeline
+from scrapy.utils.asyncio import is_asyncio_available
 
 from congdoan.files.names import safe_extension, sanitize_filename
 from congdoan.files.sniff import sniff_media_type
@@ -90,8 +92,22 @@ class AttachmentsPipeline(FilesPipeline):
         digest = hashlib.sha256(response.body).hexdigest()
         return f"{digest[:2]}/{digest}{ext}"
 
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Download the files, then read them (media type, text) off the event loop.
+
+        Text extraction is CPU work (a large PDF takes seconds): on the reactor
+        thread it would stall every download of the crawl.
+        """
+        item = await super().process_item(item)
+        if any(a.get("stored_path") for a in item.get("attachments") or []):
+            if is_asyncio_available():
+                await asyncio.to_thread(self._describe_files, item)
+            else:
+                self._describe_files(item)
+        return item
+
     def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
-        """Copy what each download produced onto its attachment dict."""
+        """Note where each download was stored; failed downloads are marked, not fatal."""
         by_url = {}
         for ok, result in results:
             if ok:
@@ -99,23 +115,25 @@ class AttachmentsPipeline(FilesPipeline):
             else:
                 logger.warning("%s: attachment failed: %s", item.get("url"),
                                result.getErrorMessage())
-        base = Path(getattr(self.store, "basedir", "."))
         for attachment in item.get("attachments") or []:
             result = by_url.get(attachment["url"])
             if result is None:
                 attachment.setdefault("error", "download failed")
                 continue
-            path = base / result["path"]
-            data = path.read_bytes()
-            media_type = sniff_media_type(data, attachment.get("name"))
-            attachment.update(
-                stored_path=result["path"],
-                sha256=path.stem,
-                size=len(data),
-                media_type=media_type,
-                text=extract_text(data, media_type),
-            )
+            attachment["stored_path"] = result["path"]
+            attachment["sha256"] = Path(result["path"]).stem
         return item
+
+    def _describe_files(self, item: Any) -> None:
+        """Size, sniffed media type and text of each stored file (runs in a worker thread)."""
+        base = Path(getattr(self.store, "basedir", "."))
+        for attachment in item.get("attachments") or []:
+            if not attachment.get("stored_path"):
+                continue
+            data = (base / attachment["stored_path"]).read_bytes()
+            media_type = sniff_media_type(data, attachment.get("name"))
+            attachment.update(size=len(data), media_type=media_type,
+                              text=extract_text(data, media_type))
 
 
 def _name_from_url(url: str) -> str:
