@@ -8,6 +8,7 @@ that re-template it.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from lxml.cssselect import CSSSelector
@@ -59,6 +60,13 @@ _MAIN_COLUMN = _css(".news_column")
 _LABELLED_LINE_TAGS = ("p", "div", "span", "li", "em", "small", "address", "strong", "b")
 _BYLINE_LABELS = {"tac gia": "author", "but danh": "author", "nguon tin": "source",
                   "nguon": "source"}
+# Starts like "Tác giả", "Bút danh", "Nguồn tin", "Nguồn" in any case, with or
+# without diacritics, NFC or NFD (the combining marks sit between the letters).
+_BYLINE_HINT = re.compile(
+    r"\s*(?:t[\W_]*[aáàảãạăắằẳẵặâấầẩẫậ]?\W*c\W*\s*g|b\W*[uúùủũụưứừửữự]\W*t\W*\s*d"
+    r"|ngu\W*[oóòỏõọôốồổỗộơớờởỡợ]?\W*n)",
+    re.IGNORECASE,
+)
 _HOME_LABELS = {"trang nhat", "trang chu", "home"}
 _PLACEHOLDER_IMAGES = ("no_image", "noimage", "no-image")
 
@@ -154,10 +162,14 @@ def _byline(scope: HtmlElement, body_el: HtmlElement) -> dict[str, str]:
     found: dict[str, tuple[int, str]] = {}
     inside_body = set(body_el.iter())
     for el in scope.iter(*_LABELLED_LINE_TAGS):
-        if el in inside_body or is_hidden(el):
+        if el in inside_body:
             continue
         text = text_of(el)
-        if not text or len(text) > 200:
+        # Cheap test first: folding and the hidden-ancestor walk are costly and
+        # almost every element of a page is no byline.
+        if not text or len(text) > 200 or not _BYLINE_HINT.match(text):
+            continue
+        if is_hidden(el):
             continue
         match = split_label(text, _BYLINE_LABELS)
         if match and match[1]:
