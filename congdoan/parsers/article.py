@@ -57,6 +57,8 @@ _BREADCRUMB_FALLBACK = _css(".breadcrumbs a, .breadcrumb a, #breadcrumbs a")
 _TAG_LINKS = _css("a[href*='/tag/'], a[href*='op=tag/'], a[href*='op=tag%2F'], "
                   "a[rel=tag]")
 _MAIN_COLUMN = _css(".news_column")
+_SCHEMA_AUTHOR = _css("[itemprop~=author]")
+_SCHEMA_NAME = _css("[itemprop~=name]")
 _LABELLED_LINE_TAGS = ("p", "div", "span", "li", "em", "small", "address", "strong", "b")
 _BYLINE_LABELS = {"tac gia": "author", "but danh": "author", "nguon tin": "source",
                   "nguon": "source"}
@@ -164,13 +166,12 @@ def _byline(scope: HtmlElement, body_el: HtmlElement) -> dict[str, str]:
     for el in scope.iter(*_LABELLED_LINE_TAGS):
         if el in inside_body:
             continue
+        # Cheap test on the raw text first: cleaning, folding and the hidden-ancestor
+        # walk are costly, and almost every element of a page is no byline.
+        raw = el.text_content()
+        if len(raw) > 400 or not _BYLINE_HINT.match(raw) or is_hidden(el):
+            continue
         text = text_of(el)
-        # Cheap test first: folding and the hidden-ancestor walk are costly and
-        # almost every element of a page is no byline.
-        if not text or len(text) > 200 or not _BYLINE_HINT.match(text):
-            continue
-        if is_hidden(el):
-            continue
         match = split_label(text, _BYLINE_LABELS)
         if match and match[1]:
             key, value = match
@@ -183,9 +184,9 @@ def _byline(scope: HtmlElement, body_el: HtmlElement) -> dict[str, str]:
 def _visible_schema_author(scope: HtmlElement) -> str | None:
     # The hidden schema.org author is never trusted: NukeViet fills it with the
     # posting account's user name ("admin") when the article has no author.
-    for el in CSSSelector("[itemprop~=author]")(scope):
+    for el in _SCHEMA_AUTHOR(scope):
         if not is_hidden(el):
-            name = first(CSSSelector("[itemprop~=name]")(el))
+            name = first(_SCHEMA_NAME(el))
             return text_of(name if name is not None else el)
     return None
 
@@ -253,7 +254,7 @@ def _category_path(doc: HtmlElement, base: str, title: str, url: str) -> list[st
     """
     crumbs: list[tuple[str, str | None]] = []
     for item in _BREADCRUMB(doc):
-        name_el = first(CSSSelector("[itemprop~=name]")(item))
+        name_el = first(_SCHEMA_NAME(item))
         link = first(item.iter("a"))
         name = text_of(name_el if name_el is not None else item, unescape=True)
         if name:
