@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -74,7 +75,19 @@ class ScheduleConfig:
     kill_grace: float = 60.0
     misfire_grace_time: int = 3600
     crawl_args: tuple[str, ...] = ()  # extra `congdoan crawl` arguments (e.g. -s KEY=VALUE)
+    parallel: int | None = None  # crawls at once; None: 1 on SQLite, 4 on a server database
     python: str = sys.executable
+
+
+def parallel_crawls(config: ScheduleConfig) -> int:
+    """How many crawls run at once.
+
+    SQLite has one writer: two crawls committing batches into one file make
+    each other fail with "database is locked", so on SQLite crawls queue up.
+    """
+    if config.parallel:
+        return config.parallel
+    return 1 if config.db_url.startswith("sqlite") else 4
 
 
 # -- triggers ----------------------------------------------------------------------------
@@ -234,9 +247,9 @@ class CrawlRunner:
             status = "timeout"
         elif child.terminated_at is not None:
             status = "interrupted"
-            if code is not None and code < 0:  # killed: the child wrote no final status
+            if code is not None and code < 0:  # killed: the child may have written no status
                 run_id = self._record(child.site, started_wall, "interrupted",
-                                      "killed when the scheduler stopped")
+                                      "killed when the scheduler stopped", ("running",))
         elif code == EXIT_LOCKED:
             status = "locked"
         else:
@@ -244,15 +257,15 @@ class CrawlRunner:
         logger.info("%s: scheduled crawl %s (exit %s, %.1f s)", child.site, status, code, seconds)
         return JobOutcome(child.site, status, code, seconds, run_id)
 
-    def _record(self, site_id: str, started_wall: datetime, status: str, note: str
-                ) -> int | None:
+    def _record(self, site_id: str, started_wall: datetime, status: str, note: str,
+                only_if: tuple[str, ...] = ("running", "interrupted")) -> int | None:
         from congdoan.storage.db import make_engine, session_factory
         from congdoan.storage.history import mark_latest_run
 
         engine = make_engine(self.config.db_url)
         try:
             with session_factory(engine)() as session, session.begin():
-                return mark_latest_run(session, site_id, started_wall, status, note)
+                return mark_latest_run(session, site_id, started_wall, status, note, only_if)
         finally:
             engine.dispose()
 
@@ -327,6 +340,7 @@ class CrawlScheduler:
         self.runner = runner or CrawlRunner(config)
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=config.db_url, tablename=JOBS_TABLE)},
+            executors={"default": ThreadPoolExecutor(max_workers=parallel_crawls(config))},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": config.misfire_grace_time},
             timezone=config.timezone,

@@ -99,6 +99,8 @@ def run(
                       "run.", min=0)] = 600,
     set_: Annotated[list[str] | None, typer.Option("--set", "-s",
                     help="Scrapy setting for every crawl, KEY=VALUE (repeatable).")] = None,
+    parallel: Annotated[int | None, typer.Option(help="Crawls at once (default: 1 on SQLite, "
+                        "which has a single writer; 4 on PostgreSQL).", min=1)] = None,
 ) -> None:
     """Run the scheduler until SIGTERM/Ctrl-C; each crawl runs in a child process.
 
@@ -113,7 +115,7 @@ def run(
         crawl_args += ["-s", f"{key}={value}"]
     config = _config(registry, db, timezone, cron, job_timeout=timeout, kill_grace=kill_grace,
                      misfire_grace_time=misfire_grace, jitter=jitter,
-                     crawl_args=tuple(crawl_args))
+                     crawl_args=tuple(crawl_args), parallel=parallel)
     reg = _registry(registry)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     # APScheduler logs every job start and end at INFO; ours says more.

@@ -48,12 +48,15 @@ def recent_runs(session: Session, site: str | None = None, limit: int = 20) -> l
 
 
 def mark_latest_run(session: Session, site: str, started_after: datetime, status: str,
-                    note: str) -> int | None:
+                    note: str, only_if: tuple[str, ...] = ("running", "interrupted")
+                    ) -> int | None:
     """Give the latest run of ``site`` started after ``started_after`` a final ``status``.
 
     The scheduler calls this for a crawl it had to stop (``timeout``): the child
     may have recorded ``interrupted`` itself, or nothing if it had to be killed.
-    Returns the run id, or ``None`` when the crawl never opened a run.
+    Only a run whose status is in ``only_if`` changes: a crawl that finished
+    just before it was stopped keeps its own verdict. Returns the run id, or
+    ``None`` when no run changed.
     """
     run = session.scalars(
         select(CrawlRun)
@@ -61,7 +64,7 @@ def mark_latest_run(session: Session, site: str, started_after: datetime, status
         .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
         .limit(1)
     ).one_or_none()
-    if run is None:
+    if run is None or run.status not in only_if:
         return None
     run.status = status
     run.finished_at = run.finished_at or datetime.now(UTC)
