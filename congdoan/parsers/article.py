@@ -125,8 +125,9 @@ def _article_scope(doc: HtmlElement, body_el: HtmlElement) -> HtmlElement:
     The schema.org ``NewsArticle`` block when the theme has one; otherwise the
     nearest ancestor of the body that also holds a heading.
     """
+    ancestors = {body_el, *body_el.iterancestors()}
     for scope in _ARTICLE_SCOPE(doc):
-        if body_el in scope.iter():
+        if scope in ancestors:
             return scope
     node = body_el.getparent()
     while node is not None and node.tag != "body":
