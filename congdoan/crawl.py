@@ -48,7 +48,7 @@ class SiteResult:
     def status(self) -> str:
         """``ok``, ``partial``, ``failed`` or ``interrupted``, by the rule of the run record."""
         return run_status(self.articles + self.documents, len(self.failures), self.dropped,
-                          self.finish_reason)
+                          self.finish_reason, self.stats.get("congdoan/pages_read", 0))
 
 
 def base_settings(overrides: dict[str, Any] | None = None) -> Settings:

@@ -83,6 +83,7 @@ class KnownSet:
     items: list[KnownItem]
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     refresh_days: float | None = None
+    retry: list[str] = field(default_factory=list)  # URLs that failed before: fetch again
 
     def __post_init__(self) -> None:
         self._by_id: dict[tuple[str, int], KnownItem] = {}
@@ -180,15 +181,16 @@ def load_known(db_url: str, site: str, *, refresh_days: float | None = None,
                now: datetime | None = None) -> KnownSet:
     """Ask storage what ``site`` already has (migrating an empty database first)."""
     from congdoan.storage.db import make_engine, session_factory
-    from congdoan.storage.known import known_items
+    from congdoan.storage.known import known_items, open_failure_urls
 
     engine = make_engine(db_url)
     try:
         with session_factory(engine)() as session:
             items = known_items(session, site)
+            retry = open_failure_urls(session, site)
     finally:
         engine.dispose()
-    return KnownSet(items, now or datetime.now(UTC), refresh_days)
+    return KnownSet(items, now or datetime.now(UTC), refresh_days, retry)
 
 
 # -- HTTP validators ---------------------------------------------------------------------

@@ -4,3 +4,7 @@
 # ``site`` (registry id), ``url``, ``reason`` (one readable line), ``kind``
 # ("article", "document", "listing", "feed").
 page_failed = object()
+
+# Sent by a spider when a listing page or feed was read: ``site``, ``url``.
+# A listing that failed on an earlier run is then resolved in the ledger.
+page_read = object()

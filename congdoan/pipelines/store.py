@@ -17,7 +17,7 @@ from scrapy.exceptions import NotConfigured
 
 from congdoan.incremental import page_not_modified
 from congdoan.outcome import run_status
-from congdoan.signals import page_failed
+from congdoan.signals import page_failed, page_read
 from congdoan.storage.db import database_url, make_engine, session_factory
 from congdoan.storage.known import touch_seen
 from congdoan.storage.repository import upsert_site
@@ -35,7 +35,7 @@ class StorePipeline:
         self.url = url
         self.batch_size = batch_size
         self.failures: dict[str, str] = {}
-        self.stored_urls: set[str] = set()
+        self.resolved_urls: set[str] = set()
         self._fetched_url: dict[str, str] = {}  # canonical URL -> URL as fetched
         self.dropped = 0
         self.not_modified: dict[str, list[str]] = {}  # kind -> URLs answered 304
@@ -48,6 +48,7 @@ class StorePipeline:
         url = database_url(crawler.settings.get("CONGDOAN_DATABASE_URL") or None)
         pipeline = cls(crawler, url, crawler.settings.getint("CONGDOAN_STORE_BATCH", 100))
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
+        crawler.signals.connect(pipeline.page_read, signal=page_read)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.page_not_modified, signal=page_not_modified)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
@@ -67,6 +68,10 @@ class StorePipeline:
     def page_failed(self, site: str, url: str, reason: str, **_: Any) -> None:
         """Remember a failed page; written to the ledger at the end of the run."""
         self.failures[url] = reason
+
+    def page_read(self, url: str, **_: Any) -> None:
+        """A listing or feed read fine: an earlier failure of it is resolved."""
+        self.resolved_urls.add(url)
 
     def page_not_modified(self, url: str, kind: str, **_: Any) -> None:
         """A stored page the portal says is unchanged: seen now, written at the end."""
@@ -88,8 +93,8 @@ class StorePipeline:
     def _after_write(self, outcome: Any) -> None:
         if outcome.error is None and outcome.url:
             # a page that failed before is fixed now, under either of its URLs
-            self.stored_urls.add(outcome.url)
-            self.stored_urls.add(self._fetched_url.get(outcome.url, outcome.url))
+            self.resolved_urls.add(outcome.url)
+            self.resolved_urls.add(self._fetched_url.get(outcome.url, outcome.url))
         elif outcome.error is not None:
             self.failures[outcome.url or "?"] = f"not stored: {outcome.error}"
 
@@ -115,11 +120,12 @@ class StorePipeline:
         counts["dropped"] = self.dropped
         counts["failed"] = len(self.failures)
         stored = counts["new"] + counts["changed"] + counts["unchanged"]
-        status = run_status(stored, len(self.failures), self.dropped, reason)
+        pages_read = self.crawler.stats.get_value("congdoan/pages_read", 0)
+        status = run_status(stored, len(self.failures), self.dropped, reason, pages_read)
         with self.sessions() as session, session.begin():
             for url, why in self.failures.items():
                 record_failure(session, self.site.id, url, why)
-            for url in self.stored_urls:
+            for url in self.resolved_urls:
                 resolve_failure(session, self.site.id, url)
             for kind, urls in self.not_modified.items():
                 touch_seen(session, self.site.id, kind, urls, datetime.now(UTC))

@@ -34,7 +34,7 @@ from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
 from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, same_site_url
 from congdoan.registry import RegistryError, Site, load_registry
-from congdoan.signals import page_failed
+from congdoan.signals import page_failed, page_read
 
 NOT_MODIFIED = 304
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -144,6 +144,12 @@ class NukeVietSpider(scrapy.Spider):
                 request = self.detail_request(item.url, item.kind, "refresh")
                 if request is not None:
                     yield request
+            # Pages that failed on an earlier run are tried again (listings are walked anyway).
+            for url in self.known.retry:
+                kind = self.urls.classify(url)
+                request = self.detail_request(url, kind, "retry") if kind else None
+                if request is not None:
+                    yield request
 
     def _feeds(self) -> tuple[bool, bool, bool]:
         """Which of (sitemaps, news RSS, laws RSS) this crawl reads.
@@ -236,6 +242,7 @@ class NukeVietSpider(scrapy.Spider):
         except ParseError as exc:
             self.fail(response.url, f"not a listing page: {exc.what}", "listing")
             return
+        self.read_ok(response.url)
         entries = []
         for entry in listing["items"]:
             url = same_site_url(urljoin(self.site.base_url + "/", entry["url"]),
@@ -285,6 +292,7 @@ class NukeVietSpider(scrapy.Spider):
         except ParseError as exc:
             self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed")
             return
+        self.read_ok(response.url)
         for child in sitemap["sitemaps"]:
             child = same_site_url(child, self.site.base_url)
             if self._wanted_sitemap(child):
@@ -299,6 +307,7 @@ class NukeVietSpider(scrapy.Spider):
         except ParseError as exc:
             self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed")
             return
+        self.read_ok(response.url)
         yield from self._queue_links(entries, "rss", "published_text")
 
     def _queue_links(self, entries: Iterable[dict[str, Any]], via: str, date_key: str
@@ -399,6 +408,12 @@ class NukeVietSpider(scrapy.Spider):
     def _location_note(response: Response) -> str:
         location = response.headers.get(b"Location")
         return f" to {location.decode('latin-1')}" if location else ""
+
+    def read_ok(self, url: str) -> None:
+        """A listing page or feed was read: counted, and signalled so old failures close."""
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("congdoan/pages_read")
+            self.crawler.signals.send_catch_log(page_read, site=self.site.id, url=url)
 
     def fail(self, url: str, reason: str, kind: str) -> None:
         """Record a page that gave no item: logged, counted, signalled; the crawl goes on."""

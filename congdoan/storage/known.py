@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from congdoan.storage.models import Article, DocumentPosting
+from congdoan.storage.models import Article, DocumentPosting, Failure
 
 KINDS = ("article", "document")
 _MODELS: dict[str, type[Article] | type[DocumentPosting]] = {
@@ -49,6 +49,15 @@ def known_items(session: Session, site: str) -> list[KnownItem]:
             seen = max(t for t in (last_seen, fetched) if t is not None)
             found.append(KnownItem(kind, url, canonical, source_id, seen))
     return found
+
+
+def open_failure_urls(session: Session, site: str) -> list[str]:
+    """URLs of ``site`` that failed on an earlier run and are not resolved yet: retry them."""
+    rows = session.scalars(
+        select(Failure.url).where(Failure.site == site, Failure.resolved_at.is_(None))
+        .order_by(Failure.last_seen)
+    )
+    return list(rows)
 
 
 def touch_seen(session: Session, site: str, kind: str, urls: Iterable[str], when: datetime
