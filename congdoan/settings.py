@@ -91,7 +91,8 @@ ITEM_PIPELINES = {
 # Database: None = $CONGDOAN_DATABASE_URL, else SQLite in the data directory.
 CONGDOAN_DATABASE_URL: str | None = None
 CONGDOAN_STORE = True
-CONGDOAN_STORE_BATCH = 100
+CONGDOAN_STORE_BATCH = 100  # items per transaction …
+CONGDOAN_STORE_BATCH_BYTES = 2 * 1024 * 1024  # … or fewer, once their raw pages reach this
 
 # Data directory: the SQLite database and the attachment files live here.
 CONGDOAN_DATA_DIR = os.environ.get("CONGDOAN_DATA_DIR", "data")

@@ -30,10 +30,13 @@ logger = logging.getLogger(__name__)
 class StorePipeline:
     """Upserts items, records failures, opens and closes the crawl run."""
 
-    def __init__(self, crawler: Any, url: str, batch_size: int) -> None:
+    def __init__(self, crawler: Any, url: str, batch_size: int,
+                 batch_bytes: int = 2 << 20) -> None:
         self.crawler = crawler
         self.url = url
         self.batch_size = batch_size
+        self.batch_bytes = batch_bytes
+        self._pending_bytes = 0
         self.failures: dict[str, str] = {}
         self.resolved_urls: set[str] = set()
         self._fetched_url: dict[str, str] = {}  # canonical URL -> URL as fetched
@@ -46,7 +49,8 @@ class StorePipeline:
         if not crawler.settings.getbool("CONGDOAN_STORE", True):
             raise NotConfigured
         url = database_url(crawler.settings.get("CONGDOAN_DATABASE_URL") or None)
-        pipeline = cls(crawler, url, crawler.settings.getint("CONGDOAN_STORE_BATCH", 100))
+        pipeline = cls(crawler, url, crawler.settings.getint("CONGDOAN_STORE_BATCH", 100),
+                       crawler.settings.getint("CONGDOAN_STORE_BATCH_BYTES", 2 << 20))
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
         crawler.signals.connect(pipeline.page_read, signal=page_read)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
@@ -85,7 +89,15 @@ class StorePipeline:
         """Queue the item; a full batch is written in one transaction."""
         record = dict(item)
         self._fetched_url[record["canonical_url"]] = record["url"]
-        for outcome in self.store.add(record["kind"], record):
+        self._pending_bytes += len(record.get("raw_body") or b"")
+        outcomes = self.store.add(record["kind"], record)
+        # A batch also ends at CONGDOAN_STORE_BATCH_BYTES of raw pages: with many
+        # crawlers in one process, 100 buffered pages each add up.
+        if not outcomes and self._pending_bytes >= self.batch_bytes:
+            outcomes = self.store.flush()
+        if outcomes:
+            self._pending_bytes = 0
+        for outcome in outcomes:
             self._after_write(outcome)
         item.pop("raw_body", None)  # archived; keep it out of exports and memory
         return item
