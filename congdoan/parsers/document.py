@@ -59,6 +59,11 @@ _INTRO_TABBED = _css("#doc-basic p, .law-detail .tab-pane p")
 _BODY_TABBED = _css("#doc-body .bodytext, .law-detail .bodytext")
 _COUNT = re.compile(r"\d[\d.,]*")
 _BODY_HEADING = {"noi dung", "noi dung van ban", "toan van"}
+# Headings of the laws detail page's own sections (folded), never a document title.
+_SECTION_HEADINGS = _BODY_HEADING | {
+    "file dinh kem", "tap tin dinh kem", "tai lieu dinh kem", "tai ve", "van ban lien quan",
+    "cac van ban cung the loai", "cac van ban khac", "thong tin van ban", "luoc do",
+}
 
 
 def parse_document(html: str | bytes, url: str) -> dict:
@@ -101,7 +106,9 @@ def _title_element(doc: HtmlElement) -> HtmlElement | None:
     for selector in _TITLE:
         for el in selector(doc):
             # The first .lawh3 is the title; later ones head "Nội dung", "File đính kèm".
-            if text_of(el):
+            # When the title itself is missing those must not stand in for it.
+            text = text_of(el)
+            if text and label_key(text) not in _SECTION_HEADINGS:
                 return el
     return None
 
