@@ -1,8 +1,9 @@
 """What every ``congdoan`` command shares: the typer app, consoles, exit codes, options.
 
 Exit codes: 0 success; 1 the work ran but failed (a crawl with no items, a
-parser error); 2 bad usage or configuration (unknown site, bad registry,
-unreadable file); 3 a crawl finished with some pages failed (partial).
+parser error, a search with no hits); 2 bad usage or configuration (unknown
+site, bad registry, unreadable file, unusable database); 3 a crawl finished
+with some pages failed (partial); 4 another crawl of the site holds its lock.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from congdoan.exports.rows import KINDS, Kind
+from congdoan.locks import EXIT_LOCKED as LOCK_HELD_EXIT
 
 app = typer.Typer(
     name="congdoan",
@@ -28,6 +30,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_LOCKED = LOCK_HELD_EXIT  # defined beside the lock: the scheduler reads it from children
 
 RegistryOpt = Annotated[
     Path | None,
