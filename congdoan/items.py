@@ -23,11 +23,10 @@ PROVENANCE_FIELDS = (
 )
 
 
-class ArticleItem(scrapy.Item):
-    """A news article (tin bài)."""
+class _CrawledItem(scrapy.Item):
+    """What every crawled item carries: its kind and its provenance (``PROVENANCE_FIELDS``)."""
 
-    kind = scrapy.Field()  # "article"
-    # provenance
+    kind = scrapy.Field()  # "article" or "document"
     site = scrapy.Field()
     url = scrapy.Field()
     canonical_url = scrapy.Field()
@@ -38,6 +37,11 @@ class ArticleItem(scrapy.Item):
     raw_body = scrapy.Field()
     discovered_via = scrapy.Field()
     listed_text = scrapy.Field()
+
+
+class ArticleItem(_CrawledItem):
+    """A news article (tin bài)."""
+
     # as parsed
     title = scrapy.Field()
     published_text = scrapy.Field()
@@ -58,21 +62,9 @@ class ArticleItem(scrapy.Item):
     content_hash = scrapy.Field()
 
 
-class DocumentItem(scrapy.Item):
+class DocumentItem(_CrawledItem):
     """A legal document (văn bản) from the laws module."""
 
-    kind = scrapy.Field()  # "document"
-    # provenance
-    site = scrapy.Field()
-    url = scrapy.Field()
-    canonical_url = scrapy.Field()
-    source_id = scrapy.Field()
-    fetched_at = scrapy.Field()
-    http_status = scrapy.Field()
-    body_sha256 = scrapy.Field()
-    raw_body = scrapy.Field()
-    discovered_via = scrapy.Field()
-    listed_text = scrapy.Field()
     # as parsed
     code = scrapy.Field()
     title = scrapy.Field()
