@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +23,7 @@ from congdoan.commands.common import (
     die,
     err_console,
     parse_sets,
+    parse_since,
 )
 from congdoan.registry import RegistryError, load_registry
 
@@ -45,11 +45,15 @@ def crawl(
     full: Annotated[bool, typer.Option("--full", help="Walk every listing page and fetch every "
                     "item again (backfill); default: only what changed since the last crawl.")
                     ] = False,
-    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD",
-                     help="Skip items listed before this date; stop listings there.")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE",
+                     help="Skip items listed before DATE (2024-01-15 or 15/01/2024); "
+                     "stop listings there.")] = None,
     refresh_days: Annotated[float | None, typer.Option("--refresh-days", metavar="N", min=0,
                             help="Fetch stored items again once last seen N days ago.")
                             ] = None,
+    parallel: Annotated[int | None, typer.Option("--parallel", min=1, max=34,
+                        help="With --all: how many sites are crawled at once (default: 4).")
+                        ] = None,
 ) -> None:
     """Crawl one portal (or --all), store what was found, and report it.
 
@@ -57,7 +61,8 @@ def crawl(
     after a page of stored items. A crawl of a site holds a lock under the data
     directory; a second crawl of the same site is refused (exit code 4).
     """
-    from congdoan.crawl import crawl_sites
+    # Imported here: Scrapy costs half a second that other commands need not pay.
+    from congdoan.crawl import DEFAULT_PARALLEL_SITES, crawl_sites
     from congdoan.locks import EXIT_LOCKED, LockHeld, SiteLock
 
     try:
@@ -70,13 +75,10 @@ def crawl(
     overrides: dict[str, object] = {"LOG_LEVEL": log_level.upper(),
                                     "CONGDOAN_DATABASE_URL": db_url(db),
                                     "CONGDOAN_STORE": not no_db}
-    if since:
-        try:
-            date.fromisoformat(since)
-        except ValueError:
-            die(f"--since expects a date as YYYY-MM-DD, got {since!r}")
+    since_day = parse_since(since)
     overrides.update({"CONGDOAN_CRAWL_MODE": "full" if full else "incremental",
-                      "CONGDOAN_SINCE": since, "CONGDOAN_REFRESH_DAYS": refresh_days})
+                      "CONGDOAN_SINCE": since_day.date().isoformat() if since_day else None,
+                      "CONGDOAN_REFRESH_DAYS": refresh_days})
     overrides.update(parse_sets(set_))
     data_dir = str(overrides.get("CONGDOAN_DATA_DIR") or os.environ.get("CONGDOAN_DATA_DIR")
                    or "data")
@@ -93,7 +95,8 @@ def crawl(
     try:
         results = crawl_sites([i for i in ids if i not in busy], registry=registry,
                               output=output, overrides=overrides,
-                              progress=not quiet and sys.stderr.isatty())
+                              progress=not quiet and sys.stderr.isatty(),
+                              parallel=parallel or DEFAULT_PARALLEL_SITES)
     finally:
         for lock in locks:
             lock.release()

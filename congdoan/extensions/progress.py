@@ -41,10 +41,18 @@ class CrawlProgress:
         self.progress.stop()
 
     def add_site(self, site: str) -> None:
-        """Show a line for ``site``."""
+        """Show a line for ``site``, waiting for its turn."""
         self._tasks[site] = self.progress.add_task(
-            "crawling", total=None, site=site, pages=0, articles=0, documents=0, failed=0
+            "waiting", total=None, site=site, pages=0, articles=0, documents=0, failed=0,
+            start=False,
         )
+
+    def start_site(self, site: str) -> None:
+        """``site``'s crawl has started."""
+        task_id = self._tasks.get(site)
+        if task_id is not None:
+            self.progress.start_task(task_id)
+            self.progress.update(task_id, description="crawling")
 
     def bump(self, site: str, field: str) -> None:
         """Add one to a counter of ``site``."""
