@@ -23,19 +23,20 @@ def archive_raw(session: Session, body: bytes, content_type: str | None = None) 
     from failing.
     """
     sha = hashlib.sha256(body).hexdigest()
-    if session.get(RawPage, sha) is None:
-        insert_ignore(
-            session,
-            RawPage.__table__,  # type: ignore[arg-type]
-            {
-                "sha256": sha,
-                "compression": COMPRESSION,
-                "data": zlib.compress(body, 6),
-                "size": len(body),
-                "content_type": content_type,
-                "stored_at": datetime.now(UTC),
-            },
-        )
+    # No lookup first: it would load the stored blob and flush the session, and
+    # callers archive only new or changed pages, so the insert rarely conflicts.
+    insert_ignore(
+        session,
+        RawPage.__table__,  # type: ignore[arg-type]
+        {
+            "sha256": sha,
+            "compression": COMPRESSION,
+            "data": zlib.compress(body, 6),
+            "size": len(body),
+            "content_type": content_type,
+            "stored_at": datetime.now(UTC),
+        },
+    )
     return sha
 
 
