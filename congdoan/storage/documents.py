@@ -28,13 +28,13 @@ from congdoan.storage.records import (
 )
 from congdoan.storage.repository import (
     Status,
+    ensure_site,
     keep_version,
     new_attachments,
     provenance,
     refresh_attachment_files,
     resolve_references,
     seen_at,
-    upsert_site,
 )
 
 # Document columns merged field by field from the postings' data.
@@ -69,7 +69,7 @@ def upsert_document(session: Session, record: Mapping[str, Any]) -> Status:
     document = _document_for(session, record, seen)
     previous: Document | None = None
     if posting is None:
-        upsert_site(session, record["site"])
+        ensure_site(session, record["site"])
         posting = DocumentPosting(
             site=record["site"],
             canonical_url=record["canonical_url"],

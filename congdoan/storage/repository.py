@@ -52,6 +52,17 @@ def upsert_site(
     return site
 
 
+def ensure_site(session: Session, site_id: str) -> None:
+    """Make sure the site row exists, once per session (a batch stores many items of one site)."""
+    ensured: set[str] = session.info.setdefault("congdoan_sites", set())
+    if site_id not in ensured:
+        insert_ignore(session, Site.__table__, {"id": site_id})  # type: ignore[arg-type]
+        # Inside a savepoint the insert may still be rolled back: remember it only
+        # when it is part of the session's own transaction.
+        if not session.in_nested_transaction():
+            ensured.add(site_id)
+
+
 def upsert_article(session: Session, record: Mapping[str, Any]) -> Status:
     """Insert or update the article in ``record``; return ``new``, ``changed`` or ``unchanged``."""
     seen = seen_at(record)
@@ -69,9 +80,10 @@ def upsert_article(session: Session, record: Mapping[str, Any]) -> Status:
         return "unchanged"
 
     if article is None:
-        upsert_site(session, record["site"])
+        ensure_site(session, record["site"])
+        # Added to the session only once complete: while it is pending, every
+        # collection set and reference lookup below would autoflush it again.
         article = Article(first_seen_at=seen, last_seen_at=seen)
-        session.add(article)
         status: Status = "new"
     else:
         keep_version(
@@ -102,6 +114,8 @@ def upsert_article(session: Session, record: Mapping[str, Any]) -> Status:
         ArticleReference(code=code, document_id=document_for_code(session, code))
         for code in content["references"]
     ]
+    if status == "new":
+        session.add(article)
     session.flush()
     return status
 

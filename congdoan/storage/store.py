@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.storage.documents import upsert_document
-from congdoan.storage.repository import Status, upsert_article
+from congdoan.storage.repository import Status, ensure_site, upsert_article
 
 Kind = Literal["article", "document"]
 UPSERTS = {"article": upsert_article, "document": upsert_document}
@@ -37,6 +37,9 @@ class Outcome:
 
 def write_batch(session: Session, batch: list[tuple[Kind, Mapping[str, Any]]]) -> list[Outcome]:
     """Upsert every record of ``batch`` inside the session's current transaction."""
+    # Sites first, outside the per-record savepoints: once per batch, not per item.
+    for site in dict.fromkeys(record["site"] for _, record in batch if record.get("site")):
+        ensure_site(session, site)
     return [_write_one(session, kind, record) for kind, record in batch]
 
 
