@@ -247,9 +247,10 @@ class CrawlRunner:
             status = "timeout"
         elif child.terminated_at is not None:
             status = "interrupted"
-            if code is not None and code < 0:  # killed: the child may have written no status
-                run_id = self._record(child.site, started_wall, "interrupted",
-                                      "killed when the scheduler stopped", ("running",))
+            # Killed, or stopped while its spider was still opening (Scrapy then exits 0
+            # without closing the spider): either way a run may be left "running".
+            run_id = self._record(child.site, started_wall, "interrupted",
+                                  "stopped when the scheduler stopped", ("running",))
         elif code == EXIT_LOCKED:
             status = "locked"
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -233,3 +234,39 @@ def _env() -> dict[str, str]:
     import os
 
     return dict(os.environ)
+
+
+STOPPED_WHILE_OPENING = '''#!{python}
+# Stands in for `python -m congdoan crawl SITE`: opens its run record the way the
+# store pipeline does, then, like Scrapy stopped before its spider finished
+# opening, exits 0 on SIGTERM without closing the record.
+import signal, sys, time
+from congdoan.storage.db import make_engine, session_factory
+from congdoan.storage.runs import start_run
+engine = make_engine({db_url!r})
+with session_factory(engine)() as session, session.begin():
+    start_run(session, "sim1")
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+print("opened", flush=True)
+time.sleep(60)
+'''
+
+
+def test_a_crawl_stopped_by_the_scheduler_never_stays_running(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
+    fake = tmp_path / "fake-python"
+    fake.write_text(STOPPED_WHILE_OPENING.format(python=sys.executable, db_url=db_url),
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    config = ScheduleConfig(db_url=db_url, data_dir=tmp_path / "data", python=str(fake),
+                            kill_grace=30)
+    runner = CrawlRunner(config)
+    outcome: list = []
+    worker = threading.Thread(target=lambda: outcome.append(runner.run("sim1")))
+    worker.start()
+    _wait_for(lambda: len(_runs(config)) == 1, 30)  # the child opened its run record
+    runner.stop_all()
+    worker.join(60)
+    assert outcome and outcome[0].status == "interrupted"
+    assert outcome[0].returncode == 0  # a clean exit, yet its run was left open
+    assert [status for _, status, _ in _runs(config)] == ["interrupted"]
