@@ -39,7 +39,10 @@ def _css(selector: str) -> CSSSelector:
 
 # Folded label → contract key. "kí"/"ký" fold alike (see markup.label_key).
 FIELD_LABELS = {
+    # laws module 4.x says "Số kí hiệu"; its newer releases (and the eGov edition) "Số hiệu
+    # văn bản" (lang code), with "Số hiệu" in listings.
     "so ki hieu": "code", "so hieu": "code", "ki hieu": "code", "so van ban": "code",
+    "so hieu van ban": "code", "so ki hieu van ban": "code", "ma van ban": "code",
     "ngay ban hanh": "issued_text", "ban hanh ngay": "issued_text",
     "ngay bat dau hieu luc": "effective_text", "ngay hieu luc": "effective_text",
     "ngay co hieu luc": "effective_text", "hieu luc tu ngay": "effective_text",
@@ -47,6 +50,7 @@ FIELD_LABELS = {
     "the loai": "category", "loai van ban": "category",
     "linh vuc": "field",
     "co quan ban hanh": "issuer", "noi ban hanh": "issuer", "don vi ban hanh": "issuer",
+    "co quan ban hanh van ban": "issuer",
     "nguoi ki": "signer", "nguoi ki duyet": "signer",
     "trich yeu": "intro",
     "luot xem": "views", "so luot xem": "views",
