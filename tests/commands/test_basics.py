@@ -20,8 +20,9 @@ DOCUMENT_KEYS = {"code", "title", "issued_text", "effective_text", "expires_text
 
 
 def _fixture(name: str) -> tuple[Path, dict]:
-    meta = json.loads((FIXTURES / "real" / f"{name}.json").read_text(encoding="utf-8"))
-    return FIXTURES / "real" / f"{name}.html", meta
+    case = FIXTURES / "real" / f"{name}.json"
+    meta = json.loads(case.read_text(encoding="utf-8"))
+    return case.parent / meta["page"], meta
 
 
 def test_every_command_has_help() -> None:
@@ -93,7 +94,7 @@ def test_extract_document_prints_the_documented_keys() -> None:
 )
 def test_extract_errors_are_one_line(args: list[str], code: int, message: str) -> None:
     page, _ = _fixture("article-19")
-    home = FIXTURES / "real" / "home-as-article.html"
+    home, _ = _fixture("home-as-article")
     args = [a.format(page=page, home=home) for a in args]
     result = runner.invoke(app, args)
     assert result.exit_code == code

@@ -1,7 +1,9 @@
 """NukeViet parsers against saved pages: every ``<name>.html|xml`` beside its ``<name>.json``.
 
-``tests/fixtures/nukeviet/real/`` holds real NukeViet 4.5 pages whose expected
-values come from the site's database (truth.json) or were read off the page;
+``tests/fixtures/nukeviet/real/`` describes real NukeViet 4.5 pages (kept once, in
+the saved-site mirror ``tests/fixtures/nukeviet-real/``, named by each JSON's
+``page``) whose expected values come from the site's database (truth.json) or
+were read off the page;
 ``tests/fixtures/nukeviet/variants/`` holds pages derived from real markup and
 changed the way other portals differ (theme, version, URL prefix, charset).
 """
@@ -28,7 +30,16 @@ CASES = sorted(p for p in FIXTURES.glob("*/*.json"))
 
 
 def _page(case: Path) -> bytes:
+    spec = json.loads(case.read_text(encoding="utf-8"))
+    if "page" in spec:  # a real page, kept once in the saved-site mirror
+        return (case.parent / spec["page"]).read_bytes()
     return next(p for p in case.parent.glob(case.stem + ".*") if p.suffix != ".json").read_bytes()
+
+
+def real_page(name: str) -> Path:
+    """The saved real page behind fixture ``real/<name>.json``."""
+    case = FIXTURES / "real" / f"{name}.json"
+    return case.parent / json.loads(case.read_text(encoding="utf-8"))["page"]
 
 
 def _normal_html(fragment: str) -> str:
@@ -76,7 +87,7 @@ def test_every_kind_has_a_real_fixture() -> None:
 
 # --- ParseError ---------------------------------------------------------------------------
 
-HOME = FIXTURES / "real" / "home-as-article.html"
+HOME = real_page("home-as-article")
 
 
 def test_parse_error_is_one_line_with_url_and_what() -> None:
@@ -98,7 +109,7 @@ def test_article_without_headline_names_the_headline() -> None:
 
 
 def test_document_list_on_an_article_page_raises() -> None:
-    article = (FIXTURES / "real" / "article-18.html").read_bytes()
+    article = real_page("article-18").read_bytes()
     with pytest.raises(ParseError, match=r"no \.table-rows"):
         parse_document_list(article, "http://127.0.0.1:8088/cong-doan-co-so/x-18.html")
 
@@ -113,7 +124,7 @@ def test_unknown_kind_is_a_value_error() -> None:
 def test_published_text_is_the_visible_date_not_item_prop_date_published() -> None:
     # The real page's hidden datePublished is the admin creation time (2026-11-26T22:40:01);
     # the article was published on 01/01/2017 00:05.
-    page = (FIXTURES / "real" / "article-18.html").read_text(encoding="utf-8")
+    page = real_page("article-18").read_text(encoding="utf-8")
     assert 'itemprop="datePublished">2026-11-26T22:40:01+07:00' in page
     result = parse_article(page, "http://127.0.0.1:8088/cong-doan-co-so/x-18.html")
     assert result["published_text"] == "Chủ nhật - 01/01/2017 00:05"
@@ -131,13 +142,13 @@ def test_date_published_alone_is_not_used_as_published_text() -> None:
 
 def test_hidden_schema_author_is_not_an_author() -> None:
     # With no author NukeViet fills the hidden schema.org author with the poster's account.
-    page = (FIXTURES / "real" / "article-20.html").read_text(encoding="utf-8")
+    page = real_page("article-20").read_text(encoding="utf-8")
     assert '<span itemprop="name">admin</span>' in page
     assert parse_article(page, "http://127.0.0.1:8088/t/x-20.html")["author"] is None
 
 
 def test_body_has_no_page_chrome() -> None:
-    result = parse_article((FIXTURES / "real" / "article-19.html").read_bytes(),
+    result = parse_article(real_page("article-19").read_bytes(),
                            "http://127.0.0.1:8088/tin-tuc-su-kien/x-19.html")
     for chrome in ("Ý kiến bạn đọc", "Những tin", "Tổng số điểm", "Click để đánh giá",
                    "Đang truy cập", "Bấm vào đây để duy trì", "Tác giả", "Tập tin"):
