@@ -149,14 +149,18 @@ def _collect(crawler: Any, result: SiteResult, display: CrawlProgress, started: 
         result.finish_reason = reason
         result.failures = list(getattr(spider, "failures", []))
         result.seconds = time.monotonic() - started
-        result.stats = dict(crawler.stats.get_stats())
+        result.stats = dict(spider.crawler.stats.get_stats())
         display.finish(result.site, f"{result.status} ({reason})")
 
-    # weak=False: these closures live only as long as the signal connection
-    for handler, signal in (
+    # weak=False: nothing else holds these closures. PyDispatcher keeps strong
+    # receivers in a module-level table until their sender dies, so they must
+    # never reference the crawler (its sender): each finished crawler, with its
+    # engine, pipelines and database engine, would then live until exit.
+    handlers = (
         (item_scraped, signals.item_scraped),
         (item_dropped, signals.item_dropped),
         (response_received, signals.response_received),
         (spider_closed, signals.spider_closed),
-    ):
+    )
+    for handler, signal in handlers:
         crawler.signals.connect(handler, signal=signal, weak=False)
