@@ -81,6 +81,12 @@ def _export_fields() -> list[str]:
 # `scrapy crawl nukeviet -a site=X -O items.jsonl` writes every field but the raw bytes.
 FEED_EXPORT_FIELDS = _export_fields()
 
+# --- memory ------------------------------------------------------------------
+# Freed heap pages go back to the OS every few seconds: without it a long
+# crawl's RSS grows with the pages read (congdoan/extensions/memory.py).
+EXTENSIONS = {"congdoan.extensions.memory.MemoryTrim": 600}
+CONGDOAN_MEMORY_TRIM_INTERVAL = 5.0  # seconds; 0 turns it off
+
 # --- pipelines (one concern each, in order) ----------------------------------
 ITEM_PIPELINES = {
     "congdoan.pipelines.validate.ValidatePipeline": 100,

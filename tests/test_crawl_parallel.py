@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 from itertools import pairwise
 from pathlib import Path
 
@@ -31,3 +34,31 @@ def test_parallel_one_crawls_the_sites_one_after_another(tmp_path: Path) -> None
         assert runs == [(site, "ok") for site in sorted(truth)]
     finally:
         server.stop()
+
+
+FREED_CHECK = """
+import gc, json, sys
+from scrapy.crawler import Crawler
+from congdoan.crawl import crawl_sites
+sites = sys.argv[3:]
+crawl_sites(sites, registry=sys.argv[1], progress=False, parallel=1, overrides={
+    "CONGDOAN_DATABASE_URL": "sqlite:///" + sys.argv[2], "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "ERROR"})
+gc.collect()
+print(json.dumps({"alive": sum(isinstance(o, Crawler) for o in gc.get_objects())}))
+"""
+
+
+def test_finished_crawlers_are_freed(tmp_path: Path) -> None:
+    """A long ``crawl --all`` must not keep every finished site's crawler (engine, pipelines,
+    database engine) alive to the end: PyDispatcher held them through our signal closures."""
+    server, registry = serve_portals(tmp_path, sites=3, articles=6, documents=2, seed=4)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", FREED_CHECK, str(registry), str(tmp_path / "db.sqlite3"),
+             *server.site_ids()],
+            cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert json.loads(done.stdout.splitlines()[-1]) == {"alive": 0}
