@@ -25,6 +25,10 @@ USER_AGENT = f"congdoan/{__version__} (+{CONGDOAN_CONTACT_URL}; union-portal arc
 # --- manners -----------------------------------------------------------------
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response's output; our
+# pages yield one item or a few dozen requests. The default 100 made 46,000
+# tasks for a 760-page crawl, ~8 % of its CPU (docs/benchmarks.md).
+CONCURRENT_ITEMS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True

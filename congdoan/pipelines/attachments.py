@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 from scrapy.utils.asyncio import is_asyncio_available
+from twisted.internet.threads import deferToThread
 
 from congdoan.files.names import safe_extension, sanitize_filename
 from congdoan.files.sniff import sniff_media_type
@@ -37,8 +39,37 @@ def host_allowed(url: str, domains: list[str] | tuple[str, ...]) -> bool:
     return any(host == d or host.endswith(f".{d}") for d in (d.lower() for d in domains))
 
 
+class ThreadedFilesStore(FSFilesStore):
+    """Scrapy's file store, writing in a worker thread and never twice.
+
+    Creating directories and writing files on the reactor thread stalled every
+    download of the crawl (measured: ~2.5 ms per file on this machine's disk,
+    a sixth of a one-portal crawl's store time). Paths are content addresses,
+    so a file that exists already holds these very bytes.
+    """
+
+    def persist_file(self, path: str, buf: Any, info: Any, meta: Any = None,
+                     headers: Any = None) -> Any:
+        """Write ``buf`` to ``path`` under the base directory; a Deferred fired when done."""
+        target = self._get_filesystem_path(path)
+        return deferToThread(_write_once, target, buf.getvalue())
+
+
+def _write_once(target: Path, data: bytes) -> None:
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside and renamed: a crash never leaves a half file under a content address.
+    partial = target.with_name(f".{target.name}.{threading.get_ident()}.part")
+    partial.write_bytes(data)
+    partial.replace(target)
+
+
 class AttachmentsPipeline(FilesPipeline):
     """Adds ``stored_path``, ``sha256``, ``size``, ``media_type``, ``text`` to attachments."""
+
+    STORE_SCHEMES: ClassVar[dict[str, Any]] = {
+        **FilesPipeline.STORE_SCHEMES, "": ThreadedFilesStore, "file": ThreadedFilesStore}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AttachmentsPipeline:
