@@ -21,7 +21,7 @@ from congdoan.signals import page_failed, page_read
 from congdoan.storage.db import database_url, make_engine, session_factory
 from congdoan.storage.known import touch_seen
 from congdoan.storage.repository import upsert_site
-from congdoan.storage.runs import finish_run, record_failure, resolve_failure, start_run
+from congdoan.storage.runs import finish_run, record_failure, resolve_failures, start_run
 from congdoan.storage.store import Store
 
 logger = logging.getLogger(__name__)
@@ -137,8 +137,7 @@ class StorePipeline:
         with self.sessions() as session, session.begin():
             for url, why in self.failures.items():
                 record_failure(session, self.site.id, url, why)
-            for url in self.resolved_urls:
-                resolve_failure(session, self.site.id, url)
+            resolve_failures(session, self.site.id, self.resolved_urls)
             for kind, urls in self.not_modified.items():
                 touch_seen(session, self.site.id, kind, urls, datetime.now(UTC))
             finish_run(session, self.run_id, status, counts,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -101,6 +101,27 @@ def resolve_failure(session: Session, site: str, url: str) -> bool:
     failure.resolved_at = _now()
     session.flush()
     return True
+
+
+def resolve_failures(session: Session, site: str, urls: Iterable[str]) -> int:
+    """Mark resolved the open failures of ``site`` among ``urls``; how many were open.
+
+    One query for the site's open failures, not one per URL: a crawl resolves
+    every page it stored, thousands, and only a handful ever failed.
+    """
+    wanted = set(urls)
+    if not wanted:
+        return 0
+    now = _now()
+    resolved = 0
+    for failure in session.scalars(
+        select(Failure).where(Failure.site == site, Failure.resolved_at.is_(None))
+    ):
+        if failure.url in wanted:
+            failure.resolved_at = now
+            resolved += 1
+    session.flush()
+    return resolved
 
 
 def open_failures(session: Session, site: str | None = None) -> list[Failure]:

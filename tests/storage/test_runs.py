@@ -13,6 +13,7 @@ from congdoan.storage.runs import (
     open_failures,
     record_failure,
     resolve_failure,
+    resolve_failures,
     start_run,
 )
 
@@ -84,3 +85,18 @@ def test_failures_count_up_resolve_and_reopen(session: Session) -> None:
     session.commit()
     failure = session.scalars(select(Failure)).one()
     assert (failure.count, failure.resolved_at, failure.reason) == (3, None, "HTTP 404")
+
+
+def test_resolving_many_urls_touches_only_the_sites_open_failures(session: Session) -> None:
+    other = URL + "?page=2"
+    record_failure(session, "dienbien", URL, "HTTP 500")
+    record_failure(session, "dienbien", other, "timeout")
+    record_failure(session, "lamdong", URL, "HTTP 500")
+    session.commit()
+    stored = [URL] + [f"{URL}?n={n}" for n in range(500)]  # a crawl's stored pages
+    assert resolve_failures(session, "dienbien", stored) == 1
+    assert resolve_failures(session, "dienbien", stored) == 0  # nothing open any more
+    assert resolve_failures(session, "dienbien", []) == 0
+    session.commit()
+    still_open = {(f.site, f.url) for f in open_failures(session)}
+    assert still_open == {("dienbien", other), ("lamdong", URL)}
