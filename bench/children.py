@@ -1,10 +1,13 @@
 """Child processes for the crawl benchmarks: one crawl per process, timed and measured.
 
 Twisted's reactor cannot restart, so every crawl (ours or the bare spider)
-runs in its own ``python`` child. The parent waits for it with ``os.wait4``,
-which returns the resource usage of *that* child alone: ``ru_maxrss`` is the
-child's peak resident set size (``RUSAGE_CHILDREN`` would give the maximum
-over every child so far, masking a small crawl that follows a large one).
+runs in its own ``python`` child. The child reports its own peak resident set size: ``VmHWM`` of
+``/proc/self/status``, the high-water mark of the memory it mapped since
+``exec``. ``ru_maxrss`` is no measure of it: Linux carries the *parent's*
+high-water mark into the child at ``exec``, and the parent here holds the
+simulator (700 MB of generated portals at full size), so every child
+"peaked" at the simulator's size. ``ru_maxrss`` from ``os.wait4`` is kept as
+the fallback where ``/proc`` does not exist.
 """
 
 from __future__ import annotations
@@ -77,11 +80,25 @@ def run_child(args: list[str], *, env: dict[str, str] | None = None, timeout: fl
     for line in stdout.splitlines():
         if line.startswith(RESULT_PREFIX):
             result = json.loads(line[len(RESULT_PREFIX):])
-    return ChildRun(proc.returncode, wall, usage.ru_maxrss / 1024, result, stderr[-3000:])
+    peak = result.get("own_peak_rss_mb") or usage.ru_maxrss / 1024
+    return ChildRun(proc.returncode, wall, peak, result, stderr[-3000:])
+
+
+def own_peak_rss_mb() -> float | None:
+    """This process's peak resident set size since ``exec`` (``VmHWM``); None off Linux."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def emit_result(result: dict[str, Any]) -> None:
-    """Print the child's result line for ``run_child`` to read."""
+    """Print the child's result line for ``run_child`` to read, with its own peak RSS."""
+    result = {**result, "own_peak_rss_mb": own_peak_rss_mb()}
     print(RESULT_PREFIX + json.dumps(result), flush=True)
 
 

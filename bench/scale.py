@@ -2,10 +2,11 @@
 
 34 portals (``default_portals``: the three URL set-ups in turn), each with
 ``articles`` articles and ``documents`` documents at full size, are crawled
-together by one ``bench.crawl_child`` process (every site concurrently, the
-full pipeline into one SQLite database). Measured per size: wall time of the
-child process, its peak RSS (``ru_maxrss`` from ``os.wait4``), the database
-size (SQLite file with its WAL) and items/s. The simulator runs in this
+together by one ``bench.crawl_child`` process (four sites at a time, as
+``crawl --all`` does; the full pipeline into one SQLite database). Measured
+per size: wall time of the child process, its peak RSS (its own ``VmHWM``,
+see ``bench.children``), the database size (SQLite file with its WAL) and
+items/s. The simulator runs in this
 process, on the other core. ``growth`` compares each size with the smallest:
 time and memory should grow no faster than the work.
 """
