@@ -84,16 +84,21 @@ def run_child(args: list[str], *, env: dict[str, str] | None = None, timeout: fl
     return ChildRun(proc.returncode, wall, peak, result, stderr[-3000:])
 
 
-def own_peak_rss_mb() -> float | None:
-    """This process's peak resident set size since ``exec`` (``VmHWM``); None off Linux."""
+def proc_status_mb(field: str, pid: int | str = "self") -> float | None:
+    """A memory line of ``/proc/PID/status`` (``VmRSS``, ``VmHWM``) in MB; None if unreadable."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def own_peak_rss_mb() -> float | None:
+    """This process's peak resident set size since ``exec`` (``VmHWM``); None off Linux."""
+    return proc_status_mb("VmHWM")
 
 
 def emit_result(result: dict[str, Any]) -> None:

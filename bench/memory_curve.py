@@ -19,20 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.children import FAST_SETTINGS, ROOT
+from bench.children import FAST_SETTINGS, ROOT, proc_status_mb
 from bench.portals import served
 from congdoan.sim import default_portals
-
-
-def _rss_mb(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def main() -> None:
@@ -59,7 +48,7 @@ def main() -> None:
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             samples: list[tuple[float, float]] = []
             while child.poll() is None:
-                rss = _rss_mb(child.pid)
+                rss = proc_status_mb("VmRSS", child.pid)
                 if rss is not None:
                     samples.append((time.perf_counter() - started, rss))
                 time.sleep(args.every)
