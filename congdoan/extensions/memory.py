@@ -6,7 +6,7 @@ returning them, so a crawl's resident size creeps up with the pages it has
 read even though the memory it really uses does not (34 simulated portals,
 12,920 items: 190 -> 255 MB without trimming, flat around 200-235 MB with
 it; docs/benchmarks.md). ``malloc_trim(0)`` gives back every free page,
-also those in the middle of the heap, in about a millisecond.
+also those in the middle of the heap, in under a millisecond here.
 
 One timer per process, however many crawlers run: the first crawler to open
 starts it, the last to close stops it. Elsewhere than glibc it does nothing.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -24,8 +23,6 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
-
-logger = logging.getLogger(__name__)
 
 
 def _load_malloc_trim() -> Callable[[int], int] | None:

@@ -43,8 +43,8 @@ class ThreadedFilesStore(FSFilesStore):
     """Scrapy's file store, writing in a worker thread and never twice.
 
     Creating directories and writing files on the reactor thread stalled every
-    download of the crawl (measured: ~2.5 ms per file on this machine's disk,
-    a sixth of a one-portal crawl's store time). Paths are content addresses,
+    download of the crawl (measured: ~2.5 ms per file here, 0.39 s of a 7.4 s
+    one-portal crawl under cProfile). Paths are content addresses,
     so a file that exists already holds these very bytes.
     """
 

@@ -89,20 +89,6 @@ def record_failure(session: Session, site: str, url: str, reason: str) -> Failur
     return failure
 
 
-def resolve_failure(session: Session, site: str, url: str) -> bool:
-    """Mark the open failure of ``url`` resolved; ``False`` if none was open."""
-    failure = session.scalars(
-        select(Failure).where(
-            Failure.site == site, Failure.url == url, Failure.resolved_at.is_(None)
-        )
-    ).one_or_none()
-    if failure is None:
-        return False
-    failure.resolved_at = _now()
-    session.flush()
-    return True
-
-
 def resolve_failures(session: Session, site: str, urls: Iterable[str]) -> int:
     """Mark resolved the open failures of ``site`` among ``urls``; how many were open.
 

@@ -12,7 +12,6 @@ from congdoan.storage.runs import (
     mark_stale_runs_aborted,
     open_failures,
     record_failure,
-    resolve_failure,
     resolve_failures,
     start_run,
 )
@@ -75,9 +74,9 @@ def test_failures_count_up_resolve_and_reopen(session: Session) -> None:
     assert failure.last_seen >= failure.first_seen
     assert [f.url for f in open_failures(session, "dienbien")] == [URL]
 
-    assert resolve_failure(session, "dienbien", URL) is True
-    assert resolve_failure(session, "dienbien", URL) is False  # nothing open any more
-    assert resolve_failure(session, "lamdong", URL) is False
+    assert resolve_failures(session, "dienbien", [URL]) == 1
+    assert resolve_failures(session, "dienbien", [URL]) == 0  # nothing open any more
+    assert resolve_failures(session, "lamdong", [URL]) == 0
     session.commit()
     assert open_failures(session) == []
 
