@@ -29,6 +29,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from congdoan import incremental
+from congdoan.contract import ContractError, check_parser_keys
 from congdoan.items import ArticleItem, DocumentItem
 from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
@@ -356,8 +357,13 @@ class NukeVietSpider(scrapy.Spider):
                        for k, v in response.headers.items() if v}
             self.validators.update({response.url, parsed.get("canonical_url") or response.url},
                                    incremental.validators_from(headers))
-        fields = item_cls.fields
-        item = item_cls({key: value for key, value in parsed.items() if key in fields})
+        try:
+            # A key the contract does not declare is an error, never silently dropped.
+            check_parser_keys(kind, parsed)
+        except ContractError as exc:
+            self.fail(response.url, str(exc), kind)
+            return
+        item = item_cls(parsed)
         item["kind"] = kind
         item["site"] = self.site.id
         item["url"] = response.url
