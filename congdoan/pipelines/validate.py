@@ -34,6 +34,7 @@ class ValidatePipeline:
         reason = f"{kind} dropped: missing {', '.join(missing)}"
         self.crawler.stats.inc_value(f"congdoan/dropped/{kind}")
         self.crawler.signals.send_catch_log(
-            page_failed, site=item.get("site"), url=item.get("url"), reason=reason, kind=kind
+            page_failed, site=item.get("site"), url=item.get("url"), reason=reason, kind=kind,
+            cause="parse",  # the page came; the parser did not find what a record needs
         )
         raise DropItem(f"{item.get('site')}: {item.get('url')}: {reason}")
