@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from congdoan import signals as congdoan_signals
 from congdoan.extensions.progress import CrawlProgress
 from congdoan.outcome import run_status
 from congdoan.registry import load_registry
@@ -43,6 +44,8 @@ class SiteResult:
     finish_reason: str = ""
     seconds: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
+    verdict: str | None = None  # spider health: "healthy", "degraded", None (not judged)
+    health_reasons: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -145,6 +148,10 @@ def _collect(crawler: Any, result: SiteResult, display: CrawlProgress, started: 
     def response_received(**_: Any) -> None:
         result.pages += 1
 
+    def run_judged(verdict: str, reasons: list[str], **_: Any) -> None:
+        result.verdict = verdict
+        result.health_reasons = list(reasons)
+
     def spider_closed(spider: Any, reason: str) -> None:
         result.finish_reason = reason
         result.failures = list(getattr(spider, "failures", []))
@@ -160,6 +167,7 @@ def _collect(crawler: Any, result: SiteResult, display: CrawlProgress, started: 
         (item_scraped, signals.item_scraped),
         (item_dropped, signals.item_dropped),
         (response_received, signals.response_received),
+        (run_judged, congdoan_signals.run_judged),
         (spider_closed, signals.spider_closed),
     )
     for handler, signal in handlers:

@@ -38,17 +38,12 @@ from congdoan.storage.archive import load_raw
 from congdoan.storage.models import Article, Attachment, DocumentPosting
 from congdoan.storage.repository import ATTACHMENT_FILE_FIELDS
 from congdoan.storage.store import write_batch
+from congdoan.validation import missing_fields
 
 Kind = Literal["article", "document"]
 KINDS: tuple[Kind, ...] = ("article", "document")
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"  # as CONGDOAN_TIMEZONE: portals show local time
 BATCH = 100
-# The fields the validate pipeline requires of a crawled item (mirrored here
-# because that pipeline is a Scrapy component).
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "article": ("title", "body_text"),
-    "document": ("title",),
-}
 
 
 class ReparseError(Exception):
@@ -152,8 +147,9 @@ def merge_attachments(
     return merged
 
 
-def _check_required(record: Mapping[str, Any], kind: Kind) -> None:
-    missing = [name for name in REQUIRED[kind] if not record.get(name)]
+def _check_required(record: Mapping[str, Any]) -> None:
+    """The crawl's own acceptance rule (``congdoan.validation``), applied to the new reading."""
+    missing = missing_fields(record)
     if missing:
         raise ReparseError(f"the parser now finds no {', '.join(missing)}")
 
@@ -169,7 +165,7 @@ def article_record(session: Session, article: Article, timezone: str = DEFAULT_T
     record: dict[str, Any] = {**parsed, **_provenance(article, "article")}
     record["attachments"] = merge_attachments(parsed.get("attachments") or [],
                                               article.attachments)
-    _check_required(record, "article")
+    _check_required(record)
     article_dates(record, timezone)
     if (record["published_at"] is None and article.published_at is not None
             and parse_vn_date(article.published_text, tz=timezone) is None):
@@ -195,7 +191,7 @@ def document_record(session: Session, posting: DocumentPosting,
     # Counters move on every visit and the archived page is the oldest visit of
     # this content: the stored (latest) counters are the better values.
     record["views"], record["downloads"] = posting.views, posting.downloads
-    _check_required(record, "document")
+    _check_required(record)
     document_dates(record, timezone)
     document_code(record)
     return record

@@ -43,6 +43,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from congdoan.health import EXIT_DEGRADED
 from congdoan.locks import EXIT_LOCKED, holder_of
 from congdoan.registry import CRAWLABLE_CMS, Site
 
@@ -254,7 +255,8 @@ class CrawlRunner:
         elif code == EXIT_LOCKED:
             status = "locked"
         else:
-            status = {0: "ok", 1: "failed", 3: "partial"}.get(code or 0, "failed")
+            status = {0: "ok", 1: "failed", 3: "partial",
+                      EXIT_DEGRADED: "degraded"}.get(code or 0, "failed")
         logger.info("%s: scheduled crawl %s (exit %s, %.1f s)", child.site, status, code, seconds)
         return JobOutcome(child.site, status, code, seconds, run_id)
 

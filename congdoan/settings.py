@@ -88,8 +88,17 @@ FEED_EXPORT_FIELDS = _export_fields()
 # --- memory ------------------------------------------------------------------
 # Freed heap pages go back to the OS every few seconds: without it a long
 # crawl's RSS grows with the pages read (congdoan/extensions/memory.py).
-EXTENSIONS = {"congdoan.extensions.memory.MemoryTrim": 600}
+EXTENSIONS = {"congdoan.extensions.memory.MemoryTrim": 600,
+              "congdoan.extensions.health.FieldFillRates": 610}
 CONGDOAN_MEMORY_TRIM_INTERVAL = 5.0  # seconds; 0 turns it off
+
+# --- spider health (congdoan/health.py; README "Spider health") ---------------
+CONGDOAN_HEALTH = True  # count fill rates, listed items and parse errors per kind
+CONGDOAN_HEALTH_FILL_MARGIN = 0.25  # a field's fill rate may drop 25 points …
+CONGDOAN_HEALTH_ERROR_MARGIN = 0.2  # … the parse-error share rise 20 points
+CONGDOAN_HEALTH_MIN_ERRORS = 3  # fewer parse errors are never a trend
+CONGDOAN_HEALTH_MIN_ITEMS = 5  # runs with fewer items of a kind give no fill rates
+CONGDOAN_HEALTH_HISTORY = 10  # earlier runs a run is compared with
 
 # --- pipelines (one concern each, in order) ----------------------------------
 ITEM_PIPELINES = {

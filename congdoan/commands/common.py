@@ -3,7 +3,9 @@
 Exit codes: 0 success; 1 the work ran but failed (a crawl with no items, a
 parser error, a search with no hits); 2 bad usage or configuration (unknown
 site, bad registry, unreadable file, unusable database); 3 a crawl finished
-with some pages failed (partial); 4 another crawl of the site holds its lock.
+with some pages failed (partial); 4 another crawl of the site holds its lock;
+5 a crawl's run is degraded (spider health: fields, items or parse errors fell
+behind the site's recent runs; see ``congdoan health``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from congdoan.exports.rows import KINDS, Kind
+from congdoan.health import EXIT_DEGRADED as HEALTH_DEGRADED_EXIT
 from congdoan.locks import EXIT_LOCKED as LOCK_HELD_EXIT
 
 app = typer.Typer(
@@ -31,6 +34,7 @@ err_console = Console(stderr=True)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 EXIT_LOCKED = LOCK_HELD_EXIT  # defined beside the lock: the scheduler reads it from children
+EXIT_DEGRADED = HEALTH_DEGRADED_EXIT  # spider health: a run reads worse than its site's past
 
 RegistryOpt = Annotated[
     Path | None,

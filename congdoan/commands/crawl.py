@@ -12,7 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from congdoan.commands.common import (
+    EXIT_DEGRADED,
     EXIT_FAILED,
+    EXIT_LOCKED,
     EXIT_OK,
     EXIT_PARTIAL,
     DbOpt,
@@ -63,7 +65,7 @@ def crawl(
     """
     # Imported here: Scrapy costs half a second that other commands need not pay.
     from congdoan.crawl import DEFAULT_PARALLEL_SITES, crawl_sites
-    from congdoan.locks import EXIT_LOCKED, LockHeld, SiteLock
+    from congdoan.locks import LockHeld, SiteLock
 
     try:
         reg = load_registry(registry)
@@ -101,20 +103,40 @@ def crawl(
         for lock in locks:
             lock.release()
     _print_results(results)
+    raise typer.Exit(exit_code(results, locked=bool(busy)))
+
+
+def exit_code(results: list, *, locked: bool = False) -> int:
+    """The crawl's exit code: failed (1), degraded (5), partial (3), locked (4), ok (0).
+
+    A degraded run outranks a partial one: a page failing now and then is
+    routine, a site whose pages stopped reading well is not.
+    """
     statuses = {r.status for r in results}
-    if statuses == {"ok"}:
-        raise typer.Exit(EXIT_LOCKED if busy else EXIT_OK)
-    raise typer.Exit(EXIT_FAILED if statuses == {"failed"} else EXIT_PARTIAL)
+    if statuses == {"failed"}:
+        return EXIT_FAILED
+    if any(r.verdict == "degraded" for r in results):
+        return EXIT_DEGRADED
+    if statuses != {"ok"}:
+        return EXIT_PARTIAL
+    return EXIT_LOCKED if locked else EXIT_OK
 
 
 def _print_results(results: list) -> None:
     table = Table(title="Crawl summary")
-    for column in ("site", "status", "articles", "documents", "pages", "failed", "seconds"):
-        table.add_column(column, justify="right" if column not in ("site", "status") else "left")
+    for column in ("site", "status", "health", "articles", "documents", "pages", "failed",
+                   "seconds"):
+        table.add_column(column, justify="left" if column in ("site", "status", "health")
+                         else "right")
     for r in results:
-        table.add_row(r.site, r.status, str(r.articles), str(r.documents), str(r.pages),
-                      str(len(r.failures)), f"{r.seconds:.1f}")
+        table.add_row(r.site, r.status, r.verdict or "-", str(r.articles), str(r.documents),
+                      str(r.pages), str(len(r.failures)), f"{r.seconds:.1f}")
     console.print(table)
+    for r in results:
+        for line in r.health_reasons:
+            # Reasons name fields and counts; the site id comes from the registry.
+            err_console.print(f"[magenta]{r.site}[/] degraded: {escape(line)}",
+                              highlight=False, soft_wrap=True)
     for r in results:
         for failure in r.failures[:10]:
             # URLs and reasons come from the portal: print them as text, never as markup.

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from congdoan.commands.common import (
+    EXIT_DEGRADED,
     EXIT_FAILED,
     EXIT_OK,
     EXIT_PARTIAL,
@@ -233,6 +234,8 @@ def run_now(
         if holder is not None:
             console.print(f"{site} is being crawled by {holder.describe()}", highlight=False)
         raise typer.Exit(EXIT_LOCKED)
+    if outcome.status == "degraded":
+        raise typer.Exit(EXIT_DEGRADED)
     raise typer.Exit(EXIT_PARTIAL if outcome.status == "partial" else EXIT_FAILED)
 
 
@@ -244,7 +247,7 @@ def history(
     timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
     as_json: JsonOpt = False,
 ) -> None:
-    """Crawl runs, newest first: status, duration and counts."""
+    """Crawl runs, newest first: status, spider-health verdict, duration and counts."""
     from congdoan.storage.db import database_url, make_engine, session_factory
     from congdoan.storage.history import recent_runs
 
@@ -261,15 +264,17 @@ def history(
             "started_at": r.started_at.isoformat(),
             "finished_at": r.finished_at.isoformat() if r.finished_at else None,
             "seconds": r.seconds, "new": r.new, "changed": r.changed, "unchanged": r.unchanged,
-            "dropped": r.dropped, "failed": r.failed, "stats": r.stats} for r in runs]))
+            "dropped": r.dropped, "failed": r.failed, "stats": r.stats,
+            "verdict": r.verdict, "health_reasons": list(r.health_reasons)} for r in runs]))
         return
     table = Table(title="Crawl runs")
-    for column in ("run", "site", "status", "started", "seconds", "new", "changed",
+    for column in ("run", "site", "status", "health", "started", "seconds", "new", "changed",
                    "unchanged", "failed"):
-        table.add_column(column, justify="right" if column not in ("site", "status", "started")
-                         else "left")
+        table.add_column(column, justify="right" if column not in (
+            "site", "status", "health", "started") else "left")
     for r in runs:
-        table.add_row(str(r.id), r.site, r.status, _local(r.started_at, timezone),
+        table.add_row(str(r.id), r.site, r.status, r.verdict or "-",
+                      _local(r.started_at, timezone),
                       f"{r.seconds:.1f}" if r.seconds is not None else "-", str(r.new),
                       str(r.changed), str(r.unchanged), str(r.failed))
     console.print(table)

@@ -20,11 +20,28 @@ def sim(
     seed: Annotated[int, typer.Option(help="Content seed (same seed, same portals).")] = 1,
     registry_out: Annotated[Path | None, typer.Option(
         "--registry-out", help="Write a registry TOML for the running portals here.")] = None,
+    theme: Annotated[str, typer.Option(
+        help="default, or reskin: a re-templated theme the parsers only half read "
+        "(unlabelled bylines, lead moved into the body, signer under the text).")
+                     ] = "default",
+    listings_empty: Annotated[bool, typer.Option(
+        "--listings-empty", help="Serve every news category and the laws list empty.")
+                              ] = False,
 ) -> None:
-    """Serve simulated NukeViet portals on 127.0.0.1 until Ctrl-C."""
-    from congdoan.sim import default_portals, run_forever
+    """Serve simulated NukeViet portals on 127.0.0.1 until Ctrl-C.
 
-    portals = default_portals(sites_, articles, documents, seed=seed)
+    --theme reskin and --listings-empty show what spider health (`congdoan health`)
+    flags: a theme change that loses fields, and a portal whose listings went empty.
+    """
+    from dataclasses import replace
+
+    from congdoan.sim import default_portals, run_forever
+    from congdoan.sim.spec import THEMES
+
+    if theme not in THEMES:
+        die(f"--theme must be one of {', '.join(THEMES)}, got {theme!r}")
+    portals = [replace(spec, theme=theme, listings_empty=listings_empty)
+               for spec in default_portals(sites_, articles, documents, seed=seed)]
 
     def ready(server: object) -> None:
         for spec in portals:

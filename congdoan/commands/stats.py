@@ -31,6 +31,8 @@ def stats(
 ) -> None:
     """Show counts per site and kind, date ranges, attachments, open failures and last runs.
 
+    Sites whose last judged run is degraded (spider health) come first, with the reasons.
+
     \b
     Documents: per site, the postings on that portal; in the totals, a document
     posted on several portals counts once. Dates in tables are Vietnam time;
@@ -62,6 +64,9 @@ def stats(
     console.print(_sites_table(report["sites"]))
     console.print(_runs_table(report["sites"]))
     console.print(_totals_table(report))
+    for name, site_stats in report["sites"].items():
+        for line in site_stats.get("health_reasons") or []:
+            console.print(Text(f"{name} degraded: {line}"), style="magenta", soft_wrap=True)
     for f in failures[:FAILURES_SHOWN]:
         console.print(Text(f"{f['site']} {f['url']}: {f['reason']} (×{f['count']})"),
                       style="yellow", soft_wrap=True)
@@ -108,13 +113,15 @@ def _sites_table(sites: dict[str, dict[str, Any]]) -> Table:
 
 
 def _runs_table(sites: dict[str, dict[str, Any]]) -> Table:
-    table = Table(title="Last run per site")
-    for column in ("site", "status", "finished", *LAST_RUN_SHOWN):
+    table = Table(title="Last run per site (degraded sites first)")
+    for column in ("site", "status", "health", "finished", *LAST_RUN_SHOWN):
         table.add_column(column, justify="right" if column in LAST_RUN_SHOWN else "left")
     for name, s in sites.items():
         run = s["last_run"] or {}
+        health = s.get("health") or "-"
         table.add_row(
             Text(name), run.get("status", "never"),
+            Text(health, style="bold magenta" if health == "degraded" else ""),
             _shown(run.get("finished_at"), with_time=True),
             *(str(run.get(k, "-")) for k in LAST_RUN_SHOWN),
         )

@@ -1,96 +1,81 @@
-"""Turn a response body into text by the charset the page itself declares.
+"""Turn a response body into text the way Scrapy does, plus two rules for Vietnamese portals.
 
-Everything NukeViet 4 serves is UTF-8, but older portals still declare
-``windows-1258`` or ``iso-8859-1`` (and sometimes lie about it). We read the
-declaration from the first bytes (BOM, XML declaration, ``<meta charset>``,
-``<meta http-equiv=Content-Type>``), decode by it, then sanity-check.
+Charset sniffing (BOM, XML declaration, ``<meta charset>``, ``<meta
+http-equiv=Content-Type>``, the WHATWG label aliases such as ``iso-8859-1`` ->
+windows-1252) is ``w3lib.encoding``'s, the library Scrapy's ``TextResponse``
+uses, so a page reads the same in a parser and in Scrapy. Only what w3lib
+lacks is added here, each rule named in ``Decoded.rule``:
+
+- ``declared-but-utf8``: a page that declares a legacy charset but whose bytes
+  are valid UTF-8 with non-ASCII text is UTF-8 (mis-declared UTF-8 is far more
+  common than legacy text that happens to form valid UTF-8 sequences);
+- ``mostly-utf8``: undeclared bytes that are UTF-8 but for a few bad bytes (a
+  legacy widget, a cut sequence) stay UTF-8, with U+FFFD for the bad bytes;
+- ``windows-1258``: undeclared bytes that are not UTF-8 are legacy Vietnamese
+  (Scrapy would guess with charset-normalizer, which often says cp1252 or
+  a Cyrillic code page for Vietnamese text).
 """
 
 from __future__ import annotations
 
-import codecs
 import re
+from dataclasses import dataclass
 
-_SNIFF_BYTES = 4096
-_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
-)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Browsers (WHATWG encoding spec) read these labels as windows-1252; so do we,
-# otherwise bytes 0x80-0x9f decode to control characters.
-_WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
-                   "us-ascii": "cp1252", "ascii": "cp1252"}
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom, resolve_encoding
+
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+_UNICODE = ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
 
-def declared_charset(body: bytes) -> str | None:
-    """The charset a page declares for itself (BOM, XML declaration or meta), else ``None``."""
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name
-    head = body[:_SNIFF_BYTES]
-    for pattern in (_XML_DECL, _META_CHARSET):
-        match = pattern.search(head)
-        if match:
-            return match.group(1).decode("ascii").lower()
-    return None
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded body, the codec used and the rule of ours that decided it (``None``: w3lib's)."""
+
+    text: str
+    encoding: str
+    rule: str | None = None
 
 
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = _WHATWG_ALIASES.get(label, label)
+def decode(body: bytes) -> Decoded:
+    """Decode ``body`` as Scrapy would, unless one of this module's rules applies."""
+    bom_encoding, _ = read_bom(body)
+    declared = None if bom_encoding else html_body_declared_encoding(body)
+    codec = resolve_encoding(declared) if declared else None
+    if codec and codec not in _UNICODE and _NON_ASCII.search(body):
+        try:
+            return Decoded(body.decode("utf-8"), "utf-8", "declared-but-utf8")
+        except UnicodeDecodeError:
+            pass
+    if bom_encoding or codec:
+        encoding, text = html_to_unicode(None, body)
+        return Decoded(text, encoding)
     try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def decode_body(body: str | bytes) -> str:
-    """Decode ``body`` by its declared charset, UTF-8 when none is declared or known.
-
-    A page that declares a legacy charset but whose bytes are valid UTF-8 with
-    non-ASCII text is read as UTF-8: a mis-declared UTF-8 page is far more
-    common than legacy text that happens to form valid UTF-8 sequences.
-    """
-    if isinstance(body, str):
-        return body.lstrip("\ufeff")
-    codec = _codec(declared_charset(body))
-    if codec and codec not in ("utf-8", "utf-16"):
-        if _NON_ASCII.search(body):
-            try:
-                return body.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-        return body.decode(codec, errors="replace")
-    if codec == "utf-16":
-        return body.decode("utf-16", errors="replace")
-    try:
-        return body.decode("utf-8-sig")
+        return Decoded(body.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
     mostly = _mostly_utf8(body)
     if mostly is not None:
-        return mostly
-    # Undeclared or wrongly declared legacy Vietnamese: windows-1258 is the
-    # likeliest; it maps every byte, so this cannot fail.
-    return body.decode("cp1258", errors="replace")
+        return Decoded(mostly, "utf-8", "mostly-utf8")
+    # windows-1258 maps every byte, so this cannot fail.
+    return Decoded(body.decode("cp1258", errors="replace"), "cp1258", "windows-1258")
+
+
+def decode_body(body: str | bytes) -> str:
+    """``body`` as text: a ``str`` loses a leading BOM; bytes go through ``decode``."""
+    if isinstance(body, str):
+        return body.lstrip("\ufeff")
+    return decode(body).text
 
 
 def _mostly_utf8(body: bytes) -> str | None:
-    """UTF-8 text with a few bad bytes (a legacy widget, a cut sequence), else ``None``.
+    """UTF-8 text with a few bad bytes, else ``None``.
 
     One stray Latin-1 byte in a footer must not turn a whole UTF-8 page into
     windows-1258 mojibake: when valid multi-byte characters outnumber the
     invalid sequences ten to one, the page is UTF-8 and only the bad bytes
     become U+FFFD.
     """
-    text = body.decode("utf-8-sig", errors="replace")
+    text = body.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
     return text if good >= 10 * bad else None

@@ -47,6 +47,7 @@ _ITEM_META = _css(".text-muted, .meta, .time, .viewmore, .icon_new, p.text-right
                   "script, style, img, h2, h3, h4")
 _PAGINATION = _css("ul.pagination, .pagination")
 _LAW_ROWS = _css(".table-rows")
+_LAW_HEAD = _css(".flex-table-laws > .table-head")
 _LABEL_NAME = _css(".label-name")
 _LAW_CELL_CLASSES = {"c-code": "code", "c-time": "issued_text", "c-intro": "intro",
                      "c-file": "files"}
@@ -175,7 +176,8 @@ def next_page(doc: HtmlElement, base: str) -> str | None:
 
 def parse_document_list(html: str | bytes, url: str) -> dict:
     """A laws list page: ``{"items": [{url, code, title, issued_text, attachments}],
-    "next_page": url | None}``. Raises ``ParseError`` when it lists no document."""
+    "next_page": url | None}``. A list with its header row and no document is empty;
+    a page without the list raises ``ParseError``."""
     doc = parse_html(html)
     base = base_url(doc, url)
     rows = [r for r in _LAW_ROWS(doc) if "table-head" not in (r.get("class") or "").split()]
@@ -188,6 +190,8 @@ def parse_document_list(html: str | bytes, url: str) -> dict:
     else:
         items = _law_table_items(doc, base)
     if not items:
+        if _LAW_HEAD(doc):  # the list's header row and nothing under it: no documents yet
+            return {"items": [], "next_page": None}
         raise ParseError(url, "not a laws listing: no .table-rows with a Số kí hiệu cell")
     return {"items": items, "next_page": next_page(doc, base)}
 

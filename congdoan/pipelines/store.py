@@ -1,6 +1,7 @@
 """Last pipeline: write items to the database in batches and keep the run record.
 
-Every crawl is a row in ``crawl_runs`` (started, finished, status, counts);
+Every crawl is a row in ``crawl_runs`` (started, finished, status, counts, and
+its spider health: per-kind fill rates and the verdict, see ``congdoan.health``);
 every page that gave no item is a row in ``failures`` until a later crawl
 stores it. Items are written ``CONGDOAN_STORE_BATCH`` at a time, one
 transaction per batch: a killed crawl loses at most the open batch.
@@ -15,10 +16,12 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from congdoan.health import Judgement, RunHealth, Thresholds, judge
 from congdoan.incremental import page_not_modified
 from congdoan.outcome import run_status
-from congdoan.signals import page_failed, page_read
+from congdoan.signals import page_failed, page_read, run_judged
 from congdoan.storage.db import database_url, make_engine, session_factory
+from congdoan.storage.health import recent_health
 from congdoan.storage.known import touch_seen
 from congdoan.storage.repository import upsert_site
 from congdoan.storage.runs import finish_run, record_failure, resolve_failures, start_run
@@ -140,8 +143,35 @@ class StorePipeline:
             resolve_failures(session, self.site.id, self.resolved_urls)
             for kind, urls in self.not_modified.items():
                 touch_seen(session, self.site.id, kind, urls, datetime.now(UTC))
+            health, judgement = self._judge(session, status)
             finish_run(session, self.run_id, status, counts,
                        stats={"finish_reason": reason, "pages":
-                              self.crawler.stats.get_value("response_received_count", 0)})
+                              self.crawler.stats.get_value("response_received_count", 0)},
+                       health=health.to_json() if health else None,
+                       verdict=judgement.verdict if judgement else None,
+                       reasons=list(judgement.reasons) if judgement else None)
         self.engine.dispose()
         logger.info("%s: run %s %s %s", self.site.id, self.run_id, status, counts)
+        if judgement is not None:
+            for line in judgement.reasons:
+                logger.warning("%s: degraded: %s", self.site.id, line)
+            self.crawler.signals.send_catch_log(
+                run_judged, site=self.site.id, run_id=self.run_id, verdict=judgement.verdict,
+                reasons=list(judgement.reasons))
+
+    def _judge(self, session: Any, status: str) -> tuple[RunHealth | None, Judgement | None]:
+        """This run's health counts and, unless it was interrupted, its verdict.
+
+        An interrupted crawl read an arbitrary part of the site: its counts are
+        kept but it is neither judged nor, later, anyone's baseline.
+        """
+        settings = self.crawler.settings
+        if not settings.getbool("CONGDOAN_HEALTH", True):
+            return None, None
+        health = RunHealth.from_stats(self.crawler.stats.get_stats())
+        if status == "interrupted":
+            return health, None
+        limits = Thresholds.from_settings(settings)
+        history = recent_health(session, self.site.id, before_run=self.run_id,
+                                limit=limits.history)
+        return health, judge(health, history, limits)

@@ -1,4 +1,8 @@
-"""First pipeline: an item without its required fields is dropped, with a reason and a count."""
+"""First pipeline: an unacceptable item is dropped, with a reason and a count.
+
+What "acceptable" means is decided in ``congdoan.validation``, which ``reparse``
+applies too.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +10,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from congdoan.normalize.text import fold
 from congdoan.signals import page_failed
-
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "article": ("site", "url", "canonical_url", "title", "body_text"),
-    "document": ("site", "url", "canonical_url", "title"),
-}
-
-
-# Headings of the page's own sections. A page that lost its real title (a
-# broken template, a half-saved record) makes a parser's fallback pick one of
-# these: such a title is missing, not a title.
-SECTION_HEADINGS = frozenset({"noi dung", "noi dung van ban", "toan van", "file dinh kem",
-                              "tai tap tin", "van ban", "tin tuc", "thong bao"})
-
-
-def missing_fields(item: Any) -> list[str]:
-    """Names of required fields that are absent or blank for the item's kind.
-
-    A title that is only a section heading ("Nội dung", "File đính kèm") counts as absent.
-    """
-    required = REQUIRED.get(item.get("kind"), ("kind",))
-    missing = [name for name in required if not item.get(name)]
-    title = item.get("title")
-    if title and "title" not in missing and fold(title).strip(" :.") in SECTION_HEADINGS:
-        missing.append("title")
-    return missing
+from congdoan.validation import missing_fields
 
 
 class ValidatePipeline:
@@ -55,6 +34,7 @@ class ValidatePipeline:
         reason = f"{kind} dropped: missing {', '.join(missing)}"
         self.crawler.stats.inc_value(f"congdoan/dropped/{kind}")
         self.crawler.signals.send_catch_log(
-            page_failed, site=item.get("site"), url=item.get("url"), reason=reason, kind=kind
+            page_failed, site=item.get("site"), url=item.get("url"), reason=reason, kind=kind,
+            cause="parse",  # the page came; the parser did not find what a record needs
         )
         raise DropItem(f"{item.get('site')}: {item.get('url')}: {reason}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 URL_STYLES = ("rewrite", "query")
+# "default": NukeViet 4's default theme. "reskin": a re-templated provincial theme
+# the parsers only half read (see ``congdoan/sim/pages/reskin.py``).
+THEMES = ("default", "reskin")
 
 
 @dataclass
@@ -22,12 +25,18 @@ class PortalSpec:
     news_per_page: int = 10
     laws_per_page: int = 10
     province: str = "Tỉnh Mô Phỏng"
+    theme: str = "default"
+    # The news categories and the laws list render with no items (their module's
+    # table lost or emptied): every listing reads as an empty category.
+    listings_empty: bool = False
 
     def __post_init__(self) -> None:
         if self.url_style not in URL_STYLES:
             raise ValueError(f"url_style must be one of {URL_STYLES}, not {self.url_style!r}")
         if self.news_per_page < 1 or self.laws_per_page < 1:
             raise ValueError("per-page sizes must be positive")
+        if self.theme not in THEMES:
+            raise ValueError(f"theme must be one of {THEMES}, not {self.theme!r}")
 
     @property
     def site_name(self) -> str:

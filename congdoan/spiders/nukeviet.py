@@ -29,6 +29,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from congdoan import incremental
+from congdoan.contract import ContractError, check_parser_keys
 from congdoan.items import ArticleItem, DocumentItem
 from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
@@ -240,9 +241,9 @@ class NukeVietSpider(scrapy.Spider):
         try:
             listing = parse(response.body, response.url)
         except ParseError as exc:
-            self.fail(response.url, f"not a listing page: {exc.what}", "listing")
+            self.fail(response.url, f"not a listing page: {exc.what}", "listing", parse=True)
             return
-        self.read_ok(response.url)
+        self.read_ok(response.url, kind, len(listing["items"]))
         entries = []
         for entry in listing["items"]:
             url = same_site_url(urljoin(self.site.base_url + "/", entry["url"]),
@@ -290,7 +291,7 @@ class NukeVietSpider(scrapy.Spider):
         try:
             sitemap = parsers.parse_sitemap(response.body, response.url)
         except ParseError as exc:
-            self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed")
+            self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed", parse=True)
             return
         self.read_ok(response.url)
         for child in sitemap["sitemaps"]:
@@ -305,7 +306,7 @@ class NukeVietSpider(scrapy.Spider):
         try:
             entries = parsers.parse_rss(response.body, response.url)
         except ParseError as exc:
-            self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed")
+            self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed", parse=True)
             return
         self.read_ok(response.url)
         yield from self._queue_links(entries, "rss", "published_text")
@@ -349,15 +350,20 @@ class NukeVietSpider(scrapy.Spider):
         try:
             parsed = parse(response.body, response.url)
         except ParseError as exc:
-            self.fail(response.url, f"{kind} page unreadable: {exc.what}", kind)
+            self.fail(response.url, f"{kind} page unreadable: {exc.what}", kind, parse=True)
             return
         if self.validators is not None:
             headers = {k.decode("latin-1").lower(): v[0].decode("latin-1")
                        for k, v in response.headers.items() if v}
             self.validators.update({response.url, parsed.get("canonical_url") or response.url},
                                    incremental.validators_from(headers))
-        fields = item_cls.fields
-        item = item_cls({key: value for key, value in parsed.items() if key in fields})
+        try:
+            # A key the contract does not declare is an error, never silently dropped.
+            check_parser_keys(kind, parsed)
+        except ContractError as exc:
+            self.fail(response.url, str(exc), kind, parse=True)
+            return
+        item = item_cls(parsed)
         item["kind"] = kind
         item["site"] = self.site.id
         item["url"] = response.url
@@ -409,21 +415,28 @@ class NukeVietSpider(scrapy.Spider):
         location = response.headers.get(b"Location")
         return f" to {location.decode('latin-1')}" if location else ""
 
-    def read_ok(self, url: str) -> None:
-        """A listing page or feed was read: counted, and signalled so old failures close."""
+    def read_ok(self, url: str, kind: str | None = None, items: int | None = None) -> None:
+        """A listing page or feed was read: counted, and signalled so old failures close.
+
+        A listing page tells the kind of its items and how many it showed (spider health).
+        """
         if self.crawler is not None:
             self.crawler.stats.inc_value("congdoan/pages_read")
-            self.crawler.signals.send_catch_log(page_read, site=self.site.id, url=url)
+            self.crawler.signals.send_catch_log(page_read, site=self.site.id, url=url,
+                                                kind=kind, items=items)
 
-    def fail(self, url: str, reason: str, kind: str) -> None:
-        """Record a page that gave no item: logged, counted, signalled; the crawl goes on."""
+    def fail(self, url: str, reason: str, kind: str, *, parse: bool = False) -> None:
+        """Record a page that gave no item: logged, counted, signalled; the crawl goes on.
+
+        ``parse``: the page came but the parsers could not read it.
+        """
         self.logger.warning("%s: %s: %s", self.site.id, url, reason)
         self.failures.append({"site": self.site.id, "url": url, "reason": reason, "kind": kind})
         if self.crawler is not None:
             self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
             self.crawler.signals.send_catch_log(
-                page_failed, site=self.site.id, url=url, reason=reason, kind=kind
-            )
+                page_failed, site=self.site.id, url=url, reason=reason, kind=kind,
+                cause="parse" if parse else "fetch")
 
     def on_error(self, failure: Failure) -> None:
         """Network errors, errors after retries, robots.txt refusals."""

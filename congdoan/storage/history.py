@@ -27,6 +27,8 @@ class RunRow:
     dropped: int
     failed: int
     stats: dict[str, Any] | None
+    verdict: str | None = None  # spider health: healthy, degraded, None (not judged)
+    health_reasons: tuple[str, ...] = ()
 
     @property
     def seconds(self) -> float | None:
@@ -44,7 +46,8 @@ def recent_runs(session: Session, site: str | None = None, limit: int = 20) -> l
     rows = session.scalars(stmt.order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
                            .limit(limit))
     return [RunRow(r.id, r.site, r.status, r.started_at, r.finished_at, r.new, r.changed,
-                   r.unchanged, r.dropped, r.failed, r.stats) for r in rows]
+                   r.unchanged, r.dropped, r.failed, r.stats, r.verdict,
+                   tuple(r.health_reasons or ())) for r in rows]
 
 
 def mark_latest_run(session: Session, site: str, started_after: datetime, status: str,

@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from congdoan.storage.coltypes import JSONType, UTCDateTime
 
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "aborted", "timeout")
+RUN_VERDICTS = ("healthy", "degraded")  # spider health (congdoan/health.py)
 
 
 class Base(DeclarativeBase):
@@ -253,6 +254,10 @@ class CrawlRun(Base):
             "status IN (" + ", ".join(f"'{s}'" for s in RUN_STATUSES) + ")",
             name="ck_crawl_runs_status",
         ),
+        CheckConstraint(
+            "verdict IS NULL OR verdict IN (" + ", ".join(f"'{v}'" for v in RUN_VERDICTS) + ")",
+            name="ck_crawl_runs_verdict",
+        ),
         Index("ix_crawl_runs_site_started", "site", "started_at"),
     )
 
@@ -267,6 +272,11 @@ class CrawlRun(Base):
     dropped: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict[str, Any] | None]
+    # Spider health: per-kind counts (``RunHealth.to_json``), the verdict (``None``:
+    # not judged, e.g. a crawl without health counts) and its reasons.
+    health: Mapped[dict[str, Any] | None]
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    health_reasons: Mapped[list[Any] | None]
 
 
 class Failure(Base):

@@ -12,46 +12,14 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from congdoan.contract import content_field_names
 from congdoan.normalize.text import fold
 
-# The fields whose change makes a new version. Provenance (fetch time, status,
-# raw body hash) and per-visit counters are left out: re-fetching an unchanged
-# page must not look like a change.
-ARTICLE_CONTENT_FIELDS = (
-    "title",
-    "summary",
-    "body_html",
-    "body_text",
-    "author",
-    "source",
-    "category",
-    "category_path",
-    "tags",
-    "published_at",
-    "published_text",
-    "published_precision",
-    "images",
-    "attachments",
-    "references",
-)
-DOCUMENT_CONTENT_FIELDS = (
-    "code",
-    "code_parsed",
-    "title",
-    "intro",
-    "body_text",
-    "issued_text",
-    "effective_text",
-    "expires_text",
-    "issued_on",
-    "effective_on",
-    "expires_on",
-    "signer",
-    "issuer",
-    "category",
-    "field",
-    "attachments",
-)
+# The fields whose change makes a new version (declared in the contract).
+# Provenance (fetch time, status, raw body hash) and per-visit counters are
+# left out: re-fetching an unchanged page must not look like a change.
+ARTICLE_CONTENT_FIELDS = content_field_names("article")
+DOCUMENT_CONTENT_FIELDS = content_field_names("document")
 # Search tokens: letters and digits only, so codes like "17-CT/TW" index as
 # "17 ct tw" on both backends (PostgreSQL's parser would otherwise see a file path).
 _TOKEN = re.compile(r"[^\W_]+")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from congdoan.storage.models import RUN_STATUSES, CrawlRun, Failure
+from congdoan.storage.models import RUN_STATUSES, RUN_VERDICTS, CrawlRun, Failure
 
 COUNTS = ("new", "changed", "unchanged", "dropped", "failed")
 
@@ -32,8 +32,14 @@ def finish_run(
     status: str,
     counts: Mapping[str, int] | None = None,
     stats: Mapping[str, Any] | None = None,
+    health: Mapping[str, Any] | None = None,
+    verdict: str | None = None,
+    reasons: list[str] | None = None,
 ) -> None:
-    """Close run ``run_id`` with ``status`` and its counts (keys from ``COUNTS``)."""
+    """Close run ``run_id`` with ``status`` and its counts (keys from ``COUNTS``).
+
+    ``health`` (``RunHealth.to_json``), ``verdict`` and ``reasons``: the run's spider health.
+    """
     if status not in RUN_STATUSES or status == "running":
         raise ValueError(f"not a final run status: {status!r}")
     run = session.get(CrawlRun, run_id)
@@ -47,6 +53,13 @@ def finish_run(
         setattr(run, name, int(value))
     if stats is not None:
         run.stats = dict(stats)
+    if health is not None:
+        run.health = dict(health)
+    if verdict is not None:
+        if verdict not in RUN_VERDICTS:
+            raise ValueError(f"not a run verdict: {verdict!r}")
+        run.verdict = verdict
+        run.health_reasons = list(reasons or [])
     session.flush()
 
 

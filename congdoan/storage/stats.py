@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from congdoan.storage.health import site_health
 from congdoan.storage.models import (
     Article,
     Attachment,
@@ -24,7 +25,9 @@ def stats(session: Session) -> dict[str, Any]:
 
     ``sites`` maps a site id to ``articles``, ``documents`` (its postings),
     ``attachments``, ``open_failures``, ``first_published``/``last_published``
-    (articles) and ``last_run`` (status and finish time); ``totals`` and
+    (articles), ``last_run`` (status and finish time) and ``health`` /
+    ``health_reasons`` (the latest spider-health verdict); degraded sites come
+    first, then the others by id. ``totals`` and
     ``date_range`` cover the whole database. Documents count once in
     ``totals["documents"]`` however many portals posted them.
     """
@@ -41,6 +44,8 @@ def stats(session: Session) -> dict[str, Any]:
                 "first_published": None,
                 "last_published": None,
                 "last_run": None,
+                "health": None,
+                "health_reasons": [],
             },
         )
 
@@ -84,6 +89,12 @@ def stats(session: Session) -> dict[str, Any]:
             "finished_at": run.finished_at,
         }
 
+    for entry in site_health(session, trend=1):
+        latest_run = entry.latest
+        if latest_run is not None:
+            site(entry.site).update(health=latest_run.verdict,
+                                    health_reasons=latest_run.reasons)
+
     def count(model: Any, *where: Any) -> int:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
@@ -94,7 +105,9 @@ def stats(session: Session) -> dict[str, Any]:
         select(func.min(Document.issued_on), func.max(Document.issued_on))
     ).one()
     return {
-        "sites": dict(sorted(sites.items())),
+        # Degraded sites first: they are what an operator must look at.
+        "sites": dict(sorted(sites.items(),
+                             key=lambda kv: (kv[1]["health"] != "degraded", kv[0]))),
         "totals": {
             "articles": count(Article),
             "documents": count(Document),

@@ -195,3 +195,44 @@ def test_a_missing_raw_page_is_listed_and_the_rest_goes_on(
         with session_of(own_db) as session, session.begin():
             for article_id, sha in saved.items():
                 session.get(Article, article_id).raw_sha256 = sha
+
+
+def test_a_section_heading_title_is_refused_as_the_crawl_refuses_it(
+        crawled: CrawledPortals, own_db: str, session_of: Any) -> None:
+    # The archived page of one article, re-templated so that its headline reads
+    # "Nội dung": the crawl's validate pipeline drops such an item; reparse must too.
+    from congdoan.storage.archive import archive_raw, load_raw
+
+    with session_of(own_db) as session, session.begin():
+        article = session.scalars(select(Article).order_by(Article.id).limit(1)).one()
+        article_id, url, title, saved_sha = (article.id, article.url, article.title,
+                                             article.raw_sha256)
+        page = load_raw(session, saved_sha).decode("utf-8")
+        headline = 'itemprop="headline">'
+        start = page.index(headline) + len(headline)
+        broken = page[:start] + "Nội dung" + page[page.index("</h1>", start):]
+        article.raw_sha256 = archive_raw(session, broken.encode("utf-8"), "text/html")
+    try:
+        code, report, _ = reparse(own_db, "--kind", "article", cwd=crawled.workdir)
+
+        assert code == EXIT_PARTIAL
+        assert report["failed"] == 1 and report["changed"] == 0
+        assert report["failures"][0]["url"] == url
+        assert "title" in report["failures"][0]["reason"]
+        with session_of(own_db) as session:
+            assert session.get(Article, article_id).title == title
+    finally:
+        with session_of(own_db) as session, session.begin():
+            session.get(Article, article_id).raw_sha256 = saved_sha
+
+
+def test_the_crawl_and_reparse_share_one_acceptance_rule() -> None:
+    from congdoan import reparse as reparse_module
+    from congdoan import validation
+    from congdoan.pipelines import validate
+
+    assert validate.missing_fields is validation.missing_fields
+    assert reparse_module.missing_fields is validation.missing_fields
+    record = {"kind": "document", "site": "s", "url": "u", "canonical_url": "u",
+              "title": "Nội dung:"}
+    assert validation.missing_fields(record) == ["title"]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from congdoan.sim.content import Document
 from congdoan.sim.nvtext import laws_alias, store_title
+from congdoan.sim.pages import reskin
 from congdoan.sim.pages.chrome import Head, attr, render_page
 from congdoan.sim.pages.pagination import page_count, render_pagination
 
@@ -56,7 +57,7 @@ def render_list(
     site: Portal, page: int, what: str | None = None, value: str = "", signer_id: int = 0
 ) -> str | None:
     """Laws list page ``page`` (optionally filtered); ``None`` when nothing is there."""
-    ids = site.content.document_ids()
+    ids = [] if site.spec.listings_empty else site.content.document_ids()
     title = LAWS_TITLE
     url: Callable[[int], str] = site.urls.laws_list
     if what:
@@ -119,8 +120,10 @@ def _field_rows(site: Portal, doc: Document) -> str:
     rows.append(("Lĩnh vực", areas))
     rows.append(("Cơ quan ban hành",
                  link(urls.law_filter("subject", laws_alias(doc.issuer)), doc.issuer)))
-    rows.append(("Người ký", link(
-        urls.law_filter("signer", laws_alias(doc.signer), signer_id=doc.signer_id), doc.signer)))
+    if site.spec.theme != "reskin":  # the reskin prints the signer under the text instead
+        rows.append(("Người ký", link(
+            urls.law_filter("signer", laws_alias(doc.signer), signer_id=doc.signer_id),
+            doc.signer)))
     cells = []
     for index, (label, value) in enumerate(rows):
         width = ' style="width:160px"' if index == 0 else ""
@@ -194,7 +197,7 @@ def render_detail(site: Portal, doc: Document) -> str:
     </table>
 </div>
 {body}
-<div id="comment"></div>
+{reskin.signature_block(doc.signer) if site.spec.theme == "reskin" else ""}<div id="comment"></div>
 {files}{related}"""
     head = Head(title=attr(doc.title), description=doc.intro, module="laws", func="detail",
                 canonical=urls.absolute(urls.law_detail(doc.alias)),

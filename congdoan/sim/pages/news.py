@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from congdoan.sim.content import CATEGORIES, CATEGORY_BY_ALIAS, Article, Block
 from congdoan.sim.nvtext import store_title, tag_alias
+from congdoan.sim.pages import reskin
 from congdoan.sim.pages.chrome import NO_IMAGE, Head, attr, render_page
 from congdoan.sim.pages.pagination import page_count, render_pagination
 
@@ -75,7 +76,7 @@ def _listing_item(site: Portal, article: Article, featured: bool) -> str:
 def render_category(site: Portal, alias: str, page: int) -> str | None:
     """A category listing page, or ``None`` when ``page`` is past the end."""
     category = CATEGORY_BY_ALIAS[alias]
-    ids = site.content.article_ids(alias)
+    ids = [] if site.spec.listings_empty else site.content.article_ids(alias)
     per_page = site.spec.news_per_page
     pages = page_count(len(ids), per_page)
     if page > pages:
@@ -255,6 +256,14 @@ def render_article(site: Portal, article: Article) -> str:
     )
     if byline:
         byline = f'        <div class="margin-bottom-lg">{byline}\n        </div>\n'
+    reskinned = site.spec.theme == "reskin"
+    body_html = article_body_html(article)
+    hometext = (f'            <div class="hometext m-bottom" itemprop="description">'
+                f"{attr(article.summary)}</div>\n")
+    if reskinned:
+        byline = reskin.byline(article.author, article.source)
+        body_html = reskin.lead_in_body(article.summary, body_html)
+        hometext = ""
     tags = ""
     if article.tags:
         links = ", ".join(f'<a title="{attr(t)}" href="{attr(urls.tag(tag_alias(t)))}"><em>'
@@ -293,10 +302,9 @@ def render_article(site: Portal, article: Article) -> str:
             </div>
         </div>
         <div class="clearfix">
-{figure}            <div class="hometext m-bottom" itemprop="description">{attr(article.summary)}</div>
-        </div>
+{figure}{hometext}        </div>
         <div id="news-bodyhtml" class="bodytext margin-bottom-lg">
-            {article_body_html(article)}
+            {body_html}
         </div>
         {_files_panel(site, article)}
 {byline}    </div>

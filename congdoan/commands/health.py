@@ -1,0 +1,97 @@
+"""``congdoan health``: each site's latest spider-health verdict and its trend."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from congdoan.commands.common import EXIT_DEGRADED, EXIT_FAILED, EXIT_OK, DbOpt, app, console, die
+from congdoan.commands.database import check_site, read_session
+
+SHOWN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# Fields shown in the trend table; --json has every health field's counts.
+TREND_FIELDS = {"article": ("author", "body_text", "published_at"),
+                "document": ("code", "signer", "issued_on")}
+
+
+@app.command()
+def health(
+    site: Annotated[str | None, typer.Argument(help="Only this site (registry id).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")
+                       ] = False,
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Runs shown per site.")] = 5,
+    db: DbOpt = None,
+) -> None:
+    """Show each site's latest spider-health verdict, why, and its last runs.
+
+    \b
+    Every crawl records per kind how many items it stored, the fill rate of each
+    field, the items its listings showed and the pages its parsers could not
+    read, and is judged against the site's recent runs: healthy or degraded.
+    Degraded sites come first. Times in tables are Vietnam time (ICT, UTC+7);
+    JSON has UTC ISO 8601 timestamps.
+
+    \b
+    Exit status: 0 every site shown is healthy, 5 some site is degraded,
+    1 no judged run was found (crawl first).
+
+    \b
+    Examples:
+      congdoan health
+      congdoan health dienbien --json
+    """
+    from congdoan.storage.health import site_health
+
+    with read_session(db) as session:
+        check_site(session, site)
+        sites = site_health(session, site, trend=runs)
+    if not sites:
+        where = f"site {site!r}" if site else "any site"
+        die(f"no judged crawl run for {where} yet: run `congdoan crawl` first", EXIT_FAILED)
+    if as_json:
+        print(json.dumps([{"site": s.site, "verdict": s.verdict,
+                           "reasons": s.latest.reasons if s.latest else [],
+                           "runs": [r.to_json() for r in s.runs]} for s in sites],
+                         ensure_ascii=False, indent=2))
+    else:
+        _print(sites)
+    degraded = any(s.verdict == "degraded" for s in sites)
+    raise typer.Exit(EXIT_DEGRADED if degraded else EXIT_OK)
+
+
+def _rate(counts: object, name: str) -> str:
+    rate = counts.fill_rate(name)  # type: ignore[attr-defined]
+    return "-" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _print(sites: list) -> None:
+    table = Table(title="Spider health (degraded sites first; newest run first)")
+    for column in ("site", "run", "started (ICT)", "status", "verdict", "articles",
+                   *(f"a.{f}" for f in TREND_FIELDS["article"]), "documents",
+                   *(f"d.{f}" for f in TREND_FIELDS["document"]), "parse errors"):
+        table.add_column(column, justify="left" if column in (
+            "site", "started (ICT)", "status", "verdict") else "right")
+    for entry in sites:
+        for index, run in enumerate(entry.runs):
+            article, document = run.health.kind("article"), run.health.kind("document")
+            errors = sum(k.parse_errors for k in run.health.kinds.values())
+            verdict = run.verdict or "-"
+            table.add_row(
+                Text(entry.site if index == 0 else ""), str(run.run_id),
+                run.started_at.astimezone(SHOWN_TZ).strftime("%Y-%m-%d %H:%M"), run.status,
+                Text(verdict, style="bold magenta" if verdict == "degraded" else "green"),
+                f"{article.items} of {article.listed} listed",
+                *(_rate(article, f) for f in TREND_FIELDS["article"]),
+                f"{document.items} of {document.listed} listed",
+                *(_rate(document, f) for f in TREND_FIELDS["document"]), str(errors))
+    console.print(table)
+    for entry in sites:
+        latest = entry.latest
+        for line in latest.reasons if latest else []:
+            console.print(Text(f"{entry.site} degraded: {line}"), style="magenta",
+                          soft_wrap=True)
