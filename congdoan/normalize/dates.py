@@ -299,7 +299,7 @@ _EN_MDY: Final = re.compile(
     r"\b(" + _EN_MONTH + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"
 )
 _EN_DMY: Final = re.compile(
-    r"(?<![\d/.])(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _EN_MONTH + r"),?\s+(\d{4})(?!\d)"
+    r"(?<![\d/.])(\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(" + _EN_MONTH + r"),?\s+(\d{4})(?!\d)"
 )
 _EN_MY: Final = re.compile(r"\b(" + _EN_MONTH + r"),?\s+(\d{4})(?!\d)")
 
@@ -1008,7 +1008,8 @@ def _general(s: str, text: str, r: _Reading):
     candidates = _day_candidates(s, r)
     # A month/year only wins when it comes first: look for it before the first day.
     first = min(candidates, default=(len(s),))[0]
-    candidates += _month_candidates(s, first, r)
+    if not r.strict:  # under a lunar mark only a full Gregorian date answers
+        candidates += _month_candidates(s, first, r)
     if len(candidates) > 1 and "(" in s:
         # The subject date is outside parentheses: "(20/10/1930 - 20/10/2023)" is an aside.
         asides = [m.span() for m in _PAREN.finditer(s)]
