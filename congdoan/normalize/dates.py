@@ -194,12 +194,23 @@ _LUNAR_AFTER: Final = re.compile(
     r"[\s:,)]*(?:(?:la|ngay|mung|ram)\s+)*\d{1,2}"
     r"(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|\s+thang\s+(?:\d{1,2}|" + _VI_MONTH_WORD + r"))?"
 )
+# A marker that introduces its date: "âm lịch: 11/9", "âm lịch là ngày 10/3".
+_LUNAR_INTRO: Final = re.compile(r"\s*(?::|,?\s*(?:la|ngay|mung)\b)")
 # Softer lunar hints (rằm, Tết, mùng 1): they stop every guess except a full
 # date with its year.
 _LUNAR_HINT: Final = re.compile(r"\b(?:ram|tet|(?:mung|mong)\s*\d{1,2})\b")
 
 # Weekdays are ignored (the numeric date wins, sample d085) but blanked first, so
 # that "Thứ 2 - 03/04/2023" is not read as the range 2-3 April.
+_WEEKDAY_NUMBERS: Final = {
+    "2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3, "6": 4, "sau": 4,
+    "7": 5, "bay": 5, "chu nhat": 6, "chunhat": 6, "cn": 6,
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+_WEEKDAY_NAMED: Final = re.compile(
+    r"\b(?:thu\s*([2-7]|hai|ba|tu|nam|sau|bay)|t([2-7])(?!\s*[/.]\s*\d)|(chu\s*nhat|cn)"
+    r"|(mon|tue|wed|thu|fri|sat|sun)[a-z]*day)\b"
+)
 _WEEKDAY: Final = re.compile(
     r"\b(?:thu\s*(?:[2-7]|hai|ba|tu|nam|sau|bay)|chu\s*nhat|t[2-7](?!\s*[/.]\s*\d)|cn"
     r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day|(?:mon|tue|wed|thu|fri|sat|sun)\.?(?=,))\b"
@@ -293,6 +304,7 @@ _MONTH: Final = re.compile(
     r"\bthang\s*(\d{1,2})\s*(?:[/.-]|nam|,)\s*(\d{4})(?!\d)"
     r"|\bthang\s+(" + _VI_MONTH_ALT + r")(?!\w)\s*(?:nam\s+|,\s*)?(\d{4})(?!\d)"
 )
+_NUMBER_WORD: Final = re.compile(r"\bso\s*:?\s*$")  # "số 12/2022" is numbered, not dated
 _MONTH_NUMERIC: Final = re.compile(r"(?:\bt|(?<![\d/.:-]))(\d{1,2})\s*/\s*(\d{4})(?![\d/.-]|\s*/)")
 # English: "November 27, 2026", "27 Nov 2026", "Nov. 27th 2026", "November 2026".
 _EN_MDY: Final = re.compile(
@@ -514,8 +526,13 @@ def _midnight(dt: datetime) -> datetime:
     return dt.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _nearest_year(zone: tzinfo, mo: int, d: int, ref: datetime) -> datetime | None:
-    """D/M without a year: the year that puts it nearest the reference date."""
+def _nearest_year(
+    zone: tzinfo, mo: int, d: int, ref: datetime, weekday: int | None = None
+) -> datetime | None:
+    """D/M without a year: the year that puts it nearest the reference date.
+
+    With a ``weekday`` (0 = Monday) the one year whose date falls on it wins.
+    """
     days = [
         day
         for y in (ref.year - 1, ref.year, ref.year + 1)
@@ -523,6 +540,9 @@ def _nearest_year(zone: tzinfo, mo: int, d: int, ref: datetime) -> datetime | No
     ]
     if not days:
         return None
+    agreeing = [day for day in days if day.weekday() == weekday]
+    if len(agreeing) == 1:
+        return agreeing[0]
     anchor = _midnight(ref)
     return min(days, key=lambda day: abs(day - anchor))
 
@@ -700,7 +720,7 @@ def _day_candidates(s: str, r: _Reading) -> list[_Candidate]:
             out.append((start, start - end, _INVALID))
             continue
         prefix = None
-        if _has_link(s, start - 12, start):
+        if _has_link(s, start - 20, start):
             prefix = _START_DAY.search(s, max(0, start - 40), start)
         if prefix is not None:
             hit = _range_from(prefix, value, r)
@@ -752,15 +772,15 @@ def _month_candidates(s: str, stop: int, r: _Reading) -> list[_Candidate]:
             y = int(m[2] or m[4])
         else:
             mo, y = int(m[1]), int(m[2])
-            if not 1 <= mo <= 12:
-                continue  # "30/2020" is a number and a year, not a month
+            if not 1 <= mo <= 12 or _NUMBER_WORD.search(s, max(0, m.start() - 8), m.start()):
+                continue  # "30/2020", "số 12/2022": a number and a year, not a month
         value = _make(r.zone, y, mo)
         start, end = m.start(), m.end()
         if value is None:
             out.append((start, start - end, _INVALID))
             continue
         prefix = None
-        if _has_link(s, start - 12, start):
+        if _has_link(s, start - 20, start):
             prefix = _START_MONTH.search(s, max(0, start - 30), start)
         if prefix is not None and ("thang" in prefix[0] or m[0].startswith("thang")):
             first_year = int(prefix[2]) if prefix[2] else y
@@ -786,19 +806,34 @@ def _month_candidates(s: str, stop: int, r: _Reading) -> list[_Candidate]:
     return out
 
 
-def _yearless(s: str, r: _Reading):
-    """``Sáng 25/11``, ``Chiều 03/4, …``: D/M after a day word, in the nearest year."""
+def _weekday_number(s: str) -> int | None:
+    """The weekday a text names (0 = Monday), or None."""
+    m = _WEEKDAY_NAMED.search(s)
+    if m is None:
+        return None
+    word = next(g for g in m.groups() if g is not None)
+    return _WEEKDAY_NUMBERS[" ".join(word.split())]
+
+
+def _yearless(s: str, named: str, r: _Reading):
+    """``Sáng 25/11``, ``Chiều 03/4, …``: D/M after a day word, in the nearest year.
+
+    A weekday in the text (``named``: before weekdays were blanked) picks the
+    year whose calendar agrees with it, when exactly one of the three does.
+    """
     if "/" not in s and "." not in s:
         return None
     ref = _reference(r.now, r.zone)
+    weekday = _weekday_number(named)
     for m in _DM.finditer(s):
         before = s[max(0, m.start() - 16) : m.start()]
-        alone = not s[: m.start()].strip() and not s[m.end() :].strip(" ,.;)")
+        # Weekdays are blanked by now: "Thứ Tư, 18/3" counts as a date alone.
+        alone = not s[: m.start()].strip(" ,.;:-(") and not s[m.end() :].strip(" ,.;)")
         if not (alone or _DM_WORD_BEFORE.search(before) or _TIME_AFTER.match(s, m.end())):
             continue
-        end_day = _nearest_year(r.zone, int(m[3]), int(m[1]), ref)
+        end_day = _nearest_year(r.zone, int(m[3]), int(m[1]), ref, weekday)
         prefix = None
-        if _has_link(s, m.start() - 12, m.start()):
+        if _has_link(s, m.start() - 20, m.start()):
             prefix = _START_DAY.search(s, max(0, m.start() - 40), m.start())
         if end_day is not None and prefix is not None:
             return _range_from(prefix, end_day, r)
@@ -980,13 +1015,19 @@ def parse_vn_date_range(
 
 
 def _drop_lunar(s: str) -> str:
-    """Blank every lunar-marked date with its marker, so only Gregorian dates remain."""
+    """Blank every lunar-marked date with its marker, so only Gregorian dates remain.
+
+    The marker follows its date (``10/3 âm lịch``) unless it introduces it
+    (``06/10/2022 (âm lịch: 11/9 Nhâm Dần)``, ``âm lịch ngày 10/3``).
+    """
     for m in reversed(list(_LUNAR.finditer(s))):
         start, end = m.span()
-        before = _LUNAR_BEFORE.search(s, max(0, start - 40), start)
+        after = _LUNAR_AFTER.match(s, end)
+        introduces = after is not None and _LUNAR_INTRO.match(s, end) is not None
+        before = None if introduces else _LUNAR_BEFORE.search(s, max(0, start - 40), start)
         if before is not None and any(c.isdigit() or c == "g" for c in before[0]):
             start = before.start()
-        elif after := _LUNAR_AFTER.match(s, end):
+        elif after is not None:
             end = after.end()
         s = _blank_span(s, start, end)
     return s
@@ -1004,6 +1045,7 @@ def _general(s: str, text: str, r: _Reading):
     """Every shape but the hot one: the leading explicit date, then weaker readings."""
     if hit := _machine(s.strip(), r):
         return hit
+    named = s
     s = _WEEKDAY.sub(_blank, s)
     candidates = _day_candidates(s, r)
     # A month/year only wins when it comes first: look for it before the first day.
@@ -1021,7 +1063,7 @@ def _general(s: str, text: str, r: _Reading):
         return None  # a lunar date or hint: nothing looser than a full Gregorian date
     if hit := _year_range(s, r.zone):
         return hit
-    if hit := _yearless(s, r):
+    if hit := _yearless(s, named, r):
         return hit
     if hit := _relative(s, r.zone, r.now):
         return hit

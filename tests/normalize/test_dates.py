@@ -571,3 +571,24 @@ def test_lunar_dates_are_never_gregorian(text: str, expected: str | None) -> Non
 )
 def test_issue_11_shapes(text: str, expected: str | None) -> None:
     assert iso(text) == expected
+
+
+def test_a_weekday_picks_the_year_of_a_day_month() -> None:
+    # 18/3 is a Wednesday in 2026 only (of 2025-2027): the weekday beats nearness.
+    assert iso("Sáng 18/3 (thứ Tư)") == "2026-03-18"
+    assert iso("Thứ Tư, 18/3") == "2026-03-18"
+    assert iso("Sáng 18/3") == "2027-03-18"  # no weekday: the nearest year
+
+
+def test_a_lunar_marker_may_introduce_its_date() -> None:
+    assert iso("06/10/2022 (âm lịch: 11/9 Nhâm Dần)") == "2022-10-06"
+
+
+def test_a_numbered_issue_is_not_a_month() -> None:
+    assert iso("Số 12/2022") is None
+    assert iso("Tháng 12/2022") == "2022-12"
+
+
+def test_range_to_the_end_of_a_day() -> None:
+    result = parse_vn_date("từ ngày 01/3 đến hết ngày 15/3/2022")
+    assert (result.iso(), result.end_iso()) == ("2022-03-01", "2022-03-15")
