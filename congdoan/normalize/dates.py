@@ -964,12 +964,15 @@ def parse_vn_date(
     if ("lich" in s or "al" in s) and _LUNAR.search(s):
         s = _drop_lunar(s)
         strict = True
-    if order is None and not context and not strict:
+    order = order or (_order_votes(context) if context else None)
+    if order != "mdy" and not strict:
         m = _HOT.fullmatch(s)
         if m is not None and (m[8] is None or tz == DEFAULT_TZ):
             hit = _hot(m, zone)
-            return None if hit is _INVALID else VnDate(hit[0], hit[1], text)
-    order = order or (_order_votes(context) if context else None)
+            if hit is not _INVALID:
+                return VnDate(hit[0], hit[1], text)
+            if int(m[3]) <= 12 or int(m[1]) > 12:
+                return None  # not M/D either: the date does not exist
     ampm = ("am" in s or "pm" in s or ".m." in s) and _EN_AMPM.search(s) is not None
     hinted = ("ram" in s or "tet" in s or "mung" in s or "mong" in s) and _LUNAR_HINT.search(s)
     reading = _Reading(
