@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -216,11 +216,22 @@ _WEEKDAY: Final = re.compile(
     r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day|(?:mon|tue|wed|thu|fri|sat|sun)\.?(?=,))\b"
 )
 
-# The hot path: optional prefix without digits (label, weekday; "Thứ 2" allowed),
-# D/M/Y, optional time, optional "(GMT+7)" (the default zone's own offset).
+# The hot paths. The first: optional prefix without digits (label, weekday;
+# "Thứ 2" allowed), an optional clock time before the date ("05:22 15/09/2017",
+# "Cập nhật lúc 14:30, Thứ Hai, 03/04/2023"), D/M/Y, optional time, optional
+# "(GMT+7)" (the default zone's own offset).
 _HOT: Final = re.compile(
-    r"(?:[^\d]{0,24}?\b(?:thu\s*|t)[2-7]\b)?[^\d]{0,48}?(?<![\d/.:])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})"
-    r"(?:[\s,\-]*(?:luc\s*)?(\d{1,2}):(\d{2})(?::(\d{2}))?)?[\s)]*(\(?gmt\s*\+\s*0?7(?::?00)?\)?)?\s*"
+    r"(?:[^\d]{0,40}?(?P<bh>\d{1,2}):(?P<bm>\d{2})(?::(?P<bs>\d{2}))?[\s,|\-]+)?"
+    r"(?:[^\d]{0,24}?\b(?:thu\s*|t)[2-7]\b)?"
+    r"[^\d]{0,48}?(?<![\d/.:])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<mo>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+    r"(?:[\s,\-]*(?:luc\s*)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?[\s)]*"
+    r"(?P<gmt7>\(?gmt\s*\+\s*0?7(?::?00)?\)?)?\s*"
+)
+# Month and year alone ("Tháng 3/2022", "tháng 3 năm 2022") and the long form
+# alone ("Hà Nội, ngày 28 tháng 8 năm 2012"): frequent enough for their own path.
+_MONTH_HOT: Final = re.compile(r"[^\d]{0,24}?\bthang\s*(\d{1,2})\s*(?:[/.-]|nam)\s*(\d{4})\s*")
+_LONG_HOT: Final = re.compile(
+    r"[^\d]{0,48}?(?<![\d/.])(\d{1,2})\s+thang\s+(\d{1,2})\s*(?:,\s*|\s)(?:nam\s+)?(\d{4})\s*"
 )
 
 # Numeric D/M/Y: the same separator twice; spaces allowed around slashes
@@ -231,7 +242,7 @@ _DMY: Final = re.compile(
 )
 # Year first: 2017/09/15, 2017.09.15 (ISO dashes are a machine format).
 _YMD: Final = re.compile(r"(?<![\d/.:-])(\d{4})\s*([/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?![\d/.])")
-_YMD_GATE: Final = re.compile(r"\d{4}\s*[/.]")
+_YMD_GATE: Final = re.compile(r"\d{4}\s*[/.]\s*\d")
 # Day and month without a year: only believed next to a day word (below).
 _DM: Final = re.compile(r"(?<![\d/.:,])(\d{1,2})\s*([/.])\s*(\d{1,2})(?!\s*[/.]?\s*\d|[.,]\d)")
 _DM_WORD_BEFORE: Final = re.compile(
@@ -514,6 +525,16 @@ def _has_link(s: str, start: int, end: int) -> bool:
     return "-" in part or "den" in part or "toi" in part
 
 
+def _linked(s: str, start: int) -> bool:
+    """Whether a range link ends right before ``start`` ("… đến ngày ", "… - "): a cheap gate."""
+    tail = s[max(0, start - 24) : start].rstrip()
+    if tail.endswith("ngay"):
+        tail = tail[:-4].rstrip()
+    if tail.endswith("thang"):
+        tail = tail[:-5].rstrip()
+    return tail.endswith(("-", "den", "toi", "het"))
+
+
 def _reference(now: datetime | None, zone: tzinfo) -> datetime:
     if now is None:
         return datetime.now(zone)
@@ -675,34 +696,37 @@ def _zoned(value: datetime | None, zname: str | None, zone: tzinfo):
     return value, "minute", None, None
 
 
-# A candidate: (start in the text, -length, hit) -- the leading one wins, then the longest.
-_Candidate = tuple[int, int, object]
+# A candidate: (start in the text, -length, builder, its arguments): the leading one wins,
+# then the longest, and only the winner is built.
+_Candidate = tuple[int, int, Callable[..., object], tuple]
 
 
-def _full_dates(s: str, r: _Reading) -> list[tuple[int, int, datetime | None]]:
-    """Every full date (day, month and year given) in ``s``: (start, end, value or None)."""
-    zone = r.zone
-    found: list[tuple[int, int, datetime | None]] = []
+def _full_dates(s: str, r: _Reading) -> list[tuple[int, int, int, int, int]]:
+    """Every full date (day, month and year given) in ``s``: (start, end, year, month, day).
+
+    The calendar is not asked yet: only the date that wins is built (``_day_candidates``).
+    """
+    found: list[tuple[int, int, int, int, int]] = []
     for m in _DMY.finditer(s):
         d, mo = r.day_month(int(m[1]), int(m[4]), s)
-        found.append((m.start(), m.end(), _make(zone, _year(m[5]), mo, d)))
+        found.append((m.start(), m.end(), _year(m[5]), mo, d))
     if _YMD_GATE.search(s):
         for m in _YMD.finditer(s):
-            found.append((m.start(), m.end(), _make(zone, int(m[1]), int(m[3]), int(m[4]))))
+            found.append((m.start(), m.end(), int(m[1]), int(m[3]), int(m[4])))
     if "thang" in s:
         for m in _LONG.finditer(s):
             if m[1] is not None:
                 d, mo, y = m[1], _month_number(m[2]), m[3]
             else:
                 d, mo, y = m[4], int(m[5]), m[6]
-            found.append((m.start(), m.end(), _make(zone, int(y), mo, int(d))))
+            found.append((m.start(), m.end(), int(y), mo, int(d)))
     if not r.vietnamese and _FALLBACK_EN.search(s):
         for m in _EN_MDY.finditer(s):
             if (mo := _en_month(m[1])) is not None:
-                found.append((m.start(), m.end(), _make(zone, int(m[3]), mo, int(m[2]))))
+                found.append((m.start(), m.end(), int(m[3]), mo, int(m[2])))
         for m in _EN_DMY.finditer(s):
             if (mo := _en_month(m[2])) is not None:
-                found.append((m.start(), m.end(), _make(zone, int(m[3]), mo, int(m[1]))))
+                found.append((m.start(), m.end(), int(m[3]), mo, int(m[1])))
     return found
 
 
@@ -713,21 +737,29 @@ def _en_month(word: str) -> int | None:
 
 
 def _day_candidates(s: str, r: _Reading) -> list[_Candidate]:
-    """Full dates, alone or ending a range, each with the clock time next to it."""
+    """Full dates, alone or ending a range; each built (with its clock time) only if it wins."""
     out: list[_Candidate] = []
-    for start, end, value in _full_dates(s, r):
-        if value is None:
-            out.append((start, start - end, _INVALID))
-            continue
-        prefix = None
-        if _has_link(s, start - 20, start):
-            prefix = _START_DAY.search(s, max(0, start - 40), start)
+    for start, end, y, mo, d in _full_dates(s, r):
+        prefix = _START_DAY.search(s, max(0, start - 40), start) if _linked(s, start) else None
         if prefix is not None:
-            hit = _range_from(prefix, value, r)
-            out.append((prefix.start(), prefix.start() - end, hit))
+            out.append((prefix.start(), prefix.start() - end, _range_hit, (prefix, y, mo, d, r)))
         else:
-            out.append((start, start - end, _dated(r.zone, s, (start, end), value)))
+            out.append((start, start - end, _single_hit, (s, start, end, y, mo, d, r)))
     return out
+
+
+def _single_hit(s: str, start: int, end: int, y: int, mo: int, d: int, r: _Reading):
+    return _dated(r.zone, s, (start, end), _make(r.zone, y, mo, d))
+
+
+def _range_hit(prefix: re.Match[str], y: int, mo: int, d: int, r: _Reading):
+    end = _make(r.zone, y, mo, d)
+    return _INVALID if end is None else _range_from(prefix, end, r)
+
+
+def _ready(hit: object):
+    """A candidate whose hit is already built."""
+    return hit
 
 
 def _range_from(m: re.Match[str], end: datetime, r: _Reading):
@@ -764,9 +796,12 @@ def _month_candidates(s: str, stop: int, r: _Reading) -> list[_Candidate]:
         matches += _MONTH.finditer(s, 0, endpos)
     if "/" in head:
         matches += _MONTH_NUMERIC.finditer(s, 0, endpos)
+    covered = [m.span() for m in matches if m.re is _MONTH]
     for m in matches:
         if m.start() >= stop:
             continue
+        if m.re is not _MONTH and any(a <= m.start() < b for a, b in covered):
+            continue  # the "3/2022" of "tháng 3/2022": already read
         if m.re is _MONTH:
             mo = int(m[1]) if m[1] is not None else _month_number(m[3])
             y = int(m[2] or m[4])
@@ -777,33 +812,43 @@ def _month_candidates(s: str, stop: int, r: _Reading) -> list[_Candidate]:
         value = _make(r.zone, y, mo)
         start, end = m.start(), m.end()
         if value is None:
-            out.append((start, start - end, _INVALID))
+            out.append((start, start - end, _ready, (_INVALID,)))
             continue
         prefix = None
-        if _has_link(s, start - 20, start):
+        if _linked(s, start):
             prefix = _START_MONTH.search(s, max(0, start - 30), start)
         if prefix is not None and ("thang" in prefix[0] or m[0].startswith("thang")):
             first_year = int(prefix[2]) if prefix[2] else y
             first = _make(r.zone, first_year, int(prefix[1]))
             if first is not None and first > value and prefix[2] is None:
                 first = _make(r.zone, y - 1, int(prefix[1]))
-            if first is None or first > value:
-                out.append((prefix.start(), prefix.start() - end, _INVALID))
-            else:
-                out.append((prefix.start(), prefix.start() - end, (first, "month", value, "month")))
+            hit = _INVALID if first is None or first > value else (first, "month", value, "month")
+            out.append((prefix.start(), prefix.start() - end, _ready, (hit,)))
             continue
-        out.append((start, start - end, (value, "month", None, None)))
+        out.append((start, start - end, _ready, ((value, "month", None, None),)))
     if not r.vietnamese and _FALLBACK_EN.search(s, 0, stop + 40):
         for m in _EN_MY.finditer(s):
             if (mo := _en_month(m[1])) is not None:
                 value = _make(r.zone, int(m[2]), mo)
-                out.append((m.start(), m.start() - m.end(), _one(value, "month")))
+                out.append((m.start(), m.start() - m.end(), _ready, (_one(value, "month"),)))
     if "-" in s:
         for m in _ISO_MONTH.finditer(s):
             if 1 <= int(m[2]) <= 12:
                 value = _make(r.zone, int(m[1]), int(m[2]))
-                out.append((m.start(), m.start() - m.end(), _one(value, "month")))
+                out.append((m.start(), m.start() - m.end(), _ready, (_one(value, "month"),)))
     return out
+
+
+_WEEKDAY_HINTS: Final = ("thu ", "thu2", "thu3", "thu4", "thu5", "thu6", "thu7", "chu nhat",
+                         "chunhat", "cn", "t2", "t3", "t4", "t5", "t6", "t7", "day")  # fmt: skip
+
+
+def _may_name_a_weekday(s: str) -> bool:
+    """Cheap gate for ``_WEEKDAY`` in Vietnamese text: a substring every weekday name has.
+
+    (English text always goes through ``_WEEKDAY``: "Fri," has no such substring.)
+    """
+    return any(hint in s for hint in _WEEKDAY_HINTS)
 
 
 def _weekday_number(s: str) -> int | None:
@@ -833,7 +878,7 @@ def _yearless(s: str, named: str, r: _Reading):
             continue
         end_day = _nearest_year(r.zone, int(m[3]), int(m[1]), ref, weekday)
         prefix = None
-        if _has_link(s, m.start() - 20, m.start()):
+        if _linked(s, m.start()):
             prefix = _START_DAY.search(s, max(0, m.start() - 40), m.start())
         if end_day is not None and prefix is not None:
             return _range_from(prefix, end_day, r)
@@ -964,17 +1009,15 @@ def parse_vn_date(
     if ("lich" in s or "al" in s) and _LUNAR.search(s):
         s = _drop_lunar(s)
         strict = True
+        if not any(ch.isdigit() for ch in s):
+            return None  # only the lunar date had numbers
     order = order or (_order_votes(context) if context else None)
-    if order != "mdy" and not strict:
-        m = _HOT.fullmatch(s)
-        if m is not None and (m[8] is None or tz == DEFAULT_TZ):
-            hit = _hot(m, zone)
-            if hit is not _INVALID:
-                return VnDate(hit[0], hit[1], text)
-            if int(m[3]) <= 12 or int(m[1]) > 12:
-                return None  # not M/D either: the date does not exist
-    ampm = ("am" in s or "pm" in s or ".m." in s) and _EN_AMPM.search(s) is not None
     hinted = ("ram" in s or "tet" in s or "mung" in s or "mong" in s) and _LUNAR_HINT.search(s)
+    if order != "mdy" and not strict:
+        hit = _hot_paths(s, zone, tz, bool(hinted))
+        if hit is not None:
+            return None if hit is _INVALID else VnDate(hit[0], hit[1], text)
+    ampm = ("am" in s or "pm" in s or ".m." in s) and _EN_AMPM.search(s) is not None
     reading = _Reading(
         zone=zone,
         tz=tz,
@@ -1036,12 +1079,34 @@ def _drop_lunar(s: str) -> str:
     return s
 
 
-def _hot(m: re.Match[str], zone: tzinfo):
-    d, _, mo, y, h, mi, sec, _gmt7 = m.groups()
-    if h is None:
-        return _one(_make(zone, int(y), int(mo), int(d)), "day")
-    value = _make(zone, int(y), int(mo), int(d), int(h), int(mi), int(sec or 0))
-    return (value, "minute", None, None) if value else _INVALID
+def _hot_paths(s: str, zone: tzinfo, tz: str, hinted: bool):
+    """The commonest whole-text shapes, read at once; None to go the general way."""
+    last = s.rstrip()[-1:]
+    if not (last.isdigit() or last == ")"):
+        return None  # each of them ends with a number (or "(GMT+7)"): a sentence does not
+    if m := _HOT.fullmatch(s):
+        if (m["gmt7"] is not None and tz != DEFAULT_TZ) or (m["bh"] and m["h"]):
+            return None  # another zone, or two clock times: the general path decides
+        d, mo, y = int(m["d"]), int(m["mo"]), _year(m["y"])
+        h, mi, sec = (m["h"], m["mi"], m["s"]) if m["h"] else (m["bh"], m["bm"], m["bs"])
+        if h is None:
+            value = _make(zone, y, mo, d)
+            precision: Precision = "day"
+        else:
+            value = _make(zone, y, mo, d, int(h), int(mi), int(sec or 0))
+            precision = "minute"
+        if value is not None:
+            return value, precision, None, None
+        if mo <= 12 or d > 12:
+            return _INVALID  # not M/D either: the date does not exist
+        return None  # "05/13/2023": perhaps month first, as the general path decides
+    if hinted or "thang" not in s:
+        return None
+    if m := _MONTH_HOT.fullmatch(s):
+        return _one(_make(zone, int(m[2]), int(m[1])), "month")
+    if m := _LONG_HOT.fullmatch(s):
+        return _one(_make(zone, int(m[3]), int(m[2]), int(m[1])), "day")
+    return None
 
 
 def _general(s: str, text: str, r: _Reading):
@@ -1049,11 +1114,14 @@ def _general(s: str, text: str, r: _Reading):
     if hit := _machine(s.strip(), r):
         return hit
     named = s
-    s = _WEEKDAY.sub(_blank, s)
-    candidates = _day_candidates(s, r)
+    if not r.vietnamese or _may_name_a_weekday(s):
+        s = _WEEKDAY.sub(_blank, s)
+    # Explicit dates need a separator, the word "tháng" or (English) a month name.
+    explicit = not r.vietnamese or "/" in s or "." in s or "-" in s or "thang" in s
+    candidates = _day_candidates(s, r) if explicit else []
     # A month/year only wins when it comes first: look for it before the first day.
     first = min(candidates, default=(len(s),))[0]
-    if not r.strict:  # under a lunar mark only a full Gregorian date answers
+    if explicit and not r.strict:  # under a lunar mark only a full Gregorian date answers
         candidates += _month_candidates(s, first, r)
     if len(candidates) > 1 and "(" in s:
         # The subject date is outside parentheses: "(20/10/1930 - 20/10/2023)" is an aside.
@@ -1061,7 +1129,8 @@ def _general(s: str, text: str, r: _Reading):
         outside = [c for c in candidates if not any(a <= c[0] < b for a, b in asides)]
         candidates = outside or candidates
     if candidates:
-        return min(candidates, key=lambda c: (c[0], c[1]))[2]
+        _, _, build, args = min(candidates, key=lambda c: (c[0], c[1]))
+        return build(*args)
     if r.strict:
         return None  # a lunar date or hint: nothing looser than a full Gregorian date
     if hit := _year_range(s, r.zone):
