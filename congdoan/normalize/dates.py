@@ -227,6 +227,12 @@ _HOT: Final = re.compile(
     r"(?:[\s,\-]*(?:luc\s*)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?[\s)]*"
     r"(?P<gmt7>\(?gmt\s*\+\s*0?7(?::?00)?\)?)?\s*"
 )
+# Its commonest case first: no clock time before the date, no digit in the prefix.
+_HOT_SIMPLE: Final = re.compile(
+    r"[^\d]{0,48}?(?<![\d/.:])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<mo>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+    r"(?:[\s,\-]*(?:luc\s*)?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?[\s)]*"
+    r"(?P<gmt7>\(?gmt\s*\+\s*0?7(?::?00)?\)?)?\s*"
+)
 # Month and year alone ("Tháng 3/2022", "tháng 3 năm 2022") and the long form
 # alone ("Hà Nội, ngày 28 tháng 8 năm 2012"): frequent enough for their own path.
 _MONTH_HOT: Final = re.compile(r"[^\d]{0,24}?\bthang\s*(\d{1,2})\s*(?:[/.-]|nam)\s*(\d{4})\s*")
@@ -1084,11 +1090,14 @@ def _hot_paths(s: str, zone: tzinfo, tz: str, hinted: bool):
     last = s.rstrip()[-1:]
     if not (last.isdigit() or last == ")"):
         return None  # each of them ends with a number (or "(GMT+7)"): a sentence does not
-    if m := _HOT.fullmatch(s):
-        if (m["gmt7"] is not None and tz != DEFAULT_TZ) or (m["bh"] and m["h"]):
+    if m := (_HOT_SIMPLE.fullmatch(s) or _HOT.fullmatch(s)):
+        if (m["gmt7"] is not None and tz != DEFAULT_TZ) or (m.re is _HOT and m["bh"] and m["h"]):
             return None  # another zone, or two clock times: the general path decides
         d, mo, y = int(m["d"]), int(m["mo"]), _year(m["y"])
-        h, mi, sec = (m["h"], m["mi"], m["s"]) if m["h"] else (m["bh"], m["bm"], m["bs"])
+        if m["h"] or m.re is _HOT_SIMPLE:
+            h, mi, sec = m["h"], m["mi"], m["s"]
+        else:
+            h, mi, sec = m["bh"], m["bm"], m["bs"]
         if h is None:
             value = _make(zone, y, mo, d)
             precision: Precision = "day"
