@@ -713,8 +713,10 @@ def _full_dates(s: str, r: _Reading) -> list[tuple[int, int, int, int, int]]:
     The calendar is not asked yet: only the date that wins is built (``_day_candidates``).
     """
     found: list[tuple[int, int, int, int, int]] = []
+    plain = r.order != "mdy" and not r.us_clock  # D/M whenever the month part fits
     for m in _DMY.finditer(s):
-        d, mo = r.day_month(int(m[1]), int(m[4]), s)
+        a, b = int(m[1]), int(m[4])
+        d, mo = (a, b) if plain and b <= 12 else r.day_month(a, b, s)
         found.append((m.start(), m.end(), _year(m[5]), mo, d))
     if _YMD_GATE.search(s):
         for m in _YMD.finditer(s):
@@ -837,7 +839,7 @@ def _month_candidates(s: str, stop: int, r: _Reading) -> list[_Candidate]:
             if (mo := _en_month(m[1])) is not None:
                 value = _make(r.zone, int(m[2]), mo)
                 out.append((m.start(), m.start() - m.end(), _ready, (_one(value, "month"),)))
-    if "-" in s:
+    if "-" in s and s.lstrip()[:1].isdigit():  # "2026-11": a machine format, alone
         for m in _ISO_MONTH.finditer(s):
             if 1 <= int(m[2]) <= 12:
                 value = _make(r.zone, int(m[1]), int(m[2]))
@@ -845,16 +847,14 @@ def _month_candidates(s: str, stop: int, r: _Reading) -> list[_Candidate]:
     return out
 
 
-_WEEKDAY_HINTS: Final = ("thu ", "thu2", "thu3", "thu4", "thu5", "thu6", "thu7", "chu nhat",
-                         "chunhat", "cn", "t2", "t3", "t4", "t5", "t6", "t7", "day")  # fmt: skip
+# Substrings every Vietnamese weekday name has (thu 2, thu hai, t2, chu nhat, cn): a
+# gate cheaper than ``_WEEKDAY`` itself. English text always goes through ``_WEEKDAY``.
+_WEEKDAY_GATE: Final = re.compile(r"t(?:hu[ 2-7]|[2-7])|chu ?nhat|cn|day")
 
 
 def _may_name_a_weekday(s: str) -> bool:
-    """Cheap gate for ``_WEEKDAY`` in Vietnamese text: a substring every weekday name has.
-
-    (English text always goes through ``_WEEKDAY``: "Fri," has no such substring.)
-    """
-    return any(hint in s for hint in _WEEKDAY_HINTS)
+    """Cheap gate for ``_WEEKDAY`` in Vietnamese text."""
+    return _WEEKDAY_GATE.search(s) is not None
 
 
 def _weekday_number(s: str) -> int | None:
@@ -1090,7 +1090,10 @@ def _hot_paths(s: str, zone: tzinfo, tz: str, hinted: bool):
     last = s.rstrip()[-1:]
     if not (last.isdigit() or last == ")"):
         return None  # each of them ends with a number (or "(GMT+7)"): a sentence does not
-    if m := (_HOT_SIMPLE.fullmatch(s) or _HOT.fullmatch(s)):
+    m = _HOT_SIMPLE.fullmatch(s)
+    if m is None and (":" in s or _may_name_a_weekday(s)):
+        m = _HOT.fullmatch(s)  # a clock time before the date, or "Thứ 2"
+    if m is not None:
         if (m["gmt7"] is not None and tz != DEFAULT_TZ) or (m.re is _HOT and m["bh"] and m["h"]):
             return None  # another zone, or two clock times: the general path decides
         d, mo, y = int(m["d"]), int(m["mo"]), _year(m["y"])
