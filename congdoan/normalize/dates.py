@@ -644,7 +644,7 @@ def _bare_numeric(s: str) -> bool:
 def _machine(s: str, r: _Reading):
     """ISO 8601 (offset converted to local), RSS pubDate, asctime, 20170915, Unix epoch."""
     zone = r.zone
-    if "-" in s and (m := _ISO.search(s)):
+    if _has_iso_date(s) and (m := _ISO.search(s)):
         y, mo, d, h, mi, sec, frac, off = m.groups()
         if h is None:
             return _one(_make(zone, int(y), int(mo), int(d)), "day")
@@ -686,6 +686,26 @@ def _machine(s: str, r: _Reading):
             value = datetime.fromtimestamp(seconds, UTC).astimezone(zone)
             return value.replace(microsecond=micros), "minute", None, None
     return None
+
+
+def _has_iso_date(s: str) -> bool:
+    """Cheap gate for ``_ISO``: four digits, a dash, two characters, a dash."""
+    i = s.find("-")
+    while i != -1:
+        if s[i + 3 : i + 4] == "-" and s[max(0, i - 4) : i].isdigit():
+            return True
+        i = s.find("-", i + 1)
+    return False
+
+
+def _has_slash_year(s: str) -> bool:
+    """Cheap gate for ``_MONTH_NUMERIC``: a slash followed by four digits."""
+    i = s.find("/")
+    while i != -1:
+        if s[i + 1 : i + 6].strip()[:4].isdigit():
+            return True
+        i = s.find("/", i + 1)
+    return False
 
 
 def _zoned(value: datetime | None, zname: str | None, zone: tzinfo):
@@ -802,7 +822,7 @@ def _month_candidates(s: str, stop: int, r: _Reading) -> list[_Candidate]:
     endpos = min(len(s), stop + 24)
     if "thang" in head:
         matches += _MONTH.finditer(s, 0, endpos)
-    if "/" in head:
+    if "/" in head and _has_slash_year(s[:endpos]):
         matches += _MONTH_NUMERIC.finditer(s, 0, endpos)
     covered = [m.span() for m in matches if m.re is _MONTH]
     for m in matches:
