@@ -194,7 +194,7 @@ class DocCode:
     type_name: str | None
     issuer_abbr: str | None  # None for a citation by number and year ("Thông tư 36/2017")
     unit_abbr: str | None
-    style: str  # "admin", "law" or "party" (the separators used)
+    style: str  # "admin", "law" or "party": the separators of ``normalised``
     span: tuple[int, int]
 
     @property
