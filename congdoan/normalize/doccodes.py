@@ -4,7 +4,13 @@ Three shapes share the portals (see DOMAIN.md):
 
 * state administrative ``92/CT-UBND``, ``5973/UBND-KT`` (công văn: no type),
 * state legal normative ``30/2020/NĐ-CP``; laws ``45/2019/QH14``,
-* Communist Party / Youth Union ``17-CT/TW``, ``367-QĐ/TWĐTN-VP``.
+* Communist Party / Youth Union ``17-CT/TW``, ``367-QĐ/TWĐTN-VP``;
+* citations by number and year only, the type from the word before or glued
+  on: ``Nghị định 30/2020``, ``TT36/2017``.
+
+Normalised forms zero-pad numbers below 10 (``05/QĐ-UBND``, as the decree
+writes them) and put Party documents in the Party order (``36-HD/VPTW``)
+however they were written. Every shape is listed in docs/normalisation.md.
 
 ``find_doc_codes`` scans running text (article bodies: it must stay cheap and
 quiet), ``parse_doc_code`` returns the first code of a short line.
@@ -52,7 +58,22 @@ _TYPES: dict[str, tuple[str, str]] = {
     "TTLT": ("TTLT", "Thông tư liên tịch"),
     "NQLT": ("NQLT", "Nghị quyết liên tịch"),
     "VBHN": ("VBHN", "Văn bản hợp nhất"),
-    "BS": ("BS", "Bổ sung"),
+    "QYD": ("QyĐ", "Quy định"),
+    # The rest of the decree's table (Phụ lục III) and of Hướng dẫn 36-HD/VPTW.
+    "GN": ("GN", "Bản ghi nhớ"),
+    "TTH": ("TTh", "Bản thỏa thuận"),
+    "GUQ": ("GUQ", "Giấy ủy quyền"),
+    "GGT": ("GGT", "Giấy giới thiệu"),
+    "GNP": ("GNP", "Giấy nghỉ phép"),
+    "GCN": ("GCN", "Giấy chứng nhận"),
+    "PG": ("PG", "Phiếu gửi"),
+    "PC": ("PC", "Phiếu chuyển"),
+    "PB": ("PB", "Phiếu báo"),
+    # Copies: "BS" is written for a copy (bản sao) beside the table's SY/TS/SL.
+    "BS": ("BS", "Bản sao"),
+    "SY": ("SY", "Bản sao y"),
+    "TS": ("TS", "Bản trích sao"),
+    "SL": ("SL", "Bản sao lục"),
 }
 
 # Issuers we know; a lower-case or stroke-less token is trusted only if listed.
@@ -61,12 +82,37 @@ _ISSUERS = frozenset({
     "CP", "TTg", "QH", "UBND", "HĐND", "VPCP", "NHNN", "BHXH",  # state
     "BNV", "BLĐTBXH", "BTC", "BYT", "BGDĐT", "BCA", "BQP", "BTP", "BCT", "BKHĐT",  # ministries
     "BXD", "BTTTT", "BVHTTDL", "BNNPTNT", "BTNMT", "BGTVT",
-    "TW", "BCHTW", "VPTW", "TU", "HU", "QU", "ĐU", "BTG", "BDV", "BCĐ",  # Party
+    "TW", "BCHTW", "VPTW", "TU", "HU", "QU", "ĐU", "ĐUK", "BTG", "BDV", "BCĐ",  # Party
+    "BTGTW", "BDVTW", "BTCTW", "UBKTTW", "BTT", "ĐCT", "BBT",
     "TLĐ", "LĐLĐ", "CĐN", "CĐCS", "CĐVC", "BCH", "BTV", "UBKT", "VP",  # union bodies
     "MTTW", "MTTQ", "UBMTTQ", "TWĐTN", "ĐTN",  # Front, Youth Union
 })
 # fmt: on
 _UNION_ISSUERS = frozenset(["TLĐ", "LĐLĐ", "CĐN", "CĐCS", "CĐVC", "BCH", "BTV", "UBKT"])
+# Party bodies (and the Youth Union, which numbers the Party way): their codes
+# are normalised number-TYPE/ISSUER (Hướng dẫn 36-HD/VPTW) however they are written.
+_PARTY_ISSUERS = frozenset(
+    ["TW", "BCHTW", "VPTW", "TU", "HU", "QU", "ĐU", "ĐUK", "BTGTW", "BDVTW", "BTCTW",
+     "UBKTTW", "TWĐTN", "ĐTN"]
+)  # fmt: skip
+# Leading organs that belong to the issuer rather than being a drafting unit:
+# MTTW-BTT is the Front's Ban Thường trực, LĐLĐ-BTV a Ban Thường vụ.
+_ORGANS = frozenset(["BTT", "BTV", "BCH", "ĐCT", "BBT"])
+# A citation by number and year only ("Nghị định 30/2020"): the word gives the type,
+# and for a nghị định the issuer too (only the Government issues them).
+_CITED_TYPES = {
+    "Nghị định": ("NĐ", "CP"),
+    "Thông tư": ("TT", None),
+    "Thông tư liên tịch": ("TTLT", None),
+    "Nghị quyết": ("NQ", None),
+    "Nghị quyết liên tịch": ("NQLT", None),
+    "Quyết định": ("QĐ", None),
+    "Chỉ thị": ("CT", None),
+    "Văn bản hợp nhất": ("VBHN", None),
+    "Luật": (None, None),
+    "Bộ luật": (None, None),
+    "Pháp lệnh": (None, None),
+}
 # Upper-cased spelling -> canonical issuer: TTg keeps its conventional case, and
 # known issuers typed without the stroke (LDLD, HDND) get their Đ back; only these.
 _ISSUER_CANON = {k.replace("Đ", "D"): k for k in _ISSUERS if "Đ" in k} | {
@@ -83,8 +129,18 @@ _NAMES = sorted(
 _NAME_BY_FOLD = {fold(name): name for name in _NAMES}
 _TYPE_WORD = re.compile(r"\b(?:" + "|".join(map(re.escape, _NAME_BY_FOLD)) + r")\b")
 _ENDS_WITH_SO = re.compile(r"\bso\s*:?\s*$")
+_ADJACENT_WORD = re.compile(
+    r"\b("
+    + "|".join(map(re.escape, sorted((fold(n) for n in _CITED_TYPES), key=len, reverse=True)))
+    + r")\s*(?:so\s*)?:?\s*$"
+)
 # The type word decides between the names an abbreviation is used for.
 _CHOICES = {"QĐ": {"Quyết định", "Quy định"}, "TT": {"Thông tư", "Thông tri"}}
+# The abbreviation each type word has in the tables (first spelling wins: QĐ, not QD).
+_ABBR_BY_NAME: dict[str, str] = {}
+for _abbr_key, (_conventional, _name) in _TYPES.items():
+    _ABBR_BY_NAME.setdefault(_name, _conventional)
+_ABBR_BY_NAME["Quy định"] = "QĐi"  # Party; the state's QyĐ is written with its y
 _LAW_NAMES = {"Luật", "Bộ luật", "Nghị quyết", "Hiến pháp", "Pháp lệnh"}
 _CONTEXT_CHARS = 60
 
@@ -98,16 +154,23 @@ _CODE = re.compile(
     (?<![\w/∕／.,\-‐‑–—−])                 # not inside a path, number or longer code
     (?P<number>\d{{1,5}})
     (?:
-        {_SP}{_DASH}{_SP}(?P<ptype>{_TOKEN}){_SP}{_SLASH}{_SP}
-        (?P<pissuer>{_TOKEN}(?:{_DASH}{_TOKEN})*)              # Party: 17-CT/TW
+        (?:{_SP}{_DASH}{_SP}|[^\S\r\n]{{1,2}}|)(?P<ptype>{_TOKEN}){_SP}{_SLASH}{_SP}
+        (?P<pissuer>{_TOKEN}(?:{_DASH}{_TOKEN})*)              # Party: 17-CT/TW, 84 QĐ/TWĐTN
     |
         {_SP}{_SLASH}(?P<gap>{_SP})
         (?:(?P<year>(?:19|20)\d\d){_SP}{_SLASH}{_SP})?
-        (?P<body>{_TOKEN}(?:{_SP}{_DASH}{_SP}{_TOKEN})?(?:{_DASH}{_TOKEN})*)  # 92/CT-UBND
+        (?P<body>{_TOKEN}(?:(?P<sep1>{_SP}{_DASH}{_SP}|[^\S\r\n]){_TOKEN})?    # 92/CT-UBND
+            (?:(?:{_DASH}|\.(?=[A-ZĐÐ]{{2}})){_TOKEN})*)                       # 1234/UBND.VP
     )
     (?![\w/∕／])(?!\.\w)                    # not followed by more path or a file suffix
     """,
     re.VERBOSE,
+)
+# A citation by number and year only: "Nghị định 30/2020", "TT36/2017" (type glued on).
+_GLUED_TYPES = ("TTLT", "NQLT", "VBHN", "TT", "NĐ", "ND", "NÐ", "QĐ", "QD", "QÐ", "NQ", "CT")
+_CITATION = re.compile(
+    rf"(?<![\w/∕／.,\-‐‑–—−])(?:(?P<gtype>{'|'.join(_GLUED_TYPES)})[^\S\r\n]?)?"
+    rf"(?P<number>\d{{1,5}}){_SP}{_SLASH}{_SP}(?P<year>(?:19|20)\d\d)(?![\w/∕／])(?![.,]\d)"
 )
 _TOKEN_RE = re.compile(_TOKEN)
 _LAW = re.compile(r"(?:UBTV)?QH\d+")
@@ -129,9 +192,9 @@ class DocCode:
     year: int | None
     type_abbr: str | None  # None for công văn and laws
     type_name: str | None
-    issuer_abbr: str
+    issuer_abbr: str | None  # None for a citation by number and year ("Thông tư 36/2017")
     unit_abbr: str | None
-    style: str  # "admin", "law" or "party" (the separators used)
+    style: str  # "admin", "law" or "party": the separators of ``normalised``
     span: tuple[int, int]
 
     @property
@@ -142,7 +205,7 @@ class DocCode:
     @property
     def system(self) -> str:
         """Who issues it: "state", "party", "union", "youth" or "front" (Mặt trận)."""
-        issuers = self.issuer_abbr.split("-")
+        issuers = (self.issuer_abbr or "").split("-")
         if any(i.startswith("MT") or "MTTQ" in i for i in issuers):
             return "front"
         if self.style == "party":
@@ -184,7 +247,7 @@ def find_doc_codes(text: str) -> list[DocCode]:
         return []  # most article paragraphs stop here
     clean, starts, ends = _unescape(text)
     urls = [m.span() for m in _URL.finditer(clean)] if ("://" in clean or "www." in clean) else []
-    found: list[DocCode] = []
+    found: list[tuple[int, int, dict]] = []
     floor = 0  # context for a code never reaches back into the previous one
     for m in _CODE.finditer(clean):
         if any(a <= m.start() < b for a, b in urls):
@@ -193,11 +256,53 @@ def find_doc_codes(text: str) -> list[DocCode]:
         if parts is None:
             continue
         end, fields = parts
-        a, b = m.start(), end
-        span = (starts[a], ends[b - 1]) if starts else (a, b)
-        found.append(DocCode(raw=text[span[0] : span[1]], span=span, **fields))
+        found.append((m.start(), end, fields))
         floor = end
-    return found
+    if any(ch.isdigit() for ch in clean):
+        found = _with_citations(clean, found, urls)
+    codes = []
+    for a, b, fields in found:
+        span = (starts[a], ends[b - 1]) if starts else (a, b)
+        codes.append(DocCode(raw=text[span[0] : span[1]], span=span, **fields))
+    return codes
+
+
+def _with_citations(
+    clean: str, found: list[tuple[int, int, dict]], urls: list[tuple[int, int]]
+) -> list[tuple[int, int, dict]]:
+    """Add citations by number and year (``Nghị định 30/2020``, ``TT36/2017``) to ``found``."""
+    taken = [(a, b) for a, b, _ in found]
+    extra = []
+    for m in _CITATION.finditer(clean):
+        a, b = m.span()
+        if any(x < b and a < y for x, y in taken) or any(x <= a < y for x, y in urls):
+            continue
+        floor = max((y for x, y in taken if y <= a), default=0)
+        fields = _citation(m, clean, floor)
+        if fields is not None:
+            extra.append((a, b, fields))
+    return sorted(found + extra, key=lambda item: item[0]) if extra else found
+
+
+def _citation(m: re.Match[str], clean: str, floor: int) -> dict | None:
+    """Fields of a number/year citation, or None when no type word or glued type names it."""
+    number, year = m["number"], int(m["year"])
+    context, _ = _context(clean, m.start(), floor)
+    if m["gtype"]:
+        abbr = _TYPES[_upper(m["gtype"])][0]
+        issuer = "CP" if abbr == "NĐ" else None
+    else:
+        window = fold(clean[max(floor, m.start() - _CONTEXT_CHARS) : m.start()])
+        word = _ADJACENT_WORD.search(window)
+        if word is None:
+            return None  # "tháng 3/2022", "số 2/2024": a date or an issue, not a document
+        context = _NAME_BY_FOLD[word[1]]
+        abbr, issuer = _CITED_TYPES[context]
+    style = "admin" if abbr else "law"
+    fields = _fields(number, year, abbr, context, issuer, None, style)
+    groups = "-".join(g for g in (abbr, issuer) if g)
+    fields["normalised"] = f"{int(number):02d}/{year}" + (f"/{groups}" if groups else "")
+    return fields
 
 
 def _unescape(text: str) -> tuple[str, list[int] | None, list[int] | None]:
@@ -243,10 +348,7 @@ def _split(m: re.Match[str], clean: str, floor: int) -> tuple[int, dict] | None:
         if ttype is None or not kept:
             return None
         issuer = "-".join(_issuer(t) for t, _ in kept)
-        abbr = ttype[0]
-        fields = _fields(number, None, abbr, context, issuer, None, "party")
-        fields["normalised"] = f"{number}-{abbr}/{issuer}"
-        return kept[-1][1], fields
+        return kept[-1][1], _party(number, _abbr(ttype, m["ptype"], context), context, issuer)
 
     tokens = _tokens(m, "body")
     year = int(m["year"]) if m["year"] else None
@@ -254,10 +356,12 @@ def _split(m: re.Match[str], clean: str, floor: int) -> tuple[int, dict] | None:
     ttype = _TYPES.get(first)
     if m["gap"] and ttype is None and _issuer(first) not in _ISSUERS:
         return None  # "1/ THAM GIA": a numbered heading, not a code
+    if m["sep1"] is not None and not m["sep1"].strip() and ttype is None:
+        tokens = tokens[:1]  # "12/TP HCM": a space only parts a type from its issuer
     if year is not None and ttype is None and _LAW.fullmatch(first):
         law = first
         fields = _fields(number, year, None, context, law, None, "law")
-        fields["normalised"] = f"{number}/{year}/{law}"
+        fields["normalised"] = f"{int(number):02d}/{year}/{law}"
         return tokens[0][1], fields
     rest = tokens[1:] if ttype else tokens
     kept = _trusted(rest, confirmed)
@@ -266,17 +370,49 @@ def _split(m: re.Match[str], clean: str, floor: int) -> tuple[int, dict] | None:
     issuers = [_issuer(t) for t, _ in kept]
     if ttype is None and issuers[0] not in _ISSUERS and len(kept) == 1 and not after_so:
         return None  # a lone unknown group ("Quận 3/TP") needs "số" to be believed
-    abbr = ttype[0] if ttype else None
+    abbr = _abbr(ttype, tokens[0][0], context) if ttype else None
+    end = kept[-1][1]
+    if abbr is not None and year is None and issuers[0] in _PARTY_ISSUERS:
+        # A Party document written the State way (36/HD-VPTW): normalised as 36-HD/VPTW.
+        return end, _party(number, abbr, context, "-".join(issuers))
     if year is not None:  # normative: joint issuers, no drafting unit
         issuer, unit = "-".join(issuers), None
     else:
-        issuer, unit = issuers[0], "-".join(issuers[1:]) or None
+        # The issuer's own organ (MTTW-BTT, LĐLĐ-BTV) belongs to it; what follows is the unit.
+        organs = 1
+        while organs < len(issuers) and issuers[organs] in _ORGANS:
+            organs += 1
+        issuer, unit = "-".join(issuers[:organs]), "-".join(issuers[organs:]) or None
     fields = _fields(number, year, abbr, context, issuer, unit, "admin")
     groups = [abbr] if abbr else []
     groups += issuers
-    prefix = f"{number}/{year}/" if year is not None else f"{number}/"
+    prefix = f"{int(number):02d}/{year}/" if year is not None else f"{int(number):02d}/"
     fields["normalised"] = prefix + "-".join(groups)
-    return kept[-1][1], fields
+    return end, fields
+
+
+def _abbr(ttype: tuple[str, str], written: str, context: str | None) -> str:
+    """The type's conventional abbreviation; the word before restores a missing stroke.
+
+    ``Đề án số 12/DA-UBND`` is an ĐA (the decree's Dự án is DA), ``Hợp đồng số
+    5/HD-…`` an HĐ: only when the word names the type with the stroke.
+    """
+    if context is not None:
+        named = _ABBR_BY_NAME.get(context)
+        if named is not None and named != ttype[0] and _strokeless(named) == _strokeless(written):
+            return named
+    return ttype[0]
+
+
+def _strokeless(abbr: str) -> str:
+    return _upper(abbr).replace("Đ", "D")
+
+
+def _party(number: str, abbr: str, context: str | None, issuer: str) -> dict:
+    """Fields of a Party-numbered document: number-TYPE/ISSUER."""
+    fields = _fields(number, None, abbr, context, issuer, None, "party")
+    fields["normalised"] = f"{int(number):02d}-{abbr}/{issuer}"
+    return fields
 
 
 def _fields(
@@ -284,7 +420,7 @@ def _fields(
     year: int | None,
     abbr: str | None,
     context: str | None,
-    issuer: str,
+    issuer: str | None,
     unit: str | None,
     style: str,
 ) -> dict:
@@ -301,17 +437,16 @@ def _fields(
 
 
 def _type_name(
-    abbr: str | None, style: str, issuer: str, year: int | None, context: str | None
+    abbr: str | None, style: str, issuer: str | None, year: int | None, context: str | None
 ) -> str | None:
     """Name the type from its abbreviation, letting the preceding type word choose."""
     if style == "law":  # QH codes name laws and resolutions alike: only words tell
         return context if context in _LAW_NAMES else None
     if abbr is None:  # công văn carry no year; a year without type is unknown
         return "Công văn" if year is None else context
-    if abbr == "TT" and (style == "party" or issuer.startswith("MT") or "MTTQ" in issuer):
-        name = "Thông tri"
-    else:
-        name = _TYPES[_upper(abbr)][1]
+    front = issuer is not None and (issuer.startswith("MT") or "MTTQ" in issuer)
+    thong_tri = abbr == "TT" and (style == "party" or front)
+    name = "Thông tri" if thong_tri else _TYPES[_upper(abbr)][1]
     return context if context in _CHOICES.get(abbr, ()) else name
 
 

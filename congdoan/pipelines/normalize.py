@@ -15,10 +15,17 @@ DOCUMENT_DATES = (("issued_text", "issued_on"), ("effective_text", "effective_on
                   ("expires_text", "expires_on"))
 
 
+def _others(item: Any, fields: tuple[str, ...], source: str) -> list[str]:
+    """The item's other date strings: they decide D/M or M/D when one is ambiguous."""
+    return [text for field in fields if field != source and (text := item.get(field))]
+
+
 def article_dates(item: Any, timezone: str) -> None:
     """``published_at`` (UTC) and its precision from the visible date, else the listing's."""
-    for source in ("published_text", "listed_text"):
-        parsed = parse_vn_date(item.get(source), tz=timezone)
+    sources = ("published_text", "listed_text")
+    for source in sources:
+        context = _others(item, sources, source)
+        parsed = parse_vn_date(item.get(source), tz=timezone, context=context)
         if parsed is not None:
             item["published_at"] = to_utc(parsed.value)
             item["published_precision"] = parsed.precision
@@ -29,8 +36,10 @@ def article_dates(item: Any, timezone: str) -> None:
 
 def document_dates(item: Any, timezone: str) -> None:
     """Issue, effective and expiry dates (calendar dates, as displayed: dd/mm/yyyy)."""
+    fields = tuple(text_field for text_field, _ in DOCUMENT_DATES)
     for text_field, date_field in DOCUMENT_DATES:
-        parsed = parse_vn_date(item.get(text_field), tz=timezone)
+        context = _others(item, fields, text_field)
+        parsed = parse_vn_date(item.get(text_field), tz=timezone, context=context)
         item[date_field] = parsed.value.date() if parsed is not None else None
 
 

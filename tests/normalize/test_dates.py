@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from congdoan.normalize.dates import VnDate, parse_vn_date, to_utc
+from congdoan.normalize.dates import VnDate, parse_vn_date, parse_vn_date_range, to_utc
 
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "normalize" / "vi_dates_sample.jsonl"
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -253,7 +253,7 @@ def test_explicit_offsets_are_converted_to_local_time(text: str, expected: str) 
     [
         ("2017-09-15T05:22:00+07:00", "2017-09-15T05:22:00+07:00"),
         ("2017-09-14T22:22:00Z", "2017-09-15T05:22:00+07:00"),
-        ("2017-09-14T22:22:00.123+00:00", "2017-09-15T05:22:00+07:00"),
+        ("2017-09-14T22:22:00.123+00:00", "2017-09-15T05:22:00.123000+07:00"),
         ("2017-09-15T07:22:00+09:00", "2017-09-15T05:22:00+07:00"),
         ("2017-09-15T05:22:00", "2017-09-15T05:22:00+07:00"),  # no offset: portal-local
         ("2017-09-15 05:22:00", "2017-09-15T05:22:00+07:00"),
@@ -280,7 +280,7 @@ def test_machine_formats(text: str, expected: str) -> None:
         ("Hôm kia", "2026-11-24", "day"),
         ("3 ngày trước", "2026-11-23", "day"),
         ("1 tuần trước", "2026-11-19", "day"),
-        ("2 tháng trước", "2026-09", "month"),
+        ("2 tháng trước", "2026-09-26", "day"),
         ("năm ngoái", "2025", "year"),
     ],
 )
@@ -427,3 +427,168 @@ def test_month_names_go_to_dateparser(text: str, expected: str) -> None:
 def test_fallback_result_is_in_portal_time() -> None:
     value = parse_vn_date("15 September 2017").value
     assert value.utcoffset() == timezone(timedelta(hours=7)).utcoffset(None)
+
+
+# --------------------------------------------------------------------------- issue 11 shapes
+
+
+def test_dateparser_is_the_fallback_and_is_reached(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "2017 September 15" matches none of our patterns: only dateparser reads it.
+    assert iso("2017 September 15") == "2017-09-15"
+    import congdoan.normalize.dates as dates
+
+    calls: list[str] = []
+    real = dates._dateparser
+
+    def spy(text: str, zone: Any, tz: str) -> Any:
+        calls.append(text)
+        return real(text, zone, tz)
+
+    monkeypatch.setattr(dates, "_dateparser", spy)
+    assert iso("15-Sep-2017") == "2017-09-15"
+    assert calls == ["15-Sep-2017"]
+    monkeypatch.setattr(dates, "_dateparser", lambda *args: None)
+    assert iso("2017 September 15") is None  # without it nobody answers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9/15/2017 5:22:31 AM", "2017-09-15T05:22:31+07:00"),  # 15 cannot be a month
+        ("15/9/2017 5:22:31 PM", "2017-09-15T17:22:31+07:00"),
+        ("3/4/2023 2:30:00 PM", "2023-03-04T14:30:00+07:00"),  # en-US CMS signature h:mm:ss AM
+        ("03/04/2023 14:30", "2023-04-03T14:30:00+07:00"),  # Vietnamese D/M: never swapped
+        ("Thứ Hai, 03/04/2023", "2023-04-03"),
+    ],
+)
+def test_us_month_first_only_when_the_text_shows_it(text: str, expected: str) -> None:
+    assert iso(text) == expected
+
+
+def test_order_hint_and_page_context_decide_ambiguous_numbers() -> None:
+    assert iso("03/04/2023", order="mdy") == "2023-03-04"
+    assert iso("03/04/2023", order="dmy") == "2023-04-03"
+    assert iso("15/04/2023", order="mdy") == "2023-04-15"  # the impossible part still wins
+    assert iso("03/04/2023", context=["10/25/2023", "12/31/2022"]) == "2023-03-04"
+    assert iso("03/04/2023", context=["25/10/2023"]) == "2023-04-03"
+
+
+def test_fractions_and_epochs_are_kept() -> None:
+    parsed = parse_vn_date("2017-09-15T05:22:31.250+07:00")
+    assert parsed is not None and parsed.value.microsecond == 250000
+    assert iso("1505452951") == "2017-09-15T12:22:31+07:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sáng 25/11", "2026-11-25"),
+        ("Chiều 03/4, đồng chí Chủ tịch dự hội nghị", "2026-04-03"),
+        ("Tối 28/12", "2025-12-28"),  # nearer in the year before the reference
+    ],
+)
+def test_day_month_without_year_takes_the_nearest_year(text: str, expected: str) -> None:
+    reference = datetime(2026, 6, 1, 9, 0, tzinfo=HCM) if "03/4" in text else NOW
+    if "28/12" in text:
+        reference = datetime(2026, 1, 5, tzinfo=HCM)
+    result = parse_vn_date(text, now=reference)
+    assert (result.iso(), result.precision) == (expected, "day")
+
+
+def test_a_fraction_is_not_a_day_month() -> None:
+    assert iso("chiếm 3/4 số đoàn viên") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 tháng trước", "2026-10-26"),
+        ("1 năm trước", "2025-11-26"),
+    ],
+)
+def test_months_and_years_ago_resolve_to_a_day(text: str, expected: str) -> None:
+    result = parse_vn_date(text, now=NOW)
+    assert (result.iso(), result.precision) == (expected, "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precisions"),
+    [
+        ("từ ngày 20 đến ngày 25 tháng 5 năm 2023", "2023-05-20", "2023-05-25", ("day", "day")),
+        ("từ tháng 3 đến tháng 5/2022", "2022-03", "2022-05", ("month", "month")),
+        ("07h30 - 11h30, ngày 15/3/2022", "2022-03-15T07:30:00+07:00",
+         "2022-03-15T11:30:00+07:00", ("minute", "minute")),
+    ],
+)  # fmt: skip
+def test_parse_vn_date_range(text: str, start: str, end: str, precisions: tuple) -> None:
+    span = parse_vn_date_range(text)
+    assert span is not None and span.is_range
+    assert (span.start.iso(), span.end.iso()) == (start, end)
+    assert (span.start.precision, span.end.precision) == precisions
+
+
+def test_a_single_date_is_a_range_of_one() -> None:
+    span = parse_vn_date_range("15/3/2022")
+    assert span is not None and not span.is_range and span.start == span.end
+
+
+def test_leading_subject_date_wins_over_asides() -> None:
+    text = "Ngày 20/10/2023, nhân kỷ niệm 93 năm ngày thành lập Hội (20/10/1930 - 20/10/2023)"
+    result = parse_vn_date(text)
+    assert (result.iso(), result.end) == ("2023-10-20", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ngày 10/3 âm lịch (tức ngày 19/4/2024), Giỗ Tổ Hùng Vương", "2024-04-19"),
+        ("Giỗ Tổ Hùng Vương 10/3 âm lịch", None),
+        ("ngày 5 tháng Giêng năm 2024", "2024-01-05"),  # Giêng names January without lunar marks
+        ("Rằm tháng Giêng năm 2024", None),  # rằm: lunar
+    ],
+)
+def test_lunar_dates_are_never_gregorian(text: str, expected: str | None) -> None:
+    assert iso(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2017/09/15 05:22", "2017-09-15T05:22:00+07:00"),
+        ("22/ 9/2014", "2014-09-22"),
+        ("Ngày 22 / 9 / 2014", "2014-09-22"),
+        ("03/2022", "2022-03"),
+        ("Thứ Sáu, 15 tháng 9, 2017 17:22", "2017-09-15T17:22:00+07:00"),
+        ("ngày 5 tháng Chín năm 2017", "2017-09-05"),
+        ("tháng Chạp năm 2017", "2017-12"),
+        ("November 27, 2026", "2026-11-27"),
+        ("27 Nov 2026", "2026-11-27"),
+        ("Friday, November 27, 2026 at 10:30 am", "2026-11-27T10:30:00+07:00"),
+        ("Fri Nov 27 10:30:00 2026", "2026-11-27T10:30:00+07:00"),
+        ("2026-11-27 10:30:00 UTC", "2026-11-27T17:30:00+07:00"),
+        ("Nhà máy 2023", None),  # máy (machine) is not May
+    ],
+)
+def test_issue_11_shapes(text: str, expected: str | None) -> None:
+    assert iso(text) == expected
+
+
+def test_a_weekday_picks_the_year_of_a_day_month() -> None:
+    # 18/3 is a Wednesday in 2026 only (of 2025-2027): the weekday beats nearness.
+    assert iso("Sáng 18/3 (thứ Tư)") == "2026-03-18"
+    assert iso("Thứ Tư, 18/3") == "2026-03-18"
+    assert iso("Sáng 18/3") == "2027-03-18"  # no weekday: the nearest year
+
+
+def test_a_lunar_marker_may_introduce_its_date() -> None:
+    assert iso("06/10/2022 (âm lịch: 11/9 Nhâm Dần)") == "2022-10-06"
+
+
+def test_a_numbered_issue_is_not_a_month() -> None:
+    assert iso("Số 12/2022") is None
+    assert iso("Tháng 12/2022") == "2022-12"
+
+
+def test_range_to_the_end_of_a_day() -> None:
+    result = parse_vn_date("từ ngày 01/3 đến hết ngày 15/3/2022")
+    assert (result.iso(), result.end_iso()) == ("2022-03-01", "2022-03-15")

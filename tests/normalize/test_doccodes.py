@@ -117,7 +117,7 @@ def test_parse_none() -> None:
         ("Số: 1076/LDLD", "1076/LĐLĐ"),  # known issuer without the stroke
         ("43/NQ-HDND", "43/NQ-HĐND"),
         ("12/QD-UBND", "12/QĐ-UBND"),  # QD/ND mean nothing else
-        ("5/ND-CP", "5/NĐ-CP"),
+        ("5/ND-CP", "05/NĐ-CP"),  # numbers below 10 zero-padded, as the decree writes them
         ("Số: 12/BC-BCĐ389", "12/BC-BCĐ389"),  # digits inside an issuer
         ("Kế hoạch 12/KH-LĐLĐ - VP tỉnh", "12/KH-LĐLĐ"),  # trailing words not absorbed
     ],
