@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from congdoan import __version__
+from congdoan.vntime import VN_TZ_NAME
 
 BOT_NAME = "congdoan"
 SPIDER_MODULES = ["congdoan.spiders"]
@@ -109,7 +110,7 @@ CONGDOAN_DATA_DIR = os.environ.get("CONGDOAN_DATA_DIR", "data")
 FILES_STORE = str(Path(CONGDOAN_DATA_DIR) / "files")
 CONGDOAN_ATTACHMENTS = True
 CONGDOAN_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
-CONGDOAN_TIMEZONE = "Asia/Ho_Chi_Minh"
+CONGDOAN_TIMEZONE = VN_TZ_NAME
 
 # --- incremental crawling (see congdoan/incremental.py) ------------------------
 # "incremental": skip stored detail pages and stop a listing after a page of stored

@@ -60,6 +60,14 @@ def crawl(
     Incremental by default: stored items are not fetched again and a listing stops
     after a page of stored items. A crawl of a site holds a lock under the data
     directory; a second crawl of the same site is refused (exit code 4).
+    Exit status: 0 ok; 1 nothing stored; 2 bad usage; 3 some pages failed; 4 locked.
+
+    \b
+    Examples:
+      congdoan crawl dienbien                    incremental crawl into the database
+      congdoan crawl dienbien --full             walk everything again (backfill)
+      congdoan crawl --all -o items.jsonl        every enabled portal, also to a file
+      congdoan crawl sim1 --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
     """
     # Imported here: Scrapy costs half a second that other commands need not pay.
     from congdoan.crawl import DEFAULT_PARALLEL_SITES, crawl_sites

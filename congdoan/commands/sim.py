@@ -21,7 +21,14 @@ def sim(
     registry_out: Annotated[Path | None, typer.Option(
         "--registry-out", help="Write a registry TOML for the running portals here.")] = None,
 ) -> None:
-    """Serve simulated NukeViet portals on 127.0.0.1 until Ctrl-C."""
+    """Serve simulated NukeViet portals on 127.0.0.1 until Ctrl-C.
+
+    \b
+    Examples:
+      congdoan sim --sites 2 --articles 100 --registry-out sim.toml
+      congdoan crawl --all --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
+    (run the crawl in a second terminal while the simulator serves)
+    """
     from congdoan.sim import default_portals, run_forever
 
     portals = default_portals(sites_, articles, documents, seed=seed)

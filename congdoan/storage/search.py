@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,10 +28,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from congdoan.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
 from congdoan.storage.records import as_moment, search_fold
 
-Kind = Literal["article", "document"]
 TITLE_WEIGHT = 5.0  # bm25 weight of search_title against 1.0 for search_text
 
 
