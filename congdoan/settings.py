@@ -89,7 +89,11 @@ FEED_EXPORT_FIELDS = _export_fields()
 # --- memory ------------------------------------------------------------------
 # Freed heap pages go back to the OS every few seconds: without it a long
 # crawl's RSS grows with the pages read (congdoan/extensions/memory.py).
-EXTENSIONS = {"congdoan.extensions.memory.MemoryTrim": 600}
+EXTENSIONS = {
+    "congdoan.extensions.memory.MemoryTrim": 600,
+    # Tracebacks only at LOG_LEVEL DEBUG (congdoan/extensions/quietlog.py).
+    "congdoan.extensions.quietlog.QuietLogs": 10,
+}
 CONGDOAN_MEMORY_TRIM_INTERVAL = 5.0  # seconds; 0 turns it off
 
 # --- pipelines (one concern each, in order) ----------------------------------

@@ -27,6 +27,8 @@ from congdoan.commands.common import (
 )
 from congdoan.registry import RegistryError, load_registry
 
+SHOWN_FAILURES = 10
+
 
 @app.command()
 def crawl(
@@ -41,7 +43,8 @@ def crawl(
     no_db: Annotated[bool, typer.Option("--no-db", help="Do not store (use with --output).")
                      ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
-    log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "ERROR",
+    log_level: Annotated[str, typer.Option(help="Scrapy log level; tracebacks are shown "
+                         "only at DEBUG.")] = "ERROR",
     full: Annotated[bool, typer.Option("--full", help="Walk every listing page and fetch every "
                     "item again (backfill); default: only what changed since the last crawl.")
                     ] = False,
@@ -124,10 +127,23 @@ def _print_results(results: list) -> None:
                       str(len(r.failures)), f"{r.seconds:.1f}")
     console.print(table)
     for r in results:
-        for failure in r.failures[:10]:
-            # URLs and reasons come from the portal: print them as text, never as markup.
-            err_console.print(f"[yellow]{r.site}[/] {escape(failure['url'])}: "
-                              f"{escape(failure['reason'])}",
-                              highlight=False, soft_wrap=True)
-        if len(r.failures) > 10:
-            err_console.print(f"[yellow]{r.site}[/] … and {len(r.failures) - 10} more failures")
+        _print_failures(r.site, r.failures)
+
+
+def _print_failures(site: str, failures: list[dict[str, str]]) -> None:
+    """A site's failed pages: network failures once per cause, the others per URL (ten)."""
+    from congdoan.network import group_failures
+
+    causes, others = group_failures(failures)
+    for cause, pages in causes.most_common():
+        err_console.print(f"[yellow]{site}[/]: {escape(cause)}; "
+                          + (f"{pages} pages not fetched" if pages > 1 else "1 page not fetched"),
+                          highlight=False, soft_wrap=True)
+    for failure in others[:SHOWN_FAILURES]:
+        # URLs and reasons come from the portal: print them as text, never as markup.
+        err_console.print(f"[yellow]{site}[/] {escape(failure['url'])}: "
+                          f"{escape(failure['reason'])}",
+                          highlight=False, soft_wrap=True)
+    if len(others) > SHOWN_FAILURES:
+        err_console.print(f"[yellow]{site}[/] … and {len(others) - SHOWN_FAILURES} more "
+                          "failures (`congdoan stats` lists them)", highlight=False)
