@@ -57,12 +57,18 @@ def crawl(
     parallel: Annotated[int | None, typer.Option("--parallel", min=1, max=34,
                         help="With --all: how many sites are crawled at once (default: 4).")
                         ] = None,
+    progress_every: Annotated[float, typer.Option(
+        "--progress-every", metavar="SECONDS", min=0,
+        help="When stderr is not a terminal (cron, a pipe, a log file): a progress line "
+             "every SECONDS (pages, items, failures, rate, queued, time left); 0: none.")
+    ] = 30.0,
 ) -> None:
     """Crawl one portal (or --all), store what was found, and report it.
 
     Incremental by default: stored items are not fetched again and a listing stops
     after a page of stored items. A crawl of a site holds a lock under the data
     directory; a second crawl of the same site is refused (exit code 4).
+    Progress: live on a terminal; otherwise a line every 30 s (--progress-every).
     Exit status: 0 ok; 1 nothing stored; 2 bad usage; 3 some pages failed; 4 locked.
 
     \b
@@ -107,6 +113,7 @@ def crawl(
         results = crawl_sites([i for i in ids if i not in busy], registry=registry,
                               output=output, overrides=overrides,
                               progress=not quiet and sys.stderr.isatty(),
+                              progress_every=0.0 if quiet else progress_every,
                               parallel=parallel or DEFAULT_PARALLEL_SITES)
     finally:
         for lock in locks:
