@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["article", "document"]
-KINDS: tuple[Kind, ...] = ("article", "document")
+from congdoan.kinds import KINDS, Kind
+
 Filler = Literal["parser", "crawl", "pipeline", "storage"]
 
 

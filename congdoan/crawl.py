@@ -74,6 +74,7 @@ def crawl_sites(
     overrides: dict[str, Any] | None = None,
     progress: bool = True,
     parallel: int = DEFAULT_PARALLEL_SITES,
+    progress_every: float = 0.0,
 ) -> list[SiteResult]:
     """Crawl ``site_ids``, ``parallel`` sites at a time, and return one result per site.
 
@@ -81,6 +82,8 @@ def crawl_sites(
     Bounding how many run at once bounds memory (every crawler carries its own
     engine, queues, pipelines and database connections) without costing speed:
     the crawl is CPU-bound long before 4 portals' worth of polite requests are.
+    ``progress`` shows a live display (a terminal); otherwise ``progress_every``
+    > 0 writes a progress line to stderr every that many seconds.
     """
     if parallel < 1:
         raise ValueError("parallel must be at least 1")
@@ -96,7 +99,8 @@ def crawl_sites(
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     process = CrawlerProcess(settings)
     results = {site_id: SiteResult(site_id) for site_id in site_ids}
-    display = CrawlProgress(enabled=progress)
+    display = CrawlProgress(mode="live" if progress else "lines" if progress_every > 0 else "off",
+                            interval=progress_every)
     handle = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
     waiting = list(site_ids)
     stopping = False
@@ -111,6 +115,7 @@ def crawl_sites(
         crawler = process.create_crawler(NukeVietSpider)
         # Live objects ride on the crawler: settings are deep-copied per crawler.
         crawler.congdoan_run = RunContext(site_id, display, handle)
+        display.watch(site_id, crawler)  # its queue, for the time left
         display.start_site(site_id)
         _collect(crawler, results[site_id], display, time.monotonic())
         done = process.crawl(crawler, site=site_id,

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,8 +22,9 @@ from sqlalchemy.orm import Session
 from congdoan.sim import PortalSpec, SimServer
 from congdoan.storage.models import Article, CrawlRun, DocumentPosting
 from congdoan.storage.stats import stats
+from congdoan.vntime import VN_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL_TZ = VN_TZ
 PORT_ATTEMPTS = 20
 
 

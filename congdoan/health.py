@@ -31,9 +31,6 @@ from congdoan.contract import KINDS, health_fields
 Verdict = Literal["healthy", "degraded"]
 VERDICTS: tuple[Verdict, ...] = ("healthy", "degraded")
 STATS_PREFIX = "congdoan/health"
-# The exit code of a crawl whose run is degraded. Defined beside the verdict (as
-# EXIT_LOCKED beside the lock): the scheduler reads it from its crawl children.
-EXIT_DEGRADED = 5
 # Kinds whose parse errors are judged: the item kinds, and listing pages.
 ERROR_KINDS = (*KINDS, "listing")
 

@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import IO
 
 # Exit code of ``congdoan crawl`` when another crawl of the site holds its lock.
-EXIT_LOCKED = 4
+from congdoan.exitcodes import EXIT_LOCKED  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)

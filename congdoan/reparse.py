@@ -19,13 +19,14 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from congdoan.files.names import sanitize_filename
+from congdoan.kinds import KINDS, Kind
 from congdoan.normalize.dates import parse_vn_date
 from congdoan.parsers.nukeviet import ParseError, parse_article, parse_document
 from congdoan.pipelines.normalize import (
@@ -39,10 +40,9 @@ from congdoan.storage.models import Article, Attachment, DocumentPosting
 from congdoan.storage.repository import ATTACHMENT_FILE_FIELDS
 from congdoan.storage.store import write_batch
 from congdoan.validation import missing_fields
+from congdoan.vntime import VN_TZ_NAME
 
-Kind = Literal["article", "document"]
-KINDS: tuple[Kind, ...] = ("article", "document")
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"  # as CONGDOAN_TIMEZONE: portals show local time
+DEFAULT_TIMEZONE = VN_TZ_NAME  # as CONGDOAN_TIMEZONE: portals show local time
 BATCH = 100
 
 

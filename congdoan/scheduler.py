@@ -43,13 +43,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from congdoan.health import EXIT_DEGRADED
-from congdoan.locks import EXIT_LOCKED, holder_of
+from congdoan.exitcodes import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
+from congdoan.locks import holder_of
 from congdoan.registry import CRAWLABLE_CMS, Site
+from congdoan.vntime import VN_TZ_NAME
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_TIMEZONE = VN_TZ_NAME
 WINDOW_START_HOUR = 1  # 01:00 local
 WINDOW_MINUTES = 230  # slots up to 04:50, so slot + jitter stays before 05:00
 DEFAULT_JITTER = 600  # seconds added at random to each run
@@ -130,6 +131,23 @@ def site_trigger(site: Site, config: ScheduleConfig) -> CronTrigger:
                            jitter=config.jitter or None)
     except (ValueError, LookupError) as exc:
         raise ScheduleError(f"bad time zone {config.timezone!r}: {exc}") from None
+
+
+def describe_trigger(trigger: BaseTrigger) -> str:
+    """A trigger for people: ``03:43 daily (Asia/Ho_Chi_Minh)``, else its cron fields and zone."""
+    if not isinstance(trigger, CronTrigger):
+        return str(trigger)
+    fields = {f.name: str(f) for f in trigger.fields}
+    zone = str(trigger.timezone)
+    hour, minute, second = fields["hour"], fields["minute"], fields["second"]
+    others_default = all(f.is_default for f in trigger.fields
+                         if f.name not in ("hour", "minute", "second"))
+    if others_default and hour.isdigit() and minute.isdigit() and second in ("0", "*"):
+        return f"{int(hour):02d}:{int(minute):02d} daily ({zone})"
+    cron = " ".join(fields[n] for n in ("minute", "hour", "day", "month", "day_of_week"))
+    if second != "0":
+        cron = f"{second} {cron}"
+    return f"cron {cron} ({zone})"
 
 
 def job_id(site_id: str) -> str:
@@ -255,8 +273,8 @@ class CrawlRunner:
         elif code == EXIT_LOCKED:
             status = "locked"
         else:
-            status = {0: "ok", 1: "failed", 3: "partial",
-                      EXIT_DEGRADED: "degraded"}.get(code or 0, "failed")
+            status = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial",
+                      EXIT_DEGRADED: "degraded"}.get(code or EXIT_OK, "failed")
         logger.info("%s: scheduled crawl %s (exit %s, %.1f s)", child.site, status, code, seconds)
         return JobOutcome(child.site, status, code, seconds, run_id)
 
@@ -394,11 +412,12 @@ class CrawlScheduler:
         for site in self.sites:
             job = stored.get(job_id(site.id))
             if job is not None:
-                plans.append(PlannedRun(site.id, str(job.trigger), job.next_run_time, True))
+                plans.append(PlannedRun(site.id, describe_trigger(job.trigger), job.next_run_time,
+                                        True))
             else:
                 # Without jitter: the planned slot, the same every time it is shown.
                 trigger: BaseTrigger = site_trigger(site, replace(self.config, jitter=None))
-                plans.append(PlannedRun(site.id, str(trigger),
+                plans.append(PlannedRun(site.id, describe_trigger(trigger),
                                         trigger.get_next_fire_time(None, now), False))
         return plans
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from congdoan import __version__
+from congdoan.vntime import VN_TZ_NAME
 
 BOT_NAME = "congdoan"
 SPIDER_MODULES = ["congdoan.spiders"]
@@ -88,8 +89,12 @@ FEED_EXPORT_FIELDS = _export_fields()
 # --- memory ------------------------------------------------------------------
 # Freed heap pages go back to the OS every few seconds: without it a long
 # crawl's RSS grows with the pages read (congdoan/extensions/memory.py).
-EXTENSIONS = {"congdoan.extensions.memory.MemoryTrim": 600,
-              "congdoan.extensions.health.FieldFillRates": 610}
+EXTENSIONS = {
+    "congdoan.extensions.memory.MemoryTrim": 600,
+    "congdoan.extensions.health.FieldFillRates": 610,
+    # Tracebacks only at LOG_LEVEL DEBUG (congdoan/extensions/quietlog.py).
+    "congdoan.extensions.quietlog.QuietLogs": 10,
+}
 CONGDOAN_MEMORY_TRIM_INTERVAL = 5.0  # seconds; 0 turns it off
 
 # --- spider health (congdoan/health.py; README "Spider health") ---------------
@@ -118,7 +123,7 @@ CONGDOAN_DATA_DIR = os.environ.get("CONGDOAN_DATA_DIR", "data")
 FILES_STORE = str(Path(CONGDOAN_DATA_DIR) / "files")
 CONGDOAN_ATTACHMENTS = True
 CONGDOAN_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
-CONGDOAN_TIMEZONE = "Asia/Ho_Chi_Minh"
+CONGDOAN_TIMEZONE = VN_TZ_NAME
 
 # --- incremental crawling (see congdoan/incremental.py) ------------------------
 # "incremental": skip stored detail pages and stop a listing after a page of stored

@@ -1,40 +1,73 @@
 """What every ``congdoan`` command shares: the typer app, consoles, exit codes, options.
 
-Exit codes: 0 success; 1 the work ran but failed (a crawl with no items, a
-parser error, a search with no hits); 2 bad usage or configuration (unknown
-site, bad registry, unreadable file, unusable database); 3 a crawl finished
-with some pages failed (partial); 4 another crawl of the site holds its lock;
-5 a crawl's run is degraded (spider health: fields, items or parse errors fell
-behind the site's recent runs; see ``congdoan health``).
+Exit codes live in ``congdoan.exitcodes`` (re-exported here for the commands).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn, cast
+from typing import Annotated, Any, NoReturn, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperOption
 
-from congdoan.exports.rows import KINDS, Kind
-from congdoan.health import EXIT_DEGRADED as HEALTH_DEGRADED_EXIT
-from congdoan.locks import EXIT_LOCKED as LOCK_HELD_EXIT
+from congdoan import __version__
+from congdoan.exitcodes import (
+    EXIT_DEGRADED,
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+)
+from congdoan.kinds import KINDS, Kind
+from congdoan.vntime import VN_TZ
+
+__all__ = ["EXIT_DEGRADED", "EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE"]
 
 app = typer.Typer(
-    name="congdoan",
-    help="Crawl Vietnamese trade-union portals (NukeViet) for articles and legal documents.",
+    name="congdoan",  # the help text is _main's docstring
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 console = Console()
 err_console = Console(stderr=True)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
-EXIT_LOCKED = LOCK_HELD_EXIT  # defined beside the lock: the scheduler reads it from children
-EXIT_DEGRADED = HEALTH_DEGRADED_EXIT  # spider health: a run reads worse than its site's past
+
+def _flag_type(self: TyperOption, ctx: Any, _shown: Any = TyperOption.display_type_rich) -> Any:
+    # typer's rich help prints a type for every option, so on/off flags read
+    # "--full <bool>" as if they took a value; a flag shows no type.
+    return None if self.is_flag else _shown(self, ctx)
+
+
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"congdoan {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version,
+                       is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Crawl Vietnamese trade-union portals (NukeViet) for articles and legal documents.
+
+    \b
+    First steps:
+      congdoan demo                  simulated portals -> crawl -> a database to explore
+      congdoan sites                 the portals in the registry
+      congdoan crawl dienbien        crawl one portal into data/congdoan.sqlite3
+    """
 
 RegistryOpt = Annotated[
     Path | None,
@@ -90,16 +123,49 @@ def parse_kind(value: str | None) -> Kind | None:
     return cast(Kind, kind)
 
 
-def parse_since(value: str | None) -> datetime | None:
-    """``--since`` as an aware datetime: ISO (2024-01-15) or Vietnamese (15/01/2024) dates.
+# dd/mm/yyyy with an optional hh:mm[:ss], the way Vietnamese pages and people write it.
+_VN_MOMENT = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_UTC_WORDS = (" utc", " gmt")
 
-    A bare date means its midnight in Vietnam (UTC+7), where the portals publish.
+
+def read_moment(value: str) -> datetime | None:
+    """An aware datetime from a date or date-time a person typed; ``None`` if unreadable.
+
+    Accepted: ISO 8601 (``2024-01-15``, ``2026-11-27T12:59``, with ``Z`` or
+    ``+07:00``), ``… UTC``, and Vietnamese ``15/01/2024`` or ``15/01/2024 12:59``.
+    Without a zone the moment is Vietnam time (where the portals publish); a
+    bare date is its midnight. Nothing is guessed: a half-read value is refused.
     """
+    text = value.strip()
+    zone: Any = VN_TZ
+    if text.lower().endswith(_UTC_WORDS):
+        text, zone = text[:-4].strip(), UTC
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        match = _VN_MOMENT.fullmatch(text)
+        if match is None:
+            return None
+        day, month, year, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+        try:
+            moment = datetime(year, month, day, hour, minute, second)
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    elif zone is UTC:
+        return None  # both an offset and "UTC": ambiguous
+    return moment
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``--since`` as an aware datetime (see ``read_moment``); dies with one line otherwise."""
     if value is None:
         return None
-    from congdoan.normalize.dates import parse_vn_date
-
-    parsed = parse_vn_date(value.strip())
-    if parsed is None:
-        die(f"--since: cannot read {value!r} as a date (use 2024-01-15 or 15/01/2024)")
-    return parsed.value
+    moment = read_moment(value)
+    if moment is None:
+        die(f"--since: cannot read {value!r} as a date or time (use 2024-01-15, "
+            "2026-11-27T12:59, 2026-11-27T05:59Z or 15/01/2024 12:59; "
+            "without a zone it is Vietnam time)")
+    return moment

@@ -29,6 +29,8 @@ from congdoan.commands.common import (
 )
 from congdoan.registry import RegistryError, load_registry
 
+SHOWN_FAILURES = 10
+
 
 @app.command()
 def crawl(
@@ -43,7 +45,8 @@ def crawl(
     no_db: Annotated[bool, typer.Option("--no-db", help="Do not store (use with --output).")
                      ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
-    log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "ERROR",
+    log_level: Annotated[str, typer.Option(help="Scrapy log level; tracebacks are shown "
+                         "only at DEBUG.")] = "ERROR",
     full: Annotated[bool, typer.Option("--full", help="Walk every listing page and fetch every "
                     "item again (backfill); default: only what changed since the last crawl.")
                     ] = False,
@@ -56,12 +59,27 @@ def crawl(
     parallel: Annotated[int | None, typer.Option("--parallel", min=1, max=34,
                         help="With --all: how many sites are crawled at once (default: 4).")
                         ] = None,
+    progress_every: Annotated[float, typer.Option(
+        "--progress-every", metavar="SECONDS", min=0,
+        help="When stderr is not a terminal (cron, a pipe, a log file): a progress line "
+             "every SECONDS (pages, items, failures, rate, queued, time left); 0: none.")
+    ] = 30.0,
 ) -> None:
     """Crawl one portal (or --all), store what was found, and report it.
 
     Incremental by default: stored items are not fetched again and a listing stops
     after a page of stored items. A crawl of a site holds a lock under the data
     directory; a second crawl of the same site is refused (exit code 4).
+    Progress: live on a terminal; otherwise a line every 30 s (--progress-every).
+    Exit status: 0 ok; 1 nothing stored; 2 bad usage; 3 some pages failed; 4 locked;
+    5 degraded (spider health: worse than the site's recent runs, see `congdoan health`).
+
+    \b
+    Examples:
+      congdoan crawl dienbien                    incremental crawl into the database
+      congdoan crawl dienbien --full             walk everything again (backfill)
+      congdoan crawl --all -o items.jsonl        every enabled portal, also to a file
+      congdoan crawl sim1 --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
     """
     # Imported here: Scrapy costs half a second that other commands need not pay.
     from congdoan.crawl import DEFAULT_PARALLEL_SITES, crawl_sites
@@ -98,6 +116,7 @@ def crawl(
         results = crawl_sites([i for i in ids if i not in busy], registry=registry,
                               output=output, overrides=overrides,
                               progress=not quiet and sys.stderr.isatty(),
+                              progress_every=0.0 if quiet else progress_every,
                               parallel=parallel or DEFAULT_PARALLEL_SITES)
     finally:
         for lock in locks:
@@ -137,11 +156,23 @@ def _print_results(results: list) -> None:
             # Reasons name fields and counts; the site id comes from the registry.
             err_console.print(f"[magenta]{r.site}[/] degraded: {escape(line)}",
                               highlight=False, soft_wrap=True)
-    for r in results:
-        for failure in r.failures[:10]:
-            # URLs and reasons come from the portal: print them as text, never as markup.
-            err_console.print(f"[yellow]{r.site}[/] {escape(failure['url'])}: "
-                              f"{escape(failure['reason'])}",
-                              highlight=False, soft_wrap=True)
-        if len(r.failures) > 10:
-            err_console.print(f"[yellow]{r.site}[/] … and {len(r.failures) - 10} more failures")
+        _print_failures(r.site, r.failures)
+
+
+def _print_failures(site: str, failures: list[dict[str, str]]) -> None:
+    """A site's failed pages: network failures once per cause, the others per URL (ten)."""
+    from congdoan.network import group_failures
+
+    causes, others = group_failures(failures)
+    for cause, pages in causes.most_common():
+        err_console.print(f"[yellow]{site}[/]: {escape(cause)}; "
+                          + (f"{pages} pages not fetched" if pages > 1 else "1 page not fetched"),
+                          highlight=False, soft_wrap=True)
+    for failure in others[:SHOWN_FAILURES]:
+        # URLs and reasons come from the portal: print them as text, never as markup.
+        err_console.print(f"[yellow]{site}[/] {escape(failure['url'])}: "
+                          f"{escape(failure['reason'])}",
+                          highlight=False, soft_wrap=True)
+    if len(others) > SHOWN_FAILURES:
+        err_console.print(f"[yellow]{site}[/] … and {len(others) - SHOWN_FAILURES} more "
+                          "failures (`congdoan stats` lists them)", highlight=False)

@@ -33,6 +33,28 @@ def one_line_reason(exc: BaseException) -> str:
     return lines[0] if lines else type(inner).__name__
 
 
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url`` when it does not exist yet; ``None`` otherwise."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
+def no_database(path: Path) -> str:
+    """The one line a reader prints when its SQLite database does not exist."""
+    return (f"no database at {path}: nothing is stored there yet (`congdoan crawl SITE` "
+            "creates it; `congdoan demo` stores into data/demo/congdoan.sqlite3, "
+            "read it with --db data/demo/congdoan.sqlite3)")
+
+
 def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = False) -> Engine:
     """An engine for ``url`` (``None``: the default database), connected once to prove it works.
 
@@ -53,7 +75,7 @@ def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = F
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database)
         if must_exist and not path.exists():
-            die(f"no database at {path} (create it with `congdoan db upgrade --db {path}`)")
+            die(no_database(path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -34,9 +35,10 @@ def demo(
     """Serve simulated portals, crawl them all, and compare the database with what was served.
 
     The database defaults to DATA_DIR/congdoan.sqlite3, apart from your real
-    one. Exit 0 only when the database holds exactly what the simulator serves.
-    Run it again on the same data directory: the counts still match and the
-    crawl finds the items unchanged.
+    one; the demo ends with the commands (stats, search, export with --db) that
+    read it. Exit 0 only when the database holds exactly what the simulator
+    serves. Run it again on the same data directory: the counts still match and
+    the crawl finds the items unchanged.
     """
     from congdoan.crawl import crawl_sites
     from congdoan.demo import DemoPaths, PortsBusy, compare, crawl_overrides, start_simulator
@@ -81,9 +83,32 @@ def demo(
                   highlight=False, soft_wrap=True)
     if comparison.matches:
         console.print(f"[bold green]{comparison.verdict()}[/]", highlight=False)
+        _print_next_steps(db if db else str(paths.database))
         raise typer.Exit(EXIT_OK)
     console.print(f"[bold red]{comparison.verdict()}[/]", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FAILED)
+
+
+# Words every simulated union portal uses, so the search example finds something.
+SEARCH_EXAMPLE = "công đoàn"
+
+
+def explore_commands(db: str) -> list[str]:
+    """The commands that read what the demo stored, ready to paste (``db`` as --db)."""
+    target = shlex.quote(db)
+    return [
+        f"congdoan stats --db {target}",
+        f"congdoan search {shlex.quote(SEARCH_EXAMPLE)} --db {target}",
+        f"congdoan export --kind article -o demo-articles.csv --db {target}",
+    ]
+
+
+def _print_next_steps(db: str) -> None:
+    """The demo's database is apart from the default one: say how to read it."""
+    console.print("\nExplore what it stored (the demo's database is not the default one, "
+                  "hence --db):", highlight=False, soft_wrap=True)
+    for command in explore_commands(db):
+        console.print(f"  {command}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _print_table(comparison: object) -> None:

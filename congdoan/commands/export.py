@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, BinaryIO, cast
 
@@ -22,6 +23,7 @@ from congdoan.commands.common import (
     KindOpt,
     SiteOpt,
     app,
+    db_url,
     die,
     err_console,
     parse_kind,
@@ -37,6 +39,9 @@ from congdoan.exports.stream import (
     open_writer,
     write_records,
 )
+from congdoan.storage.iterate import Since
+from congdoan.storage.records import as_moment
+from congdoan.vntime import shown_time
 
 # --- export --------------------------------------------------------------------------------
 
@@ -49,8 +54,13 @@ def export(
     site: SiteOpt = None,
     kind: KindOpt = None,
     since: Annotated[str | None, typer.Option(
-        help="Only records new or changed since DATE (2024-01-15 or 15/01/2024, "
-             "midnight Vietnam time): for incremental exports.")] = None,
+        metavar="WHEN",
+        help="Only records new or changed since WHEN: a date or time (2024-01-15, "
+             "2026-11-27T12:59, 15/01/2024 12:59; Vietnam time unless it carries a zone: "
+             "2026-11-27T05:59Z, …+07:00), or last-run (since each site's latest crawl "
+             "started) or last-export (since the previous complete export from this database: "
+             "one without --site, --kind or a --since other than last-export).")
+    ] = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="File to write, or - for stdout (default).")] = None,
     db: DbOpt = None,
@@ -68,29 +78,48 @@ def export(
     CSV and Parquet hold one kind per file: without --kind, -o out.csv writes
     out-articles.csv and out-documents.csv. A document posted on several portals
     is one record (sites/urls list its postings). Times are UTC, ISO 8601.
-    A one-line summary goes to stderr. Exit status: 0 written, 2 bad usage.
+    The format comes from --format, else from the suffix of --output (.jsonl
+    .ndjson .csv .parquet .pq; no suffix: jsonl); any other suffix is refused.
+    A one-line summary goes to stderr, with the --since moment it used.
+    Exit status: 0 written, 2 bad usage or no database.
 
     \b
     Examples:
       congdoan export -o all.jsonl
       congdoan export -f csv --kind document --site dienbien -o vanban.csv
       congdoan export -o dataset.parquet --since 01/03/2024
+      congdoan export -o new.jsonl --since last-export     (run it nightly)
     """
+    from congdoan.exports.marks import LAST_EXPORT, SINCE_WORDS, export_mark
+    from congdoan.storage.db import database_url
+
+    started = datetime.now(UTC)
     target = None if output in (None, "-") else Path(cast(str, output))
     chosen = _format(fmt, target)
     wanted = parse_kind(kind)
-    moment = parse_since(since)
+    word = since.strip().lower() if since and since.strip().lower() in SINCE_WORDS else None
+    moment: Since | None = None if word else parse_since(since)
     kinds = (wanted,) if wanted else KINDS
+    # Only an export of everything new since the previous one (or of everything)
+    # moves the last-export mark: an ad-hoc export of one site or one kind, or of
+    # one crawl's items, must not make the next `--since last-export` skip records.
+    complete = site is None and wanted is None and (since is None or word == LAST_EXPORT)
     if target is None:
         if chosen in ONE_KIND_PER_FILE and wanted is None:
             die(f"{chosen} holds one kind per file: give --kind, or --output FILE for two files")
         if chosen == "parquet" and sys.stdout.isatty():
             die("Parquet is binary: give --output FILE (or redirect stdout)")
+    url = database_url(db_url(db))
     with read_session(db) as session:
         check_site(session, site)
+        mark = export_mark(session, started)
+        if word:
+            moment = _named_since(session, word, url, site)
+        note = _since_note(moment, word)
         if target is None:
             counts = _to_stdout(session, chosen, kinds, site, moment)
-            _summary([(kinds, counts, "stdout")])
+            _summary([(kinds, counts, "stdout")], note)
+            _remember(url, mark, complete)
             return
         if chosen in ONE_KIND_PER_FILE:
             plan = [((k,), _kind_path(target, k, chosen) if wanted is None else target)
@@ -101,15 +130,22 @@ def export(
         for plan_kinds, path in plan:
             counts = _to_file(session, chosen, plan_kinds, site, moment, path)
             done.append((plan_kinds, counts, str(path)))
-        _summary(done)
+        _summary(done, note)
+    _remember(url, mark, complete)
+
+
+_BY_SUFFIX: dict[str, Format] = {"": "jsonl", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                                  ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
 def _format(fmt: str | None, target: Path | None) -> Format:
     if fmt is None:
         suffix = target.suffix.lower() if target else ""
-        guessed = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
-                   ".pq": "parquet"}.get(suffix, "jsonl")
-        return cast(Format, guessed)
+        if suffix not in _BY_SUFFIX:
+            # Never the wrong format under a name that promises another (x.xlsx).
+            die(f"{target}: cannot tell the format from {suffix!r}; name the file .jsonl, "
+                ".csv or .parquet, or give --format (CSV opens in Excel, Vietnamese intact)")
+        return _BY_SUFFIX[suffix]
     value = fmt.strip().lower()
     if value not in FORMATS:
         die(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -122,7 +158,7 @@ def _kind_path(target: Path, kind: Kind, fmt: Format) -> Path:
 
 
 def _to_file(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str | None,
-             since: datetime | None, path: Path) -> dict[Kind, int]:
+             since: Since | None, path: Path) -> dict[Kind, int]:
     # Write beside the target and rename at the end, so a failed export never
     # leaves a truncated file that looks like a finished one.
     partial = path.with_name(f".{path.name}.partial")
@@ -141,7 +177,7 @@ def _to_file(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str |
 
 
 def _to_stdout(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str | None,
-               since: datetime | None) -> dict[Kind, int]:
+               since: Since | None) -> dict[Kind, int]:
     sink = cast(BinaryIO, sys.stdout.buffer)
     sys.stdout.flush()
     try:
@@ -160,7 +196,37 @@ def _to_stdout(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str
     return counts
 
 
-def _summary(done: list[tuple[tuple[Kind, ...], dict[Kind, int], str]]) -> None:
+def _remember(url: str, mark: datetime, complete: bool) -> None:
+    from congdoan.exports.marks import record_export
+
+    if complete:
+        record_export(url, mark)
+
+
+def _named_since(session: Session, word: str, url: str, site: str | None) -> Since | None:
+    """The moment(s) ``last-run`` or ``last-export`` stands for; dies when there is none."""
+    from congdoan.exports.marks import LAST_RUN, last_export, last_run_starts
+
+    if word == LAST_RUN:
+        starts = last_run_starts(session, site)
+        if not starts:
+            die("--since last-run: no crawl recorded in this database yet")
+        return starts
+    return last_export(url)  # None: no earlier export, so everything is new
+
+
+def _since_note(moment: Since | None, word: str | None) -> str:
+    """What ``--since`` meant, for the summary line (people read the moment, not the word)."""
+    if isinstance(moment, Mapping):
+        return "since each site's last crawl: " + ", ".join(
+            f"{name} {shown_time(start)}" for name, start in sorted(moment.items()))
+    if moment is None:
+        return "no earlier export: everything" if word else ""
+    label = f" ({word})" if word else ""
+    return f"since {shown_time(as_moment(moment))}{label}"
+
+
+def _summary(done: list[tuple[tuple[Kind, ...], dict[Kind, int], str]], note: str = "") -> None:
     parts = []
     for kinds, counts, where in done:
         if len(kinds) == 1:
@@ -168,7 +234,8 @@ def _summary(done: list[tuple[tuple[Kind, ...], dict[Kind, int], str]]) -> None:
         else:
             detail = ", ".join(_count(counts[k], k) for k in kinds)
             parts.append(f"{_count(sum(counts.values()), 'record')} written to {where} ({detail})")
-    err_console.print("; ".join(parts), markup=False, highlight=False, soft_wrap=True)
+    err_console.print("; ".join(parts) + (f"; {note}" if note else ""), markup=False,
+                      highlight=False, soft_wrap=True)
 
 
 def _count(n: int, noun: str) -> str:

@@ -11,6 +11,23 @@ import typer
 from congdoan.commands.common import EXIT_FAILED, app, die
 
 
+def not_markup(body: bytes) -> str | None:
+    """Why ``body`` cannot be a saved web page or feed, or ``None`` when it can be."""
+    from congdoan.files.sniff import sniff_media_type
+
+    if not body.strip():
+        return "the file is empty"
+    media_type = sniff_media_type(body[:4096])
+    if media_type != "application/octet-stream":
+        return media_type  # magic bytes of a PDF, an image, an archive …
+    head = body[:4096]
+    if b"\x00" in head:
+        return "binary data"
+    if b"<" not in head:
+        return "no markup in it"
+    return None
+
+
 @app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="A saved page (HTML or XML).", exists=False)],
@@ -20,7 +37,18 @@ def extract(
         help="article, document, article-list, document-list, rss or sitemap (default: guess).",
     )] = None,
 ) -> None:
-    """Print what the NukeViet parser extracts from a saved page, as JSON."""
+    """Print what the NukeViet parser extracts from a saved page, as JSON.
+
+    The kind of page is guessed from its markup (and URL) unless --kind is given.
+    Exit status: 0 printed; 1 the page is not of that kind; 2 the file cannot be
+    read or is not HTML/XML (an image, a PDF, an empty file).
+
+    \b
+    Examples:
+      curl -s https://congdoandienbien.org.vn/vi/news/... > page.html
+      congdoan extract page.html --url https://congdoandienbien.org.vn/vi/news/...
+      congdoan extract list.html --url https://example.org/laws/ --kind document-list
+    """
     from congdoan.parsers.nukeviet import KINDS, ParseError, guess_kind
     from congdoan.parsers.nukeviet import extract as run_extract
 
@@ -28,6 +56,9 @@ def extract(
         body = file.read_bytes()
     except OSError as exc:
         die(f"{file}: cannot read: {exc.strerror}")
+    reason = not_markup(body)
+    if reason:
+        die(f"{file}: not HTML or XML ({reason}); give a web page saved from a portal")
     if kind is not None and kind not in KINDS:
         die(f"--kind must be one of {', '.join(KINDS)}, got {kind!r}")
     try:

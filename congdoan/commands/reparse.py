@@ -54,14 +54,15 @@ def reparse(
     Nothing is fetched. Items whose output differs are updated (the old reading
     is kept as a version); the rest are reported unchanged. Items whose raw page
     is missing or that no longer parse are listed and left as they are.
-    Exit 0 when every item re-parsed, 3 when some failed, 1 when all failed.
+    Exit 0 when every item re-parsed, 3 when some failed, 1 when all failed,
+    2 when there is no database (none is created).
     """
     from congdoan.reparse import KINDS
     from congdoan.reparse import reparse as run_reparse
     from congdoan.storage.db import session_factory
 
     kinds = KINDS if kind is KindChoice.all else (kind.value,)
-    engine = open_database(db_url(db))
+    engine = open_database(db_url(db), must_exist=True)  # never a new, empty database
     progress = Progress(
         TextColumn("re-parsing"), BarColumn(), MofNCompleteColumn(),
         TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),

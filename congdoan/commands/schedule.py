@@ -17,6 +17,7 @@ from rich.table import Table
 from congdoan.commands.common import (
     EXIT_DEGRADED,
     EXIT_FAILED,
+    EXIT_LOCKED,
     EXIT_OK,
     EXIT_PARTIAL,
     DbOpt,
@@ -28,6 +29,7 @@ from congdoan.commands.common import (
     parse_sets,
 )
 from congdoan.registry import Registry, RegistryError, load_registry
+from congdoan.vntime import VN_TZ_NAME, shown_time
 
 schedule_app = typer.Typer(
     name="schedule",
@@ -73,12 +75,13 @@ def _registry(registry: Path | None) -> Registry:
         die(str(exc))
 
 
-def _scheduler(config: Any, reg: Registry) -> Any:
+def _scheduler(config: Any, reg: Registry, *, open_store: bool = True) -> Any:
     from congdoan.scheduler import CrawlScheduler, ScheduleError
 
     try:
         scheduler = CrawlScheduler(config, reg.sites)
-        scheduler.open(paused=True)
+        if open_store:  # a job store not opened is never created on disk
+            scheduler.open(paused=True)
         return scheduler
     except ScheduleError as exc:
         die(str(exc))
@@ -88,7 +91,7 @@ def _scheduler(config: Any, reg: Registry) -> Any:
 def run(
     registry: RegistryOpt = None,
     db: DbOpt = None,
-    timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
+    timezone: TimezoneOpt = VN_TZ_NAME,
     cron: CronOpt = None,
     timeout: Annotated[float, typer.Option(help="Stop a crawl after this many seconds "
                        "(recorded as timeout).", min=1)] = 4 * 3600,
@@ -142,8 +145,12 @@ def run(
 
 
 def _plans(registry: Path | None, db: str | None, timezone: str, cron: str | None) -> list:
+    from congdoan.commands.database import missing_sqlite_file
+
     config = _config(registry, db, timezone, cron)
-    scheduler = _scheduler(config, _registry(registry))
+    # No database yet: plan from the registry alone, and create nothing on disk.
+    scheduler = _scheduler(config, _registry(registry),
+                           open_store=missing_sqlite_file(config.db_url) is None)
     try:
         return scheduler.planned()
     finally:
@@ -151,9 +158,7 @@ def _plans(registry: Path | None, db: str | None, timezone: str, cron: str | Non
 
 
 def _local(value: datetime | None, timezone: str) -> str:
-    if value is None:
-        return "-"
-    return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %z")
+    return shown_time(value, ZoneInfo(timezone))
 
 
 def _print_plans(plans: list, timezone: str, as_json: bool, title: str) -> None:
@@ -176,7 +181,7 @@ def _print_plans(plans: list, timezone: str, as_json: bool, title: str) -> None:
 def list_(
     registry: RegistryOpt = None,
     db: DbOpt = None,
-    timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
+    timezone: TimezoneOpt = VN_TZ_NAME,
     cron: CronOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -188,7 +193,7 @@ def list_(
 def next_(
     registry: RegistryOpt = None,
     db: DbOpt = None,
-    timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
+    timezone: TimezoneOpt = VN_TZ_NAME,
     cron: CronOpt = None,
     limit: Annotated[int, typer.Option(help="Show this many.", min=1)] = 10,
     as_json: JsonOpt = False,
@@ -220,7 +225,7 @@ def run_now(
     crawl_args: list[str] = []
     for key, value in parse_sets(set_).items():
         crawl_args += ["-s", f"{key}={value}"]
-    config = _config(registry, db, "Asia/Ho_Chi_Minh", None, job_timeout=timeout,
+    config = _config(registry, db, VN_TZ_NAME, None, job_timeout=timeout,
                      crawl_args=tuple(crawl_args))
     outcome = run_once(config, site)
     console.print(f"{site}: {outcome.status} in {outcome.seconds:.1f} s "
@@ -228,7 +233,7 @@ def run_now(
     if outcome.status == "ok":
         raise typer.Exit(EXIT_OK)
     if outcome.status == "locked":
-        from congdoan.locks import EXIT_LOCKED, holder_of
+        from congdoan.locks import holder_of
 
         holder = holder_of(config.data_dir, site)
         if holder is not None:
@@ -244,15 +249,20 @@ def history(
     site: Annotated[str | None, typer.Argument(help="Only this site's runs.")] = None,
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(help="Show this many runs.", min=1)] = 20,
-    timezone: TimezoneOpt = "Asia/Ho_Chi_Minh",
+    timezone: TimezoneOpt = VN_TZ_NAME,
     as_json: JsonOpt = False,
 ) -> None:
     """Crawl runs, newest first: status, spider-health verdict, duration and counts."""
+    from congdoan.commands.database import missing_sqlite_file, no_database
     from congdoan.storage.db import database_url, make_engine, session_factory
     from congdoan.storage.history import recent_runs
 
     _config(None, db, timezone, None)  # validates the time zone
-    engine = make_engine(database_url(db_url(db)))
+    url = database_url(db_url(db))
+    missing = missing_sqlite_file(url)
+    if missing:
+        die(no_database(missing))
+    engine = make_engine(url)
     try:
         with session_factory(engine)() as session:
             runs = recent_runs(session, site, limit)

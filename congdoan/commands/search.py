@@ -5,11 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import date, datetime
-from typing import Annotated
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from congdoan.commands.common import (
@@ -27,9 +25,12 @@ from congdoan.commands.common import (
 )
 from congdoan.commands.database import check_site, read_session
 from congdoan.storage.records import jsonable
+from congdoan.vntime import shown_date
 
-# Dates are shown where the portals publish them.
-SHOWN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+if TYPE_CHECKING:
+    from congdoan.storage.search import SearchHit, SearchResults
+
+MATCH_STYLE = "bold yellow"
 
 
 @app.command()
@@ -42,6 +43,8 @@ def search(
         help="Only items published (documents: issued) on or after DATE "
              "(2024-01-15 or 15/01/2024).")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Most hits to show.")] = 20,
+    offset: Annotated[int, typer.Option("--offset", help="Skip this many of the best hits "
+                      "first (the next page: --offset 20).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")
                        ] = False,
     db: DbOpt = None,
@@ -49,18 +52,24 @@ def search(
     """Search stored articles and documents, best matches first.
 
     \b
-    Every word must match (in the title, text, code, issuer …); a document code
-    such as 17-CT/TW matches as the words 17 ct tw. Punctuation and operators
-    in the query are plain text, never search syntax.
+    Every word must match (in the title, text, code, issuer …), in any order;
+    words in double quotes must stand together in that order (a phrase). A
+    document code such as 17-CT/TW matches as the words 17 ct tw. Punctuation
+    and operators in the query are plain text, never search syntax.
+    Ranking: title matches first, then at equal relevance the more recent item.
+    Each hit shows where it matched (highlighted) and its URL on a line of its
+    own, never broken, to copy. --json prints a list of hits (with snippet and
+    match spans); the "N of M hits" line then goes to stderr.
     Exit status, like grep: 0 when something was found, 1 when nothing was,
-    2 on bad usage (empty query, bad date, unknown site).
+    2 on bad usage (empty query, bad date, unknown site, no database).
 
     \b
     Examples:
       congdoan search "chi thi 17"
-      congdoan search "an toàn lao động" --kind article --since 01/01/2024 --json
+      congdoan search '"an toàn lao động"' --kind article --since 01/01/2024
+      congdoan search "công đoàn" --limit 50 --offset 50 --json
     """
-    from congdoan.storage.search import search as run_search
+    from congdoan.storage.search import search_page
 
     if not query.strip():
         die("empty query: give words to search for")
@@ -68,30 +77,70 @@ def search(
     moment = parse_since(since)
     if limit < 1:
         die(f"--limit must be at least 1, got {limit}")
+    if offset < 0:
+        die(f"--offset must be 0 or more, got {offset}")
     with read_session(db) as session:
         check_site(session, site)
-        hits = run_search(session, query, site=site, kind=wanted, since=moment, limit=limit)
+        results = search_page(session, query, site=site, kind=wanted, since=moment,
+                              limit=limit, offset=offset)
         # Titles and URLs are read inside the session; SearchHit holds plain values.
+    hits = results.hits
     if as_json:
         rows = [jsonable(dataclasses.asdict(hit)) for hit in hits]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
+        if results.total:
+            err_console.print(_headline(results, query, limit), markup=False, highlight=False,
+                              soft_wrap=True)
     elif hits:
-        # Text, not markup: a title or query with [brackets] must print as it is.
-        table = Table(title=Text(f"{len(hits)} hit{'s' if len(hits) != 1 else ''} for {query!r}"))
-        for column in ("kind", "site", "date", "code", "title", "url"):
-            table.add_column(column, overflow="fold")
-        for hit in hits:
-            cells = (hit.kind, hit.site, _shown(hit.when), hit.code or "", hit.title, hit.url)
-            table.add_row(*(Text(c) for c in cells))
-        console.print(table)
+        _print_hits(results, query, limit)
+    elif results.total:
+        err_console.print(f"no hits past --offset {offset}: {query!r} has {results.total}",
+                          markup=False, highlight=False, soft_wrap=True)
     else:
         err_console.print(f"no matches for {query!r}", markup=False, highlight=False,
                           soft_wrap=True)
     raise typer.Exit(EXIT_OK if hits else EXIT_FAILED)
 
 
+def _headline(results: SearchResults, query: str, limit: int) -> str:
+    """``20 of 127 hits for 'x'``, with where this page starts and how to get the next."""
+    shown, total = len(results.hits), results.total
+    line = f"{shown} of {total} hit{'s' if total != 1 else ''} for {query!r}"
+    if results.offset:
+        line += f" (from #{results.offset + 1})"
+    following = results.offset + shown
+    if following < total:
+        line += f"; next: --offset {following}" + (f" --limit {limit}" if limit != 20 else "")
+    return line
+
+
+def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> Text:
+    # Text, not markup: a title or query with [brackets] must print as it is.
+    out = Text(text)
+    for start, end in spans:
+        out.stylize(MATCH_STYLE, start, end)
+    return out
+
+
+def _print_hits(results: SearchResults, query: str, limit: int) -> None:
+    console.print(Text(_headline(results, query, limit), style="bold"), soft_wrap=True)
+    for number, hit in enumerate(results.hits, start=results.offset + 1):
+        console.print()
+        console.print(Text(f"{number:>3}. ") + _about(hit), soft_wrap=True)
+        console.print(Text("     ") + _marked(hit.title, hit.title_spans), soft_wrap=True)
+        if hit.snippet:
+            console.print(Text("     ", style="dim") + _marked(hit.snippet, hit.snippet_spans),
+                          soft_wrap=True)
+        # soft_wrap: the terminal may fold a long URL on screen, but no newline is
+        # inserted, so it copies (and pipes) whole.
+        console.print(Text(f"     {hit.url}", style="cyan"), soft_wrap=True)
+
+
+def _about(hit: SearchHit) -> Text:
+    parts = [hit.kind, hit.site, _shown(hit.when)] + ([hit.code] if hit.code else [])
+    return Text(" · ".join(p for p in parts if p), style="dim")
+
+
 def _shown(when: datetime | date | None) -> str:
-    if isinstance(when, datetime):
-        return when.astimezone(SHOWN_TZ).strftime("%Y-%m-%d")
-    return when.isoformat() if when else ""
+    return shown_date(when) if when else ""
 

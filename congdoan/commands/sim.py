@@ -32,6 +32,12 @@ def sim(
 
     --theme reskin and --listings-empty show what spider health (`congdoan health`)
     flags: a theme change that loses fields, and a portal whose listings went empty.
+
+    \b
+    Examples:
+      congdoan sim --sites 2 --articles 100 --registry-out sim.toml
+      congdoan crawl --all --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
+    (run the crawl in a second terminal while the simulator serves)
     """
     from dataclasses import replace
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -16,8 +15,8 @@ from sqlalchemy.orm import Session
 from congdoan.commands.common import DbOpt, app, console
 from congdoan.commands.database import read_session
 from congdoan.storage.records import jsonable
+from congdoan.vntime import VN_TZ_NAME, shown_date, shown_time
 
-SHOWN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RUN_COUNTS = ("new", "changed", "unchanged", "dropped", "failed")
 LAST_RUN_SHOWN = ("new", "changed", "unchanged", "failed")  # in the table; JSON has all
 FAILURES_SHOWN = 10
@@ -35,8 +34,11 @@ def stats(
 
     \b
     Documents: per site, the postings on that portal; in the totals, a document
-    posted on several portals counts once. Dates in tables are Vietnam time;
-    JSON has UTC ISO 8601 timestamps. Exit status 0.
+    posted on several portals counts once. Times in tables are Vietnam time
+    (Asia/Ho_Chi_Minh) with their offset, 2026-11-27 20:01 +07:00; JSON has
+    ISO 8601 timestamps with their offset (UTC).
+    Exit status: 0 shown; 2 no database there (nothing is created) or it
+    cannot be used.
 
     \b
     Examples:
@@ -85,12 +87,9 @@ def _last_run_counts(session: Session) -> dict[str, dict[str, Any]]:
 
 
 def _shown(value: datetime | date | None, with_time: bool = False) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, datetime):
-        local = value.astimezone(SHOWN_TZ)
-        return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
-    return value.isoformat()
+    if with_time and isinstance(value, datetime):
+        return shown_time(value)
+    return shown_date(value)
 
 
 def _span(first: datetime | date | None, last: datetime | date | None) -> str:
@@ -113,7 +112,8 @@ def _sites_table(sites: dict[str, dict[str, Any]]) -> Table:
 
 
 def _runs_table(sites: dict[str, dict[str, Any]]) -> Table:
-    table = Table(title="Last run per site (degraded sites first)")
+    table = Table(title="Last run per site (degraded sites first)",
+                  caption=f"times: {VN_TZ_NAME}")
     for column in ("site", "status", "health", "finished", *LAST_RUN_SHOWN):
         table.add_column(column, justify="right" if column in LAST_RUN_SHOWN else "left")
     for name, s in sites.items():

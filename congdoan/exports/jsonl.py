@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO
 
 from congdoan.exports.rows import Kind, record_of
@@ -14,9 +14,14 @@ from congdoan.exports.rows import Kind, record_of
 _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 
 
-def dumps_line(record: Mapping[str, Any]) -> str:
-    """One JSON Lines line (without the newline) for a JSON-ready record."""
-    line = json.dumps(record, ensure_ascii=False)
+def dumps_line(record: Mapping[str, Any],
+               default: Callable[[Any], Any] | None = None) -> str:
+    """One JSON Lines line (without the newline) for a record; UTF-8 kept, line breaks escaped.
+
+    ``default`` turns values JSON has no type for into ones it has (as ``json.dumps``).
+    Every JSON Lines file congdoan writes (export, ``crawl -o``) goes through here.
+    """
+    line = json.dumps(record, ensure_ascii=False, default=default)
     for char, escaped in _LINE_BREAKS.items():
         if char in line:
             line = line.replace(char, escaped)

@@ -19,10 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from congdoan.kinds import KINDS, Kind
 from congdoan.storage.records import jsonable
 
-Kind = Literal["article", "document"]
-KINDS: tuple[Kind, ...] = ("article", "document")
+__all__ = ["KINDS", "Kind"]
+
 # How a column is typed in Parquet and written in CSV.
 ColumnType = Literal["str", "int", "timestamp", "date", "list"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
 from typing import Any, BinaryIO, Literal, Protocol
 
 from sqlalchemy.orm import Session
@@ -12,7 +11,7 @@ from congdoan.exports.csv import CsvWriter
 from congdoan.exports.jsonl import JsonlWriter
 from congdoan.exports.parquet import ParquetWriter
 from congdoan.exports.rows import Kind
-from congdoan.storage.iterate import iter_articles, iter_documents
+from congdoan.storage.iterate import Since, iter_articles, iter_documents
 
 Format = Literal["jsonl", "csv", "parquet"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv", "parquet")
@@ -39,7 +38,7 @@ def open_writer(fmt: Format, sink: BinaryIO, kind: Kind | None) -> Writer:
 
 
 def stored(
-    session: Session, kind: Kind, site: str | None, since: datetime | date | None
+    session: Session, kind: Kind, site: str | None, since: Since | None
 ) -> Iterator[dict[str, Any]]:
     """The stored records of ``kind`` (see ``storage.iterate`` for ``site`` and ``since``)."""
     iterate = iter_articles if kind == "article" else iter_documents
@@ -52,7 +51,7 @@ def write_records(
     kinds: tuple[Kind, ...],
     *,
     site: str | None = None,
-    since: datetime | date | None = None,
+    since: Since | None = None,
 ) -> dict[Kind, int]:
     """Stream the records of ``kinds`` into ``writer``; return how many of each were written.
 

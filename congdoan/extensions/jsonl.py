@@ -7,12 +7,13 @@ writes whole lines through one handle (the reactor is single-threaded).
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import IO, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+from congdoan.exports.jsonl import dumps_line
 
 EXCLUDED_FIELDS = frozenset({"raw_body"})
 
@@ -28,9 +29,13 @@ def _default(value: Any) -> Any:
 
 
 def item_to_json(item: Any) -> str:
-    """One JSON line for an item, Vietnamese kept as UTF-8, raw bytes left out."""
+    """One JSON line for an item, Vietnamese kept as UTF-8, raw bytes left out.
+
+    Written by the export's line writer, so U+2028/U+2029/U+0085 inside text are
+    escaped: readers that split lines on them still see one item per line.
+    """
     data = {key: value for key, value in dict(item).items() if key not in EXCLUDED_FIELDS}
-    return json.dumps(data, ensure_ascii=False, default=_default)
+    return dumps_line(data, default=_default)
 
 
 class JsonLinesExport:

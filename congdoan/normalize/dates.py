@@ -41,11 +41,12 @@ from functools import lru_cache
 from typing import Final, Literal, NamedTuple
 
 from congdoan.normalize.text import clean_line
+from congdoan.vntime import VN_TZ_NAME
 
 Precision = Literal["minute", "day", "month", "year"]
 Order = Literal["dmy", "mdy"]
 
-DEFAULT_TZ: Final = "Asia/Ho_Chi_Minh"
+DEFAULT_TZ: Final = VN_TZ_NAME
 # Outside this window a "year" is a counter, a phone number or a placeholder.
 MIN_YEAR: Final = 1800
 MAX_YEAR: Final = 2200

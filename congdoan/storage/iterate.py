@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, inspect, select
+from sqlalchemy import ColumnElement, and_, exists, false, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from congdoan.storage.models import Article, Attachment, Document, DocumentPosting
 from congdoan.storage.records import as_moment
 
 BATCH = 500
+
+# A bound for "new or changed since": one moment for every site, or one per site
+# ("since each site's last crawl"; a site not in the mapping contributes nothing).
+Since = datetime | date | Mapping[str, datetime]
+
+
+def changed_since(site_col: Any, changed_col: Any, since: Since) -> ColumnElement[bool]:
+    """The SQL condition "``changed_col`` at or after ``since``" (per site for a mapping)."""
+    if not isinstance(since, Mapping):
+        return changed_col >= as_moment(since)
+    if not since:
+        return false()
+    return or_(*(and_(site_col == site, changed_col >= as_moment(moment))
+                 for site, moment in since.items()))
 
 
 def row_dict(obj: object) -> dict[str, Any]:
@@ -26,7 +40,7 @@ def _attachments(rows: list[Attachment]) -> list[dict[str, Any]]:
 
 
 def iter_articles(
-    session: Session, site: str | None = None, since: datetime | date | None = None
+    session: Session, site: str | None = None, since: Since | None = None
 ) -> Iterator[dict[str, Any]]:
     """Every article as a dict with ``attachments`` and ``references``, oldest id first.
 
@@ -39,7 +53,7 @@ def iter_articles(
     if site is not None:
         stmt = stmt.where(Article.site == site)
     if since is not None:
-        stmt = stmt.where(Article.changed_at >= as_moment(since))
+        stmt = stmt.where(changed_since(Article.site, Article.changed_at, since))
     for article in session.scalars(stmt.order_by(Article.id).execution_options(yield_per=BATCH)):
         data = row_dict(article)
         data["attachments"] = _attachments(article.attachments)
@@ -50,7 +64,7 @@ def iter_articles(
 
 
 def iter_documents(
-    session: Session, site: str | None = None, since: datetime | date | None = None
+    session: Session, site: str | None = None, since: Since | None = None
 ) -> Iterator[dict[str, Any]]:
     """Every document as a dict with its ``postings`` (each with ``attachments``).
 
@@ -65,7 +79,8 @@ def iter_documents(
         if site is not None:
             posting = posting.where(DocumentPosting.site == site)
         if since is not None:
-            posting = posting.where(DocumentPosting.changed_at >= as_moment(since))
+            posting = posting.where(
+                changed_since(DocumentPosting.site, DocumentPosting.changed_at, since))
         stmt = stmt.where(posting)
     for document in session.scalars(stmt.order_by(Document.id).execution_options(yield_per=BATCH)):
         data = row_dict(document)

@@ -3,21 +3,30 @@
 Stored text and queries are folded the same way (``records.search_fold``), so
 ``chỉ thị 17``, ``chi thi 17`` and ``CHỈ THỊ 17`` are one query. User input never
 reaches the query syntax: each whitespace-separated word becomes a quoted
-phrase of its letter/digit tokens (``17-CT/TW`` → the phrase ``17 ct tw``), and
-all phrases must match. Ranking is bm25 on SQLite (FTS5) and ts_rank on
-PostgreSQL, with title matches weighted up.
+phrase of its letter/digit tokens (``17-CT/TW`` → the phrase ``17 ct tw``),
+text in double quotes is one phrase (``"an toàn lao động"``: those words in that
+order), and all phrases must match.
+
+Ranking: bm25 on SQLite (FTS5) and ts_rank on PostgreSQL, with title matches
+weighted up (5x on SQLite; weight A against D on PostgreSQL), divided by
+``1 + age / RECENCY_DAYS`` so that, at equal relevance, the recent item comes
+first (an item two years old counts half). The age is the publication (issue)
+date, else when the item was first seen.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Select,
     and_,
+    cast,
     column,
     exists,
     func,
@@ -28,11 +37,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from congdoan.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
 from congdoan.storage.records import as_moment, search_fold
+from congdoan.storage.snippet import Span, make_snippet, match_spans
 
-Kind = Literal["article", "document"]
 TITLE_WEIGHT = 5.0  # bm25 weight of search_title against 1.0 for search_text
+RECENCY_DAYS = 730.0  # at equal relevance, an item this old scores half a new one
+_QUOTED_OR_WORD = re.compile(r'"([^"]*)"|(\S+)')
 
 
 @dataclass(frozen=True)
@@ -47,12 +59,36 @@ class SearchHit:
     when: datetime | date | None
     code: str | None
     score: float
+    snippet: str = ""  # a line of the text around the first match
+    snippet_spans: tuple[Span, ...] = ()  # where the matches are in ``snippet``
+    title_spans: tuple[Span, ...] = ()  # where the matches are in ``title``
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of hits and how many there are in all."""
+
+    hits: list[SearchHit]
+    total: int
+    offset: int
 
 
 def query_phrases(query: str) -> list[str]:
-    """The folded phrases of a user query; empty when nothing searchable is left."""
-    phrases = (search_fold(word) for word in query.split())
+    """The folded phrases of a user query; empty when nothing searchable is left.
+
+    A word is a phrase of its tokens; text in balanced double quotes is one phrase.
+    """
+    phrases = (search_fold(quoted or word)
+               for quoted, word in _QUOTED_OR_WORD.findall(_balanced(query)))
     return [p for p in phrases if p]
+
+
+def _balanced(query: str) -> str:
+    # An unmatched quote is a plain character (it folds away), not an open phrase.
+    if query.count('"') % 2:
+        head, _, tail = query.rpartition('"')
+        return head + " " + tail
+    return query
 
 
 def search(
@@ -65,19 +101,68 @@ def search(
     limit: int = 20,
 ) -> list[SearchHit]:
     """Best ``limit`` hits for ``query``, best first, optionally by site, kind and date."""
+    return search_page(session, query, site=site, kind=kind, since=since, limit=limit).hits
+
+
+def search_page(
+    session: Session,
+    query: str,
+    *,
+    site: str | None = None,
+    kind: Kind | None = None,
+    since: datetime | date | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """Hits ``offset`` to ``offset + limit`` of ``query``, best first, and the total count."""
     phrases = query_phrases(query)
     if not phrases or limit <= 0:
-        return []
+        return SearchResults([], 0, offset)
     postgres = session.get_bind().dialect.name == "postgresql"
     hits: list[SearchHit] = []
+    total = 0
+    depth = offset + limit  # the best `depth` of each kind hold the best `depth` of both
     if kind in (None, "article"):
-        stmt = _pg_articles(phrases) if postgres else _sqlite_articles(phrases)
-        hits += _article_hits(session, _filter_articles(stmt, site, since).limit(limit))
+        stmt = _filter_articles(_pg_articles(phrases) if postgres else _sqlite_articles(phrases),
+                                site, since)
+        total += _count(session, stmt)
+        hits += _article_hits(session, stmt.limit(depth), phrases)
     if kind in (None, "document"):
-        stmt = _pg_documents(phrases) if postgres else _sqlite_documents(phrases)
-        hits += _document_hits(session, _filter_documents(stmt, site, since).limit(limit))
+        stmt = _filter_documents(
+            _pg_documents(phrases) if postgres else _sqlite_documents(phrases), site, since)
+        total += _count(session, stmt)
+        hits += _document_hits(session, stmt.limit(depth), phrases)
     hits.sort(key=lambda h: (-h.score, h.kind, h.id))
-    return hits[:limit]
+    return SearchResults(hits[offset:depth], total, offset)
+
+
+def _count(session: Session, stmt: Select[Any]) -> int:
+    counted = stmt.order_by(None).with_only_columns(
+        literal_column("1"), maintain_column_froms=True).subquery()
+    return int(session.scalar(select(func.count()).select_from(counted)) or 0)
+
+
+def _age_days(moment: ColumnElement[Any], postgres: bool) -> ColumnElement[Any]:
+    """Days from ``moment`` to now, never negative (a future date is new, not newer)."""
+    if postgres:
+        seconds = func.extract("epoch", func.now() - moment)
+        return func.greatest(func.coalesce(seconds / 86400.0, 0.0), 0.0)
+    return func.max(func.coalesce(func.julianday("now") - func.julianday(moment), 0.0), 0.0)
+
+
+def _recent(relevance: ColumnElement[Any], moment: ColumnElement[Any],
+            postgres: bool) -> ColumnElement[Any]:
+    return relevance / (1.0 + _age_days(moment, postgres) / RECENCY_DAYS)
+
+
+def _article_moment() -> ColumnElement[Any]:
+    return func.coalesce(Article.published_at, Article.first_seen_at)
+
+
+def _document_moment(postgres: bool) -> ColumnElement[Any]:
+    issued: ColumnElement[Any] = (cast(Document.issued_on, DateTime(timezone=True)) if postgres
+                                  else Document.issued_on)
+    return func.coalesce(issued, Document.first_seen_at)
 
 
 # --- SQLite: FTS5 ----------------------------------------------------------------------
@@ -93,7 +178,8 @@ def _fts_match(table: str, phrases: list[str]) -> tuple[ColumnElement[Any], Colu
 
 
 def _sqlite_articles(phrases: list[str]) -> Select[Any]:
-    match, score = _fts_match("articles_fts", phrases)
+    match, relevance = _fts_match("articles_fts", phrases)
+    score = _recent(relevance, _article_moment(), postgres=False)
     fts = table("articles_fts", column("rowid"))
     return (
         select(Article, score.label("score"))
@@ -105,7 +191,8 @@ def _sqlite_articles(phrases: list[str]) -> Select[Any]:
 
 
 def _sqlite_documents(phrases: list[str]) -> Select[Any]:
-    match, score = _fts_match("documents_fts", phrases)
+    match, relevance = _fts_match("documents_fts", phrases)
+    score = _recent(relevance, _document_moment(postgres=False), postgres=False)
     fts = table("documents_fts", column("rowid"))
     return (
         select(Document, score.label("score"))
@@ -132,7 +219,8 @@ def _tsquery(phrases: list[str]) -> ColumnElement[Any]:
 def _pg_select(model: type[Article] | type[Document], phrases: list[str]) -> Select[Any]:
     vector = literal_column(f"{model.__tablename__}.search_vector")
     tsquery = _tsquery(phrases)
-    score = func.ts_rank(vector, tsquery)
+    moment = _article_moment() if model is Article else _document_moment(postgres=True)
+    score = _recent(func.ts_rank(vector, tsquery), moment, postgres=True)
     return (
         select(model, score.label("score"))
         .where(vector.op("@@")(tsquery))
@@ -180,20 +268,23 @@ def _filter_documents(
     return stmt
 
 
-def _article_hits(session: Session, stmt: Select[Any]) -> list[SearchHit]:
-    return [
-        SearchHit(
-            "article", a.id, a.site, a.title, a.canonical_url, a.published_at, None, float(score)
-        )
-        for a, score in session.execute(stmt)
-    ]
+def _article_hits(session: Session, stmt: Select[Any], phrases: list[str]) -> list[SearchHit]:
+    hits = []
+    for a, score in session.execute(stmt):
+        snippet = make_snippet(a.body_text or a.summary, phrases)
+        hits.append(SearchHit(
+            "article", a.id, a.site, a.title, a.canonical_url, a.published_at, None,
+            float(score), snippet.text, snippet.spans, tuple(match_spans(a.title, phrases)),
+        ))
+    return hits
 
 
-def _document_hits(session: Session, stmt: Select[Any]) -> list[SearchHit]:
+def _document_hits(session: Session, stmt: Select[Any], phrases: list[str]) -> list[SearchHit]:
     hits = []
     for document, score in session.execute(stmt).all():
         # A document has one row per portal; show the one seen first.
         posting = min(document.postings, key=lambda p: p.id)
+        snippet = make_snippet(document.body_text or document.intro, phrases)
         hits.append(
             SearchHit(
                 "document",
@@ -204,6 +295,9 @@ def _document_hits(session: Session, stmt: Select[Any]) -> list[SearchHit]:
                 document.issued_on,
                 document.code,
                 float(score),
+                snippet.text,
+                snippet.spans,
+                tuple(match_spans(document.title, phrases)),
             )
         )
     return hits

@@ -12,15 +12,15 @@ import logging
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from congdoan.kinds import Kind
 from congdoan.storage.documents import upsert_document
 from congdoan.storage.repository import Status, ensure_site, upsert_article
 
-Kind = Literal["article", "document"]
 UPSERTS = {"article": upsert_article, "document": upsert_document}
 logger = logging.getLogger(__name__)
 

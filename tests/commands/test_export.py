@@ -26,6 +26,14 @@ runner = CliRunner()
 BOM = b"\xef\xbb\xbf"
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every export records its moment (for --since last-export) in the data directory:
+    # keep it out of the working tree.
+    monkeypatch.setenv("CONGDOAN_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 def export(crawled: CrawledPortals, *args: str) -> Result:
     """Run ``congdoan export ARGS`` in-process against the crawled database."""
     return runner.invoke(app, ["export", "--db", crawled.db_url, *args])
@@ -223,6 +231,10 @@ def test_since_in_the_future_keeps_nothing(crawled: CrawledPortals, since: str,
         (["--since", "31/02/2024"], "--since: cannot read '31/02/2024'"),
         (["--since", "yesterday-ish"], "--since"),
         (["--format", "xlsx"], "--format must be one of"),
+        (["-o", "report.xlsx"], "report.xlsx: cannot tell the format from '.xlsx'"),
+        (["-o", "report.json"], "report.json: cannot tell the format from '.json'"),
+        (["--since", "2026-11-27 12:59+07:00 UTC"], "--since: cannot read"),
+        (["--since", "last-week"], "--since: cannot read 'last-week'"),
         (["--kind", "poem"], "--kind must be article or document"),
     ],
 )

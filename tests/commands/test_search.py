@@ -6,6 +6,7 @@ Every test runs on SQLite and on PostgreSQL (the ``crawled`` fixture).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -43,7 +44,9 @@ def test_with_or_without_diacritics_and_in_capitals_the_same_hits(
     spellings = [words.lower(), fold(words), words.upper()]
     assert len(set(spellings)) == 3
     results = [hits(crawled, query, "--limit", "100") for query in spellings]
-    assert results[0] == results[1] == results[2]
+    # The same hits in the same order (scores age with the clock between queries).
+    keys = [[(h["kind"], h["id"], h["snippet"]) for h in found] for found in results]
+    assert keys[0] == keys[1] == keys[2]
     assert document["url"] in {h["url"] for h in results[0]} or \
         document["title"] in {h["title"] for h in results[0]}
 
@@ -77,14 +80,72 @@ def test_since_keeps_newer_items_only(crawled: CrawledPortals) -> None:
                                        if h["when"] and h["when"] >= "2020-01-01"}
 
 
-def test_table_for_people(crawled: CrawledPortals) -> None:
+def test_listing_for_people(crawled: CrawledPortals) -> None:
     document = a_document(crawled)
     result = search(crawled, document["code"], "--kind", "document")
     assert result.exit_code == 0, result.output
-    for header in ("kind", "site", "date", "code", "title", "url"):
-        assert header in result.stdout
-    assert f"for {document['code']!r}" in result.stdout  # the title line
-    assert "document" in result.stdout and document["code"] in result.stdout
+    assert re.match(rf"\d+ of \d+ hits? for {re.escape(repr(document['code']))}", result.stdout)
+    assert "document · " in result.stdout and document["code"] in result.stdout
+
+
+def test_says_how_many_hits_there_are_beyond_the_page(crawled: CrawledPortals) -> None:
+    total = len(hits(crawled, "công đoàn", "--limit", "100000"))
+    assert total > 20
+    result = search(crawled, "công đoàn")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"20 of {total} hits for 'công đoàn'; next: --offset 20")
+    as_json = search(crawled, "--json", "công đoàn")
+    assert f"20 of {total} hits" in as_json.stderr
+
+
+def test_offset_pages_through_every_hit_once(crawled: CrawledPortals) -> None:
+    everything = [(h["kind"], h["id"]) for h in hits(crawled, "công đoàn", "--limit", "100000")]
+    paged: list[tuple[str, int]] = []
+    for offset in range(0, len(everything), 25):
+        page = hits(crawled, "công đoàn", "--limit", "25", "--offset", str(offset))
+        paged += [(h["kind"], h["id"]) for h in page]
+    assert paged == everything
+    past = search(crawled, "công đoàn", "--offset", str(len(everything)))
+    assert past.exit_code == 1
+    assert f"no hits past --offset {len(everything)}" in past.stderr
+
+
+def test_a_quoted_phrase_keeps_its_words_together_and_in_order(
+        crawled: CrawledPortals) -> None:
+    article = next(a for t in crawled.truth.values() for a in t["articles"]
+                   if len(a["title"].split()) >= 5)
+    words = article["title"].split()[1:4]
+    in_order, reversed_ = " ".join(words), " ".join(reversed(words))
+
+    def urls(*args: str) -> set[str]:
+        result = search(crawled, "--json", "--limit", "100000", "--kind", "article", *args)
+        return {h["url"] for h in json.loads(result.stdout)}
+
+    assert article["url"] in urls(f'"{in_order}"')
+    assert article["url"] in urls(reversed_)  # loose words: any order
+    assert article["url"] not in urls(f'"{reversed_}"')  # a phrase: that order only
+    assert len(urls(f'"{in_order}"')) <= len(urls(in_order))
+
+
+def test_each_hit_has_a_snippet_with_the_match_marked(crawled: CrawledPortals) -> None:
+    found = hits(crawled, "công đoàn", "--limit", "50")
+    with_body = [h for h in found if h["snippet_spans"]]
+    assert with_body
+    for hit in with_body:
+        for start, end in hit["snippet_spans"]:
+            assert fold(hit["snippet"][start:end]) in ("cong", "doan")  # two loose words
+    people = search(crawled, "công đoàn", "--limit", "5")
+    assert found[0]["snippet"] in people.stdout
+
+
+def test_urls_stay_whole_on_a_narrow_terminal(crawled: CrawledPortals) -> None:
+    urls = [h["url"] for h in hits(crawled, "công đoàn", "--limit", "10")]
+    assert any(len(u) > 80 for u in urls)
+    result = runner.invoke(app, ["search", "--db", crawled.db_url, "công đoàn", "--limit", "10"],
+                           env={"COLUMNS": "80"})
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    for url in urls:
+        assert url in lines
 
 
 @pytest.mark.parametrize("query", ['"; DROP TABLE articles; --', "AND OR (", "*",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from congdoan.storage.documents import upsert_document
 from congdoan.storage.models import Article
 from congdoan.storage.repository import upsert_article
-from congdoan.storage.search import query_phrases, search
+from congdoan.storage.search import query_phrases, search, search_page
 
 from .conftest import article_record, document_record
 
@@ -122,3 +122,83 @@ def test_sql_words_are_searched_as_words(corpus: Session) -> None:
 def test_query_phrases_keep_only_letters_and_digits() -> None:
     assert query_phrases('Chỉ thị "17-CT/TW" AND (') == ["chi", "thi", "17 ct tw", "and"]
     assert query_phrases("!!! ???") == []
+
+
+# --- issue #10 item 8: totals, pages, phrases, ranking, snippets -------------------------
+
+
+def _article(n: int, title: str, body: str, published: str = "2024-05-01T09:15:00+07:00",
+             site: str = "dienbien") -> dict:
+    return article_record(
+        site=site, source_id=n, title=title, summary=None, body_text=body,
+        canonical_url=f"https://ldld.dienbien.gov.vn/vi/news/hoat-dong/bai-{n}.html",
+        url=f"https://ldld.dienbien.gov.vn/vi/news/hoat-dong/bai-{n}.html",
+        published_at=published, references=[], tags=[], attachments=[],
+    )
+
+
+@pytest.fixture
+def many(session: Session) -> Session:
+    """27 articles that mention "an toàn lao động", and 3 that only use the words apart."""
+    for n in range(27):
+        upsert_article(session, _article(n, f"Tin hoạt động số {n}",
+                                         f"Bài {n}: tuyên truyền an toàn lao động tại cơ sở."))
+    for n in range(27, 30):
+        upsert_article(session, _article(n, f"Tin số {n}",
+                                         "Người lao động được an toàn khi làm việc."))
+    session.commit()
+    return session
+
+
+def test_total_counts_every_hit_not_just_the_page(many: Session) -> None:
+    page = search_page(many, "an toàn lao động", limit=20)
+    assert (len(page.hits), page.total) == (20, 30)
+
+
+def test_offset_pages_through_every_hit_once(many: Session) -> None:
+    seen = []
+    for offset in range(0, 30, 7):
+        page = search_page(many, "an toan lao dong", limit=7, offset=offset)
+        assert page.total == 30
+        seen += [h.id for h in page.hits]
+    assert len(seen) == 30 and len(set(seen)) == 30
+    assert search_page(many, "an toan lao dong", limit=7, offset=30).hits == []
+
+
+def test_quoted_text_is_one_phrase(many: Session) -> None:
+    assert search_page(many, '"an toàn lao động"').total == 27
+    assert search_page(many, 'an toàn lao động').total == 30
+    assert query_phrases('"An toàn  lao động" 17-CT/TW') == ["an toan lao dong", "17 ct tw"]
+    assert query_phrases('"unbalanced phrase') == ["unbalanced", "phrase"]
+
+
+def test_a_title_match_ranks_above_a_body_match(session: Session) -> None:
+    upsert_article(session, _article(1, "Tin hoạt động", "Hướng dẫn về thỏa ước lao động tập thể."))
+    upsert_article(session, _article(2, "Thỏa ước lao động tập thể năm 2024", "Nội dung hội nghị."))
+    session.commit()
+    assert [h.title for h in search(session, "thoa uoc")] == [
+        "Thỏa ước lao động tập thể năm 2024", "Tin hoạt động"]
+
+
+def test_at_equal_relevance_the_recent_item_ranks_first(session: Session) -> None:
+    body = "Hội nghị tổng kết phong trào thi đua lao động giỏi."
+    upsert_article(session, _article(1, "Tổng kết thi đua", body, "2016-03-01T08:00:00+07:00"))
+    upsert_article(session, _article(2, "Tổng kết thi đua", body, "2026-03-01T08:00:00+07:00"))
+    upsert_article(session, _article(3, "Tổng kết thi đua", body, "2021-03-01T08:00:00+07:00"))
+    session.commit()
+    hits = search(session, "thi dua")
+    assert [h.when.year for h in hits] == [2026, 2021, 2016]  # type: ignore[union-attr]
+
+
+def test_the_snippet_marks_the_match_in_the_original_text(session: Session) -> None:
+    body = ("Sáng 01/5, Liên đoàn Lao động tỉnh tổ chức hội nghị. " * 4
+            + "Đồng chí Chủ tịch quán triệt CHỈ THỊ số 17-CT/TW của Ban Bí thư. "
+            + "Hội nghị kết thúc lúc 11 giờ. " * 6)
+    upsert_article(session, _article(1, "Hội nghị quán triệt chỉ thị", body))
+    session.commit()
+    (hit,) = search(session, '"chi thi" 17-ct/tw')
+    marked = [hit.snippet[a:b] for a, b in hit.snippet_spans]
+    assert marked == ["CHỈ THỊ", "17-CT/TW"]
+    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert len(hit.snippet) <= 182 and "\n" not in hit.snippet
+    assert [hit.title[a:b] for a, b in hit.title_spans] == ["chỉ thị"]
