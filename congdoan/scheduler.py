@@ -43,6 +43,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from congdoan import paths
 from congdoan.locks import EXIT_LOCKED, holder_of
 from congdoan.registry import CRAWLABLE_CMS, Site
 
@@ -185,7 +186,7 @@ class CrawlRunner:
         started_wall, started = self.now(), self.monotonic()
         if self._stopping.is_set():
             return JobOutcome(site_id, "skipped", None, 0.0)
-        log_dir = self.config.data_dir / "logs"
+        log_dir = paths.logs_dir(self.config.data_dir)
         log_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "CONGDOAN_DATA_DIR": str(self.config.data_dir)}
         with open(log_dir / f"{site_id}.log", "ab") as log:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,8 +12,10 @@ from rich.table import Table
 
 from congdoan.commands.common import (
     EXIT_FAILED,
+    EXIT_LOCKED,
     EXIT_OK,
     EXIT_PARTIAL,
+    EXIT_USAGE,
     DbOpt,
     RegistryOpt,
     app,
@@ -54,16 +55,19 @@ def crawl(
     parallel: Annotated[int | None, typer.Option("--parallel", min=1, max=34,
                         help="With --all: how many sites are crawled at once (default: 4).")
                         ] = None,
+    reconcile: Annotated[bool, typer.Option("--reconcile", help="Also compare the portal's "
+                         "complete item lists (sitemaps, the whole laws list) with storage and "
+                         "fetch what is missing; done weekly without it.")] = False,
 ) -> None:
     """Crawl one portal (or --all), store what was found, and report it.
 
     Incremental by default: stored items are not fetched again and a listing stops
     after a page of stored items. A crawl of a site holds a lock under the data
-    directory; a second crawl of the same site is refused (exit code 4).
+    directory; a second crawl of the same site is refused (exit code 4). A database
+    that cannot be used ends the command before any request (exit code 2).
     """
     # Imported here: Scrapy costs half a second that other commands need not pay.
     from congdoan.crawl import DEFAULT_PARALLEL_SITES, crawl_sites
-    from congdoan.locks import EXIT_LOCKED, LockHeld, SiteLock
 
     try:
         reg = load_registry(registry)
@@ -79,32 +83,41 @@ def crawl(
     overrides.update({"CONGDOAN_CRAWL_MODE": "full" if full else "incremental",
                       "CONGDOAN_SINCE": since_day.date().isoformat() if since_day else None,
                       "CONGDOAN_REFRESH_DAYS": refresh_days})
+    if reconcile:
+        overrides["CONGDOAN_RECONCILE"] = "always"
     overrides.update(parse_sets(set_))
-    data_dir = str(overrides.get("CONGDOAN_DATA_DIR") or os.environ.get("CONGDOAN_DATA_DIR")
-                   or "data")
-    locks, busy = [], []
-    for site_id in ids:
-        try:
-            locks.append(SiteLock(data_dir, site_id).acquire())
-        except LockHeld as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
-                              soft_wrap=True)
-            busy.append(site_id)
-    if busy and len(busy) == len(ids):
-        raise typer.Exit(EXIT_LOCKED)
-    try:
-        results = crawl_sites([i for i in ids if i not in busy], registry=registry,
-                              output=output, overrides=overrides,
-                              progress=not quiet and sys.stderr.isatty(),
-                              parallel=parallel or DEFAULT_PARALLEL_SITES)
-    finally:
-        for lock in locks:
-            lock.release()
+    if not no_db:
+        _check_database(overrides)
+    results = crawl_sites(ids, registry=registry, output=output, overrides=overrides,
+                          progress=not quiet and sys.stderr.isatty(),
+                          parallel=parallel or DEFAULT_PARALLEL_SITES)
     _print_results(results)
-    statuses = {r.status for r in results}
-    if statuses == {"ok"}:
-        raise typer.Exit(EXIT_LOCKED if busy else EXIT_OK)
-    raise typer.Exit(EXIT_FAILED if statuses == {"failed"} else EXIT_PARTIAL)
+    raise typer.Exit(_exit_code([r.status for r in results]))
+
+
+def _check_database(overrides: dict[str, object]) -> None:
+    """Before any request: a database that cannot be used ends the command (one line, exit 2)."""
+    from congdoan import paths
+    from congdoan.storage.check import DatabaseUnusable, check_database
+    from congdoan.storage.db import database_url
+
+    try:
+        url = database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None,
+                           paths.data_dir(overrides))
+        check_database(url)
+    except DatabaseUnusable as exc:
+        die(str(exc), EXIT_USAGE)
+    except OSError as exc:  # the data directory cannot be created
+        die(f"data directory {paths.data_dir(overrides)} cannot be used: {exc.strerror or exc}",
+            EXIT_USAGE)
+
+
+def _exit_code(statuses: list[str]) -> int:
+    """0 all ok; 4 refused (all, or beside ok ones); 1 all failed; 3 otherwise."""
+    kinds = set(statuses)
+    if kinds <= {"ok", "locked"}:
+        return EXIT_LOCKED if "locked" in kinds else EXIT_OK
+    return EXIT_FAILED if kinds == {"failed"} else EXIT_PARTIAL
 
 
 def _print_results(results: list) -> None:
@@ -116,6 +129,9 @@ def _print_results(results: list) -> None:
                       str(len(r.failures)), f"{r.seconds:.1f}")
     console.print(table)
     for r in results:
+        if r.error:
+            err_console.print(f"[bold red]error:[/] {escape(r.error)}", highlight=False,
+                              soft_wrap=True)
         for failure in r.failures[:10]:
             # URLs and reasons come from the portal: print them as text, never as markup.
             err_console.print(f"[yellow]{r.site}[/] {escape(failure['url'])}: "
