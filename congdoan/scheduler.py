@@ -45,6 +45,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from congdoan import paths
 from congdoan.locks import EXIT_LOCKED, holder_of
+from congdoan.outcome import EXIT_USAGE
 from congdoan.registry import CRAWLABLE_CMS, Site
 
 logger = logging.getLogger(__name__)
@@ -254,10 +255,36 @@ class CrawlRunner:
                                   "stopped when the scheduler stopped", ("running",))
         elif code == EXIT_LOCKED:
             status = "locked"
+        elif code == EXIT_USAGE:
+            # Refused before it started (e.g. its database is unusable): it could not
+            # record itself, so the history would not show it at all.
+            status = "failed"
+            run_id = self._record_failed_start(child.site, started_wall)
         else:
             status = {0: "ok", 1: "failed", 3: "partial"}.get(code or 0, "failed")
         logger.info("%s: scheduled crawl %s (exit %s, %.1f s)", child.site, status, code, seconds)
         return JobOutcome(child.site, status, code, seconds, run_id)
+
+    def _record_failed_start(self, site_id: str, started_wall: datetime) -> int | None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from congdoan.storage.db import make_engine, session_factory
+        from congdoan.storage.history import record_failed_start
+
+        note = _last_error(paths.logs_dir(self.config.data_dir) / f"{site_id}.log")
+        try:
+            engine = make_engine(self.config.db_url)
+        except SQLAlchemyError as exc:
+            logger.error("%s: cannot record the failed crawl (%s): %s", site_id, note, exc)
+            return None
+        try:
+            with session_factory(engine)() as session, session.begin():
+                return record_failed_start(session, site_id, started_wall, note)
+        except SQLAlchemyError as exc:
+            logger.error("%s: cannot record the failed crawl (%s): %s", site_id, note, exc)
+            return None
+        finally:
+            engine.dispose()
 
     def _record(self, site_id: str, started_wall: datetime, status: str, note: str,
                 only_if: tuple[str, ...] = ("running", "interrupted")) -> int | None:
@@ -291,6 +318,18 @@ def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):  # exited meanwhile
             process.send_signal(signum)
+
+
+def _last_error(log: Path) -> str:
+    """The child's last ``error:`` line (its one-line reason), or a generic note."""
+    try:
+        with open(log, "rb") as handle:
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 8192))
+            tail = handle.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        tail = []
+    errors = [line.strip() for line in tail if line.strip().startswith("error:")]
+    return errors[-1] if errors else "the crawl could not start (exit 2)"
 
 
 def _note(log: IO[bytes], line: str) -> None:
