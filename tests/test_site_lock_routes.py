@@ -73,7 +73,7 @@ def test_congdoan_crawl_is_refused_while_scrapy_crawl_runs(
                     "-s", "LOG_LEVEL=ERROR", *SLOW], tmp_path, tmp_path / "data")
     second = run_congdoan("crawl", "sim1", "--registry", str(registry), "--db", database,
                           *FAST, cwd=tmp_path)
-    out, err = first.communicate(timeout=300)
+    _, err = first.communicate(timeout=300)
     assert second.returncode == EXIT_LOCKED, second.stderr
     assert f"pid {first.pid}" in second.stderr and "Traceback" not in second.stderr
     assert first.returncode == 0, err
