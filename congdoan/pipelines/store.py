@@ -84,18 +84,22 @@ class StorePipeline:
     def open_spider(self) -> None:
         """Connect (migrating the schema on first use) and open the run record."""
         spider = self.crawler.spider
-        self.site = spider.site
+        # Every congdoan spider names its registry id; a registry entry, when the spider
+        # has one, also fills in the site's name and address.
+        self.site_id: str = spider.site_id
+        entry = getattr(spider, "site", None)
         self.engine = make_engine(self.url)
         self.sessions = session_factory(self.engine)
-        self.retry_path = paths.retry_file(paths.data_dir(self.crawler.settings), self.site.id)
+        self.retry_path = paths.retry_file(paths.data_dir(self.crawler.settings), self.site_id)
         self.spilled = retry_file.read(self.retry_path)
         with self.sessions() as session, session.begin():
-            upsert_site(session, self.site.id, self.site.name, self.site.base_url)
+            upsert_site(session, self.site_id, getattr(entry, "name", None),
+                        getattr(entry, "base_url", None))
             if self._holds_site_lock():
                 # Under the site lock no other crawl of the site runs: a run still
                 # "running" is one whose database went away before it could close.
-                mark_stale_runs_aborted(session, site=self.site.id)
-            self.run_id = start_run(session, self.site.id)
+                mark_stale_runs_aborted(session, site=self.site_id)
+            self.run_id = start_run(session, self.site_id)
         self.store = Store(self.sessions, self.batch_size)
 
     def _holds_site_lock(self) -> bool:
@@ -155,7 +159,7 @@ class StorePipeline:
         if not first or exc is None:
             return
         logger.error("%s: database %s failed, stopping the crawl (read pages kept in %s): %s",
-                     self.site.id, shown_url(self.url), self.retry_path, cause_of(exc))
+                     self.site_id, shown_url(self.url), self.retry_path, cause_of(exc))
         self.crawler.stats.set_value(STAT_DATABASE_ERROR, self.database_error)
         # Fetching on would only spill more: pending requests stay in the JOBDIR.
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=DATABASE_ERROR))
@@ -217,19 +221,19 @@ class StorePipeline:
         try:
             with self.sessions() as session, session.begin():
                 for url, why in {**carried, **self.failures}.items():
-                    record_failure(session, self.site.id, url, why)
-                resolve_failures(session, self.site.id, self.resolved_urls)
+                    record_failure(session, self.site_id, url, why)
+                resolve_failures(session, self.site_id, self.resolved_urls)
                 for kind, urls in self.not_modified.items():
-                    touch_seen(session, self.site.id, kind, urls, datetime.now(UTC))
+                    touch_seen(session, self.site_id, kind, urls, datetime.now(UTC))
                 finish_run(session, self.run_id, status, counts, stats=run_stats)
         except SQLAlchemyError as exc:
             self.database_error = f"database failed: {cause_of(exc)}"
             self.crawler.stats.set_value(STAT_DATABASE_ERROR, self.database_error)
-            logger.error("%s: database %s failed at the end of the crawl: %s", self.site.id,
+            logger.error("%s: database %s failed at the end of the crawl: %s", self.site_id,
                          shown_url(self.url), cause_of(exc))
             self._spill({**carried, **self.failures})
         else:
             retry_file.remove(self.retry_path)
         finally:
             self.engine.dispose()
-        logger.info("%s: run %s %s %s", self.site.id, self.run_id, status, counts)
+        logger.info("%s: run %s %s %s", self.site_id, self.run_id, status, counts)
