@@ -14,12 +14,15 @@ from typing import IO, Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from congdoan import signals as congdoan_signals
 from congdoan.extensions.progress import CrawlProgress
-from congdoan.outcome import run_status
+from congdoan.locks import LockHeld
+from congdoan.outcome import DATABASE_ERROR, LOCKED, run_status
 from congdoan.registry import load_registry
 from congdoan.spiders.nukeviet import NukeVietSpider
+from congdoan.storage.check import DatabaseUnusable
 
 
 @dataclass
@@ -46,10 +49,13 @@ class SiteResult:
     stats: dict[str, Any] = field(default_factory=dict)
     verdict: str | None = None  # spider health: "healthy", "degraded", None (not judged)
     health_reasons: list[str] = field(default_factory=list)
+    error: str = ""  # one line: why the crawl was refused or could not store
 
     @property
     def status(self) -> str:
-        """``ok``, ``partial``, ``failed`` or ``interrupted``, by the rule of the run record."""
+        """``ok``, ``partial``, ``failed``, ``interrupted`` or ``locked`` (refused)."""
+        if self.finish_reason == LOCKED:
+            return LOCKED
         return run_status(self.articles + self.documents, len(self.failures), self.dropped,
                           self.finish_reason, self.stats.get("congdoan/pages_read", 0))
 
@@ -120,6 +126,7 @@ def crawl_sites(
         _collect(crawler, results[site_id], display, time.monotonic())
         done = process.crawl(crawler, site=site_id,
                              registry=str(registry) if registry else None)
+        done.addErrback(_refused, results[site_id], display)
         done.addBoth(start_next)
         return _
 
@@ -136,6 +143,23 @@ def crawl_sites(
     for site_id in waiting:  # never started: the run was stopped first
         results[site_id].finish_reason = "shutdown"
     return [results[s] for s in site_ids]
+
+
+def _refused(failure: Failure, result: SiteResult, display: CrawlProgress) -> None:
+    """A crawl that could not start (lock held, database unusable, bad setting): say why.
+
+    Without this the failure would only reach Twisted's "Unhandled error in
+    Deferred" and the site would look crawled.
+    """
+    if failure.check(LockHeld):
+        result.finish_reason = LOCKED
+    elif failure.check(DatabaseUnusable):
+        result.finish_reason = DATABASE_ERROR
+    else:
+        result.finish_reason = "error"
+    message = failure.getErrorMessage()
+    result.error = message if failure.check(LockHeld) else f"{result.site}: {message}"
+    display.finish(result.site, result.status)
 
 
 def _collect(crawler: Any, result: SiteResult, display: CrawlProgress, started: float) -> None:
@@ -162,6 +186,8 @@ def _collect(crawler: Any, result: SiteResult, display: CrawlProgress, started: 
         result.failures = list(getattr(spider, "failures", []))
         result.seconds = time.monotonic() - started
         result.stats = dict(spider.crawler.stats.get_stats())
+        if result.stats.get("congdoan/database_error"):
+            result.error = f"{result.site}: {result.stats['congdoan/database_error']}"
         display.finish(result.site, f"{result.status} ({reason})")
 
     # weak=False: nothing else holds these closures. PyDispatcher keeps strong

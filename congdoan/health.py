@@ -31,6 +31,7 @@ from congdoan.contract import KINDS, health_fields
 Verdict = Literal["healthy", "degraded"]
 VERDICTS: tuple[Verdict, ...] = ("healthy", "degraded")
 STATS_PREFIX = "congdoan/health"
+STAT_VERDICT = "congdoan/verdict"  # the run's verdict (outside STATS_PREFIX: not a count)
 # Kinds whose parse errors are judged: the item kinds, and listing pages.
 ERROR_KINDS = (*KINDS, "listing")
 

@@ -13,6 +13,10 @@ The rules, in one place so the spider only asks questions:
   listing stops once a whole page is older.
 * ``full`` walks everything and fetches every detail page (a backfill).
 * Without a database nothing is known: every crawl is full.
+* A *reconciling* crawl (weekly by default, ``--reconcile``) reads the
+  portal's complete item lists too (sitemaps, the whole laws list) and
+  fetches every listed item storage lacks: what an incremental crawl missed
+  once is not missed forever.
 
 HTTP validators: a detail page answered with an ``ETag`` (or a trustworthy
 ``Last-Modified``) is revalidated next time with ``If-None-Match`` /
@@ -41,6 +45,7 @@ from congdoan.storage.known import KnownItem
 
 MODES = ("incremental", "full")
 FEED_POLICIES = ("auto", "always", "never")
+RECONCILE_POLICIES = ("auto", "always", "never")
 
 # Sent by the spider for a detail page answered 304 Not Modified: ``site``,
 # ``url``, ``kind``. The store pipeline moves the item's last_seen_at.
@@ -56,6 +61,9 @@ class CrawlPolicy:
     refresh_days: float | None = None
     feeds: str = "auto"
     conditional: bool = True
+    # This crawl compares the portal's complete item lists (sitemaps, the whole
+    # laws list) with storage and fetches what is missing: see ``reconcile_due``.
+    reconcile: bool = False
 
     @classmethod
     def from_settings(cls, settings: Any) -> CrawlPolicy:
@@ -74,6 +82,28 @@ class CrawlPolicy:
             raise ValueError("CONGDOAN_REFRESH_DAYS must be >= 0")
         return cls(full=mode == "full", since=since, refresh_days=days, feeds=feeds,
                    conditional=settings.getbool("CONGDOAN_CONDITIONAL", True))
+
+
+def reconcile_due(settings: Any, last: datetime | None, now: datetime | None = None) -> bool:
+    """Whether this crawl reconciles (``CONGDOAN_RECONCILE``, ``CONGDOAN_RECONCILE_DAYS``).
+
+    ``always`` (``congdoan crawl --reconcile``) every crawl, ``never`` never,
+    ``auto`` when the last reconciliation (``last``, from the run history) is
+    older than ``CONGDOAN_RECONCILE_DAYS`` or never happened. An item missed
+    once (a race, an item inserted deep in a listing, a portal hiccup) is then
+    missed at most until the next reconciliation, not forever.
+    """
+    mode = settings.get("CONGDOAN_RECONCILE", "auto") or "auto"
+    if mode not in RECONCILE_POLICIES:
+        raise ValueError(f"CONGDOAN_RECONCILE must be one of {RECONCILE_POLICIES}, not {mode!r}")
+    if mode != "auto":
+        return mode == "always"
+    days = float(settings.get("CONGDOAN_RECONCILE_DAYS", 7) or 0)
+    if last is None:
+        return True
+    if last.tzinfo is None:  # SQLite hands back naive UTC
+        last = last.replace(tzinfo=UTC)
+    return last <= (now or datetime.now(UTC)) - timedelta(days=days)
 
 
 @dataclass
@@ -158,9 +188,13 @@ def entry_date(text: str | None) -> date | None:
     return parsed.value.date() if parsed is not None else None
 
 
-def judge_listing(entries: list[ListingEntry], policy: CrawlPolicy, known: KnownSet | None
-                  ) -> ListingVerdict:
-    """Apply the listing rules (module docstring) to one page's entries."""
+def judge_listing(entries: list[ListingEntry], policy: CrawlPolicy, known: KnownSet | None,
+                  *, item_list: bool = False) -> ListingVerdict:
+    """Apply the listing rules (module docstring) to one page's entries.
+
+    ``item_list``: the listing is one of the portal's complete item lists (the
+    NukeViet laws list), walked to its end by a reconciling crawl.
+    """
     fetch = list(entries)
     stop, reason = False, ""
     if policy.since is not None:
@@ -172,25 +206,11 @@ def judge_listing(entries: list[ListingEntry], policy: CrawlPolicy, known: Known
         return ListingVerdict(fetch, stop, reason)
     fresh = [e for e in fetch if known.find(e.kind, e.url, e.cms_id) is None]
     # Due items were queued from storage at start; fetching them here again is a no-op.
-    if entries and not any(known.find(e.kind, e.url, e.cms_id) is None for e in entries):
+    # A reconciling crawl walks an item list to its end: a missing item can hide anywhere.
+    if (entries and not (policy.reconcile and item_list)
+            and not any(known.find(e.kind, e.url, e.cms_id) is None for e in entries)):
         stop, reason = True, reason or "every item is stored"
     return ListingVerdict(fresh, stop, reason)
-
-
-def load_known(db_url: str, site: str, *, refresh_days: float | None = None,
-               now: datetime | None = None) -> KnownSet:
-    """Ask storage what ``site`` already has (migrating an empty database first)."""
-    from congdoan.storage.db import make_engine, session_factory
-    from congdoan.storage.known import known_items, open_failure_urls
-
-    engine = make_engine(db_url)
-    try:
-        with session_factory(engine)() as session:
-            items = known_items(session, site)
-            retry = open_failure_urls(session, site)
-    finally:
-        engine.dispose()
-    return KnownSet(items, now or datetime.now(UTC), refresh_days, retry)
 
 
 # -- HTTP validators ---------------------------------------------------------------------
@@ -269,11 +289,6 @@ class ValidatorStore:
         tmp.write_text(json.dumps(self.entries, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.path)
         self._dirty = False
-
-
-def site_state_dir(data_dir: str | Path, what: str, site: str) -> Path:
-    """``<data>/<what>/<site>``: per-site crawl state (``jobs`` for Scrapy's JOBDIR)."""
-    return Path(data_dir) / what / site
 
 
 # -- Scrapy JOBDIR -----------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """One crawl per site at a time, across processes: a file lock under the data directory.
 
-``congdoan crawl`` takes ``<data>/locks/<site>.lock`` for the whole crawl, so a
-manual crawl and a scheduled one (a ``congdoan crawl`` child of the scheduler)
-never run at once. The lock is ``fcntl.flock``: the kernel drops it when the
-holder dies, even by SIGKILL, so a crash never leaves a stale lock behind. The
-file records who holds it (pid, host, start time) for the refusal message.
+Every crawl takes ``<data>/locks/<site>.lock`` for its whole length, whichever way
+it was started (``congdoan crawl``, ``scrapy crawl nukeviet``, ``crawl_sites()``, a
+scheduler child): the one taker is the crawl runtime extension
+(``congdoan.extensions.runtime``), so a manual crawl, a scheduled one and a
+Scrapy one never run at once or share a resume folder. The lock is
+``fcntl.flock``: the kernel drops it when the holder dies, even by SIGKILL, so a
+crash never leaves a stale lock behind. The file records who holds it (pid, host,
+start time) for the refusal message.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO
+
+from congdoan import paths
 
 # Exit code of ``congdoan crawl`` when another crawl of the site holds its lock.
 from congdoan.exitcodes import EXIT_LOCKED  # noqa: F401  (re-exported)
@@ -49,7 +54,7 @@ class LockHeld(Exception):
 
 def lock_path(data_dir: str | Path, site: str) -> Path:
     """``<data>/locks/<site>.lock``."""
-    return Path(data_dir) / "locks" / f"{site}.lock"
+    return paths.lock_file(Path(data_dir), site)
 
 
 class SiteLock:

@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from congdoan.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
+
+# Finish reasons congdoan's components give (besides Scrapy's "finished", "shutdown", …).
+DATABASE_ERROR = "database_error"  # the database failed in the middle of the crawl
+LOCKED = "locked"  # refused: another crawl of the site holds its lock
+
+# Exit codes of a crawl, the same for `congdoan crawl` and `scrapy crawl nukeviet`.
+STATUS_EXIT = {"ok": EXIT_OK, "failed": EXIT_FAILED, "partial": EXIT_PARTIAL,
+               "interrupted": EXIT_PARTIAL, "locked": EXIT_LOCKED}
+
 
 def run_status(stored: int, failed_pages: int, dropped: int, finish_reason: str,
                pages_read: int = 0) -> str:
@@ -20,3 +33,11 @@ def run_status(stored: int, failed_pages: int, dropped: int, finish_reason: str,
     if failed_pages or dropped:
         return "partial" if got_something else "failed"
     return "ok"
+
+
+def status_from_stats(stats: Mapping[str, Any]) -> str:
+    """``run_status`` of a finished crawler from its Scrapy stats (``scrapy crawl``)."""
+    failed = sum(v for k, v in stats.items() if k.startswith("congdoan/failed/"))
+    return run_status(stats.get("item_scraped_count", 0), failed,
+                      stats.get("item_dropped_count", 0), stats.get("finish_reason", ""),
+                      stats.get("congdoan/pages_read", 0))

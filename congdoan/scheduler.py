@@ -43,7 +43,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from congdoan.exitcodes import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
+from congdoan import paths
+from congdoan.exitcodes import (
+    EXIT_DEGRADED,
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+)
 from congdoan.locks import holder_of
 from congdoan.registry import CRAWLABLE_CMS, Site
 from congdoan.vntime import VN_TZ_NAME
@@ -204,7 +212,7 @@ class CrawlRunner:
         started_wall, started = self.now(), self.monotonic()
         if self._stopping.is_set():
             return JobOutcome(site_id, "skipped", None, 0.0)
-        log_dir = self.config.data_dir / "logs"
+        log_dir = paths.logs_dir(self.config.data_dir)
         log_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "CONGDOAN_DATA_DIR": str(self.config.data_dir)}
         with open(log_dir / f"{site_id}.log", "ab") as log:
@@ -272,11 +280,37 @@ class CrawlRunner:
                                   "stopped when the scheduler stopped", ("running",))
         elif code == EXIT_LOCKED:
             status = "locked"
+        elif code == EXIT_USAGE:
+            # Refused before it started (e.g. its database is unusable): it could not
+            # record itself, so the history would not show it at all.
+            status = "failed"
+            run_id = self._record_failed_start(child.site, started_wall)
         else:
             status = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial",
                       EXIT_DEGRADED: "degraded"}.get(code or EXIT_OK, "failed")
         logger.info("%s: scheduled crawl %s (exit %s, %.1f s)", child.site, status, code, seconds)
         return JobOutcome(child.site, status, code, seconds, run_id)
+
+    def _record_failed_start(self, site_id: str, started_wall: datetime) -> int | None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from congdoan.storage.db import make_engine, session_factory
+        from congdoan.storage.history import record_failed_start
+
+        note = _last_error(paths.logs_dir(self.config.data_dir) / f"{site_id}.log")
+        try:
+            engine = make_engine(self.config.db_url)
+        except SQLAlchemyError as exc:
+            logger.error("%s: cannot record the failed crawl (%s): %s", site_id, note, exc)
+            return None
+        try:
+            with session_factory(engine)() as session, session.begin():
+                return record_failed_start(session, site_id, started_wall, note)
+        except SQLAlchemyError as exc:
+            logger.error("%s: cannot record the failed crawl (%s): %s", site_id, note, exc)
+            return None
+        finally:
+            engine.dispose()
 
     def _record(self, site_id: str, started_wall: datetime, status: str, note: str,
                 only_if: tuple[str, ...] = ("running", "interrupted")) -> int | None:
@@ -310,6 +344,18 @@ def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):  # exited meanwhile
             process.send_signal(signum)
+
+
+def _last_error(log: Path) -> str:
+    """The child's last ``error:`` line (its one-line reason), or a generic note."""
+    try:
+        with open(log, "rb") as handle:
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 8192))
+            tail = handle.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        tail = []
+    errors = [line.strip() for line in tail if line.strip().startswith("error:")]
+    return errors[-1] if errors else "the crawl could not start (exit 2)"
 
 
 def _note(log: IO[bytes], line: str) -> None:

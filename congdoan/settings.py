@@ -8,9 +8,6 @@ Per-site politeness from the registry is applied on top by the spider
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from congdoan import __version__
 from congdoan.vntime import VN_TZ_NAME
 
@@ -86,14 +83,25 @@ def _export_fields() -> list[str]:
 # `scrapy crawl nukeviet -a site=X -O items.jsonl` writes every field but the raw bytes.
 FEED_EXPORT_FIELDS = _export_fields()
 
+# --- crawl runtime -----------------------------------------------------------
+# One component runs what every crawl of a site shares, whichever way it was
+# started: the site lock, the database check, the resume folder (JOBDIR), what
+# storage already holds and whether this crawl reconciles
+# (congdoan/extensions/runtime.py, docs/crawl-runtime.md). It runs before
+# Scrapy's own extensions (SpiderState reads JOBDIR).
+# `scrapy crawl` maps a refused or failed crawl to congdoan's exit codes.
+COMMANDS_MODULE = "congdoan.scrapy_commands"
+
 # --- memory ------------------------------------------------------------------
 # Freed heap pages go back to the OS every few seconds: without it a long
 # crawl's RSS grows with the pages read (congdoan/extensions/memory.py).
 EXTENSIONS = {
-    "congdoan.extensions.memory.MemoryTrim": 600,
-    "congdoan.extensions.health.FieldFillRates": 610,
+    # The crawl runtime first: lock, database check, job folder, known items.
+    "congdoan.extensions.runtime.CrawlRuntime": -100,
     # Tracebacks only at LOG_LEVEL DEBUG (congdoan/extensions/quietlog.py).
     "congdoan.extensions.quietlog.QuietLogs": 10,
+    "congdoan.extensions.memory.MemoryTrim": 600,
+    "congdoan.extensions.health.FieldFillRates": 610,
 }
 CONGDOAN_MEMORY_TRIM_INTERVAL = 5.0  # seconds; 0 turns it off
 
@@ -118,9 +126,10 @@ CONGDOAN_STORE = True
 CONGDOAN_STORE_BATCH = 100  # items per transaction …
 CONGDOAN_STORE_BATCH_BYTES = 2 * 1024 * 1024  # … or fewer, once their raw pages reach this
 
-# Data directory: the SQLite database and the attachment files live here.
-CONGDOAN_DATA_DIR = os.environ.get("CONGDOAN_DATA_DIR", "data")
-FILES_STORE = str(Path(CONGDOAN_DATA_DIR) / "files")
+# Data directory: None = $CONGDOAN_DATA_DIR, else ./data. The database, attachment
+# files (FILES_STORE unless set), job queues, validators, locks and logs all live
+# under it, resolved when a crawl starts (congdoan/paths.py).
+CONGDOAN_DATA_DIR: str | None = None
 CONGDOAN_ATTACHMENTS = True
 CONGDOAN_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 CONGDOAN_TIMEZONE = VN_TZ_NAME
@@ -137,6 +146,11 @@ CONGDOAN_REFRESH_DAYS: float | None = None
 # Sitemaps and RSS in incremental crawls: "auto" only for sites without known
 # sections, "always", or "never". Full crawls always read them (unless "never").
 CONGDOAN_FEEDS = "auto"
+# Reconciliation: compare the portal's complete item lists (sitemaps, the whole laws
+# list) with storage and fetch what is missing. "auto": when the last one is older
+# than CONGDOAN_RECONCILE_DAYS; "always" (congdoan crawl --reconcile); "never".
+CONGDOAN_RECONCILE = "auto"
+CONGDOAN_RECONCILE_DAYS = 7.0
 # Revalidate detail pages that sent an ETag (or a cacheable Last-Modified).
 CONGDOAN_CONDITIONAL = True
 # Keep Scrapy's JOBDIR under <data>/jobs/<site>: a killed crawl resumes.

@@ -44,3 +44,11 @@ def crawl(site: str, registry: Path, tmp_path: Path, *extra: str,
     if output.exists():
         items = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     return CrawlRun(result.returncode, result.stdout, result.stderr, items)
+
+
+def run_scrapy(*args: str, cwd: Path, env: dict[str, str] | None = None,
+               timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``scrapy ARGS`` (the project's settings) with the test's environment."""
+    full_env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "congdoan.settings", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout, check=False)

@@ -32,6 +32,7 @@ from congdoan.sim.site import Request, Response
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.known import KnownItem
 from congdoan.storage.models import Article, CrawlRun, DocumentPosting
+from congdoan.storage.runs import finish_run, start_run
 from congdoan.storage.store import Store
 from tests.crawling import FAST, run_congdoan
 
@@ -130,6 +131,9 @@ def _seed(db: Path, server: SimServer, site: str) -> None:
             for record in truth[key]:
                 store.add(kind, {"references": [], **record, "site": site, "kind": kind,
                                  "fetched_at": fetched})
+    with session_factory(engine)() as session, session.begin():
+        # the run record of that crawl: it read the whole portal (a reconciliation)
+        finish_run(session, start_run(session, site), "ok", stats={"reconciled": True})
     engine.dispose()
     assert store.counts["new"] == len(truth["articles"]) + len(truth["documents"])
 

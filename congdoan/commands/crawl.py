@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +16,7 @@ from congdoan.commands.common import (
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_PARTIAL,
+    EXIT_USAGE,
     DbOpt,
     RegistryOpt,
     app,
@@ -64,26 +64,31 @@ def crawl(
         help="When stderr is not a terminal (cron, a pipe, a log file): a progress line "
              "every SECONDS (pages, items, failures, rate, queued, time left); 0: none.")
     ] = 30.0,
+    reconcile: Annotated[bool, typer.Option("--reconcile", help="Also compare the portal's "
+                         "complete item lists (sitemaps, the whole laws list) with storage and "
+                         "fetch what is missing; done weekly without it.")] = False,
 ) -> None:
     """Crawl one portal (or --all), store what was found, and report it.
 
     Incremental by default: stored items are not fetched again and a listing stops
     after a page of stored items. A crawl of a site holds a lock under the data
-    directory; a second crawl of the same site is refused (exit code 4).
+    directory; a second crawl of the same site is refused (exit code 4). A database
+    that cannot be used ends the command before any request (exit code 2).
     Progress: live on a terminal; otherwise a line every 30 s (--progress-every).
-    Exit status: 0 ok; 1 nothing stored; 2 bad usage; 3 some pages failed; 4 locked;
-    5 degraded (spider health: worse than the site's recent runs, see `congdoan health`).
+    Exit status: 0 ok; 1 nothing stored; 2 bad usage or unusable database; 3 some pages
+    failed; 4 locked; 5 degraded (spider health: worse than the site's recent runs, see
+    `congdoan health`).
 
     \b
     Examples:
       congdoan crawl dienbien                    incremental crawl into the database
       congdoan crawl dienbien --full             walk everything again (backfill)
+      congdoan crawl dienbien --reconcile        also fetch what storage lacks
       congdoan crawl --all -o items.jsonl        every enabled portal, also to a file
       congdoan crawl sim1 --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
     """
     # Imported here: Scrapy costs half a second that other commands need not pay.
     from congdoan.crawl import DEFAULT_PARALLEL_SITES, crawl_sites
-    from congdoan.locks import LockHeld, SiteLock
 
     try:
         reg = load_registry(registry)
@@ -99,34 +104,39 @@ def crawl(
     overrides.update({"CONGDOAN_CRAWL_MODE": "full" if full else "incremental",
                       "CONGDOAN_SINCE": since_day.date().isoformat() if since_day else None,
                       "CONGDOAN_REFRESH_DAYS": refresh_days})
+    if reconcile:
+        overrides["CONGDOAN_RECONCILE"] = "always"
     overrides.update(parse_sets(set_))
-    data_dir = str(overrides.get("CONGDOAN_DATA_DIR") or os.environ.get("CONGDOAN_DATA_DIR")
-                   or "data")
-    locks, busy = [], []
-    for site_id in ids:
-        try:
-            locks.append(SiteLock(data_dir, site_id).acquire())
-        except LockHeld as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
-                              soft_wrap=True)
-            busy.append(site_id)
-    if busy and len(busy) == len(ids):
-        raise typer.Exit(EXIT_LOCKED)
-    try:
-        results = crawl_sites([i for i in ids if i not in busy], registry=registry,
-                              output=output, overrides=overrides,
-                              progress=not quiet and sys.stderr.isatty(),
-                              progress_every=0.0 if quiet else progress_every,
-                              parallel=parallel or DEFAULT_PARALLEL_SITES)
-    finally:
-        for lock in locks:
-            lock.release()
+    if not no_db:
+        _check_database(overrides)
+    results = crawl_sites(ids, registry=registry, output=output, overrides=overrides,
+                          progress=not quiet and sys.stderr.isatty(),
+                          progress_every=0.0 if quiet else progress_every,
+                          parallel=parallel or DEFAULT_PARALLEL_SITES)
     _print_results(results)
-    raise typer.Exit(exit_code(results, locked=bool(busy)))
+    raise typer.Exit(exit_code(results))
 
 
-def exit_code(results: list, *, locked: bool = False) -> int:
-    """The crawl's exit code: failed (1), degraded (5), partial (3), locked (4), ok (0).
+def _check_database(overrides: dict[str, object]) -> None:
+    """Before any request: a database that cannot be used ends the command (one line, exit 2)."""
+    from congdoan import paths
+    from congdoan.storage.check import DatabaseUnusable, check_database
+    from congdoan.storage.db import database_url
+
+    try:
+        url = database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None,
+                           paths.data_dir(overrides))
+        check_database(url)
+    except DatabaseUnusable as exc:
+        die(str(exc), EXIT_USAGE)
+    except OSError as exc:  # the data directory cannot be created
+        die(f"data directory {paths.data_dir(overrides)} cannot be used: {exc.strerror or exc}",
+            EXIT_USAGE)
+
+
+def exit_code(results: list) -> int:
+    """The crawl's exit code: 1 all failed; 5 a run degraded; 3 some pages failed;
+    4 refused (all, or beside ok ones); 0 all ok.
 
     A degraded run outranks a partial one: a page failing now and then is
     routine, a site whose pages stopped reading well is not.
@@ -136,9 +146,9 @@ def exit_code(results: list, *, locked: bool = False) -> int:
         return EXIT_FAILED
     if any(r.verdict == "degraded" for r in results):
         return EXIT_DEGRADED
-    if statuses != {"ok"}:
-        return EXIT_PARTIAL
-    return EXIT_LOCKED if locked else EXIT_OK
+    if statuses <= {"ok", "locked"}:
+        return EXIT_LOCKED if "locked" in statuses else EXIT_OK
+    return EXIT_PARTIAL
 
 
 def _print_results(results: list) -> None:
@@ -152,6 +162,9 @@ def _print_results(results: list) -> None:
                       str(r.pages), str(len(r.failures)), f"{r.seconds:.1f}")
     console.print(table)
     for r in results:
+        if r.error:
+            err_console.print(f"[bold red]error:[/] {escape(r.error)}", highlight=False,
+                              soft_wrap=True)
         for line in r.health_reasons:
             # Reasons name fields and counts; the site id comes from the registry.
             err_console.print(f"[magenta]{r.site}[/] degraded: {escape(line)}",

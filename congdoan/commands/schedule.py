@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from congdoan import paths
 from congdoan.commands.common import (
     EXIT_DEGRADED,
     EXIT_FAILED,
@@ -62,7 +62,7 @@ def _config(registry: Path | None, db: str | None, timezone: str, cron: str | No
             parse_cron(cron, timezone)
         except ScheduleError as exc:
             die(str(exc))
-    data_dir = Path(os.environ.get("CONGDOAN_DATA_DIR") or "data")
+    data_dir = paths.data_dir()
     return ScheduleConfig(db_url=database_url(db_url(db), data_dir), data_dir=data_dir,
                           registry=str(registry) if registry else None, timezone=timezone,
                           cron=cron, **extra)
@@ -229,7 +229,7 @@ def run_now(
                      crawl_args=tuple(crawl_args))
     outcome = run_once(config, site)
     console.print(f"{site}: {outcome.status} in {outcome.seconds:.1f} s "
-                  f"(log: {config.data_dir / 'logs' / (site + '.log')})", highlight=False)
+                  f"(log: {paths.logs_dir(config.data_dir) / (site + '.log')})", highlight=False)
     if outcome.status == "ok":
         raise typer.Exit(EXIT_OK)
     if outcome.status == "locked":

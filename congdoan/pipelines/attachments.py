@@ -22,6 +22,7 @@ from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.internet.threads import deferToThread
 
+from congdoan import paths
 from congdoan.files.names import safe_extension, sanitize_filename
 from congdoan.files.sniff import sniff_media_type
 from congdoan.files.text import extract_text
@@ -73,12 +74,19 @@ class AttachmentsPipeline(FilesPipeline):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AttachmentsPipeline:
-        """Off with ``CONGDOAN_ATTACHMENTS = False``; files go under ``FILES_STORE``."""
+        """Off with ``CONGDOAN_ATTACHMENTS = False``; files go under ``FILES_STORE``.
+
+        ``FILES_STORE`` defaults to ``<data>/files`` of the data directory this
+        crawl resolves (``congdoan.paths``), not one fixed when settings were imported.
+        """
         from scrapy.exceptions import NotConfigured
 
         if not crawler.settings.getbool("CONGDOAN_ATTACHMENTS", True):
             raise NotConfigured
-        pipeline = super().from_crawler(crawler)
+        cls._update_stores(crawler.settings)
+        store_uri = (crawler.settings.get("FILES_STORE")
+                     or str(paths.files_dir(paths.data_dir(crawler.settings))))
+        pipeline = cls(store_uri, crawler=crawler)
         pipeline.max_size = crawler.settings.getint("CONGDOAN_ATTACHMENT_MAXSIZE", 50 << 20)
         return pipeline
 

@@ -5,6 +5,12 @@ its spider health: per-kind fill rates and the verdict, see ``congdoan.health``)
 every page that gave no item is a row in ``failures`` until a later crawl
 stores it. Items are written ``CONGDOAN_STORE_BATCH`` at a time, one
 transaction per batch: a killed crawl loses at most the open batch.
+
+A database that fails in the middle of a crawl stops it (finish reason
+``database_error``, so the run is ``partial`` or ``failed``, never ``ok``):
+the pages read but not stored and the failed pages go to
+``<data>/retry/<site>.jsonl`` (``congdoan.storage.retry_file``), which the next
+crawl fetches again and, once it reaches the database, moves into the ledger.
 """
 
 from __future__ import annotations
@@ -15,17 +21,31 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import SQLAlchemyError
 
-from congdoan.health import Judgement, RunHealth, Thresholds, judge
+from congdoan import paths
+from congdoan.extensions.runtime import STAT_RECONCILED
+from congdoan.health import STAT_VERDICT, Judgement, RunHealth, Thresholds, judge
 from congdoan.incremental import page_not_modified
-from congdoan.outcome import run_status
+from congdoan.outcome import DATABASE_ERROR, run_status
 from congdoan.signals import page_failed, page_read, run_judged
+from congdoan.storage import retry_file
+from congdoan.storage.check import cause_of, shown_url
 from congdoan.storage.db import database_url, make_engine, session_factory
 from congdoan.storage.health import recent_health
 from congdoan.storage.known import touch_seen
 from congdoan.storage.repository import upsert_site
-from congdoan.storage.runs import finish_run, record_failure, resolve_failures, start_run
+from congdoan.storage.runs import (
+    finish_run,
+    mark_stale_runs_aborted,
+    record_failure,
+    resolve_failures,
+    start_run,
+)
 from congdoan.storage.store import Store
+
+STAT_DATABASE_ERROR = "congdoan/database_error"
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +65,16 @@ class StorePipeline:
         self._fetched_url: dict[str, str] = {}  # canonical URL -> URL as fetched
         self.dropped = 0
         self.not_modified: dict[str, list[str]] = {}  # kind -> URLs answered 304
+        self.database_error: str | None = None  # set once the database failed mid-crawl
+        self.spilled: dict[str, str] = {}  # read from the retry file at start
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         """Off with ``CONGDOAN_STORE = False`` (``congdoan crawl --no-db``)."""
         if not crawler.settings.getbool("CONGDOAN_STORE", True):
             raise NotConfigured
-        url = database_url(crawler.settings.get("CONGDOAN_DATABASE_URL") or None)
+        url = database_url(crawler.settings.get("CONGDOAN_DATABASE_URL") or None,
+                           paths.data_dir(crawler.settings))
         pipeline = cls(crawler, url, crawler.settings.getint("CONGDOAN_STORE_BATCH", 100),
                        crawler.settings.getint("CONGDOAN_STORE_BATCH_BYTES", 2 << 20))
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
@@ -64,13 +87,29 @@ class StorePipeline:
     def open_spider(self) -> None:
         """Connect (migrating the schema on first use) and open the run record."""
         spider = self.crawler.spider
-        self.site = spider.site
+        # Every congdoan spider names its registry id; a registry entry, when the spider
+        # has one, also fills in the site's name and address.
+        self.site_id: str = spider.site_id
+        entry = getattr(spider, "site", None)
         self.engine = make_engine(self.url)
         self.sessions = session_factory(self.engine)
+        self.retry_path = paths.retry_file(paths.data_dir(self.crawler.settings), self.site_id)
+        self.spilled = retry_file.read(self.retry_path)
         with self.sessions() as session, session.begin():
-            upsert_site(session, self.site.id, self.site.name, self.site.base_url)
-            self.run_id = start_run(session, self.site.id)
+            upsert_site(session, self.site_id, getattr(entry, "name", None),
+                        getattr(entry, "base_url", None))
+            if self._holds_site_lock():
+                # Under the site lock no other crawl of the site runs: a run still
+                # "running" is one whose database went away before it could close.
+                mark_stale_runs_aborted(session, site=self.site_id)
+            self.run_id = start_run(session, self.site_id)
         self.store = Store(self.sessions, self.batch_size)
+
+    def _holds_site_lock(self) -> bool:
+        from congdoan.extensions.runtime import CrawlRuntime
+
+        runtime = self.crawler.get_extension(CrawlRuntime)
+        return runtime is not None and runtime.lock is not None
 
     def page_failed(self, site: str, url: str, reason: str, **_: Any) -> None:
         """Remember a failed page; written to the ledger at the end of the run."""
@@ -91,19 +130,45 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         """Queue the item; a full batch is written in one transaction."""
         record = dict(item)
+        item.pop("raw_body", None)  # archived; keep it out of exports and memory
+        if self.database_error is not None:
+            self._spill({record["url"]: f"not stored: {self.database_error}"})
+            return item
         self._fetched_url[record["canonical_url"]] = record["url"]
         self._pending_bytes += len(record.get("raw_body") or b"")
-        outcomes = self.store.add(record["kind"], record)
-        # A batch also ends at CONGDOAN_STORE_BATCH_BYTES of raw pages: with many
-        # crawlers in one process, 100 buffered pages each add up.
-        if not outcomes and self._pending_bytes >= self.batch_bytes:
-            outcomes = self.store.flush()
+        try:
+            outcomes = self.store.add(record["kind"], record)
+            # A batch also ends at CONGDOAN_STORE_BATCH_BYTES of raw pages: with many
+            # crawlers in one process, 100 buffered pages each add up.
+            if not outcomes and self._pending_bytes >= self.batch_bytes:
+                outcomes = self.store.flush()
+        except SQLAlchemyError as exc:
+            self._database_lost(exc)
+            return item
         if outcomes:
             self._pending_bytes = 0
         for outcome in outcomes:
             self._after_write(outcome)
-        item.pop("raw_body", None)  # archived; keep it out of exports and memory
         return item
+
+    def _database_lost(self, exc: BaseException | None = None) -> None:
+        """Keep what cannot be stored in the retry file and stop the crawl: it is not ok."""
+        first = self.database_error is None
+        if exc is not None:
+            self.database_error = f"database failed: {cause_of(exc)}"
+        unstored = {str(record.get("url")): f"not stored: {self.database_error}"
+                    for _, record in self.store.drain()}
+        self._spill(unstored)
+        if not first or exc is None:
+            return
+        logger.error("%s: database %s failed, stopping the crawl (read pages kept in %s): %s",
+                     self.site_id, shown_url(self.url), self.retry_path, cause_of(exc))
+        self.crawler.stats.set_value(STAT_DATABASE_ERROR, self.database_error)
+        # Fetching on would only spill more: pending requests stay in the JOBDIR.
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=DATABASE_ERROR))
+
+    def _spill(self, entries: dict[str, str]) -> None:
+        retry_file.append(self.retry_path, entries)
 
     def _after_write(self, outcome: Any) -> None:
         if outcome.error is None and outcome.url:
@@ -115,7 +180,15 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         """Write the open batch; the run record waits for ``spider_closed`` and its reason."""
-        for outcome in self.store.close():
+        if self.database_error is not None:
+            self._database_lost()
+            return
+        try:
+            outcomes = self.store.close()
+        except SQLAlchemyError as exc:
+            self._database_lost(exc)
+            return
+        for outcome in outcomes:
             self._after_write(outcome)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -127,6 +200,10 @@ class StorePipeline:
         """
         if not hasattr(self, "run_id"):
             return  # the spider never opened (no run to close)
+        if self.database_error is not None:
+            self._spill(self.failures)  # the ledger is out of reach
+            self.engine.dispose()
+            return
         reason = reason or "finished"
         counts = {name: self.store.counts.get(name, 0)
                   for name in ("new", "changed", "unchanged")}
@@ -137,26 +214,44 @@ class StorePipeline:
         stored = counts["new"] + counts["changed"] + counts["unchanged"]
         pages_read = self.crawler.stats.get_value("congdoan/pages_read", 0)
         status = run_status(stored, len(self.failures), self.dropped, reason, pages_read)
-        with self.sessions() as session, session.begin():
-            for url, why in self.failures.items():
-                record_failure(session, self.site.id, url, why)
-            resolve_failures(session, self.site.id, self.resolved_urls)
-            for kind, urls in self.not_modified.items():
-                touch_seen(session, self.site.id, kind, urls, datetime.now(UTC))
-            health, judgement = self._judge(session, status)
-            finish_run(session, self.run_id, status, counts,
-                       stats={"finish_reason": reason, "pages":
-                              self.crawler.stats.get_value("response_received_count", 0)},
-                       health=health.to_json() if health else None,
-                       verdict=judgement.verdict if judgement else None,
-                       reasons=list(judgement.reasons) if judgement else None)
-        self.engine.dispose()
-        logger.info("%s: run %s %s %s", self.site.id, self.run_id, status, counts)
+        # Pages kept in the retry file by a crawl whose database failed: those this
+        # crawl neither stored nor failed again move into the ledger.
+        carried = {url: why for url, why in self.spilled.items()
+                   if url not in self.resolved_urls and url not in self.failures}
+        run_stats = {"finish_reason": reason,
+                     "pages": self.crawler.stats.get_value("response_received_count", 0),
+                     "reconciled": bool(self.crawler.stats.get_value(STAT_RECONCILED))}
+        judgement: Judgement | None = None
+        try:
+            with self.sessions() as session, session.begin():
+                for url, why in {**carried, **self.failures}.items():
+                    record_failure(session, self.site_id, url, why)
+                resolve_failures(session, self.site_id, self.resolved_urls)
+                for kind, urls in self.not_modified.items():
+                    touch_seen(session, self.site_id, kind, urls, datetime.now(UTC))
+                health, judgement = self._judge(session, status)
+                finish_run(session, self.run_id, status, counts, stats=run_stats,
+                           health=health.to_json() if health else None,
+                           verdict=judgement.verdict if judgement else None,
+                           reasons=list(judgement.reasons) if judgement else None)
+        except SQLAlchemyError as exc:
+            self.database_error = f"database failed: {cause_of(exc)}"
+            self.crawler.stats.set_value(STAT_DATABASE_ERROR, self.database_error)
+            logger.error("%s: database %s failed at the end of the crawl: %s", self.site_id,
+                         shown_url(self.url), cause_of(exc))
+            self._spill({**carried, **self.failures})
+            judgement = None
+        else:
+            retry_file.remove(self.retry_path)
+        finally:
+            self.engine.dispose()
+        logger.info("%s: run %s %s %s", self.site_id, self.run_id, status, counts)
         if judgement is not None:
+            self.crawler.stats.set_value(STAT_VERDICT, judgement.verdict)
             for line in judgement.reasons:
-                logger.warning("%s: degraded: %s", self.site.id, line)
+                logger.warning("%s: degraded: %s", self.site_id, line)
             self.crawler.signals.send_catch_log(
-                run_judged, site=self.site.id, run_id=self.run_id, verdict=judgement.verdict,
+                run_judged, site=self.site_id, run_id=self.run_id, verdict=judgement.verdict,
                 reasons=list(judgement.reasons))
 
     def _judge(self, session: Any, status: str) -> tuple[RunHealth | None, Judgement | None]:
@@ -172,6 +267,6 @@ class StorePipeline:
         if status == "interrupted":
             return health, None
         limits = Thresholds.from_settings(settings)
-        history = recent_health(session, self.site.id, before_run=self.run_id,
+        history = recent_health(session, self.site_id, before_run=self.run_id,
                                 limit=limits.history)
         return health, judge(health, history, limits)

@@ -8,9 +8,11 @@ handled here, not by Scrapy, so that NukeViet's soft 404 (a 301 to the home
 page) is recorded as "not found" instead of being parsed as an article.
 
 Incremental crawling (the default; ``congdoan.incremental`` holds the rules):
-the spider learns from storage at start which items the site already has,
-skips their detail pages, stops a listing walk after a page of stored items,
-and revalidates pages that sent validators with conditional requests.
+the crawl runtime extension (``congdoan.extensions.runtime``) hands the spider
+what storage holds (``known``), the policy and the validators before the crawl
+starts; the spider skips stored detail pages, stops a listing walk after a page
+of stored items, revalidates pages that sent validators, and on a reconciling
+crawl reads the sitemaps and the whole laws list so every missing item is fetched.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -77,11 +78,11 @@ class NukeVietSpider(scrapy.Spider):
         self.allowed_domains = list(self.site.domains)
         self._requested_ids: set[tuple[str, int]] = set()
         self.failures: list[dict[str, str]] = []
-        # Set from the settings in from_crawler; a bare spider crawls everything.
-        self.policy = incremental.CrawlPolicy(full=True)
+        # Handed over by the crawl runtime extension (congdoan.extensions.runtime)
+        # before the crawl starts; without it the spider crawls everything.
+        self.policy = incremental.CrawlPolicy(full=True, reconcile=True)
         self.known: incremental.KnownSet | None = None
         self.validators: incremental.ValidatorStore | None = None
-        self.jobdir: Path | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NukeVietSpider:
@@ -97,43 +98,7 @@ class NukeVietSpider(scrapy.Spider):
             if value is not None:
                 crawler.settings.set(key, value, priority="spider")
         spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
-        spider._setup_incremental(crawler.settings)
         return spider
-
-    def _setup_incremental(self, settings: Any) -> None:
-        """Learn what storage holds (without a database every crawl is full); set JOBDIR."""
-        self.policy = incremental.CrawlPolicy.from_settings(settings)
-        if not settings.getbool("CONGDOAN_STORE", True):
-            return
-        from congdoan.storage.db import database_url
-
-        data_dir = settings.get("CONGDOAN_DATA_DIR") or "data"
-        if settings.getbool("CONGDOAN_RESUME", True) and not settings.get("JOBDIR"):
-            # Scrapy keeps the pending queue and the seen requests here: a killed
-            # crawl resumes where it stopped (crawl.py wipes it after a finished crawl).
-            jobdir = incremental.site_state_dir(data_dir, "jobs", self.site.id)
-            mode = "full" if self.policy.full else "incremental"
-            if incremental.prepare_jobdir(jobdir, mode):
-                self.logger.info("%s: resuming the stopped crawl in %s", self.site.id, jobdir)
-            settings.set("JOBDIR", str(jobdir), priority="spider")
-            self.jobdir = jobdir
-        if self.policy.full:
-            return
-        url = database_url(settings.get("CONGDOAN_DATABASE_URL") or None)
-        self.known = incremental.load_known(url, self.site.id,
-                                            refresh_days=self.policy.refresh_days)
-        if self.policy.conditional:
-            self.validators = incremental.ValidatorStore(
-                incremental.site_state_dir(data_dir, "validators", self.site.id).with_suffix(
-                    ".json"))
-        self.logger.info("%s: %d items stored before this crawl", self.site.id, len(self.known))
-
-    def closed(self, reason: str) -> None:
-        """Keep the validators learnt; mark the JOBDIR finished (nothing left to resume)."""
-        if self.validators is not None:
-            self.validators.save()
-        if self.jobdir is not None:
-            incremental.finish_jobdir(self.jobdir, reason)
 
     # -- start ------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -164,7 +129,8 @@ class NukeVietSpider(scrapy.Spider):
         site, feeds = self.site, self.policy.feeds
         if feeds == "never":
             return False, False, False
-        everything = (self.policy.full or not self.known or feeds == "always")
+        everything = (self.policy.full or self.policy.reconcile or not self.known
+                      or feeds == "always")
         sitemaps = site.sitemaps and (everything or not site.news_sections)
         news_rss = site.rss
         laws_rss = site.rss and bool(site.laws_module) and everything
@@ -214,6 +180,8 @@ class NukeVietSpider(scrapy.Spider):
         stored = self.validators.get(url) if self.validators is not None else None
         return scrapy.Request(
             url, callback=callback, errback=self.on_error, priority=_DETAIL_PRIORITY,
+            # A resumed JOBDIR remembers the failed or unstored page as seen: ask anyway.
+            dont_filter=via == "retry",
             headers=incremental.conditional_headers(stored),
             meta={"congdoan_kind": kind, "discovered_via": via, "listed_text": listed_text,
                   "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
@@ -251,7 +219,9 @@ class NukeVietSpider(scrapy.Spider):
             cms_id = article_id(url) if kind == "article" else document_id(url)
             text = entry.get("listed_text") or entry.get("issued_text")
             entries.append(incremental.ListingEntry(kind, url, cms_id, text))
-        verdict = incremental.judge_listing(entries, self.policy, self.known)
+        # The laws list names every document: a reconciling crawl reads all of it.
+        verdict = incremental.judge_listing(entries, self.policy, self.known,
+                                            item_list=kind == "document")
         for entry in verdict.fetch:
             request = self.detail_request(entry.url, kind, "listing", entry.listed_text)
             if request is not None:

@@ -13,8 +13,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from congdoan import paths
+
 ENV_URL = "CONGDOAN_DATABASE_URL"
-ENV_DATA_DIR = "CONGDOAN_DATA_DIR"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -26,7 +27,7 @@ def database_url(explicit: str | None = None, data_dir: Path | None = None) -> s
     """Pick the database URL: ``explicit``, else ``$CONGDOAN_DATABASE_URL``, else SQLite.
 
     The SQLite default is ``<data_dir>/congdoan.sqlite3`` where ``data_dir`` defaults
-    to ``$CONGDOAN_DATA_DIR`` or ``./data``; the directory is created when needed.
+    to the one ``congdoan.paths.data_dir`` resolves; the directory is created when needed.
     """
     if explicit:
         return explicit
@@ -34,9 +35,9 @@ def database_url(explicit: str | None = None, data_dir: Path | None = None) -> s
     if from_env:
         return from_env
     if data_dir is None:
-        data_dir = Path(os.environ.get(ENV_DATA_DIR) or "data")
+        data_dir = paths.data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / 'congdoan.sqlite3'}"
+    return f"sqlite:///{paths.database_file(data_dir)}"
 
 
 def make_engine(url: str, *, migrate: bool = True, **kwargs: Any) -> Engine:

@@ -74,3 +74,17 @@ def mark_latest_run(session: Session, site: str, started_after: datetime, status
     run.stats = {**(run.stats or {}), "note": note}
     session.flush()
     return run.id
+
+
+def record_failed_start(session: Session, site: str, started_at: datetime, note: str) -> int:
+    """Record a crawl that failed before it could record itself (its database was unusable).
+
+    The scheduler calls this for a child that exited 2: the run appears in the
+    history as ``failed`` with the child's one-line reason instead of not at all.
+    """
+    run = CrawlRun(site=site, started_at=started_at, finished_at=datetime.now(UTC),
+                   status="failed", new=0, changed=0, unchanged=0, dropped=0, failed=0,
+                   stats={"note": note})
+    session.add(run)
+    session.flush()
+    return run.id

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from congdoan.storage.models import Article, DocumentPosting, Failure
+from congdoan.storage.models import Article, CrawlRun, DocumentPosting, Failure
 
 KINDS = ("article", "document")
 _MODELS: dict[str, type[Article] | type[DocumentPosting]] = {
@@ -58,6 +58,45 @@ def open_failure_urls(session: Session, site: str) -> list[str]:
         .order_by(Failure.last_seen)
     )
     return list(rows)
+
+
+def last_reconciled(session: Session, site: str, *, look_back: int = 500) -> datetime | None:
+    """When a crawl of ``site`` last compared the portal's full item lists with storage.
+
+    Read from the run history: a reconciling crawl that finished (``ok`` or
+    ``partial``) has ``"reconciled": true`` in its run stats.
+    """
+    rows = session.execute(
+        select(CrawlRun.finished_at, CrawlRun.stats)
+        .where(CrawlRun.site == site, CrawlRun.status.in_(("ok", "partial")))
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(look_back)
+    )
+    for finished, stats in rows:
+        if isinstance(stats, dict) and stats.get("reconciled") and finished is not None:
+            return finished
+    return None
+
+
+@dataclass(frozen=True)
+class SiteMemory:
+    """Everything an incremental crawl needs to know from storage about one site."""
+
+    items: list[KnownItem]
+    retry: list[str]  # open failures of earlier runs
+    last_reconciled: datetime | None
+
+
+def read_site_memory(db_url: str, site: str) -> SiteMemory:
+    """Ask the database at ``db_url`` what ``site`` has (migrating an empty database first)."""
+    from congdoan.storage.db import make_engine, session_factory
+
+    engine = make_engine(db_url)
+    try:
+        with session_factory(engine)() as session:
+            return SiteMemory(known_items(session, site), open_failure_urls(session, site),
+                              last_reconciled(session, site))
+    finally:
+        engine.dispose()
 
 
 def touch_seen(session: Session, site: str, kind: str, urls: Iterable[str], when: datetime

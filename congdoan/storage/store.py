@@ -89,8 +89,13 @@ class Store:
         if not self._pending:
             return []
         batch, self._pending = self._pending, []
-        with self.sessions() as session, session.begin():
-            outcomes = write_batch(session, batch)
+        try:
+            with self.sessions() as session, session.begin():
+                outcomes = write_batch(session, batch)
+        except BaseException:
+            # The database failed (rolled back): the batch stays for ``drain``.
+            self._pending = batch + self._pending
+            raise
         for outcome in outcomes:
             self.counts[outcome.status or "failed"] += 1
         return outcomes
@@ -98,6 +103,11 @@ class Store:
     def close(self) -> list[Outcome]:
         """Write what is still buffered."""
         return self.flush()
+
+    def drain(self) -> list[tuple[Kind, Mapping[str, Any]]]:
+        """Hand back the records not written (the database is gone) and forget them."""
+        records, self._pending = self._pending, []
+        return records
 
     @property
     def pending(self) -> int:

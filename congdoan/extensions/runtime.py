@@ -1,0 +1,146 @@
+"""The crawl runtime: what every crawl of a site shares, owned by one Scrapy extension.
+
+Whichever way a crawl starts (``congdoan crawl``, ``crawl_sites()``, the
+scheduler's child, ``scrapy crawl nukeviet -a site=X``), Scrapy builds this
+extension right after the spider and before anything else runs. In order:
+
+1. **The site lock** (``congdoan.locks``): a second crawl of the site is
+   refused with ``LockHeld`` before any request, database access or JOBDIR.
+2. **The database check** (``congdoan.storage.check``): a database that cannot
+   be used stops the crawl with ``DatabaseUnusable`` (one line), before any
+   request.
+3. **The resume folder**: ``JOBDIR`` = ``<data>/jobs/<site>``, resumed only
+   after an unfinished crawl of the same mode. Taken under the lock, so two
+   crawls never share it.
+4. **What storage holds** (``congdoan.storage.known``), the pages to retry
+   (the failure ledger and ``<data>/retry/<site>.jsonl``), the HTTP
+   validators, and whether this crawl **reconciles**: handed to the spider
+   as ``spider.policy``, ``spider.known``, ``spider.validators``.
+
+When the crawl ends the validators are saved, the JOBDIR is marked finished
+(or left to resume) and the lock is released. A spider opts in by having a
+``site_id`` attribute (the registry id); what it must do with the rest is in
+``docs/crawl-runtime.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from congdoan import incremental, paths
+from congdoan.locks import SiteLock
+from congdoan.storage import retry_file
+
+logger = logging.getLogger(__name__)
+
+# Crawl stats this extension sets; the store pipeline copies the first into the run record.
+STAT_RECONCILED = "congdoan/reconciled"
+STAT_KNOWN = "congdoan/known_before"
+
+
+class CrawlRuntime:
+    """Site lock, database check, JOBDIR and incremental state for one crawler."""
+
+    def __init__(self, crawler: Any, site: str) -> None:
+        self.crawler = crawler
+        self.site = site
+        self.data = paths.data_dir(crawler.settings)
+        self.lock: SiteLock | None = None
+        self.jobdir: Path | None = None
+        self.validators: incremental.ValidatorStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlRuntime:
+        """Take the lock and prepare the crawl; raises ``LockHeld`` or ``DatabaseUnusable``."""
+        site = getattr(crawler.spider, "site_id", None)
+        if not site:
+            raise NotConfigured("the spider has no site_id: not a congdoan site crawl")
+        runtime = cls(crawler, site)
+        runtime.lock = SiteLock(runtime.data, site).acquire()
+        try:
+            runtime._prepare()
+        except BaseException:
+            runtime.release()
+            raise
+        crawler.signals.connect(runtime.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(runtime.engine_stopped, signal=signals.engine_stopped)
+        return runtime
+
+    def _prepare(self) -> None:
+        settings, spider = self.crawler.settings, self.crawler.spider
+        policy = incremental.CrawlPolicy.from_settings(settings)
+        known: incremental.KnownSet | None = None
+        if settings.getbool("CONGDOAN_STORE", True):
+            from congdoan.storage.check import check_database
+            from congdoan.storage.db import database_url
+
+            url = database_url(settings.get("CONGDOAN_DATABASE_URL") or None, self.data)
+            check_database(url)
+            self._prepare_jobdir(policy)
+            known, policy = self._read_storage(url, policy)
+            if policy.conditional and not policy.full:
+                self.validators = incremental.ValidatorStore(
+                    paths.validators_file(self.data, self.site))
+        if policy.full or known is None or policy.reconcile:
+            # A crawl that reads everything compares everything with storage.
+            policy = replace(policy, reconcile=True)
+            self.crawler.stats.set_value(STAT_RECONCILED, 1)
+        spider.policy, spider.known, spider.validators = policy, known, self.validators
+
+    def _prepare_jobdir(self, policy: incremental.CrawlPolicy) -> None:
+        settings = self.crawler.settings
+        if not settings.getbool("CONGDOAN_RESUME", True) or settings.get("JOBDIR"):
+            return
+        # Scrapy keeps the pending queue and the seen requests here: a killed crawl
+        # resumes where it stopped. Prepared under the site lock: never shared.
+        jobdir = paths.jobs_dir(self.data, self.site)
+        if incremental.prepare_jobdir(jobdir, "full" if policy.full else "incremental"):
+            logger.info("%s: resuming the stopped crawl in %s", self.site, jobdir)
+        settings.set("JOBDIR", str(jobdir), priority="spider")
+        self.jobdir = jobdir
+
+    def _read_storage(self, url: str, policy: incremental.CrawlPolicy
+                      ) -> tuple[incremental.KnownSet | None, incremental.CrawlPolicy]:
+        """The known set (None for a full crawl) and the policy with ``reconcile`` decided."""
+        if policy.full:
+            return None, policy
+        from congdoan.storage.known import read_site_memory
+
+        memory = read_site_memory(url, self.site)
+        retry = list(dict.fromkeys([*memory.retry,
+                                    *retry_file.read(paths.retry_file(self.data, self.site))]))
+        known = incremental.KnownSet(memory.items, datetime.now(UTC), policy.refresh_days, retry)
+        reconcile = incremental.reconcile_due(self.crawler.settings, memory.last_reconciled)
+        self.crawler.stats.set_value(STAT_KNOWN, len(known))
+        logger.info("%s: %d items stored before this crawl%s", self.site, len(known),
+                    "; reconciling with the portal's item lists" if reconcile else "")
+        return known, replace(policy, reconcile=reconcile)
+
+    def spider_closed(self, reason: str, **_: Any) -> None:
+        """Keep the validators learnt; mark the JOBDIR finished (nothing left to resume)."""
+        if self.validators is not None:
+            self.validators.save()
+        if self.jobdir is not None:
+            incremental.finish_jobdir(self.jobdir, reason)
+        # A spider closed before the engine started sends no engine_stopped. The
+        # release waits for the other spider_closed handlers (the run record).
+        from twisted.internet import reactor
+
+        reactor.callLater(0, self.release)  # type: ignore[attr-defined]
+
+    def engine_stopped(self, **_: Any) -> None:
+        """The crawl is over (its run record written at ``spider_closed``): free the site."""
+        self.release()
+
+    def release(self) -> None:
+        """Drop the site lock (idempotent)."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None

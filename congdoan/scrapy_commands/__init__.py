@@ -1,0 +1,1 @@
+"""Scrapy commands congdoan overrides (``COMMANDS_MODULE``): ``scrapy crawl`` exit codes."""

@@ -1,0 +1,1 @@
+"""Spiders used by tests only."""
