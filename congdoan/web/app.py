@@ -171,7 +171,9 @@ def create_app(db_url: str, files_dir: Path | None = None, token: str | None = N
 
     @app.get("/feed.atom", include_in_schema=False)
     def feed(request: Request, db: Db, params: Search) -> Response:
-        body = feed_bytes(db, params, str(request.base_url).rstrip("/"))
+        base = str(request.base_url).rstrip("/")
+        body = feed_bytes(db, params.filters, base, base + params.url("/feed.atom"),
+                          base + params.url("/"))
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 
     @app.get("/export.{fmt}", include_in_schema=False)
@@ -243,23 +245,23 @@ def page_json(result: Page) -> dict[str, Any]:
     }
 
 
-def feed_bytes(session: Session, params: SearchParams, base_url: str) -> bytes:
-    """The Atom feed of a search: its newest items, linking to the portal and the record."""
+def feed_bytes(session: Session, filters: Filters, base_url: str, self_url: str,
+               html_url: str) -> bytes:
+    """The Atom feed of a search: its newest items, linking to the portal and to the record
+    at ``base_url``."""
     from dataclasses import replace
 
     from congdoan.web.atom import MAX_ENTRIES
 
-    filters = replace(params.filters, sort="date")
-    result = find(session, filters, page=1, per_page=MAX_PER_PAGE, facets=False)
-    hits = result.hits
-    if MAX_ENTRIES > MAX_PER_PAGE:
-        hits = find(session, filters, page=2, per_page=MAX_PER_PAGE, facets=False).hits + hits
+    filters = replace(filters, sort="date")
+    hits = []
+    for page in range(1, -(-MAX_ENTRIES // MAX_PER_PAGE) + 1):
+        hits += find(session, filters, page=page, per_page=MAX_PER_PAGE, facets=False).hits
+    base_url = base_url.rstrip("/")
     entries = [
         Entry(h.kind, h.id, h.title, h.summary, h.url, f"{base_url}/{h.kind}s/{h.id}", h.site,
               h.updated, h.when, h.code)
         for h in hits
     ]
-    words = filters.q or "tất cả"
-    self_url = f"{base_url}{params.url('/feed.atom')}"
-    return build_feed(f"congdoan: {words}", self_url, self_url, f"{base_url}{params.url('/')}",
+    return build_feed(f"congdoan: {filters.q or 'tất cả'}", self_url, self_url, html_url,
                       entries)
