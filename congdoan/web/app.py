@@ -9,11 +9,11 @@ schema is at ``/api/openapi.json``.
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
+from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -29,7 +29,7 @@ from congdoan.web.exporting import EXPORT_MAX, export_bytes
 from congdoan.web.render import install_filters
 from congdoan.web.security import SecurityHeaders, TokenRequired
 
-HERE = Path(__file__).parent
+HERE = FsPath(__file__).parent
 # Attachments are offered with their stored type only when it is one of these; anything
 # else (an HTML "attachment", say) is sent as a download of opaque bytes.
 SAFE_MEDIA_TYPES = frozenset({
@@ -85,11 +85,13 @@ class SearchParams:
         return f"{path}?{urlencode(query)}" if query else path
 
 
+# Row ids are 32-bit integers on PostgreSQL; a larger id is a 422, not a driver error.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PageNo = Annotated[int, Query(ge=1, le=1000)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
 
-def create_app(db_url: str, files_dir: Path | None = None, token: str | None = None,
+def create_app(db_url: str, files_dir: FsPath | None = None, token: str | None = None,
                engine: Engine | None = None) -> FastAPI:
     """The application over the database at ``db_url`` (opened read-only)."""
     from congdoan.web.readonly import readonly_engine
@@ -128,14 +130,14 @@ def create_app(db_url: str, files_dir: Path | None = None, token: str | None = N
         return html(request, "search.html", result=result, params=params)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, db: Db, article_id: int) -> HTMLResponse:
+    def article_page(request: Request, db: Db, article_id: RowId) -> HTMLResponse:
         article = views.article_view(db, article_id)
         if article is None:
             raise HTTPException(404, "Không có tin bài này")
         return html(request, "article.html", article=article)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(request: Request, db: Db, document_id: int) -> HTMLResponse:
+    def document_page(request: Request, db: Db, document_id: RowId) -> HTMLResponse:
         document = views.document_view(db, document_id)
         if document is None:
             raise HTTPException(404, "Không có văn bản này")
@@ -153,7 +155,7 @@ def create_app(db_url: str, files_dir: Path | None = None, token: str | None = N
         return html(request, "site.html", site=site)
 
     @app.get("/files/{attachment_id}", include_in_schema=False)
-    def attachment(db: Db, attachment_id: int) -> Response:
+    def attachment(db: Db, attachment_id: RowId) -> Response:
         row = views.attachment_file(db, attachment_id)
         if row is None or not row.stored_path or files_dir is None:
             raise HTTPException(404, "Tệp không được lưu")
@@ -164,7 +166,7 @@ def create_app(db_url: str, files_dir: Path | None = None, token: str | None = N
         media = row.media_type if row.media_type in SAFE_MEDIA_TYPES else \
             "application/octet-stream"
         disposition = "inline" if media in INLINE_MEDIA_TYPES else "attachment"
-        name = sanitize_filename(row.name or Path(row.url).name, fallback=f"tep-{row.id}")
+        name = sanitize_filename(row.name or FsPath(row.url).name, fallback=f"tep-{row.id}")
         return FileResponse(path, media_type=media, filename=name,
                             content_disposition_type=disposition,
                             headers={"Content-Security-Policy": "sandbox; default-src 'none'"})
@@ -194,14 +196,14 @@ def create_app(db_url: str, files_dir: Path | None = None, token: str | None = N
         return page_json(find(db, params.filters, page=page, per_page=per_page))
 
     @app.get("/api/articles/{article_id}", tags=["api"], summary="Một tin bài")
-    def api_article(db: Db, article_id: int) -> JSONResponse:
+    def api_article(db: Db, article_id: RowId) -> JSONResponse:
         article = views.article_view(db, article_id)
         if article is None:
             raise HTTPException(404, "no such article")
         return JSONResponse(jsonable(article))
 
     @app.get("/api/documents/{document_id}", tags=["api"], summary="Một văn bản")
-    def api_document(db: Db, document_id: int) -> JSONResponse:
+    def api_document(db: Db, document_id: RowId) -> JSONResponse:
         document = views.document_view(db, document_id)
         if document is None:
             raise HTTPException(404, "no such document")
