@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator, Field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,6 +51,15 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+def _blank_is_none(value: Any) -> Any:
+    # A submitted form sends its empty fields (from=&to=&sort=): they mean "not set".
+    return None if value == "" else value
+
+
+Blank = BeforeValidator(_blank_is_none)
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
 class SearchParams:
     """The query-string parameters of every search (pages, API, feeds, downloads)."""
 
@@ -57,16 +67,17 @@ class SearchParams:
         self,
         q: Annotated[str, Query(max_length=500, description="Từ khóa; dấu không bắt buộc")] = "",
         site: Annotated[str | None, Query(max_length=64, description="Mã trang (site id)")] = None,
-        kind: Annotated[Literal["article", "document"] | None, Query()] = None,
+        kind: Annotated[Literal["article", "document"] | None, Blank, Query()] = None,
         type: Annotated[str | None, Query(max_length=32, description="Loại văn bản: QĐ, CT …")
                         ] = None,
         issuer: Annotated[str | None, Query(max_length=200, description="Cơ quan ban hành")
                           ] = None,
-        year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-        date_from: Annotated[date | None, Query(alias="from")] = None,
-        date_to: Annotated[date | None, Query(alias="to")] = None,
-        since: Annotated[date | None, Query(description="Chỉ mục thu thập từ ngày này")] = None,
-        sort: Annotated[Literal["relevance", "date"] | None, Query()] = None,
+        year: Annotated[Year | None, Blank, Query()] = None,
+        date_from: Annotated[date | None, Blank, Query(alias="from")] = None,
+        date_to: Annotated[date | None, Blank, Query(alias="to")] = None,
+        since: Annotated[date | None, Blank,
+                         Query(description="Chỉ mục thu thập từ ngày này")] = None,
+        sort: Annotated[Literal["relevance", "date"] | None, Blank, Query()] = None,
     ) -> None:
         self.filters = Filters(
             q=_text(q) or "", site=_text(site), kind=kind, doc_type=_text(type),

@@ -204,3 +204,12 @@ def test_odd_input_is_answered_not_crashed(web_db: WebDb) -> None:
     edges = {"from": "0001-01-01", "to": "9999-12-31", "since": "9999-12-31"}
     assert web_db.client().get("/api/search", params=edges).status_code == 200
     assert web_db.client().get("/", params={"page": 1000, "q": "công đoàn"}).status_code == 200
+
+
+def test_a_submitted_form_with_empty_fields_is_a_search(web_db: WebDb) -> None:
+    # The search form sends every field, empty ones included (found by the browser test).
+    blank = {"q": "công đoàn", "from": "", "to": "", "since": "", "sort": "", "year": "",
+             "kind": ""}
+    response = web_db.client().get("/", params=blank)
+    assert response.status_code == 200
+    assert f"{api(web_db, q='công đoàn')['total']} kết quả" in response.text
