@@ -26,6 +26,15 @@ def files_dir_for(url: str, explicit: Path | None) -> Path:
     return Path(os.environ.get("CONGDOAN_DATA_DIR") or "data") / "files"
 
 
+def serve_hint(url: str, port: int = 8000) -> str:
+    """The line that tells how to browse a database: the command and the address it serves."""
+    from congdoan.web.readonly import sqlite_path
+
+    path = sqlite_path(url)
+    where = str(path) if path is not None else url
+    return f"browse it: congdoan serve --db {where}  ->  http://127.0.0.1:{port}/"
+
+
 @app.command()
 def serve(
     db: DbOpt = None,
