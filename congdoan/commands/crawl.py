@@ -101,10 +101,23 @@ def crawl(
         for lock in locks:
             lock.release()
     _print_results(results)
+    if not no_db:
+        _deliver_alerts(db)
     statuses = {r.status for r in results}
     if statuses == {"ok"}:
         raise typer.Exit(EXIT_LOCKED if busy else EXIT_OK)
     raise typer.Exit(EXIT_FAILED if statuses == {"failed"} else EXIT_PARTIAL)
+
+
+def _deliver_alerts(db: str | None) -> None:
+    """Send the watches' outbox (new and changed items the crawl matched)."""
+    from congdoan.commands.watch import deliver_now, writable
+
+    with writable(db) as sessions:
+        report = deliver_now(sessions)
+    if report.sent or report.failed:
+        err_console.print(f"alerts: {report.sent} delivered, {report.failed} failed "
+                          "(congdoan alerts)", highlight=False)
 
 
 def _print_results(results: list) -> None:
