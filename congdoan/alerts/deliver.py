@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.alerts import mail, webhook
@@ -22,6 +22,7 @@ from congdoan.alerts.settings import SmtpSettings
 from congdoan.storage.models import Delivery, Watch
 
 MAX_ATTEMPTS = 5
+DIGEST_PERIOD = timedelta(days=1)
 MAX_ITEMS_PER_MESSAGE = 100
 
 
@@ -44,7 +45,16 @@ def _due(session: Session) -> dict[tuple[int, str], list[int]]:
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for delivery_id, watch_id, channel in rows:
         groups[(watch_id, channel)].append(delivery_id)
-    return groups
+    return {key: ids for key, ids in groups.items() if not _digest_waits(session, *key)}
+
+
+def _digest_waits(session: Session, watch_id: int, channel: str) -> bool:
+    """A daily-digest watch waits until a day has passed since its last message."""
+    if session.scalar(select(Watch.digest).where(Watch.id == watch_id)) != "daily":
+        return False
+    last = session.scalar(select(func.max(Delivery.sent_at)).where(
+        Delivery.watch_id == watch_id, Delivery.channel == channel))
+    return last is not None and datetime.now(UTC) - last < DIGEST_PERIOD
 
 
 def deliver_pending(sessions: sessionmaker[Session], smtp: SmtpSettings | None = None,

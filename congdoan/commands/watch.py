@@ -62,6 +62,9 @@ def add(
     email: Annotated[str | None, typer.Option(help="Send alerts to this address.")] = None,
     webhook: Annotated[str | None, typer.Option(help="POST alerts to this http(s) URL.")
                        ] = None,
+    digest: Annotated[str | None, typer.Option(
+        help="daily: gather the matches into at most one message a day per channel.")
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Add a watch; it alerts on items stored from now on.
@@ -86,6 +89,8 @@ def add(
         die(f"--email: not an address: {email!r}")
     if not (query.strip() or code or issuer or site or kind):
         die("a watch needs at least one condition (--query, --code, --issuer, --site, --kind)")
+    if digest is not None and digest != "daily":
+        die(f"--digest can only be daily, got {digest!r}")
     wanted = parse_kind(kind)
     if code:
         parsed = parse_doc_code(code)
@@ -96,7 +101,7 @@ def add(
             die(f"a watch named {name!r} exists (congdoan watch remove {name})")
         session.add(Watch(name=name, query=query.strip(), kind=wanted, site=site, code=code,
                           issuer=issuer, email=email, webhook_url=webhook, secret=secret,
-                          created_at=datetime.now(UTC)))
+                          digest=digest, created_at=datetime.now(UTC)))
     console.print(f"watch {name!r} added", highlight=False, markup=False)
     if secret:
         console.print(f"webhook secret (shown once): {secret}", highlight=False, markup=False)
@@ -111,7 +116,7 @@ def list_(as_json: Annotated[bool, typer.Option("--json")] = False, db: DbOpt = 
         watches = list(session.scalars(select(Watch).order_by(Watch.name)))
     rows = [{"name": w.name, "query": w.query, "kind": w.kind, "site": w.site, "code": w.code,
              "issuer": w.issuer, "email": w.email, "webhook": w.webhook_url,
-             "created_at": w.created_at} for w in watches]
+             "digest": w.digest, "created_at": w.created_at} for w in watches]
     if as_json:
         print(json.dumps(jsonable(rows), ensure_ascii=False, indent=2))
         return

@@ -306,6 +306,8 @@ class Watch(Base):
     webhook_url: Mapped[str | None] = mapped_column(Text)
     # HMAC-SHA256 key of the webhook signature; per watch, shown once when created.
     secret: Mapped[str | None] = mapped_column(String(128))
+    # None: send after every crawl; "daily": at most one message a day per channel.
+    digest: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
 
 

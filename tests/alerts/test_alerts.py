@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
     return request.getfixturevalue("pg_schemas").new_url()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """For the tests whose logic does not depend on the backend (kept short)."""
+    return f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
 
 
 @pytest.fixture
@@ -112,7 +119,8 @@ def test_every_new_article_alerts_exactly_once(
         server.stop()
 
 
-def test_watch_commands(db_url: str, tmp_path: Path) -> None:
+def test_watch_commands(sqlite_url: str, tmp_path: Path) -> None:
+    db_url = sqlite_url
     server, registry = serve_portals(tmp_path, sites=1, articles=6, documents=3, seed=6)
     try:
         result = run_congdoan("crawl", "--all", "--registry", str(registry), "--db", db_url,
@@ -133,5 +141,48 @@ def test_watch_commands(db_url: str, tmp_path: Path) -> None:
         assert shown.exit_code == 0 and document["title"] in shown.stdout
         assert cli("watch", "remove", "vb", "--db", db_url).exit_code == 0
         assert cli("watch", "remove", "vb", "--db", db_url).exit_code == 2
+    finally:
+        server.stop()
+
+
+def test_daily_digest_waits_a_day(
+        sqlite_url: str, tmp_path: Path, receivers: tuple[SmtpServer, WebhookReceiver],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import create_engine, text
+
+    db_url = sqlite_url
+    smtp, _ = receivers
+    server, registry = serve_portals(tmp_path, sites=1, articles=5, documents=2, seed=7)
+    env = {"CONGDOAN_SMTP_HOST": "127.0.0.1", "CONGDOAN_SMTP_PORT": str(smtp.port)}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)  # for `alerts --deliver`, run in this process
+
+    def crawl() -> None:
+        result = run_congdoan("crawl", "--all", "--registry", str(registry), "--db", db_url,
+                              *FAST, cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr[-2000:]
+
+    try:
+        assert cli("watch", "add", "ngay", "--kind", "article", "--email", "c@example.vn",
+                   "--digest", "daily", "--db", db_url).exit_code == 0
+        crawl()
+        assert len(smtp.mailbox.messages) == 1  # the first digest goes out at once
+        server.portal(server.site_ids()[0]).add_articles(2)
+        crawl()
+        assert len(smtp.mailbox.messages) == 1  # within the day: the new ones wait
+        pending = json.loads(cli("alerts", "--json", "--db", db_url).stdout)
+        assert sorted(r["status"] for r in pending).count("pending") == 2
+        # A day passes (the last message's time moved back 25 hours).
+        engine = create_engine(db_url)
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE deliveries SET sent_at = :t WHERE sent_at IS NOT NULL"),
+                {"t": datetime.now(UTC) - timedelta(hours=25)})
+        engine.dispose()
+        delivered = cli("alerts", "--deliver", "--db", db_url)
+        assert delivered.exit_code == 0, delivered.output
+        assert len(smtp.mailbox.messages) == 2
+        served = [a["canonical_url"] for a in server.truth(server.site_ids()[0])["articles"]]
+        assert Counter(smtp.mailbox.urls()) == Counter(served)
     finally:
         server.stop()

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("email", sa.Text()),
         sa.Column("webhook_url", sa.Text()),
         sa.Column("secret", sa.String(128)),
+        sa.Column("digest", sa.String(16)),
         sa.Column("created_at", TS, nullable=False),
     )
     op.create_table(
