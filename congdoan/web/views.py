@@ -149,6 +149,7 @@ def document_view(session: Session, document_id: int) -> dict[str, Any] | None:
         posting["attachments"] = [_attachment(a, with_text=True) for a in p.attachments]
         posting["raw"] = _raw(session, p.raw_sha256)
         posting["site_name"] = session.scalar(select(Site.name).where(Site.id == p.site))
+        posting["versions"] = versions(session, "posting", p.id, p.data or {}, p.changed_at)
         data["postings"].append(posting)
     data["citing"] = citing_articles(session, document)
     data["rollout"] = rollout(session, document, data["citing"])

@@ -103,6 +103,7 @@ def test_document_page_lists_postings_citations_and_rollout(web_db: WebDb) -> No
     record = web_db.client().get(f"/api/documents/{web_db.cited_document_id}").json()
     assert record["code_normalized"] == web_db.cited_code
     assert record["postings"] and all(p["canonical_url"] for p in record["postings"])
+    assert all(p["versions"][-1]["current"] for p in record["postings"])
     assert web_db.hostile_id in {a["id"] for a in record["citing"]}
     sites = set(web_db.portals.truth)
     assert {r["site"] for r in record["rollout"]} == sites
