@@ -76,11 +76,12 @@ def serve(
         die(f"--port must be 1-65535, got {port}")
     if host not in LOCAL_HOSTS and not token:
         err_console.print(f"warning: listening on {host} without --token: anyone who can "
-                          "reach it can read the database", markup=False)
+                          "reach it can read the database", markup=False, soft_wrap=True)
     application = create_app(url, files_dir_for(url, files), token, engine=engine)
     shown_host = f"[{host}]" if ":" in host else host
     err_console.print(f"congdoan serve: http://{shown_host}:{port}/  (database "
-                      f"{shown_url(url)}, read-only; Ctrl+C to stop)", markup=False)
+                      f"{shown_url(url)}, read-only; Ctrl+C to stop)", markup=False,
+                      soft_wrap=True, highlight=False)
     try:
         uvicorn.run(application, host=host, port=port, log_level="warning",
                     server_header=False)

@@ -6,7 +6,7 @@ a crawled document; it was changed once, so it has two versions)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -118,23 +118,39 @@ def built(workdir: Path, url: str) -> Iterator[WebDb]:
         server.stop()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def web_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[WebDb]:
-    """The crawled database on SQLite and on PostgreSQL."""
-    workdir = tmp_path_factory.mktemp(f"web-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'congdoan.sqlite3'}"
-    else:
-        url = request.getfixturevalue("pg_schemas").new_url()
-    with built(workdir, url) as db:
-        yield db
+class WebDbs:
+    """Crawled databases by backend, built on first use and kept for the session."""
+
+    def __init__(self, request: pytest.FixtureRequest, factory: pytest.TempPathFactory,
+                 stack: ExitStack) -> None:
+        self.request, self.factory, self.stack = request, factory, stack
+        self.built: dict[str, WebDb] = {}
+
+    def get(self, backend: str) -> WebDb:
+        if backend not in self.built:
+            workdir = self.factory.mktemp(f"web-{backend}")
+            if backend == "sqlite":
+                url = f"sqlite:///{workdir / 'congdoan.sqlite3'}"
+            else:
+                url = self.request.getfixturevalue("pg_schemas").new_url()
+            self.built[backend] = self.stack.enter_context(built(workdir, url))
+        return self.built[backend]
 
 
 @pytest.fixture(scope="session")
-def sqlite_web_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                  ) -> Iterator[WebDb]:
+def web_dbs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+            ) -> Iterator[WebDbs]:
+    with ExitStack() as stack:
+        yield WebDbs(request, tmp_path_factory, stack)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def web_db(request: pytest.FixtureRequest, web_dbs: WebDbs) -> WebDb:
+    """The crawled database on SQLite and on PostgreSQL."""
+    return web_dbs.get(request.param)
+
+
+@pytest.fixture(scope="session")
+def sqlite_web_db(web_dbs: WebDbs) -> WebDb:
     """The SQLite database of ``web_db`` (for the browser and fuzzing tests)."""
-    workdir = tmp_path_factory.mktemp("web-one")
-    with built(workdir, f"sqlite:///{workdir / 'congdoan.sqlite3'}") as db:
-        yield db
+    return web_dbs.get("sqlite")
