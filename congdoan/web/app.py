@@ -14,12 +14,14 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator, Field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from congdoan.files.names import sanitize_filename
 from congdoan.storage.facets import MAX_PER_PAGE, Filters, Page, find
@@ -122,6 +124,15 @@ def create_app(db_url: str, files_dir: FsPath | None = None, token: str | None =
     templates = Jinja2Templates(directory=HERE / "templates")
     install_filters(templates.env)
     app.state.engine = engine
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # People get a page in Vietnamese; programs (the API) keep FastAPI's JSON.
+        if request.url.path.startswith("/api/"):
+            return await http_exception_handler(request, exc)
+        return templates.TemplateResponse(
+            request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     def session() -> Iterator[Session]:
         with sessions() as s:
