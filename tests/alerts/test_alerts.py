@@ -119,8 +119,10 @@ def test_every_new_article_alerts_exactly_once(
         server.stop()
 
 
-def test_watch_commands(sqlite_url: str, tmp_path: Path) -> None:
+def test_watch_commands(sqlite_url: str, tmp_path: Path,
+                        receivers: tuple[SmtpServer, WebhookReceiver]) -> None:
     db_url = sqlite_url
+    _, hook = receivers
     server, registry = serve_portals(tmp_path, sites=1, articles=6, documents=3, seed=6)
     try:
         result = run_congdoan("crawl", "--all", "--registry", str(registry), "--db", db_url,
@@ -139,6 +141,17 @@ def test_watch_commands(sqlite_url: str, tmp_path: Path) -> None:
         assert [w["name"] for w in listed] == ["vb"]
         shown = cli("watch", "test", "vb", "--db", db_url)
         assert shown.exit_code == 0 and document["title"] in shown.stdout
+        added = cli("watch", "add", "hook", "--query", words, "--kind", "document",
+                    "--webhook", hook.url, "--db", db_url)
+        hook.secret = added.output.split("(shown once): ")[1].split()[0]
+        sent = cli("watch", "test", "hook", "--send", "--db", db_url)
+        assert sent.exit_code == 0, sent.output
+        assert len(hook.accepted) == 1
+        titles = [item["title"] for item in hook.accepted[0]["items"]]
+        assert f"[THỬ] {document['title']}" in titles
+        assert all(t.startswith("[THỬ] ") for t in titles)
+        assert hook.bad_signatures == 0
+        assert cli("watch", "remove", "hook", "--db", db_url).exit_code == 0
         assert cli("watch", "remove", "vb", "--db", db_url).exit_code == 0
         assert cli("watch", "remove", "vb", "--db", db_url).exit_code == 2
     finally:
