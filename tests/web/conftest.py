@@ -79,7 +79,8 @@ def add_hostile_article(url: str) -> tuple[int, int, str, str]:
         with sessions() as session:
             document = session.scalars(
                 select(Document).where(Document.code_normalized.is_not(None))
-                .order_by(Document.id)).first()
+                # By code, not id: ids follow the crawl's (concurrent) order.
+                .order_by(Document.code_normalized, Document.identity_key)).first()
             assert document is not None
             site = session.scalars(
                 select(DocumentPosting.site).where(DocumentPosting.document_id == document.id)
