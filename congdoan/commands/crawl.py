@@ -114,6 +114,8 @@ def crawl(
                           progress_every=0.0 if quiet else progress_every,
                           parallel=parallel or DEFAULT_PARALLEL_SITES)
     _print_results(results)
+    if not no_db:
+        _deliver_alerts(db)
     raise typer.Exit(exit_code(results))
 
 
@@ -149,6 +151,17 @@ def exit_code(results: list) -> int:
     if statuses <= {"ok", "locked"}:
         return EXIT_LOCKED if "locked" in statuses else EXIT_OK
     return EXIT_PARTIAL
+
+
+def _deliver_alerts(db: str | None) -> None:
+    """Send the watches' outbox (new and changed items the crawl matched)."""
+    from congdoan.commands.watch import deliver_now, writable
+
+    with writable(db) as sessions:
+        report = deliver_now(sessions)
+    if report.sent or report.failed:
+        err_console.print(f"alerts: {report.sent} delivered, {report.failed} failed "
+                          "(congdoan alerts)", highlight=False)
 
 
 def _print_results(results: list) -> None:

@@ -84,6 +84,9 @@ def demo(
     if comparison.matches:
         console.print(f"[bold green]{comparison.verdict()}[/]", highlight=False)
         _print_next_steps(db if db else str(paths.database))
+        from congdoan.commands.serve import serve_hint
+
+        console.print(serve_hint(url), highlight=False, soft_wrap=True, markup=False)
         raise typer.Exit(EXIT_OK)
     console.print(f"[bold red]{comparison.verdict()}[/]", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FAILED)

@@ -63,6 +63,9 @@ def export(
     ] = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="File to write, or - for stdout (default).")] = None,
+    package: Annotated[Path | None, typer.Option(
+        "--package", help="Write a Frictionless Data Package (CSV + Parquet + "
+                          "datapackage.json + README datasheet) into DIR instead.")] = None,
     db: DbOpt = None,
 ) -> None:
     """Export stored articles and documents to JSON Lines, CSV or Parquet, streaming.
@@ -90,6 +93,12 @@ def export(
       congdoan export -o dataset.parquet --since 01/03/2024
       congdoan export -o new.jsonl --since last-export     (run it nightly)
     """
+    if package is not None:
+        if fmt or output or site or kind or since:
+            die("--package writes everything: it takes no --format, --output, --site, "
+                "--kind or --since")
+        _package(package, db)
+        return
     from congdoan.exports.marks import LAST_EXPORT, SINCE_WORDS, export_mark
     from congdoan.storage.db import database_url
 
@@ -136,6 +145,46 @@ def export(
 
 _BY_SUFFIX: dict[str, Format] = {"": "jsonl", ".jsonl": "jsonl", ".ndjson": "jsonl",
                                   ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def _package(directory: Path, db: str | None) -> None:
+    from congdoan.exports.package import write_package
+
+    with read_session(db) as session:
+        try:
+            release = write_package(session, directory)
+        except OSError as exc:
+            die(f"{directory}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+    err_console.print(f"data package written to {directory}: "
+                      f"{_count(release.rows['article'], 'article')}, "
+                      f"{_count(release.rows['document'], 'document')}",
+                      markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("package-diff")
+def package_diff(
+    old: Annotated[Path, typer.Argument(help="The earlier release (a --package directory).")],
+    new: Annotated[Path, typer.Argument(help="The later release.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What was added, changed and removed between two releases of `export --package`."""
+    import json
+
+    from congdoan.exports.package import compare_packages
+
+    for directory in (old, new):
+        if not (directory / "items.csv").is_file():
+            die(f"{directory}: not a congdoan data package (no items.csv)")
+    diff = compare_packages(old, new)
+    if as_json:
+        print(json.dumps({"added": diff.added, "changed": diff.changed,
+                          "removed": diff.removed}, ensure_ascii=False, indent=2))
+        return
+    for label, keys in (("added", diff.added), ("changed", diff.changed),
+                        ("removed", diff.removed)):
+        print(f"{label}: {len(keys)}")
+        for kind, key in keys[:20]:
+            print(f"  {kind} {key}")
 
 
 def _format(fmt: str | None, target: Path | None) -> Format:

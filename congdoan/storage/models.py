@@ -293,3 +293,66 @@ class Failure(Base):
     last_seen: Mapped[datetime]
     count: Mapped[int] = mapped_column(Integer, default=1)
     resolved_at: Mapped[datetime | None]
+
+
+# --- watchlists and their outbox (migration 0003) --------------------------------------
+
+DELIVERY_STATUSES = ("pending", "sent", "failed")
+
+
+class Watch(Base):
+    """A saved search whose new and changed items are sent by e-mail and/or webhook."""
+
+    __tablename__ = "watches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    query: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str | None] = mapped_column(String(16))
+    site: Mapped[str | None] = mapped_column(String(64))
+    code: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    # HMAC-SHA256 key of the webhook signature; per watch, shown once when created.
+    secret: Mapped[str | None] = mapped_column(String(128))
+    # None: send after every crawl; "daily": at most one message a day per channel.
+    digest: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class Delivery(Base):
+    """The outbox: one message to send for one watch, channel and item version.
+
+    Written in the transaction that stores the item, so a match is never lost;
+    the unique key makes a re-crawl of the same version add nothing.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("watch_id", "channel", "kind", "item_id", "content_hash",
+                         name="uq_deliveries_item_version"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in DELIVERY_STATUSES) + ")",
+            name="ck_deliveries_status",
+        ),
+        Index("ix_deliveries_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id", ondelete="CASCADE"),
+                                          index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # "email" | "webhook"
+    kind: Mapped[str] = mapped_column(String(16))  # "article" | "document"
+    item_id: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    change: Mapped[str] = mapped_column(String(16))  # "new" | "changed"
+    site: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    item_date: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]

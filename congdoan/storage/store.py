@@ -14,12 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.kinds import Kind
 from congdoan.storage.documents import upsert_document
+from congdoan.storage.models import Watch
 from congdoan.storage.repository import Status, ensure_site, upsert_article
+from congdoan.storage.watches import queue_alerts
 
 UPSERTS = {"article": upsert_article, "document": upsert_document}
 logger = logging.getLogger(__name__)
@@ -40,10 +43,12 @@ def write_batch(session: Session, batch: list[tuple[Kind, Mapping[str, Any]]]) -
     # Sites first, outside the per-record savepoints: once per batch, not per item.
     for site in dict.fromkeys(record["site"] for _, record in batch if record.get("site")):
         ensure_site(session, site)
-    return [_write_one(session, kind, record) for kind, record in batch]
+    watches = list(session.scalars(select(Watch)))  # once per batch: matched per item
+    return [_write_one(session, kind, record, watches) for kind, record in batch]
 
 
-def _write_one(session: Session, kind: Kind, record: Mapping[str, Any]) -> Outcome:
+def _write_one(session: Session, kind: Kind, record: Mapping[str, Any],
+               watches: list[Watch]) -> Outcome:
     upsert = UPSERTS[kind]
     url = record.get("canonical_url") or record.get("url")
     # Two attempts: a concurrent writer (PostgreSQL workers) may insert the same
@@ -51,7 +56,11 @@ def _write_one(session: Session, kind: Kind, record: Mapping[str, Any]) -> Outco
     for attempt in (1, 2):
         try:
             with session.begin_nested():
-                return Outcome(kind, url, upsert(session, record))
+                status = upsert(session, record)
+                if status != "unchanged" and watches:
+                    # Same savepoint as the item: the alert exists exactly when the item does.
+                    queue_alerts(session, kind, record, status, watches)
+                return Outcome(kind, url, status)
         except IntegrityError as exc:
             if attempt == 2:
                 logger.warning("storing %s %s failed: %s", kind, url, exc)

@@ -24,7 +24,11 @@ def demo(tmp_path: Path, *args: str) -> tuple[int, str, str]:
 
 
 def last_line(text: str) -> str:
-    return text.strip().splitlines()[-1]
+    """The verdict: the line before the closing ``congdoan serve`` hint."""
+    lines = text.strip().splitlines()
+    assert lines[-1].startswith("browse it: congdoan serve --db "), lines[-1]
+    assert lines[-1].endswith("http://127.0.0.1:8000/"), lines[-1]
+    return lines[-2]
 
 
 def stored(database: Path) -> tuple[int, int, list[tuple[int, int, int]]]:
@@ -86,7 +90,7 @@ def test_demo_crawls_the_simulator_into_its_own_database_and_can_run_again(
     # A smaller simulator than what the database holds: the demo says what differs.
     code, out, _ = demo(tmp_path, "--sites", "1", "--articles", "12", "--documents", "3")
     assert code == 1
-    verdict = last_line(out)
+    verdict = out.strip().splitlines()[-1]  # no serve hint when the data is not right
     assert verdict.startswith("database does not match the simulator:")
     assert "sim1: 5 documents stored, 3 served" in verdict
     assert "site sim2 is in the database but not served now" in verdict

@@ -1,0 +1,1 @@
+"""Alerts: delivering the watchlists' outbox by e-mail and signed webhooks."""

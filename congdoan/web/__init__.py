@@ -1,0 +1,1 @@
+"""The web interface for analysts (``congdoan serve``): pages, JSON API, Atom feeds."""

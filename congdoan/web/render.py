@@ -1,0 +1,54 @@
+"""Jinja2 filters for the pages: Vietnamese dates in Vietnam's time zone, safe bodies, sizes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from congdoan.web.sanitize import clean_html
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+TZ_LABEL = "giờ Việt Nam"
+
+
+def vn_time(value: datetime | date | None) -> str:
+    """``27/11/2026 21:30 (giờ Việt Nam)`` for a moment; ``27/11/2026`` for a date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return f"{value.astimezone(VN_TZ):%d/%m/%Y %H:%M} ({TZ_LABEL})"
+    return f"{value:%d/%m/%Y}"
+
+
+def vn_date(value: datetime | date | None) -> str:
+    """The day of ``value`` in Vietnam: ``27/11/2026``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(VN_TZ).date()
+    return f"{value:%d/%m/%Y}"
+
+
+def safe_body(html: str | None) -> Markup:
+    """Portal HTML through the sanitiser, then trusted by the template."""
+    return Markup(clean_html(html))  # sanitised just above
+
+
+def filesize(size: Any) -> str:
+    """``1,2 MB`` style sizes."""
+    if not isinstance(size, int):
+        return ""
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}".replace(".", ",")
+        size /= 1024  # type: ignore[assignment]
+    return ""
+
+
+def install_filters(env: Environment) -> None:
+    """Register the filters on a Jinja environment."""
+    env.filters.update(vn_time=vn_time, vn_date=vn_date, safe_body=safe_body, filesize=filesize)
