@@ -275,7 +275,8 @@ def parse_registry(text: str, source: str = "<registry>") -> Registry:
         site = parse_site(raw, source, index)
         if site.id in seen:
             raise _fail(source, site.id, "id", "is a duplicate: each site id must be unique")
-        if site.unit and site.unit not in unit_ids:
+        # a file without [[unit]] tables (local additions) may name the packaged units
+        if site.unit and units and site.unit not in unit_ids:
             raise _fail(source, site.id, "unit", f"names no [[unit]]: {site.unit!r}")
         seen.add(site.id)
         sites.append(site)

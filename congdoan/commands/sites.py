@@ -292,8 +292,8 @@ def discover_cmd(
         assert c.detection is not None
         existing = _existing(reg, None, c.detection.base_url)
         site_id = existing.id if existing else suggest_id(f"https://{c.host}")
-        entry = build_entry(c.detection, site_id, existing, reg, the_unit.id)
-        entry.setdefault("evidence", f"answered `congdoan sites discover` as {c.host}")
+        entry = build_entry(c.detection, site_id, existing, reg, the_unit.id,
+                            evidence=f"answered `congdoan sites discover` as {c.host}")
         print(entry_toml(entry))
         if write is not None:
             try:

@@ -53,7 +53,8 @@ def suggest_id(base_url: str) -> str:
 
 
 def build_entry(detection: Detection, site_id: str, existing: Site | None = None,
-                registry: Registry | None = None, unit: str = "") -> dict[str, Any]:
+                registry: Registry | None = None, unit: str = "",
+                evidence: str = "") -> dict[str, Any]:
     """The registry entry for ``detection``; fields detection does not decide come from
     ``existing`` (province, name, unit, evidence …) or from the site's own name."""
     entry: dict[str, Any] = {"id": site_id}
@@ -77,6 +78,8 @@ def build_entry(detection: Detection, site_id: str, existing: Site | None = None
         entry.update(fields)
     else:
         entry.update({k: fields[k] for k in ("sitemaps", "rss") if k in fields})
+    if evidence:
+        entry["evidence"] = evidence
     if existing is not None:
         if existing.evidence:
             entry["evidence"] = existing.evidence
