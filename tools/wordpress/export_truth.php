@@ -19,6 +19,11 @@ $zone = new DateTimeZone('Asia/Ho_Chi_Minh');
 function iso_local(string $local, DateTimeZone $zone): string {
     return (new DateTime($local, $zone))->format('c');
 }
+/** A term name as themes print it (the 'display' context: wptexturize, entities). */
+function displayed_term(string $name, int $id, string $tax): string {
+    return html_entity_decode(sanitize_term_field('name', $name, $id, $tax, 'display'),
+                              ENT_QUOTES | ENT_HTML5, 'UTF-8');
+}
 function text(string $html): string {
     return trim(preg_replace('/\s+/u', ' ', html_entity_decode(wp_strip_all_tags($html), ENT_QUOTES | ENT_HTML5, 'UTF-8')));
 }
@@ -60,6 +65,7 @@ foreach (['category', 'post_tag'] as $tax) {
          JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy = %s ORDER BY t.term_id", $tax));
     foreach ($rows as $t) {
         $terms[$tax][] = ['id' => (int)$t->term_id, 'name' => $t->name, 'slug' => $t->slug,
+                          'name_displayed' => displayed_term($t->name, (int)$t->term_id, $tax),
                           'parent' => (int)$t->parent, 'count' => (int)$t->count,
                           'url' => get_term_link((int)$t->term_id, $tax)];
     }
@@ -91,9 +97,14 @@ foreach ($rows as $p) {
         'author' => $users[(int)$p->post_author],
         'categories' => array_map(fn($c) => get_cat_name($c), $cat_ids),
         'category_ids' => array_map('intval', $cat_ids),
+        'categories_displayed' => array_map(fn($c) => displayed_term(get_cat_name($c), $c, 'category'), $cat_ids),
         'tags' => array_map(fn($t) => $t->name, $tags),
+        'tags_displayed' => array_map(fn($t) => displayed_term($t->name, $t->term_id, 'post_tag'), $tags),
         'excerpt_raw' => $p->post_excerpt,
+        'excerpt' => $p->post_excerpt === '' ? null
+            : html_entity_decode(wptexturize($p->post_excerpt), ENT_QUOTES | ENT_HTML5, 'UTF-8'),
         'featured_image' => $thumb ? wp_get_attachment_url($thumb) : null,
+        'featured_image_alt' => $thumb ? get_post_meta($thumb, '_wp_attachment_image_alt', true) : null,
         'content_images' => array_map(fn($m) => ['url' => $m[1], 'alt' => html_entity_decode($m[2], ENT_QUOTES, 'UTF-8')], $imgs),
         'attachments' => array_map(fn($m) => ['url' => $m[1], 'name' => html_entity_decode($m[2], ENT_QUOTES, 'UTF-8')], $files),
         'media' => array_map(fn($m) => ['id' => (int)$m->ID, 'title' => $m->post_title, 'mime' => $m->post_mime_type,
