@@ -49,12 +49,15 @@ class CapturedSite:
 
     def response(self, url: str) -> CapturedResponse:
         """The captured response of an absolute or path+query URL."""
-        return self.responses[_key(url)]
+        return self.responses[url_key(url)]
 
 
-def _key(url: str) -> str:
+def url_key(url: str) -> str:
+    """Path and query, the query's parameters sorted: WordPress reads ``?cat=2&paged=2``
+    and ``?paged=2&cat=2`` alike, and its own links use either order."""
     parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    return (parts.path or "/") + (f"?{query}" if query else "")
 
 
 def read_body(folder: Path, name: str) -> bytes:
@@ -67,7 +70,7 @@ def load_capture(folder: Path) -> CapturedSite:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     responses = {}
     for page in manifest["pages"]:
-        responses[_key(page["url"])] = CapturedResponse(
+        responses[url_key(page["url"])] = CapturedResponse(
             page["url"], page["status"], [(k, v) for k, v in page["headers"]],
             read_body(folder, page["file"]))
     not_found = next(r for r in responses.values()
@@ -81,7 +84,7 @@ def _handler(site: CapturedSite) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             site.requests.append(self.path)
-            page = site.responses.get(self.path, site.not_found)
+            page = site.responses.get(url_key(self.path), site.not_found)
             self.send_response(page.status)
             for name, value in page.headers:
                 if name.lower() not in _NOT_REPLAYED:
