@@ -36,7 +36,6 @@ class WordPressSetup:
     version: str = ""
     rest_root: str = ""
     rest_open: bool | None = None  # None: not probed
-    posts_total: int | None = None
     permalinks: str = ""
     sitemap: str = ""
     feeds: list[str] = field(default_factory=list)
@@ -65,64 +64,70 @@ def permalink_shape(post_url: str) -> str:
     return "custom"
 
 
-def _rest_route(root: str, route: str, query: str) -> str:
-    if "rest_route=" in root:
-        return f"{root.split('?')[0]}?rest_route=/{route}&{query}"
-    return f"{root.rstrip('/')}/{route}?{query}"
+def _rebase(url: str, origin: str) -> str:
+    """``url`` on our own origin: a site reached under another address (a mirror, a proxy,
+    a changed domain) still names its configured home in its links; ask the one we reach."""
+    parts = urlsplit(url)
+    return origin + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def detect_wordpress(page: Page, home: HomePage, fetcher: Fetcher) -> WordPressSetup:
-    """Probe the REST API (one request) and the sitemap (robots.txt or one request)."""
+    """Probe the REST index (one request) and the sitemap (robots.txt or one request)."""
     origin = f"{urlsplit(page.final_url).scheme}://{urlsplit(page.final_url).netloc}"
     setup = WordPressSetup()
     match = re.search(r"wordpress\s+([\d.]+)", home.generator, re.I)
     setup.version = match.group(1) if match else ""
-    setup.rest_root = home.api_link or origin + "/wp-json/"
+    link_header = " ".join(page.headers.get_all("Link") or []) if page.headers else ""
+    header_root = re.search(r'<([^>]+)>;\s*rel="https://api\.w\.org/"', link_header)
+    declared_root = home.api_link or (header_root.group(1) if header_root else "")
+    setup.rest_root = _rebase(declared_root, origin) if declared_root else origin + "/wp-json/"
     pretty = "rest_route=" not in setup.rest_root
-    setup.feeds = [url for url, _title in home.feeds]
-    posts_url = _rest_route(setup.rest_root, "wp/v2/posts", "per_page=1&_fields=id,link")
-    try:
-        answer = fetcher.get(posts_url)
-    except FetchError as exc:
-        setup.facts.append(f"REST API not asked: {exc}")
-        answer = None
+    hosts = {urlsplit(origin).netloc, urlsplit(declared_root).netloc if declared_root else ""}
+    setup.feeds = [_rebase(url, origin) for url, _title in home.feeds if "comments" not in url]
+    # WordPress answers ?rest_route=/ under any permalink setting: the fallback for a root
+    # that 404s (a server without the /wp-json/ rewrite, a mirror that kept one spelling)
+    roots = [setup.rest_root]
+    if origin + "/?rest_route=/" not in roots:
+        roots.append(origin + "/?rest_route=/")
+    answer = None
+    for root in roots:
+        try:
+            answer = fetcher.get(root)
+        except FetchError as exc:
+            setup.facts.append(f"REST API not asked: {exc}")
+            answer = None
+            break
+        if answer.status != 404:
+            setup.rest_root = root
+            break
     if answer is not None:
-        posts = _json(answer) if answer.ok else None
-        if isinstance(posts, list):
+        index = _json(answer) if answer.ok else None
+        if isinstance(index, dict) and "wp/v2" in (index.get("namespaces") or []):
             setup.rest_open = True
-            total = answer.headers.get("X-WP-Total")
-            setup.posts_total = int(total) if total and total.isdigit() else None
-            if posts and isinstance(posts[0], dict) and posts[0].get("link"):
-                setup.permalinks = permalink_shape(str(posts[0]["link"]))
-            setup.facts.append(
-                f"REST API open at {setup.rest_root}"
-                + (f" ({setup.posts_total} posts)" if setup.posts_total is not None else "")
-            )
+            setup.facts.append(f"REST API open at {setup.rest_root} (wp/v2)")
         else:
             setup.rest_open = False
-            setup.facts.append(f"REST API closed ({posts_url} answered {answer.status})")
-    if not setup.permalinks:
-        setup.permalinks = "plain" if not pretty else _shape_from_links(home, origin)
+            setup.facts.append(f"REST API closed ({setup.rest_root} answered {answer.status})")
+    setup.permalinks = _shape_from_links(home, hosts) if pretty else "plain"
     setup.facts.append(f"permalinks: {setup.permalinks}")
-    declared = fetcher.sitemaps_in_robots(origin + "/")
-    if declared:
-        setup.sitemap = declared[0]
-    else:
-        guess = origin + ("/wp-sitemap.xml" if pretty else "/?sitemap=index")
-        try:
-            answer = fetcher.get(guess)
-            if answer.ok and b"<sitemapindex" in answer.body[:2000]:
-                setup.sitemap = answer.final_url
-        except FetchError:
-            pass
+    declared = [u for u in fetcher.sitemaps_in_robots(origin + "/") if urlsplit(u).netloc in hosts]
+    guess = _rebase(declared[0], origin) if declared else origin + (
+        "/wp-sitemap.xml" if pretty else "/?sitemap=index")
+    try:
+        sitemap = fetcher.get(guess)
+        if sitemap.ok and b"<sitemapindex" in sitemap.body[:4000]:
+            setup.sitemap = sitemap.final_url
+    except FetchError:
+        pass
     setup.facts.append(f"sitemap: {setup.sitemap or 'none found'}")
     setup.facts.append(f"feeds: {', '.join(setup.feeds) or 'none linked'}")
     return setup
 
 
-def _shape_from_links(home: HomePage, origin: str) -> str:
-    shapes = [permalink_shape(link.url) for link in home.same_site_links()
-              if re.search(r"/\d{4}/\d{2}/|/archives/\d+|[?&]p=\d+", link.url)]
+def _shape_from_links(home: HomePage, hosts: set[str]) -> str:
+    shapes = [permalink_shape(link.url) for link in home.links
+              if urlsplit(link.url).netloc in hosts
+              and re.search(r"/\d{4}/\d{2}/|/archives/\d+|[?&]p=\d+", link.url)]
     return max(set(shapes), key=shapes.count) if shapes else "pretty (shape not seen)"
 
 

@@ -1,11 +1,8 @@
 """Detection outcomes beyond NukeViet: WordPress, unknown CMSs, and portals that cannot be used.
 
-The WordPress pages here carry exactly what WordPress core prints (``wp_head``:
-the generator meta, ``<link rel="https://api.w.org/">`` from
-``rest_output_link_wp_head``, feed links, ``/wp-includes/`` assets; REST
-``/wp-json/wp/v2/posts`` with ``X-WP-Total``; ``?rest_route=/`` with plain
-permalinks). They are hand-shaped from WordPress's source until the captures
-of a real install (branch h13a) replace them.
+WordPress: the captures of a real WordPress 6.1.9 install (two themes, both
+permalink styles, and the REST API closed), served back byte for byte. The
+other pages are hand-written: they stand for the unknown and the unusable.
 """
 
 from __future__ import annotations
@@ -21,74 +18,35 @@ from congdoan.detect.fetch import Fetcher
 from congdoan.detect.portal import PortalUnavailable, detect_portal
 from congdoan.settings import USER_AGENT
 from tests.detect.pages_server import serve_pages
+from tests.wordpress_replay import VARIANTS, serve_capture
 
 runner = CliRunner()
 HTML = {"Content-Type": "text/html; charset=UTF-8"}
 ROBOTS_OK = (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /wp-admin/\n"
              "Sitemap: {base}/wp-sitemap.xml\n")
 
-WP_HEAD = """<!DOCTYPE html><html lang="vi"><head><meta charset="UTF-8" />
-<title>Công đoàn Thử</title>
-<link rel="alternate" type="application/rss+xml" title="Công đoàn Thử &raquo; Dòng thông tin"
- href="{base}/feed/" />
-<link rel='stylesheet' id='wp-block-library-css'
- href='{base}/wp-includes/css/dist/block-library/style.min.css?ver=6.8.3' media='all' />
-<link rel="https://api.w.org/" href="%s" />
-<meta name="generator" content="WordPress 6.8.3" />
-</head><body><main>%s</main></body></html>"""
-POSTS = ('<a href="{base}/2025/07/28/hoi-nghi-ban-chap-hanh-lien-doan-lao-dong/">Hội nghị</a>'
-         '<a href="{base}/2025/07/20/trao-qua-cho-cong-nhan-kho-khan/">Trao quà</a>')
-
-
-def _wp_pretty() -> dict:
-    return {
-        "/robots.txt": ROBOTS_OK,
-        "/": (200, HTML, WP_HEAD % ("{base}/wp-json/", POSTS)),
-        "/wp-json/wp/v2/posts?per_page=1&_fields=id,link": (
-            200, {"Content-Type": "application/json; charset=UTF-8", "X-WP-Total": "42"},
-            '[{"id":7,"link":"{base}/2025/07/28/hoi-nghi-ban-chap-hanh-lien-doan-lao-dong/"}]'),
-    }
-
-
-def _wp_plain_rest_closed() -> dict:
-    return {
-        "/": (200, HTML, WP_HEAD % ("{base}/?rest_route=/", '<a href="{base}/?p=7">Tin</a>')),
-        "/?rest_route=/wp/v2/posts&per_page=1&_fields=id,link": (
-            401, {"Content-Type": "application/json"},
-            '{"code":"rest_cannot_access","message":"Only authenticated users.",'
-            '"data":{"status":401}}'),
-        "/?sitemap=index": (200, {"Content-Type": "application/xml"},
-                            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/'
-                            'schemas/sitemap/0.9"><sitemap><loc>{base}/?sitemap=posts&amp;'
-                            'sitemap-subtype=post&amp;paged=1</loc></sitemap></sitemapindex>'),
-    }
-
-
-def test_wordpress_with_open_rest_and_dated_permalinks() -> None:
-    with serve_pages(_wp_pretty()) as (base, seen):
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_wordpress_captures_rest_permalinks_and_sitemap(variant: str) -> None:
+    with serve_capture(variant) as (base, site):
         detection = detect_portal(base)
-    assert detection.cms == "wordpress" and detection.version == "6.8.3"
+        asked = list(site.requests)
+    meta = site.meta
     facts = " | ".join(detection.facts)
-    assert "REST API open" in facts and "42 posts" in facts
-    assert "permalinks: day-and-name" in facts
-    assert f"sitemap: {base}/wp-sitemap.xml" in facts  # from robots.txt, not guessed
-    assert detection.fields == {"sitemaps": True, "rss": True}
-    assert all(agent == USER_AGENT for _path, agent in seen)
-    assert len(seen) <= 4
-
-
-def test_wordpress_with_plain_permalinks_and_closed_rest() -> None:
-    with serve_pages(_wp_plain_rest_closed()) as (base, _seen):
-        detection = detect_portal(base)
-    facts = " | ".join(detection.facts)
-    assert detection.cms == "wordpress"
-    assert "REST API closed" in facts and "answered 401" in facts
-    assert "permalinks: plain" in facts
-    assert f"sitemap: {base}/?sitemap=index" in facts
+    assert detection.cms == "wordpress" and detection.version == "6.1.9"
+    assert ("REST API open" in facts) == (meta["rest"] == "open")
+    if meta["rest"] == "closed":
+        assert "answered 401" in facts
+    if meta["permalinks"] == "plain":
+        assert "permalinks: plain" in facts
+    else:  # the lab's /%year%/%monthnum%/%postname%/
+        assert "permalinks: month-and-name" in facts
+        assert f"sitemap: {base}/wp-sitemap.xml" in facts
+    assert detection.fields["rss"] is True
+    assert asked[0] == "/robots.txt" and len(asked) <= 5
 
 
 def test_wordpress_entry_is_listed_not_crawled_until_a_spider_exists(tmp_path: Path) -> None:
-    with serve_pages(_wp_pretty()) as (base, _seen):
+    with serve_capture("twentytwentythree-pretty") as (base, _site):
         result = runner.invoke(app, ["sites", "detect", base, "--id", "wp",
                                      "--write", str(tmp_path / "r.toml")])
     assert result.exit_code == 0, result.output
@@ -110,9 +68,10 @@ def test_unknown_cms_reports_feeds_sitemaps_and_article_pattern() -> None:
                          '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>'
                          '{base}/bai-viet/a-b-c-d</loc></url></urlset>'),
     }
-    with serve_pages(pages) as (base, _seen):
+    with serve_pages(pages) as (base, seen):
         detection = detect_portal(base)
     facts = " | ".join(detection.facts)
+    assert all(agent == USER_AGENT for _path, agent in seen)  # who asks is said
     assert detection.cms == "unknown"
     assert f"feeds: {base}/rss.xml" in facts and f"sitemaps: {base}/sitemap.xml" in facts
     assert "article links look like ^/bai\\-viet/[^/]+$" in facts
@@ -154,10 +113,11 @@ def test_portal_that_does_not_answer_is_one_line_and_exit_1() -> None:
 
 
 def test_detection_stays_within_its_request_budget() -> None:
-    with serve_pages(_wp_pretty()) as (base, seen), pytest.raises(PortalUnavailable,
-                                                                   match="budget"):
+    with serve_capture("twentytwentyone-pretty") as (base, site), pytest.raises(
+        PortalUnavailable, match="budget"
+    ):
         detect_portal(base, Fetcher(budget=1))
-    assert len(seen) == 1
+    assert site.requests == ["/robots.txt"]
 
 
 def test_byte_cap_limits_what_is_read() -> None:
