@@ -225,6 +225,12 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
         isinstance(k, str) and isinstance(v, str) for k, v in selectors.items()
     ):
         raise _fail(*ctx, "selectors", "must be a table of name = \"css selector\"")
+    from congdoan.parsers.generic import compile_selectors  # the reader that uses them
+
+    try:
+        compile_selectors(selectors)
+    except ValueError as exc:
+        raise _fail(*ctx, "selectors", f"is wrong: {exc}") from None
     allowed = _str_list(raw, "allowed_domains", ctx)
     confidence = _str(raw, "confidence", ctx)
     if confidence and confidence not in CONFIDENCE:

@@ -171,3 +171,17 @@ def test_discover_with_custom_patterns_and_nothing_answering_exits_1() -> None:
     assert "0 of 1 candidate hosts answered" in result.output
     bad = runner.invoke(app, ["sites", "discover", "atlantis"])
     assert bad.exit_code == 2 and "unknown unit 'atlantis'" in bad.output
+
+
+def test_registry_checks_site_selectors_the_generic_reader_uses() -> None:
+    from congdoan.registry import RegistryError, parse_registry
+
+    entry = ('[[site]]\nid = "g"\nprovince = "P"\nname = "N"\nbase_url = "http://x.vn"\n'
+             'cms = "generic"\nenabled = false\n[site.selectors]\n')
+    assert parse_registry(entry + 'body = "#noidung"\n').get("g").selectors == {
+        "body": "#noidung"}
+    with pytest.raises(RegistryError, match="site g: field 'selectors' is wrong: selector "
+                       "body = 'div\\[' is not valid CSS"):
+        parse_registry(entry + 'body = "div["\n')
+    with pytest.raises(RegistryError, match="'teaser' is not one of"):
+        parse_registry(entry + 'teaser = "p"\n')
