@@ -53,6 +53,10 @@ _FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z)(?:$|[?#])", re.I)
 _CHROME = re.compile(r"\b(nav|menu|footer|header|sidebar|widget|breadcrumb|comment|share|"
                      r"social|related|lien-quan|tin-khac|other|banner|ads?|quang-cao)\b", re.I)
 _BLOCKS = ("div", "article", "section", "main", "td")
+# A cheap test before the label split (which folds text): could this line hold a label?
+_MAYBE_LABEL = re.compile(
+    r"(?:^|[|·•-])\s*(?:ngày đăng|đăng ngày|ngày xuất bản|thời gian đăng|đăng lúc|cập nhật|"
+    r"ngày cập nhật|tác giả|người viết|bút danh|nguồn)", re.IGNORECASE)
 
 
 def _css(selector: str) -> CSSSelector:
@@ -62,6 +66,9 @@ def _css(selector: str) -> CSSSelector:
 _TIME = _css("time[datetime]")
 _H1 = _css("h1")
 _TAG_LINKS = _css("a[rel~=tag]")
+# WordPress and most blog themes: rel=author, hCard's .fn, the block theme's author name
+_AUTHOR = _css("a[rel~=author], .author .fn, .byline .author, [class*=post-author__name], "
+               "[class*=author-name]")
 _SUMMARY = _css("[class*=sapo], [class*=summary], [class*=chapeau], [class*=lead], "
                 "[itemprop~=description]")
 
@@ -124,12 +131,15 @@ def _labelled(doc: HtmlElement) -> dict[str, str]:
     """``{published, modified, author, source}`` from ``Label: value`` lines of the page."""
     found: dict[str, str] = {}
     for el in doc.iter():
-        if not is_element(el) or el.tag in ("script", "style", "head", "title") or is_hidden(el):
+        if not is_element(el) or el.tag in ("script", "style", "head", "title", "html", "body"):
             continue
-        own = clean_line((el.text or "") + "".join(
+        raw = (el.text or "") + "".join(
             (child.text_content() if is_element(child) and child.tag in ("strong", "b", "span",
                                                                           "em", "i", "a")
-             else "") + (child.tail or "") for child in el))
+             else "") + (child.tail or "") for child in el)
+        if len(raw) > 400 or not _MAYBE_LABEL.search(raw.strip()) or is_hidden(el):
+            continue
+        own = clean_line(raw)
         if not own or len(own) > 200:
             continue
         for part in re.split(r"\s+[|·•]\s+|\s+-\s+(?=[A-ZĐ])", own):
@@ -178,7 +188,7 @@ def _first_text(selector: CSSSelector | None, doc: HtmlElement) -> str | None:
     if selector is None:
         return None
     for el in selector(doc):
-        text = text_of(el)
+        text = text_of(el) if not is_hidden(el) else None
         if text:
             return text
     return None
@@ -188,6 +198,9 @@ def _strip_meta_lines(frag: HtmlElement, title: str | None) -> None:
     """Drop the title and the labelled date/author/source lines a body block may start with."""
     for el in list(frag.iter()):
         if not is_element(el) or el is frag or el.getparent() is None:
+            continue
+        if el.tag not in ("h1", "h2") and (len(el) >= 4 or not _MAYBE_LABEL.search(
+                (el.text_content() or "").strip()[:200])):
             continue
         text = text_of(el)
         if not text:
@@ -228,7 +241,8 @@ def parse_generic_article(html: str | bytes, url: str,
                 or meta1("article:modified_time", "og:updated_time")
                 or labels.get("modified"))
     author = (_first_text(picks.get("author"), doc) or _ld_name(ld.get("author"))
-              or _not_url(meta1("article:author")) or labels.get("author"))
+              or _not_url(meta1("article:author")) or labels.get("author")
+              or _first_text(_AUTHOR, doc))
     source = _first_text(picks.get("source"), doc) or labels.get("source")
     category = (_first_text(picks.get("category"), doc)
                 or _ld_name(ld.get("articleSection")) or meta1("article:section"))
