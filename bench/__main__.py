@@ -1,6 +1,6 @@
 """``python -m bench [--quick] [--only NAME ...]``: run the benchmarks, print and save the figures.
 
-Runs extraction, dates, crawl overhead, refresh and scale (see each module),
+Runs extraction, the generic reader, dates, crawl overhead, refresh and scale (see each module),
 prints one markdown report and writes ``bench/results/latest.json`` with the
 machine description. ``--quick`` shrinks every workload so the whole run
 fits in a few minutes; the full run is long (the scale benchmark above all).
@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import crawl_overhead, dates, extraction, machine, refresh, scale
+from bench import crawl_overhead, dates, extraction, generic_reader, machine, refresh, scale
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-NAMES = ("extraction", "dates", "crawl", "refresh", "scale")
+NAMES = ("extraction", "generic", "dates", "crawl", "refresh", "scale")
 TARGET_DATES_SPEEDUP = 50.0
 
 # Workloads: (quick, full). The scale sizes are fractions of the full country
@@ -26,6 +26,8 @@ TARGET_DATES_SPEEDUP = 50.0
 PLAN: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "extraction": ({"sites": 3, "articles": 10, "documents": 4, "repeats": 3},
                    {"sites": 3, "articles": 40, "documents": 12, "repeats": 5}),
+    "generic": ({"sites": 3, "articles": 8, "repeats": 3},
+                {"sites": 3, "articles": 20, "repeats": 5}),
     "dates": ({"repeats": 3, "articles": 30, "documents": 8},
               {"repeats": 5, "articles": 300, "documents": 80}),
     # The crawl ratio needs the full workload even when quick: on ~150 pages
@@ -50,6 +52,7 @@ def run_all(names: list[str], quick: bool, scale_size: float | None) -> dict[str
     pick = 0 if quick else 1
     runners = {
         "extraction": extraction.run,
+        "generic": generic_reader.run,
         "dates": run_dates,
         "crawl": crawl_overhead.run,
         "refresh": refresh.run,
@@ -91,6 +94,16 @@ def render(report: dict[str, Any]) -> str:
         for field in acc_o:
             lines.append(
                 f"| extraction accuracy: {field} | {acc_o[field]:.1%} | {acc_t[field]:.1%} "
+                f"| | >= trafilatura | {_met(acc_o[field] >= acc_t[field])} |")
+    if gr := report.get("generic"):
+        acc_o, acc_t = gr["accuracy"]["ours"], gr["accuracy"]["trafilatura"]
+        lines.append(
+            f"| generic reader, pages/s ({gr['pages']} pages, NukeViet + WordPress) "
+            f"| {gr['ours_pages_per_s']:,.0f} | trafilatura {gr['trafilatura_pages_per_s']:,.1f} "
+            f"| {gr['speedup']:.1f}x | >= 5x | {_met(gr['speedup'] >= gr['target_speedup'])} |")
+        for field in acc_o:
+            lines.append(
+                f"| generic reader accuracy: {field} | {acc_o[field]:.1%} | {acc_t[field]:.1%} "
                 f"| | >= trafilatura | {_met(acc_o[field] >= acc_t[field])} |")
     if dt := report.get("dates"):
         for label, fig in (("sample", dt), ("portal strings", dt["portal"])):

@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from congdoan.units import Unit, UnitError, parse_units
+
 CRAWLABLE_CMS = ("nukeviet",)
 # Portals we know of but have no spider for yet: listed, never crawled.
-LISTED_ONLY_CMS = ("custom", "unknown")
+LISTED_ONLY_CMS = ("custom", "unknown", "wordpress", "generic")
+CONFIDENCE = ("high", "medium", "low", "none")
 KNOWN_CMS = CRAWLABLE_CMS + LISTED_ONLY_CMS
 URL_STYLES = ("rewrite", "query")
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -64,6 +67,14 @@ class Site:
     selectors: dict[str, str] = field(default_factory=dict)
     politeness: Politeness = Politeness()
     notes: str = ""
+    unit: str = ""  # the [[unit]] id this portal belongs to
+    evidence: str = ""  # where the address was seen (candidates from shared/portals.csv)
+    confidence: str = ""  # how sure that evidence is: high, medium, low, none
+
+    @property
+    def confirmed(self) -> bool:
+        """A portal whose CMS was seen on its real pages and that congdoan crawls."""
+        return self.cms_confirmed and self.enabled
 
     @property
     def host(self) -> str:
@@ -82,6 +93,19 @@ class Registry:
 
     sites: tuple[Site, ...]
     source: str
+    units: tuple[Unit, ...] = ()
+
+    def unit(self, key: str) -> Unit:
+        """The unit with id or two-digit code ``key``; ``KeyError`` names the known ids."""
+        for unit in self.units:
+            if key in (unit.id, unit.code):
+                return unit
+        known = ", ".join(u.id for u in self.units) or "none"
+        raise KeyError(f"unknown unit {key!r} in {self.source} (known: {known})")
+
+    def sites_of(self, unit_id: str) -> list[Site]:
+        """The registry's sites that belong to ``unit_id``, in file order."""
+        return [s for s in self.sites if s.unit == unit_id]
 
     def get(self, site_id: str) -> Site:
         """Return the site ``site_id`` or raise ``KeyError`` with the known ids."""
@@ -155,7 +179,7 @@ def _politeness(raw: Any, ctx: tuple[str, str]) -> Politeness:
 _SITE_KEYS = {
     "id", "province", "name", "base_url", "cms", "cms_confirmed", "enabled", "url_style",
     "lang_prefix", "language", "news_module", "news_sections", "laws_module", "sitemaps", "rss",
-    "allowed_domains", "selectors", "politeness", "notes",
+    "allowed_domains", "selectors", "politeness", "notes", "unit", "evidence", "confidence",
 }
 
 
@@ -201,7 +225,16 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
         isinstance(k, str) and isinstance(v, str) for k, v in selectors.items()
     ):
         raise _fail(*ctx, "selectors", "must be a table of name = \"css selector\"")
+    from congdoan.parsers.generic import compile_selectors  # the reader that uses them
+
+    try:
+        compile_selectors(selectors)
+    except ValueError as exc:
+        raise _fail(*ctx, "selectors", f"is wrong: {exc}") from None
     allowed = _str_list(raw, "allowed_domains", ctx)
+    confidence = _str(raw, "confidence", ctx)
+    if confidence and confidence not in CONFIDENCE:
+        raise _fail(*ctx, "confidence", f"must be one of {', '.join(CONFIDENCE)}")
     return Site(
         id=site_id,
         province=_str(raw, "province", ctx, required=True),
@@ -222,6 +255,9 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
         selectors=dict(selectors),
         politeness=_politeness(raw.get("politeness"), ctx),
         notes=_str(raw, "notes", ctx),
+        unit=_str(raw, "unit", ctx),
+        evidence=_str(raw, "evidence", ctx),
+        confidence=confidence,
     )
 
 
@@ -234,15 +270,23 @@ def parse_registry(text: str, source: str = "<registry>") -> Registry:
     raw_sites = data.get("site", [])
     if not isinstance(raw_sites, list) or not raw_sites:
         raise RegistryError(f"{source}: no [[site]] entries")
+    try:
+        units = parse_units(data.get("unit"), source)
+    except UnitError as exc:
+        raise RegistryError(str(exc)) from None
+    unit_ids = {u.id for u in units}
     sites: list[Site] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_sites):
         site = parse_site(raw, source, index)
         if site.id in seen:
             raise _fail(source, site.id, "id", "is a duplicate: each site id must be unique")
+        # a file without [[unit]] tables (local additions) may name the packaged units
+        if site.unit and units and site.unit not in unit_ids:
+            raise _fail(source, site.id, "unit", f"names no [[unit]]: {site.unit!r}")
         seen.add(site.id)
         sites.append(site)
-    return Registry(sites=tuple(sites), source=source)
+    return Registry(sites=tuple(sites), source=source, units=units)
 
 
 def load_registry(path: str | Path | None = None) -> Registry:

@@ -30,11 +30,17 @@ class ReplaySite:
     requests: list[str] = field(default_factory=list)
 
 
-def load_saved_site(folder: Path) -> ReplaySite:
-    """Read ``manifest.json`` of a saved site: URL path+query -> saved page."""
+def load_saved_site(folder: Path, only: str | None = None) -> ReplaySite:
+    """Read ``manifest.json`` of a saved site: URL path+query -> saved page.
+
+    ``only`` keeps the files under one sub-folder (``"rewrite/"``, ``"norewrite/"``): both
+    styles saved their own home page at ``/``.
+    """
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     pages: dict[str, SavedPage] = {}
     for name, meta in manifest.items():
+        if only is not None and not name.startswith(only):
+            continue
         parts = urlsplit(meta["url"])
         key = parts.path + (f"?{parts.query}" if parts.query else "")
         pages[key] = SavedPage(meta["status"], meta["content_type"], (folder / name).read_bytes())
@@ -65,9 +71,10 @@ def _handler(site: ReplaySite) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve_saved_site(folder: Path) -> Iterator[tuple[str, ReplaySite]]:
-    """Serve ``folder`` on a free port of 127.0.0.1; yields (base_url, site)."""
-    site = load_saved_site(folder)
+def serve_saved_site(folder: Path, only: str | None = None) -> Iterator[tuple[str, ReplaySite]]:
+    """Serve ``folder`` (or its sub-folder ``only``) on a free port of 127.0.0.1;
+    yields (base_url, site)."""
+    site = load_saved_site(folder, only)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -34,10 +34,14 @@ def extract(
     url: Annotated[str, typer.Option("--url", "-u", help="The URL the page was served at.")],
     kind: Annotated[str | None, typer.Option(
         "--kind", "-k",
-        help="article, document, article-list, document-list, rss or sitemap (default: guess).",
+        help="article, document, article-list, document-list, rss or sitemap (default: guess); "
+        "generic or document-table for the generic reader (any CMS).",
     )] = None,
+    selector: Annotated[list[str] | None, typer.Option(
+        "--selector", "-s", help="NAME=CSS for the generic reader, as in [site.selectors] "
+        "(title, published, modified, author, source, category, summary, body).")] = None,
 ) -> None:
-    """Print what the NukeViet parser extracts from a saved page, as JSON.
+    """Print what the NukeViet parser (or the generic reader) extracts from a saved page, as JSON.
 
     The kind of page is guessed from its markup (and URL) unless --kind is given.
     Exit status: 0 printed; 1 the page is not of that kind; 2 the file cannot be
@@ -48,7 +52,9 @@ def extract(
       curl -s https://congdoandienbien.org.vn/vi/news/... > page.html
       congdoan extract page.html --url https://congdoandienbien.org.vn/vi/news/...
       congdoan extract list.html --url https://example.org/laws/ --kind document-list
+      congdoan extract post.html --url https://example.org/bai-viet/x --kind generic
     """
+    from congdoan.parsers.generic import parse_document_table, parse_generic_article
     from congdoan.parsers.nukeviet import KINDS, ParseError, guess_kind
     from congdoan.parsers.nukeviet import extract as run_extract
 
@@ -59,10 +65,24 @@ def extract(
     reason = not_markup(body)
     if reason:
         die(f"{file}: not HTML or XML ({reason}); give a web page saved from a portal")
-    if kind is not None and kind not in KINDS:
-        die(f"--kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    generic_kinds = ("generic", "document-table")
+    if kind is not None and kind not in (*KINDS, *generic_kinds):
+        die(f"--kind must be one of {', '.join((*KINDS, *generic_kinds))}, got {kind!r}")
+    selectors = {}
+    for pair in selector or []:
+        name, sep, css = pair.partition("=")
+        if not sep:
+            die(f"--selector expects NAME=CSS, got {pair!r}")
+        selectors[name.strip()] = css.strip()
     try:
-        result = run_extract(kind or guess_kind(body, url), body, url)
+        if kind == "generic":
+            result = parse_generic_article(body, url, selectors)
+        elif kind == "document-table":
+            result = parse_document_table(body, url)
+        else:
+            result = run_extract(kind or guess_kind(body, url), body, url)
     except ParseError as exc:
         die(str(exc), EXIT_FAILED)
+    except ValueError as exc:  # a bad --selector
+        die(str(exc))
     print(json.dumps(result, ensure_ascii=False, indent=2, default=str))

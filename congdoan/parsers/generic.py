@@ -1,0 +1,388 @@
+"""The generic reader: an article (or a table of legal documents) from a page of any CMS.
+
+For portals whose CMS we have no parser for. Each field is read from the most
+explicit source the page offers, in this order: a per-site CSS selector from
+the registry (``[site.selectors]``), JSON-LD (``NewsArticle``/``Article``),
+OpenGraph and ``article:*`` meta, ``<time datetime>``, the Vietnamese labels
+portals print (``Ngày đăng``, ``Cập nhật``, ``Tác giả``, ``Nguồn``), and last
+the page's shape (the ``<h1>``, the densest block of paragraphs for the body).
+
+lxml, not BeautifulSoup: the pages are parsed once with lxml's forgiving HTML
+parser (the same tree BeautifulSoup would build on its lxml backend), CSS
+selectors compile once with cssselect, and it is many times faster.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from lxml.cssselect import CSSSelector, SelectorError
+
+from congdoan.normalize.text import clean_line
+from congdoan.parsers.body import body_images, body_text, clean_fragment, inner_html
+from congdoan.parsers.errors import ParseError
+from congdoan.parsers.markup import (
+    DATE_PATTERN,
+    HtmlElement,
+    absolute,
+    base_url,
+    canonical_url,
+    is_element,
+    is_hidden,
+    label_key,
+    parse_html,
+    split_label,
+    text_of,
+)
+
+SELECTOR_FIELDS = ("title", "published", "modified", "author", "source", "category", "summary",
+                   "body")
+_LABELS = {
+    "ngay dang": "published", "dang ngay": "published", "ngay xuat ban": "published",
+    "thoi gian dang": "published", "ngay dang tin": "published", "dang luc": "published",
+    "cap nhat": "modified", "ngay cap nhat": "modified", "cap nhat luc": "modified",
+    "tac gia": "author", "nguoi viet": "author", "but danh": "author",
+    "nguon": "source", "nguon tin": "source",
+}
+_ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle",
+                  "analysisnewsarticle", "webpage"}
+_FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z)(?:$|[?#])", re.I)
+_CHROME = re.compile(r"\b(nav|menu|footer|header|sidebar|widget|breadcrumb|comment|share|"
+                     r"social|related|lien-quan|tin-khac|other|banner|ads?|quang-cao)\b", re.I)
+_BLOCKS = ("div", "article", "section", "main", "td")
+# A cheap test before the label split (which folds text): could this line hold a label?
+_MAYBE_LABEL = re.compile(
+    r"(?:^|[|·•-])\s*(?:ngày đăng|đăng ngày|ngày xuất bản|thời gian đăng|đăng lúc|cập nhật|"
+    r"ngày cập nhật|tác giả|người viết|bút danh|nguồn)", re.IGNORECASE)
+
+
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+_TIME = _css("time[datetime]")
+_H1 = _css("h1")
+_TAG_LINKS = _css("a[rel~=tag]")
+# WordPress and most blog themes: rel=author, hCard's .fn, the block theme's author name
+_AUTHOR = _css("a[rel~=author], .author .fn, .byline .author, [class*=post-author__name], "
+               "[class*=author-name]")
+_SUMMARY = _css("[class*=sapo], [class*=summary], [class*=chapeau], [class*=lead], "
+                "[itemprop~=description]")
+
+
+def compile_selectors(selectors: Mapping[str, str]) -> dict[str, CSSSelector]:
+    """Compile a site's ``[site.selectors]``; ``ValueError`` names a bad field or selector."""
+    compiled = {}
+    for name, selector in selectors.items():
+        if name not in SELECTOR_FIELDS:
+            raise ValueError(f"selector {name!r} is not one of {', '.join(SELECTOR_FIELDS)}")
+        try:
+            compiled[name] = _css(selector)
+        except SelectorError as exc:
+            raise ValueError(f"selector {name} = {selector!r} is not valid CSS: {exc}") from None
+    return compiled
+
+
+def _json_ld(doc: HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object of an article type (``@graph`` searched too)."""
+    for script in doc.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except (json.JSONDecodeError, TypeError):
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            node = stack.pop(0)
+            if not isinstance(node, dict):
+                continue
+            stack.extend(node.get("@graph") or [])
+            kinds = node.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(str(k).lower() in _ARTICLE_TYPES for k in kinds) and node.get("headline"):
+                return node
+    return {}
+
+
+def _meta(doc: HtmlElement) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meta in doc.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        content = clean_line(meta.get("content"))
+        if key and content:
+            found.setdefault(key, []).append(content)
+    return found
+
+
+def _ld_name(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_ld_name(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        return clean_line(str(value.get("name") or "")) or None
+    return clean_line(str(value)) if value else None
+
+
+def _labelled(doc: HtmlElement) -> dict[str, str]:
+    """``{published, modified, author, source}`` from ``Label: value`` lines of the page."""
+    found: dict[str, str] = {}
+    for el in doc.iter():
+        if not is_element(el) or el.tag in ("script", "style", "head", "title", "html", "body"):
+            continue
+        raw = (el.text or "") + "".join(
+            (child.text_content() if is_element(child) and child.tag in ("strong", "b", "span",
+                                                                          "em", "i", "a")
+             else "") + (child.tail or "") for child in el)
+        if len(raw) > 400 or not _MAYBE_LABEL.search(raw.strip()) or is_hidden(el):
+            continue
+        own = clean_line(raw)
+        if not own or len(own) > 200:
+            continue
+        for part in re.split(r"\s+[|·•]\s+|\s+-\s+(?=[A-ZĐ])", own):
+            hit = split_label(part, _LABELS)
+            if hit and hit[1] and hit[0] not in found:
+                found[hit[0]] = hit[1]
+    return found
+
+
+def _link_density(el: HtmlElement) -> float:
+    text = len(el.text_content() or "")
+    links = sum(len(a.text_content() or "") for a in el.iter("a"))
+    return links / text if text else 1.0
+
+
+def _densest_block(doc: HtmlElement) -> HtmlElement | None:
+    """The block holding most paragraph text, links and chrome discounted."""
+    scores: dict[HtmlElement, float] = {}
+    body = doc.find("body")
+    if body is None:
+        return None
+    for p in body.iter("p", "br"):
+        holder = p.getparent()
+        if holder is None:
+            continue
+        text = p.text_content() if p.tag == "p" else (p.tail or "")
+        length = len(clean_line(text) or "")
+        if length < 25:
+            continue
+        for depth, node in enumerate((holder, holder.getparent())):
+            if node is None or node.tag not in _BLOCKS:
+                continue
+            scores[node] = scores.get(node, 0.0) + length / (depth + 1)
+    best, best_score = None, 0.0
+    for node, score in scores.items():
+        marker = f"{node.get('id') or ''} {node.get('class') or ''}"
+        if _CHROME.search(marker) or is_hidden(node):
+            continue
+        score *= 1.0 - min(_link_density(node), 0.9)
+        if score > best_score:
+            best, best_score = node, score
+    return best
+
+
+def _first_text(selector: CSSSelector | None, doc: HtmlElement) -> str | None:
+    if selector is None:
+        return None
+    for el in selector(doc):
+        text = text_of(el) if not is_hidden(el) else None
+        if text:
+            return text
+    return None
+
+
+def _strip_meta_lines(frag: HtmlElement, title: str | None) -> None:
+    """Drop the title and the labelled date/author/source lines a body block may start with."""
+    for el in list(frag.iter()):
+        if not is_element(el) or el is frag or el.getparent() is None:
+            continue
+        if el.tag not in ("h1", "h2") and (len(el) >= 4 or not _MAYBE_LABEL.search(
+                (el.text_content() or "").strip()[:200])):
+            continue
+        text = text_of(el)
+        if not text:
+            continue
+        is_title = el.tag in ("h1", "h2") and title is not None and text == title
+        is_meta_line = (len(text) < 160 and not el.findall(".//p")
+                        and split_label(text.split("|")[0], _LABELS) is not None)
+        if is_title or is_meta_line:
+            el.getparent().remove(el)
+
+
+def parse_generic_article(html: str | bytes, url: str,
+                          selectors: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read an article from a page of an unknown CMS; raises ``ParseError`` without a body."""
+    doc = parse_html(html)
+    base = base_url(doc, url)
+    picks = compile_selectors(selectors or {})
+    ld = _json_ld(doc)
+    meta = _meta(doc)
+    labels = _labelled(doc)
+
+    def meta1(*keys: str) -> str | None:
+        for key in keys:
+            if meta.get(key):
+                return meta[key][0]
+        return None
+
+    h1 = next((text_of(el) for el in _H1(doc) if not is_hidden(el) and text_of(el)), None)
+    title = (_first_text(picks.get("title"), doc) or clean_line(str(ld.get("headline") or ""))
+             or meta1("og:title", "twitter:title") or h1 or text_of(doc.find(".//title")))
+    times = [t.get("datetime") for t in _TIME(doc) if not is_hidden(t)]
+    published = (_first_text(picks.get("published"), doc) or _ld_date(ld, "datePublished")
+                 or meta1("article:published_time", "og:published_time", "pubdate",
+                          "datepublished", "dc.date.issued")
+                 or (clean_line(times[0]) if times else None) or labels.get("published")
+                 or _date_near_title(doc))
+    modified = (_first_text(picks.get("modified"), doc) or _ld_date(ld, "dateModified")
+                or meta1("article:modified_time", "og:updated_time")
+                or labels.get("modified"))
+    author = (_first_text(picks.get("author"), doc) or _ld_name(ld.get("author"))
+              or _not_url(meta1("article:author")) or labels.get("author")
+              or _first_text(_AUTHOR, doc))
+    source = _first_text(picks.get("source"), doc) or labels.get("source")
+    category = (_first_text(picks.get("category"), doc)
+                or _ld_name(ld.get("articleSection")) or meta1("article:section"))
+    summary = (_first_text(picks.get("summary"), doc)
+               or clean_line(str(ld.get("description") or ""))
+               or meta1("og:description", "description") or _first_text(_SUMMARY, doc))
+    tags = meta.get("article:tag") or _keywords(ld.get("keywords")) or [
+        t for t in (text_of(a) for a in _TAG_LINKS(doc)) if t]
+
+    block = None
+    if picks.get("body") is not None:
+        block = next(iter(picks["body"](doc)), None)
+    block = block if block is not None else _densest_block(doc)
+    if block is None:
+        text = clean_line(str(ld.get("articleBody") or ""))
+        if not text:
+            raise ParseError(url, "no article body found (no JSON-LD body, no block of "
+                             "paragraphs, no body selector)")
+        body_html_value, text_value, images, files = "", text, [], []
+    else:
+        frag = clean_fragment(block, base)
+        _strip_meta_lines(frag, title)
+        body_html_value, text_value = inner_html(frag), body_text(frag)
+        images = body_images(frag)
+        files = [{"url": a.get("href"), "name": text_of(a) or a.get("href").rsplit("/", 1)[-1]}
+                 for a in frag.iter("a") if a.get("href") and _FILE_LINK.search(a.get("href"))]
+    ld_image = ld.get("image")
+    lead = _ld_name(ld_image) if isinstance(ld_image, dict) and "url" not in ld_image else (
+        ld_image.get("url") if isinstance(ld_image, dict) else
+        (ld_image[0] if isinstance(ld_image, list) and ld_image else ld_image))
+    lead = lead or meta1("og:image")
+    if lead and not any(i["url"] == absolute(base, str(lead)) for i in images):
+        images = [{"url": absolute(base, str(lead)), "alt": None}, *images]
+    return {
+        "title": title, "published_text": published, "modified_text": modified,
+        "author": author, "source": source, "category": category,
+        "category_path": [category] if category else [], "summary": summary,
+        "body_text": text_value, "body_html": body_html_value, "images": images,
+        "attachments": files, "tags": tags, "source_id": None,
+        "canonical_url": canonical_url(doc, url),
+    }
+
+
+def _ld_date(ld: dict[str, Any], key: str) -> str | None:
+    value = ld.get(key)
+    return clean_line(str(value)) if value else None
+
+
+def _not_url(value: str | None) -> str | None:
+    return None if value is None or value.startswith(("http://", "https://")) else value
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [k for k in (clean_line(str(v)) for v in value) if k]
+    if isinstance(value, str):
+        return [k for k in (clean_line(v) for v in value.split(",")) if k]
+    return []
+
+
+def _date_near_title(doc: HtmlElement) -> str | None:
+    """The first ``dd/mm/yyyy`` shown after the ``<h1>`` (within the next few elements)."""
+    h1 = next(iter(_H1(doc)), None)
+    if h1 is None:
+        return None
+    for count, el in enumerate(h1.itersiblings()):
+        if count > 4:
+            break
+        text = text_of(el)
+        if text and DATE_PATTERN.search(text) and len(text) < 120:
+            return text
+    return None
+
+
+# -- legal-document tables ----------------------------------------------------------------
+
+_COLUMNS = {
+    "so ki hieu": "code", "so/ki hieu": "code", "so hieu": "code", "ki hieu": "code",
+    "so van ban": "code", "so, ki hieu": "code",
+    "ngay ban hanh": "issued_text", "ngay ki": "issued_text", "ban hanh": "issued_text",
+    "ngay hieu luc": "effective_text", "hieu luc": "effective_text",
+    "trich yeu": "title", "trich yeu noi dung": "title", "ten van ban": "title",
+    "noi dung": "title", "tieu de": "title",
+    "co quan ban hanh": "issuer", "noi ban hanh": "issuer", "don vi ban hanh": "issuer",
+    "nguoi ki": "signer", "loai van ban": "category", "the loai": "category",
+    "linh vuc": "field",
+}
+
+
+def _column(header: str) -> str | None:
+    key = label_key(header).replace(" / ", "/").replace("/ ", "/").replace(" /", "/")
+    return _COLUMNS.get(key) or _COLUMNS.get(key.replace("/", " "))
+
+
+def parse_document_table(html: str | bytes, url: str) -> list[dict[str, Any]]:
+    """Document records from HTML tables headed like ``Số/Ký hiệu | Ngày ban hành | Trích yếu``.
+
+    A table qualifies when its header names a code column and a title column.
+    Each row gives ``{code, title, issued_text, …, url, attachments}``; the
+    link is the title's (else the code's), files are the row's file links.
+    """
+    doc = parse_html(html)
+    base = base_url(doc, url)
+    records: list[dict[str, Any]] = []
+    for table in doc.iter("table"):
+        rows = [tr for tr in table.iter("tr") if tr.getparent() is not None]
+        if not rows:
+            continue
+        header_cells = [c for c in rows[0] if is_element(c) and c.tag in ("th", "td")]
+        columns = [_column(text_of(c) or "") for c in header_cells]
+        if "code" not in columns or "title" not in columns:
+            continue
+        for tr in rows[1:]:
+            cells = [c for c in tr if is_element(c) and c.tag in ("th", "td")]
+            if len(cells) < len(columns) or _nested_table(tr):
+                continue
+            record: dict[str, Any] = {"url": None, "attachments": []}
+            for name, cell in zip(columns, cells, strict=False):
+                if name:
+                    record[name] = text_of(cell)
+            for name in ("title", "code"):
+                if name in columns and record["url"] is None:
+                    cell = cells[columns.index(name)]
+                    link = next((a for a in cell.iter("a") if a.get("href")
+                                 and not _FILE_LINK.search(a.get("href"))), None)
+                    if link is not None:
+                        record["url"] = absolute(base, link.get("href"))
+            for a in tr.iter("a"):
+                href = absolute(base, a.get("href"))
+                if href and _FILE_LINK.search(href):
+                    record["attachments"].append({"url": href, "name": text_of(a)
+                                                  or href.rsplit("/", 1)[-1]})
+            if record.get("code") or record.get("title"):
+                records.append(record)
+    return records
+
+
+def _nested_table(tr: HtmlElement) -> bool:
+    return any(isinstance(el.tag, str) and el.tag == "table" for el in tr.iterdescendants())
+
+
+__all__ = ["SELECTOR_FIELDS", "compile_selectors", "parse_document_table",
+           "parse_generic_article"]
