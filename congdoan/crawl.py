@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 from congdoan.extensions.progress import CrawlProgress
 from congdoan.outcome import run_status
 from congdoan.registry import load_registry
-from congdoan.spiders.nukeviet import NukeVietSpider
+from congdoan.spiders import spider_for
 
 
 @dataclass
@@ -105,7 +105,7 @@ def crawl_sites(
         if stopping or not waiting:
             return _
         site_id = waiting.pop(0)
-        crawler = process.create_crawler(NukeVietSpider)
+        crawler = process.create_crawler(spider_for(reg.get(site_id).cms))
         # Live objects ride on the crawler: settings are deep-copied per crawler.
         crawler.congdoan_run = RunContext(site_id, display, handle)
         display.start_site(site_id)

@@ -55,6 +55,7 @@ class ArticleItem(_CrawledItem):
     images = scrapy.Field()
     attachments = scrapy.Field()
     tags = scrapy.Field()
+    modified_text = scrapy.Field()  # last change as the CMS gives it (WordPress), else absent
     # normalised by pipelines
     published_at = scrapy.Field()
     published_precision = scrapy.Field()
