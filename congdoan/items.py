@@ -18,7 +18,7 @@ PROVENANCE_FIELDS = (
     "http_status",
     "body_sha256",  # sha256 hex of the raw response body
     "raw_body",  # the exact bytes fetched; archived then removed by the store pipeline
-    "discovered_via",  # "listing", "sitemap", "rss"
+    "discovered_via",  # "listing", "sitemap", "rss", "rest" (WordPress API)
     "listed_text",  # date as shown where the item was discovered (listing/RSS/sitemap)
 )
 
