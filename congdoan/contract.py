@@ -37,12 +37,15 @@ class ItemField:
     required: bool = False
     content: bool = False
     health: bool = False
+    only_cms: tuple[str, ...] = ()  # parsers of these CMS families alone return it; () = all
 
 
 def _f(name: str, filled_by: Filler, stored: str | None, export: str = "", *,
-       required: bool = False, content: bool = False, health: bool = False) -> ItemField:
+       required: bool = False, content: bool = False, health: bool = False,
+       only_cms: tuple[str, ...] = ()) -> ItemField:
     # ``export`` as space-separated column names keeps the tables below one line a field.
-    return ItemField(name, filled_by, stored, tuple(export.split()), required, content, health)
+    return ItemField(name, filled_by, stored, tuple(export.split()), required, content, health,
+                     only_cms)
 
 
 def _provenance(model: str) -> tuple[ItemField, ...]:
@@ -59,7 +62,7 @@ def _provenance(model: str) -> tuple[ItemField, ...]:
         _f("http_status", "crawl", f"{model}.http_status", "" if many else "http_status"),
         _f("body_sha256", "crawl", f"{model}.raw_sha256", "" if many else "raw_sha256"),
         _f("raw_body", "crawl", "RawPage.data"),  # archived, never exported
-        _f("discovered_via", "crawl", None),  # listing, sitemap or rss: a crawl fact
+        _f("discovered_via", "crawl", None),  # listing, sitemap, rss or rest: a crawl fact
         _f("listed_text", "crawl", None),  # the listing's date, the fallback for published_at
     )
 
@@ -81,6 +84,8 @@ ARTICLE_FIELDS: tuple[ItemField, ...] = (
     _f("attachments", "parser", "Article.attachments", "attachment_names attachment_urls",
        content=True, health=True),
     _f("tags", "parser", "Article.tags", "tags", content=True, health=True),
+    # The CMS's own last-change time (WordPress): the incremental crawl's clue, not stored.
+    _f("modified_text", "parser", None, only_cms=("wordpress",)),
     _f("published_at", "pipeline", "Article.published_at", "published_at", content=True,
        health=True),
     _f("published_precision", "pipeline", "Article.published_precision", "published_precision",
@@ -134,9 +139,14 @@ def field_names(kind: Kind) -> tuple[str, ...]:
     return tuple(f.name for f in FIELDS[kind])
 
 
-def parser_keys(kind: Kind) -> tuple[str, ...]:
-    """The keys ``parse_article`` / ``parse_document`` return."""
-    return tuple(f.name for f in FIELDS[kind] if f.filled_by == "parser")
+def parser_keys(kind: Kind, cms: str | None = None) -> tuple[str, ...]:
+    """The keys a parser of ``kind`` returns: every parser's, plus those of ``cms`` alone.
+
+    ``cms=None`` gives the keys every CMS family's parser returns (NukeViet's
+    ``parse_article`` / ``parse_document`` return exactly these).
+    """
+    return tuple(f.name for f in FIELDS[kind] if f.filled_by == "parser"
+                 and (not f.only_cms or (cms is not None and cms in f.only_cms)))
 
 
 def required_fields(kind: Kind) -> tuple[str, ...]:
@@ -163,7 +173,8 @@ def export_field_names(exclude: Iterable[str] = ("raw_body",)) -> list[str]:
 
 def check_parser_keys(kind: Kind, parsed: Mapping[str, object]) -> None:
     """Raise ``ContractError`` when the parser returned a key the contract does not declare."""
-    unknown = sorted(set(parsed) - set(parser_keys(kind)))
+    declared = {f.name for f in FIELDS[kind] if f.filled_by == "parser"}
+    unknown = sorted(set(parsed) - declared)
     if unknown:
         raise ContractError(f"{kind} parser returned undeclared keys: {', '.join(unknown)} "
                             "(declare them in congdoan/contract.py)")

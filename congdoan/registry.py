@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 from congdoan.units import Unit, UnitError, parse_units
 
-CRAWLABLE_CMS = ("nukeviet",)
+CRAWLABLE_CMS = ("nukeviet", "wordpress")
 # Portals we know of but have no spider for yet: listed, never crawled.
-LISTED_ONLY_CMS = ("custom", "unknown", "wordpress", "generic")
+LISTED_ONLY_CMS = ("custom", "unknown", "generic")
 CONFIDENCE = ("high", "medium", "low", "none")
 KNOWN_CMS = CRAWLABLE_CMS + LISTED_ONLY_CMS
 URL_STYLES = ("rewrite", "query")
@@ -217,7 +217,12 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
             raise _fail(*ctx, "news_sections", f"has an invalid category alias {alias!r}")
     sitemaps = _bool(raw, "sitemaps", ctx, True)
     rss = _bool(raw, "rss", ctx, True)
-    if enabled and not sections and not laws_module and not sitemaps and not rss:
+    if cms == "wordpress" and (laws_module or news_module):
+        key = "laws_module" if laws_module else "news_module"
+        raise _fail(*ctx, key, "is a NukeViet module: a wordpress site has none")
+    # A WordPress site always has an entry point: its REST API (or, closed, its feed).
+    nothing = not sections and not laws_module and not sitemaps and not rss
+    if enabled and cms != "wordpress" and nothing:
         raise _fail(*ctx, "news_sections", "is empty and the site has no laws_module, "
                     "sitemaps or rss: nothing to crawl")
     selectors = raw.get("selectors", {})

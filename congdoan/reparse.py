@@ -29,6 +29,8 @@ from congdoan.files.names import sanitize_filename
 from congdoan.kinds import KINDS, Kind
 from congdoan.normalize.dates import parse_vn_date
 from congdoan.parsers.nukeviet import ParseError, parse_article, parse_document
+from congdoan.parsers.nukeviet_urls import same_site_url
+from congdoan.parsers.wordpress_archive import read_archived_post
 from congdoan.pipelines.normalize import (
     article_dates,
     article_references,
@@ -154,12 +156,27 @@ def _check_required(record: Mapping[str, Any]) -> None:
         raise ReparseError(f"the parser now finds no {', '.join(missing)}")
 
 
+def _read_article(body: bytes, article: Article) -> dict[str, Any]:
+    """NukeViet's reader, or WordPress's for a WordPress page or API answer.
+
+    WordPress links carry the host the site was installed under; the crawl
+    moved them onto the registered host (the one the article was fetched from).
+    """
+    parsed = read_archived_post(body, article.url, article.source_id)
+    if parsed is None:
+        return parse_article(body, article.url)
+    for key in ("images", "attachments"):
+        parsed[key] = [{**entry, "url": same_site_url(entry["url"], article.url)}
+                       for entry in parsed[key]]
+    return parsed
+
+
 def article_record(session: Session, article: Article, timezone: str = DEFAULT_TIMEZONE
                    ) -> dict[str, Any]:
     """The record today's parser makes of a stored article's raw page."""
     body = _raw_body(session, article.raw_sha256)
     try:
-        parsed = parse_article(body, article.url)
+        parsed = _read_article(body, article)
     except ParseError as exc:
         raise ReparseError(f"no longer parses as an article: {exc.what}") from None
     record: dict[str, Any] = {**parsed, **_provenance(article, "article")}

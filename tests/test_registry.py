@@ -101,3 +101,25 @@ def test_unknown_site_lists_known_ids() -> None:
 def test_not_toml() -> None:
     with pytest.raises(RegistryError, match="not valid TOML"):
         parse_registry("[[site]\n", "x.toml")
+
+
+WORDPRESS = """
+[[site]]
+id = "wp"
+province = "Tỉnh Thử"
+name = "LĐLĐ tỉnh Thử"
+base_url = "http://127.0.0.1:8080"
+cms = "wordpress"
+url_style = "query"
+"""
+
+
+def test_wordpress_sites_are_crawlable_without_sections() -> None:
+    # Its REST API (or, closed, its feed and sitemaps) is always an entry point.
+    site = parse_registry(WORDPRESS, "x.toml").get("wp")
+    assert site.cms == "wordpress" and site.enabled and site.url_style == "query"
+
+
+def test_wordpress_sites_have_no_nukeviet_modules() -> None:
+    with pytest.raises(RegistryError, match=r"site wp: field 'laws_module' is a NukeViet module"):
+        parse_registry(WORDPRESS + 'laws_module = "laws"\n', "x.toml")

@@ -2,8 +2,10 @@
 
 Every URL of the capture's ``manifest.json`` answers with its saved status,
 headers and body, byte for byte (gzip-stored bodies are served decompressed,
-as they were captured). Any other URL answers with the site's own captured
-404 page, as WordPress does. Every request is recorded.
+as they were captured); only a ``Location`` header is moved from the captured
+origin to the replay's own, so that a redirect comes back to the replay.
+Any other URL answers with the site's own captured 404 page, as WordPress
+does. Every request is recorded.
 """
 
 from __future__ import annotations
@@ -86,7 +88,11 @@ def _handler(site: CapturedSite) -> type[BaseHTTPRequestHandler]:
             site.requests.append(self.path)
             page = site.responses.get(url_key(self.path), site.not_found)
             self.send_response(page.status)
+            live = f"http://{self.headers['Host']}"
             for name, value in page.headers:
+                if name.lower() == "location":
+                    # A redirect points at the captured origin; send the client back here.
+                    value = value.replace(site.meta["base_url"], live, 1)
                 if name.lower() not in _NOT_REPLAYED:
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(page.body)))

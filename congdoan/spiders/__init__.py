@@ -1,1 +1,16 @@
-"""congdoan.spiders."""
+"""congdoan.spiders: one spider per CMS family, chosen by the registry's ``cms``."""
+
+from __future__ import annotations
+
+import scrapy
+
+
+def spider_for(cms: str) -> type[scrapy.Spider]:
+    """The spider class that crawls sites of ``cms`` (a ``CRAWLABLE_CMS`` value)."""
+    if cms == "wordpress":
+        from congdoan.spiders.wordpress import WordPressSpider
+
+        return WordPressSpider
+    from congdoan.spiders.nukeviet import NukeVietSpider
+
+    return NukeVietSpider

@@ -37,6 +37,7 @@ from congdoan.parsers.nukeviet import ParseError
 from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, same_site_url
 from congdoan.registry import RegistryError, Site, load_registry
 from congdoan.signals import page_failed, page_read
+from congdoan.spiders.politeness import apply_politeness
 
 NOT_MODIFIED = 304
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -88,15 +89,7 @@ class NukeVietSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NukeVietSpider:
         """Build the spider, then apply the site's politeness overrides to the crawl settings."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        manners = spider.site.politeness
-        overrides = {
-            "DOWNLOAD_DELAY": manners.download_delay,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": manners.concurrency,
-            "AUTOTHROTTLE_TARGET_CONCURRENCY": manners.autothrottle_target,
-        }
-        for key, value in overrides.items():
-            if value is not None:
-                crawler.settings.set(key, value, priority="spider")
+        apply_politeness(crawler, spider.site)
         spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
         return spider
 

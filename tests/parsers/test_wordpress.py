@@ -5,10 +5,12 @@ tools/wordpress/expected.py from truth.json, never from these parsers)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from congdoan.parsers.errors import ParseError
+from congdoan.parsers.wordpress_archive import is_wordpress_body, read_archived_post
 from congdoan.parsers.wordpress_html import parse_wp_article, parse_wp_listing
 from congdoan.parsers.wordpress_rest import parse_rest_post, parse_rest_posts
 from tests.wordpress_replay import CAPTURES, VARIANTS, CapturedSite, load_capture, url_key
@@ -101,3 +103,19 @@ def test_rest_post_without_embed_takes_names_from_lookups() -> None:
     assert record["category_path"] == post["categories"]
     assert sorted(record["tags"]) == sorted(post["tags"])
     assert parse_rest_post(data, "http://x/")["author"] is None
+
+
+def test_archived_bodies_are_told_apart_from_nukeviet_pages() -> None:
+    real = Path(__file__).parents[1] / "fixtures" / "nukeviet-real"
+    for page in sorted(real.glob("*/*.html")):
+        assert not is_wordpress_body(page.read_bytes()), page.name
+    site = _site("twentytwentythree-plain")
+    post = next(p for p in site.truth["posts"] if p["public"])
+    page = site.response(post["link"]).body
+    assert read_archived_post(page, post["link"], post["id"])["title"] == post["title"]
+    listing = next(r for k, r in site.responses.items() if "per_page=100" in k
+                   and r.status == 200)
+    record = read_archived_post(listing.body, post["link"], post["id"])
+    assert record["source_id"] == post["id"]
+    with pytest.raises(ParseError, match="post 999 is not in its archived API page"):
+        read_archived_post(listing.body, post["link"], 999)
