@@ -101,10 +101,41 @@ def crawl(
         for lock in locks:
             lock.release()
     _print_results(results)
+    if not no_db:
+        _read_new_files(overrides, Path(data_dir))
     statuses = {r.status for r in results}
     if statuses == {"ok"}:
         raise typer.Exit(EXIT_LOCKED if busy else EXIT_OK)
     raise typer.Exit(EXIT_FAILED if statuses == {"failed"} else EXIT_PARTIAL)
+
+
+def _read_new_files(overrides: dict[str, object], data_dir: Path) -> None:
+    """Read the text of the files this crawl stored (OCR of scans) in worker processes.
+
+    After the crawl, never during it: OCR takes seconds a page and must not slow
+    the downloads. ``--set CONGDOAN_READ_FILES=false`` leaves them to
+    ``congdoan ocr --pending``.
+    """
+    from congdoan.commands.ocr import run_backlog
+    from congdoan.files.backlog import DEFAULT_WORKERS
+    from congdoan.files.ocr import ocr_available
+    from congdoan.storage.db import database_url, make_engine, session_factory
+
+    if str(overrides.get("CONGDOAN_READ_FILES", "true")).lower() in ("0", "false", "no", "off"):
+        return
+    problem = ocr_available()
+    if problem:
+        err_console.print(f"[yellow]attached files not read:[/] OCR unavailable: "
+                          f"{escape(problem)}; then run `congdoan ocr --pending`",
+                          highlight=False, soft_wrap=True)
+        return
+    url = database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None, data_dir)
+    engine = make_engine(url)
+    try:
+        files_dir = Path(str(overrides.get("FILES_STORE") or data_dir / "files"))
+        run_backlog(session_factory(engine), files_dir, DEFAULT_WORKERS)
+    finally:
+        engine.dispose()
 
 
 def _print_results(results: list) -> None:

@@ -72,22 +72,43 @@ def search(
         check_site(session, site)
         hits = run_search(session, query, site=site, kind=wanted, since=moment, limit=limit)
         # Titles and URLs are read inside the session; SearchHit holds plain values.
+        in_files = _in_files(session, query, hits)
     if as_json:
-        rows = [jsonable(dataclasses.asdict(hit)) for hit in hits]
+        rows = [jsonable({**dataclasses.asdict(hit),
+                          "files": [dataclasses.asdict(m) for m in in_files[i]]})
+                for i, hit in enumerate(hits)]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif hits:
         # Text, not markup: a title or query with [brackets] must print as it is.
         table = Table(title=Text(f"{len(hits)} hit{'s' if len(hits) != 1 else ''} for {query!r}"))
-        for column in ("kind", "site", "date", "code", "title", "url"):
+        for column in ("kind", "site", "date", "code", "title", "url", "in file"):
             table.add_column(column, overflow="fold")
-        for hit in hits:
-            cells = (hit.kind, hit.site, _shown(hit.when), hit.code or "", hit.title, hit.url)
+        for i, hit in enumerate(hits):
+            cells = (hit.kind, hit.site, _shown(hit.when), hit.code or "", hit.title, hit.url,
+                     _shown_files(in_files[i]))
             table.add_row(*(Text(c) for c in cells))
         console.print(table)
     else:
         err_console.print(f"no matches for {query!r}", markup=False, highlight=False,
                           soft_wrap=True)
     raise typer.Exit(EXIT_OK if hits else EXIT_FAILED)
+
+
+def _in_files(session: object, query: str, hits: list) -> list[list]:
+    """For each hit, the pages of its attached files that hold the query."""
+    from congdoan.storage.file_matches import file_matches
+    from congdoan.storage.search import query_phrases
+
+    phrases = query_phrases(query)
+    return [file_matches(session, hit.kind, hit.id, phrases) for hit in hits]  # type: ignore[arg-type]
+
+
+def _shown_files(matches: list) -> str:
+    """``name.pdf p. 3: …snippet…`` per matching page (member of an archive included)."""
+    return "\n".join(
+        f"{m.name}{' › ' + m.member if m.member else ''} p. {m.page}: {m.snippet}"
+        for m in matches
+    )
 
 
 def _shown(when: datetime | date | None) -> str:

@@ -22,6 +22,7 @@ class PortalSpec:
     news_per_page: int = 10
     laws_per_page: int = 10
     province: str = "Tỉnh Mô Phỏng"
+    scanned_every: int = 0  # every Nth document is a scan only (image PDF, no body): 0 = none
 
     def __post_init__(self) -> None:
         if self.url_style not in URL_STYLES:
