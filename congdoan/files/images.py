@@ -25,8 +25,9 @@ def read_image(data: bytes, media_type: str, limits: Limits) -> FileReading:
             # Pillow's own bomb check warns (or raises) past 89 M pixels; ours is stricter.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(BytesIO(data))
-    except Image.DecompressionBombError as exc:
-        return failed(media_type, f"image too large: {exc}")
+    except Image.DecompressionBombError as exc:  # past twice Pillow's own limit
+        return failed(media_type, f"image over the limit of {limits.max_pixels:,} pixels: "
+                                  f"not read ({exc})")
     except (UnidentifiedImageError, OSError) as exc:
         return failed(media_type, f"unreadable image: {exc}")
     width, height = image.size

@@ -49,6 +49,9 @@ def sniff_media_type(data: bytes, name: str | None = None) -> str:
         for prefix, media_type in _OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 return media_type
+        guessed, _ = mimetypes.guess_type(name or "")
+        if not names and guessed in _OOXML.values():
+            return guessed  # a broken DOCX/XLSX: let its own reader say what is wrong
         return "application/zip"
     guessed, _ = mimetypes.guess_type(name or "")
     return guessed or "application/octet-stream"
