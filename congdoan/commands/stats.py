@@ -41,6 +41,7 @@ def stats(
       congdoan stats
       congdoan stats --json --db postgresql+psycopg://user@host/congdoan
     """
+    from congdoan.storage.file_texts import reading_counts
     from congdoan.storage.runs import open_failures
     from congdoan.storage.stats import stats as read_stats
 
@@ -55,6 +56,7 @@ def stats(
              "first_seen": f.first_seen, "last_seen": f.last_seen}
             for f in open_failures(session)
         ]
+        report["files"] = reading_counts(session)
     report["failures"] = failures
     if as_json:
         print(json.dumps(jsonable(report), ensure_ascii=False, indent=2))
@@ -62,12 +64,22 @@ def stats(
     console.print(_sites_table(report["sites"]))
     console.print(_runs_table(report["sites"]))
     console.print(_totals_table(report))
+    console.print(Text(_files_line(report["files"])))
     for f in failures[:FAILURES_SHOWN]:
         console.print(Text(f"{f['site']} {f['url']}: {f['reason']} (×{f['count']})"),
                       style="yellow", soft_wrap=True)
     if len(failures) > FAILURES_SHOWN:
         console.print(f"… and {len(failures) - FAILURES_SHOWN} more open failures "
                       "(congdoan stats --json lists them all)", style="yellow")
+
+
+def _files_line(counts: dict[str, int]) -> str:
+    """Progress of reading the attached files (OCR backlog) in one line."""
+    read = {k: v for k, v in counts.items() if k not in ("pending", "ocr_pages")}
+    shown = ", ".join(f"{n} {status}" for status, n in sorted(read.items())) or "none"
+    return (f"attached files read: {sum(read.values())} ({shown}); "
+            f"pending: {counts['pending']} (congdoan ocr --pending); "
+            f"pages read by OCR: {counts['ocr_pages']}")
 
 
 def _last_run_counts(session: Session) -> dict[str, dict[str, Any]]:

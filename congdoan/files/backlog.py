@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from congdoan.files.reading import FileReading, Limits, failed
 
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
-_TASKS_PER_WORKER = 20  # then the process is replaced: native libraries' memory goes back
+_TASKS_PER_WORKER = 20  # files per worker in one pool, then fresh processes
 
 
 @dataclass
@@ -89,18 +89,24 @@ def read_backlog(
         if progress:
             progress(result.read, len(pending))
 
-    with _pool(workers) as pool:
-        for item in pending:
-            path = str(files_dir / item.stored_path)
-            by_future[pool.submit(read_stored_file, path, item.name, limits)] = (
-                item.sha256, item.name)
-        for future, (sha256, name) in by_future.items():
-            try:
-                reading = future.result()
-            except BrokenProcessPool:
-                crashed.append((sha256, str(files_dir / _path_of(pending, sha256)), name))
-                continue
-            store(sha256, name, reading)
+    # Pools of a bounded number of files, each in fresh processes: what native
+    # libraries keep after a file goes back to the system between batches.
+    # (Not max_tasks_per_child: with it, Python 3.11's pool can hang on its own.)
+    batch = workers * _TASKS_PER_WORKER
+    for start in range(0, len(pending), batch):
+        by_future.clear()
+        with _pool(workers) as pool:
+            for item in pending[start:start + batch]:
+                path = str(files_dir / item.stored_path)
+                by_future[pool.submit(read_stored_file, path, item.name, limits)] = (
+                    item.sha256, item.name)
+            for future, (sha256, name) in by_future.items():
+                try:
+                    reading = future.result()
+                except BrokenProcessPool:
+                    crashed.append((sha256, str(files_dir / _path_of(pending, sha256)), name))
+                    continue
+                store(sha256, name, reading)
     # A dead worker breaks the pool for every file in flight: read those again,
     # one per fresh process, so only the file that kills its reader is lost.
     for sha256, path, name in crashed:
@@ -123,5 +129,4 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: children start from a clean process, not a copy of one holding
     # database connections and threads.
     return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                               mp_context=multiprocessing.get_context("forkserver"),
-                               max_tasks_per_child=_TASKS_PER_WORKER)
+                               mp_context=multiprocessing.get_context("forkserver"))
