@@ -52,7 +52,7 @@ def ocr_page(image: Image, number: int, *, timeout: float, dpi: int = 300) -> Pa
     import pytesseract
 
     engine = tesseract_engine()
-    gray = image.convert("L")
+    gray = ink_only(image)
     if _is_blank(gray):
         return PageText(number, "", "ocr", engine, None)
     angle = estimate_skew(gray)
@@ -84,6 +84,22 @@ def _lines_and_confidence(data: dict[str, list]) -> tuple[str, float | None]:
             total += len(word)
     text = "\n".join(" ".join(words) for _, words in sorted(lines.items()))
     return text, (round(weighted / total, 1) if total else None)
+
+
+def ink_only(image: Image) -> Image:
+    """The page in grey with coloured marks faded out: the text is black, stamps are not.
+
+    A red seal over the signature block (on every signed Vietnamese document)
+    reads as dark in an ordinary grey conversion and garbles the words under
+    it; in the lightest of the three channels, red and blue ink are light and
+    black print stays black.
+    """
+    from PIL import ImageChops
+
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK"):
+        return image.convert("L")
+    red, green, blue = image.convert("RGB").split()
+    return ImageChops.lighter(red, ImageChops.lighter(green, blue))
 
 
 def _is_blank(gray: Image) -> bool:

@@ -76,7 +76,9 @@ def _read_pages(document: object, limits: Limits, ocr: bool) -> FileReading:
 
 
 def render_page(page: object, limits: Limits) -> tuple[object, int]:
-    """The page as a grey PIL image at ``limits.ocr_dpi``, or less if that exceeds the pixel cap.
+    """The page as an RGB image at ``limits.ocr_dpi``, or less if that exceeds the pixel cap.
+
+    In colour, so that OCR can fade stamps and signatures out (``ocr.ink_only``).
 
     Returns the image and the resolution used (Tesseract is told it: it scales
     its notion of character size by it).
@@ -86,5 +88,5 @@ def render_page(page: object, limits: Limits) -> tuple[object, int]:
     area = max(width * height, 1.0)
     if area * scale * scale > limits.max_pixels:
         scale = math.sqrt(limits.max_pixels / area)  # a poster-sized page: fewer dpi, same cap
-    bitmap = page.render(scale=scale, grayscale=True)  # type: ignore[attr-defined]
+    bitmap = page.render(scale=scale)  # type: ignore[attr-defined]
     return bitmap.to_pil(), max(int(scale * 72), 1)
