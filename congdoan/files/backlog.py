@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.files.reading import FileReading, Limits, failed
@@ -49,6 +50,24 @@ def read_stored_file(path: str, name: str | None, limits: Limits) -> FileReading
     return read_file(data, name, limits)
 
 
+def store_reading(sessions: sessionmaker[Session], sha256: str, reading: FileReading) -> None:
+    """Save ``reading`` in its own transaction; over a concurrent save of the same file."""
+    from congdoan.storage.file_texts import save_reading
+
+    for attempt in (1, 2):
+        with sessions() as session:
+            try:
+                save_reading(session, sha256, reading)
+                session.commit()
+                return
+            except IntegrityError:
+                # Another reader (a crawl of another site ending at the same time)
+                # stored this file between our delete and our insert: save over it.
+                session.rollback()
+                if attempt == 2:
+                    raise
+
+
 def _init_worker() -> None:
     # Tesseract runs 4 OpenMP threads by default: with one per process, N workers
     # use N cores instead of fighting over them.
@@ -65,7 +84,7 @@ def read_backlog(
     progress: Callable[[int, int], None] | None = None,
 ) -> BacklogResult:
     """Read every pending file (at most ``limit``) with ``workers`` processes; store each."""
-    from congdoan.storage.file_texts import pending_files, save_reading
+    from congdoan.storage.file_texts import pending_files
 
     with sessions() as session:
         pending = pending_files(session, limit)
@@ -77,9 +96,7 @@ def read_backlog(
     crashed: list[tuple[str, str, str | None]] = []
 
     def store(sha256: str, name: str | None, reading: FileReading) -> None:
-        with sessions() as session:
-            save_reading(session, sha256, reading)
-            session.commit()
+        store_reading(sessions, sha256, reading)
         result.read += 1
         result.pages += len(reading.pages)
         result.ocr_pages += sum(1 for p in reading.pages if p.method == "ocr")

@@ -117,3 +117,27 @@ def test_the_worker_pool_reads_the_backlog_into_the_database(
         assert reading_counts(session) == {"ok": 1, "failed": 1, "pending": 0, "ocr_pages": 1}
         assert [h.kind for h in search(session, "lich tiep cong dan")] == ["document"]
     assert read_backlog(sessions, files, workers=2).read == 0  # nothing left: nothing re-read
+
+
+def test_two_readers_saving_one_file_at_once_leave_one_reading(
+        sessions: sessionmaker[Session]) -> None:
+    import threading
+
+    from congdoan.files.backlog import store_reading
+
+    with sessions() as session:
+        _one_file_on_two_portals(session)
+    first = sessions()
+    save_reading(first, SHA, _reading("bản của tiến trình một"))  # not committed yet
+    second = threading.Thread(target=store_reading,
+                              args=(sessions, SHA, _reading("bản của tiến trình hai")))
+    second.start()
+    second.join(timeout=1)  # PostgreSQL: blocked on the first's row; SQLite: waits its lock
+    first.commit()
+    first.close()
+    second.join(timeout=30)
+    assert not second.is_alive()
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(FileText)) == 1
+        assert session.scalar(select(FileText.text)).endswith("bản của tiến trình hai")
+        assert len(search(session, "tien trinh hai")) == 2
