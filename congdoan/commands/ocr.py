@@ -36,6 +36,9 @@ def ocr(
     files_dir: Annotated[Path | None, typer.Option(
         "--files", help="Where the crawl stored the files (default: <data dir>/files).")
         ] = None,
+    queue: Annotated[bool, typer.Option(
+        "--queue", help="With --pending: put the files on the Redis queue for "
+        "`congdoan worker` processes (any machine) instead of reading them here.")] = False,
     db: DbOpt = None,
 ) -> None:
     """Extract the text of attached files: text layers, OCR of scans, legacy formats.
@@ -50,6 +53,7 @@ def ocr(
     \b
     Examples:
       congdoan ocr --pending --workers 2
+      congdoan ocr --pending --queue --db postgresql+psycopg://host/congdoan
       congdoan ocr scan.pdf
     """
     from congdoan.files.ocr import ocr_available
@@ -57,10 +61,12 @@ def ocr(
     if (file is None) == (not pending):
         die("give a FILE to read, or --pending to read the stored backlog")
     problem = ocr_available()
-    if problem:
+    if problem and not (queue and file is None):  # queueing reads nothing here
         die(f"OCR unavailable: {problem}")
     if file is not None:
         _read_one(file)
+    if queue:
+        _enqueue(db, files_dir, limit)
     _read_pending(db, files_dir, workers, limit)
 
 
@@ -91,6 +97,26 @@ def _read_pending(db: str | None, files_dir: Path | None, workers: int | None,
     result = run_backlog(session_factory(engine), directory, workers or DEFAULT_WORKERS, limit)
     engine.dispose()
     raise typer.Exit(EXIT_FAILED if result.statuses.get("failed") else EXIT_OK)
+
+
+def _enqueue(db: str | None, files_dir: Path | None, limit: int | None) -> None:
+    from redis.exceptions import RedisError
+
+    from congdoan.commands.database import open_database
+    from congdoan.files.queue import enqueue_pending, redis_url
+    from congdoan.storage.db import session_factory
+
+    engine = open_database(db)
+    directory = files_dir or Path(os.environ.get("CONGDOAN_DATA_DIR") or "data") / "files"
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        count = enqueue_pending(session_factory(engine), str(directory.resolve()), url, limit)
+    except RedisError as exc:
+        die(f"Redis not usable at {redis_url()}: {exc}")
+    finally:
+        engine.dispose()
+    console.print(f"queued {count} file(s) for `congdoan worker`", highlight=False)
+    raise typer.Exit(EXIT_OK)
 
 
 def run_backlog(sessions: object, directory: Path, workers: int, limit: int | None = None
