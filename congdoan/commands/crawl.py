@@ -60,6 +60,8 @@ def crawl(
     Incremental by default: stored items are not fetched again and a listing stops
     after a page of stored items. A crawl of a site holds a lock under the data
     directory; a second crawl of the same site is refused (exit code 4).
+    When the crawl ends, the text of newly stored attached files is read in
+    worker processes (OCR of scans; see `congdoan ocr`).
     """
     # Imported here: Scrapy costs half a second that other commands need not pay.
     from congdoan.crawl import DEFAULT_PARALLEL_SITES, crawl_sites
