@@ -6,6 +6,7 @@ The size is read from the header before any pixel is decoded, so a 30,000 x
 
 from __future__ import annotations
 
+import time
 import warnings
 from io import BytesIO
 
@@ -36,8 +37,13 @@ def read_image(data: bytes, media_type: str, limits: Limits) -> FileReading:
                                   f"{limits.max_pixels:,} pixels: not read")
     reading = FileReading(media_type, page_count=getattr(image, "n_frames", 1))
     dpi = int((image.info.get("dpi") or (limits.ocr_dpi,))[0]) or limits.ocr_dpi
+    deadline = time.monotonic() + limits.file_seconds
     try:
         for index, frame in enumerate(ImageSequence.Iterator(image)):
+            if index and time.monotonic() > deadline:
+                reading.truncate(f"time limit of {limits.file_seconds:g} s reached: pages "
+                                 f"from {index + 1} on were not read")
+                break
             if index >= limits.max_pages:
                 reading.truncate(f"{reading.page_count} pages: only the first "
                                  f"{limits.max_pages} were read")

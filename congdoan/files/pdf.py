@@ -8,6 +8,7 @@ only the pages read.
 from __future__ import annotations
 
 import math
+import time
 
 from congdoan.files.ocr import ocr_available, ocr_page
 from congdoan.files.reading import FileReading, Limits, PageText, failed
@@ -46,10 +47,15 @@ def _read_pages(document: object, limits: Limits, ocr: bool) -> FileReading:
     if count > limits.max_pages:
         reading.truncate(f"{count} pages: only the first {limits.max_pages} were read")
     engine = pdfium_engine()
+    deadline = time.monotonic() + limits.file_seconds
     ocr_problem = None if ocr else "OCR is off"
     unread = 0  # pages that needed OCR and did not get it
     chars = 0
     for index in range(min(count, limits.max_pages)):
+        if index and time.monotonic() > deadline:
+            reading.truncate(f"time limit of {limits.file_seconds:g} s reached: pages "
+                             f"{index + 1}-{min(count, limits.max_pages)} were not read")
+            break
         page = document[index]  # type: ignore[index]
         try:
             textpage = page.get_textpage()

@@ -26,6 +26,7 @@ class Limits:
     max_member_bytes: int = 50 << 20  # unpacked size of one archive member
     max_unpacked_bytes: int = 200 << 20  # unpacked size of a whole archive (or DOCX/XLSX)
     max_text_chars: int = 1_000_000  # text kept per file
+    file_seconds: float = 1800.0  # reading one file stops at the next page after this
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,14 @@ def test_text_layers_needing_ocr_are_recognised() -> None:
     assert needs_ocr("Céng hoµ x· héi chñ nghÜa ViÖt Nam §éc lËp Tù do H¹nh phóc")  # TCVN3
     assert not needs_ocr("Cộng hoà xã hội chủ nghĩa Việt Nam, Độc lập - Tự do - Hạnh phúc")
     assert not needs_ocr("Trang van ban mau so lieu thong ke cong doan")
+
+
+def test_a_long_file_stops_at_the_time_limit_with_what_it_read(scanned_page) -> None:
+    from congdoan.files.reading import Limits
+
+    pdf = pages_to_pdf([scanned_page, scanned_page, scanned_page])
+    reading = read_file(pdf, "ba-trang.pdf", Limits(file_seconds=0.0))
+    assert reading.status == "partial"
+    assert reading.reason == "time limit of 0 s reached: pages 2-3 were not read"
+    assert [p.number for p in reading.pages] == [1]  # the page read is kept
+    assert "khen thưởng" in reading.text
