@@ -74,6 +74,8 @@ def crawl(
     after a page of stored items. A crawl of a site holds a lock under the data
     directory; a second crawl of the same site is refused (exit code 4). A database
     that cannot be used ends the command before any request (exit code 2).
+    When the crawl ends, the text of newly stored attached files is read in
+    worker processes (OCR of scans; see `congdoan ocr`).
     Progress: live on a terminal; otherwise a line every 30 s (--progress-every).
     Exit status: 0 ok; 1 nothing stored; 2 bad usage or unusable database; 3 some pages
     failed; 4 locked; 5 degraded (spider health: worse than the site's recent runs, see
@@ -116,6 +118,7 @@ def crawl(
     _print_results(results)
     if not no_db:
         _deliver_alerts(db)
+        _read_new_files(overrides)
     raise typer.Exit(exit_code(results))
 
 
@@ -162,6 +165,37 @@ def _deliver_alerts(db: str | None) -> None:
     if report.sent or report.failed:
         err_console.print(f"alerts: {report.sent} delivered, {report.failed} failed "
                           "(congdoan alerts)", highlight=False)
+
+
+def _read_new_files(overrides: dict[str, object]) -> None:
+    """Read the text of the files this crawl stored (OCR of scans) in worker processes.
+
+    After the crawl, never during it: OCR takes seconds a page and must not slow
+    the downloads. ``--set CONGDOAN_READ_FILES=false`` leaves them to
+    ``congdoan ocr --pending``.
+    """
+    from congdoan import paths
+    from congdoan.commands.ocr import run_backlog
+    from congdoan.files.backlog import DEFAULT_WORKERS
+    from congdoan.files.ocr import ocr_available
+    from congdoan.storage.db import database_url, make_engine, session_factory
+
+    if str(overrides.get("CONGDOAN_READ_FILES", "true")).lower() in ("0", "false", "no", "off"):
+        return
+    problem = ocr_available()
+    if problem:
+        err_console.print(f"[yellow]attached files not read:[/] OCR unavailable: "
+                          f"{escape(problem)}; then run `congdoan ocr --pending`",
+                          highlight=False, soft_wrap=True)
+        return
+    data_dir = paths.data_dir(overrides)
+    url = database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None, data_dir)
+    engine = make_engine(url)
+    try:
+        files_dir = Path(str(overrides.get("FILES_STORE") or paths.files_dir(data_dir)))
+        run_backlog(session_factory(engine), files_dir, DEFAULT_WORKERS)
+    finally:
+        engine.dispose()
 
 
 def _print_results(results: list) -> None:

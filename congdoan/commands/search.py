@@ -28,6 +28,7 @@ from congdoan.storage.records import jsonable
 from congdoan.vntime import shown_date
 
 if TYPE_CHECKING:
+    from congdoan.storage.file_matches import FileMatch
     from congdoan.storage.search import SearchHit, SearchResults
 
 MATCH_STYLE = "bold yellow"
@@ -84,15 +85,18 @@ def search(
         results = search_page(session, query, site=site, kind=wanted, since=moment,
                               limit=limit, offset=offset)
         # Titles and URLs are read inside the session; SearchHit holds plain values.
-    hits = results.hits
+        hits = results.hits
+        in_files = _in_files(session, query, hits)
     if as_json:
-        rows = [jsonable(dataclasses.asdict(hit)) for hit in hits]
+        rows = [jsonable({**dataclasses.asdict(hit),
+                          "files": [dataclasses.asdict(m) for m in in_files[i]]})
+                for i, hit in enumerate(hits)]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         if results.total:
             err_console.print(_headline(results, query, limit), markup=False, highlight=False,
                               soft_wrap=True)
     elif hits:
-        _print_hits(results, query, limit)
+        _print_hits(results, query, limit, in_files)
     elif results.total:
         err_console.print(f"no hits past --offset {offset}: {query!r} has {results.total}",
                           markup=False, highlight=False, soft_wrap=True)
@@ -122,7 +126,8 @@ def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> Text:
     return out
 
 
-def _print_hits(results: SearchResults, query: str, limit: int) -> None:
+def _print_hits(results: SearchResults, query: str, limit: int,
+                in_files: list[list[FileMatch]]) -> None:
     console.print(Text(_headline(results, query, limit), style="bold"), soft_wrap=True)
     for number, hit in enumerate(results.hits, start=results.offset + 1):
         console.print()
@@ -134,6 +139,8 @@ def _print_hits(results: SearchResults, query: str, limit: int) -> None:
         # soft_wrap: the terminal may fold a long URL on screen, but no newline is
         # inserted, so it copies (and pipes) whole.
         console.print(Text(f"     {hit.url}", style="cyan"), soft_wrap=True)
+        for match in in_files[number - results.offset - 1]:
+            console.print(Text(f"     in file: {_shown_file(match)}", style="dim"), soft_wrap=True)
 
 
 def _about(hit: SearchHit) -> Text:
@@ -143,4 +150,20 @@ def _about(hit: SearchHit) -> Text:
 
 def _shown(when: datetime | date | None) -> str:
     return shown_date(when) if when else ""
+
+
+def _in_files(session: object, query: str, hits: list) -> list[list]:
+    """For each hit, the pages of its attached files that hold the query."""
+    from congdoan.storage.file_matches import file_matches
+    from congdoan.storage.search import query_phrases
+
+    phrases = query_phrases(query)
+    return [file_matches(session, hit.kind, hit.id, phrases) for hit in hits]  # type: ignore[arg-type]
+
+
+def _shown_file(m: FileMatch) -> str:
+    """``name.pdf p. 3: …snippet…`` for a matching page (member of an archive included)."""
+    return f"{m.name}{' › ' + m.member if m.member else ''} p. {m.page}: {m.snippet}"
+
+
 

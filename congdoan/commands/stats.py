@@ -45,6 +45,7 @@ def stats(
       congdoan stats
       congdoan stats --json --db postgresql+psycopg://user@host/congdoan
     """
+    from congdoan.storage.file_texts import reading_counts
     from congdoan.storage.runs import open_failures
     from congdoan.storage.stats import stats as read_stats
 
@@ -59,6 +60,7 @@ def stats(
              "first_seen": f.first_seen, "last_seen": f.last_seen}
             for f in open_failures(session)
         ]
+        report["files"] = reading_counts(session)
     report["failures"] = failures
     if as_json:
         print(json.dumps(jsonable(report), ensure_ascii=False, indent=2))
@@ -66,6 +68,7 @@ def stats(
     console.print(_sites_table(report["sites"]))
     console.print(_runs_table(report["sites"]))
     console.print(_totals_table(report))
+    console.print(Text(_files_line(report["files"])))
     for name, site_stats in report["sites"].items():
         for line in site_stats.get("health_reasons") or []:
             console.print(Text(f"{name} degraded: {line}"), style="magenta", soft_wrap=True)
@@ -75,6 +78,15 @@ def stats(
     if len(failures) > FAILURES_SHOWN:
         console.print(f"… and {len(failures) - FAILURES_SHOWN} more open failures "
                       "(congdoan stats --json lists them all)", style="yellow")
+
+
+def _files_line(counts: dict[str, int]) -> str:
+    """Progress of reading the attached files (OCR backlog) in one line."""
+    read = {k: v for k, v in counts.items() if k not in ("pending", "ocr_pages")}
+    shown = ", ".join(f"{n} {status}" for status, n in sorted(read.items())) or "none"
+    return (f"attached files read: {sum(read.values())} ({shown}); "
+            f"pending: {counts['pending']} (congdoan ocr --pending); "
+            f"pages read by OCR: {counts['ocr_pages']}")
 
 
 def _last_run_counts(session: Session) -> dict[str, dict[str, Any]]:

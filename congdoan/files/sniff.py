@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 import zipfile
 from io import BytesIO
 
@@ -14,7 +15,15 @@ _MAGIC = (
     (b"GIF8", "image/gif"),
     (b"Rar!", "application/vnd.rar"),
     (b"{\\rtf", "application/rtf"),
+    (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
 )
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EXCEL_STREAM = "Workbook".encode("utf-16-le")  # .xls keeps its sheets in this OLE2 stream
+# A page where a file was expected (a login wall, an error page): named .pdf, HTML inside.
+_HTML = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]",
+                   re.IGNORECASE | re.DOTALL)
 _OOXML = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -24,9 +33,13 @@ _OOXML = {
 
 def sniff_media_type(data: bytes, name: str | None = None) -> str:
     """The media type of ``data``: magic bytes first, then the name's extension."""
+    if data.startswith(_OLE2) and data.find(_EXCEL_STREAM) >= 0:
+        return "application/vnd.ms-excel"
     for magic, media_type in _MAGIC:
         if data.startswith(magic):
             return media_type
+    if _HTML.match(data[:1024].lstrip(b"\xef\xbb\xbf")):
+        return "text/html"
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(BytesIO(data)) as archive:
@@ -36,6 +49,9 @@ def sniff_media_type(data: bytes, name: str | None = None) -> str:
         for prefix, media_type in _OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 return media_type
+        guessed, _ = mimetypes.guess_type(name or "")
+        if not names and guessed in _OOXML.values():
+            return guessed  # a broken DOCX/XLSX: let its own reader say what is wrong
         return "application/zip"
     guessed, _ = mimetypes.guess_type(name or "")
     return guessed or "application/octet-stream"

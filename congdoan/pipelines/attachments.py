@@ -30,6 +30,10 @@ from congdoan.files.text import extract_text
 logger = logging.getLogger(__name__)
 
 
+# What a body sniffs as when it is a web page, not the file it was linked as.
+_NOT_A_FILE = frozenset({"application/octet-stream", "text/html"})
+
+
 class AttachmentRefused(Exception):
     """A download that is not the file it claims to be."""
 
@@ -111,7 +115,7 @@ class AttachmentsPipeline(FilesPipeline):
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         redirected = bool(request.meta.get("redirect_urls"))
         if content_type.startswith("text/html") and (
-            redirected or sniff_media_type(response.body[:4096]) == "application/octet-stream"
+            redirected or sniff_media_type(response.body[:4096]) in _NOT_A_FILE
         ):
             raise AttachmentRefused(
                 f"{request.url}: answered with an HTML page, not a file"

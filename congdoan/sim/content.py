@@ -51,6 +51,7 @@ class FileRef:
     name: str
     path: str
     lines: tuple[str, ...]
+    scanned: bool = False  # served as an image-only PDF (a scan): its text only by OCR
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,19 @@ _SIGNER_IDS = {
 }
 
 
+def scan_body(spec_key: tuple[str, int], doc_id: int) -> tuple[str, ...]:
+    """The body lines of a scanned document: text found nowhere but in its scan."""
+    rng = _rng(spec_key, "scan", doc_id)  # its own stream: other content stays as it was
+    unit = rng.choice(("Ban Tuyên giáo", "Ban Nữ công", "Ban Chính sách - Pháp luật",
+                       "Ban Tổ chức", "Văn phòng"))
+    day = rng.randint(1, 28)
+    return (
+        f"Điều 1. Giao {unit} chủ trì tổng hợp ý kiến của đoàn viên số {doc_id}.",
+        f"Điều 2. Báo cáo kết quả gửi Thường trực trước ngày {day} hằng tháng.",
+        "Điều 3. Chánh Văn phòng và các đơn vị liên quan chịu trách nhiệm thi hành.",
+    )
+
+
 def _legislature(year: int) -> int:
     return 13 if year < 2016 else 14 if year < 2021 else 15
 
@@ -217,9 +231,14 @@ def _doc_issued(spec_key: tuple[str, int], doc_id: int) -> date:
 
 @lru_cache(maxsize=4096)
 def build_document(
-    spec_key: tuple[str, int], doc_id: int, issued: date, added: datetime | None = None
+    spec_key: tuple[str, int], doc_id: int, issued: date, added: datetime | None = None,
+    scanned: bool = False,
 ) -> Document:
-    """Build document ``doc_id`` of a portal; pure and cached."""
+    """Build document ``doc_id`` of a portal; pure and cached.
+
+    A ``scanned`` document shows no body on its page: its text is only in its
+    attached scan (an image-only PDF), as on portals that post the signed paper.
+    """
     rng = _rng(spec_key, "document", doc_id)
     kind_name, kind_alias, pattern, issuer, titles = rng.choice(vocab.DOC_KINDS)
     year = issued.year
@@ -253,6 +272,11 @@ def build_document(
             name = f"{stem}-phu-luc.docx"
             files.append(FileRef(name, f"/uploads/laws/{name}", (f"Phụ lục {code}", *lines[1:])))
     views = rng.randint(0, 5000)
+    if scanned:
+        body = ()
+        stem = f"{news_alias(code)}-ban-quet"
+        files.insert(0, FileRef(f"{stem}.pdf", f"/uploads/laws/{stem}.pdf",
+                                (code, title, *scan_body(spec_key, doc_id)), scanned=True))
     return Document(
         id=doc_id, code=code, title=title, intro=intro, body=body,
         kind=DocKind(kind_name, kind_alias), areas=areas, issuer=issuer, signer=signer,
@@ -335,7 +359,9 @@ class ContentModel:
         meta = self._doc_meta.get(doc_id)
         if meta is None:
             return None
-        return build_document(self.key, doc_id, *meta)
+        every = self.spec.scanned_every
+        return build_document(self.key, doc_id, *meta,
+                              scanned=bool(every) and doc_id % every == 0)
 
     def document_ids(self) -> list[int]:
         """Document ids by issue date, newest first (the laws list order)."""

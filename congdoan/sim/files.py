@@ -1,4 +1,4 @@
-"""Real attachment files for the simulator: small valid PDF and DOCX with Vietnamese text.
+"""Real attachment files for the simulator: small PDF and DOCX with Vietnamese text, scans.
 
 Both are built in memory and cached, so serving the same attachment twice
 returns the same bytes (stable sha256 for the attachment pipeline).
@@ -110,8 +110,16 @@ def build_docx(lines: tuple[str, ...]) -> bytes:
     return buffer.getvalue()
 
 
-def build_file(name: str, lines: tuple[str, ...]) -> tuple[bytes, str]:
-    """Bytes and media type for an attachment called ``name`` holding ``lines``."""
+def build_file(name: str, lines: tuple[str, ...], *, scanned: bool = False
+               ) -> tuple[bytes, str]:
+    """Bytes and media type for an attachment called ``name`` holding ``lines``.
+
+    ``scanned``: an image-only PDF of the lines rendered at 300 dpi (see ``scans``).
+    """
+    if scanned:
+        from congdoan.sim.scans import build_scanned_pdf  # Pillow: only when a scan is served
+
+        return build_scanned_pdf(lines), PDF_MEDIA_TYPE
     if name.lower().endswith(".docx"):
         return build_docx(lines), DOCX_MEDIA_TYPE
     return build_pdf(lines), PDF_MEDIA_TYPE

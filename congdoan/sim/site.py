@@ -202,7 +202,7 @@ class Portal:
         return self._file_response(file, inline=params["preview"])
 
     def _file_response(self, file: FileRef, inline: bool = False) -> Response:
-        body, media_type = build_file(file.name, file.lines)
+        body, media_type = build_file(file.name, file.lines, scanned=file.scanned)
         disposition = "inline" if inline else "attachment"
         headers = [("Content-Type", media_type),
                    ("Content-Disposition", f'{disposition}; filename="{file.name}"')]

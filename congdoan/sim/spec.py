@@ -29,6 +29,7 @@ class PortalSpec:
     # The news categories and the laws list render with no items (their module's
     # table lost or emptied): every listing reads as an empty category.
     listings_empty: bool = False
+    scanned_every: int = 0  # every Nth document is a scan only (image PDF, no body): 0 = none
 
     def __post_init__(self) -> None:
         if self.url_style not in URL_STYLES:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from congdoan.storage.file_texts import apply_cached_texts, files_text
 from congdoan.storage.models import Document, DocumentPosting
 from congdoan.storage.records import (
     DOCUMENT_CONTENT_FIELDS,
@@ -45,6 +46,7 @@ _DATES = ("issued_on", "effective_on", "expires_on")
 def upsert_document(session: Session, record: Mapping[str, Any]) -> Status:
     """Insert or update the posting in ``record`` and its document; return the posting's status."""
     seen = seen_at(record)
+    apply_cached_texts(session, record.get("attachments") or [])
     content = content_fields(record, DOCUMENT_CONTENT_FIELDS)
     digest = content_hash(content)
     posting = session.scalars(
@@ -169,7 +171,20 @@ def _merge(session: Session, document: Document) -> None:
     document.last_seen_at = max(p.last_seen_at for p in postings)
     document.content_hash = content_hash({"postings": sorted(p.content_hash for p in postings)})
     document.search_title = search_fold(document.code, document.title)
-    document.search_text = search_fold(
+    document.search_text = document_search_text(document, postings)
+    session.flush()
+    if old_code != document.code_normalized:
+        for code in (old_code, document.code_normalized):
+            if code:
+                resolve_references(session, code)
+
+
+def document_search_text(document: Document,
+                         postings: list[DocumentPosting] | None = None) -> str:
+    """The folded text a document is found by: its fields and its postings' attached files."""
+    files = [a for p in (postings if postings is not None else document.postings)
+             for a in p.attachments]
+    return search_fold(
         document.code,
         document.title,
         document.intro,
@@ -177,12 +192,8 @@ def _merge(session: Session, document: Document) -> None:
         document.issuer,
         document.signer,
         document.category,
+        *files_text(files),
     )
-    session.flush()
-    if old_code != document.code_normalized:
-        for code in (old_code, document.code_normalized):
-            if code:
-                resolve_references(session, code)
 
 
 def _total(values: Any) -> int | None:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -356,3 +357,47 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+
+
+# --- what reading attached files gave (migration 0004) -------------------------------
+
+class FileText(Base):
+    """What reading one attached file gave, once per content (sha256), whichever portals serve it.
+
+    ``status`` is ok, partial (truncated or some pages unread: see ``reason``),
+    failed (unreadable: see ``reason``) or unsupported (a type with no reader).
+    """
+
+    __tablename__ = "file_texts"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    ocr_pages: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[datetime]
+
+    pages: Mapped[list[FilePage]] = relationship(
+        back_populates="file", cascade="all, delete-orphan", order_by="FilePage.seq"
+    )
+
+
+class FilePage(Base):
+    """One page of a read file: its text, how it was read (text layer or OCR), by what engine."""
+
+    __tablename__ = "file_pages"
+
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("file_texts.sha256", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # order within the file
+    number: Mapped[int] = mapped_column(Integer)  # page number as printed: 1-based
+    member: Mapped[str | None] = mapped_column(Text)  # inside an archive: the member's name
+    method: Mapped[str] = mapped_column(String(8))  # text | ocr
+    engine: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+
+    file: Mapped[FileText] = relationship(back_populates="pages")

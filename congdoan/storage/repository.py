@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from congdoan.storage.archive import archive_raw
 from congdoan.storage.dialect import insert_ignore
+from congdoan.storage.file_texts import apply_cached_texts, files_text
 from congdoan.storage.models import (
     Article,
     ArticleReference,
@@ -66,6 +67,7 @@ def ensure_site(session: Session, site_id: str) -> None:
 def upsert_article(session: Session, record: Mapping[str, Any]) -> Status:
     """Insert or update the article in ``record``; return ``new``, ``changed`` or ``unchanged``."""
     seen = seen_at(record)
+    apply_cached_texts(session, record.get("attachments") or [])
     content = content_fields(record, ARTICLE_CONTENT_FIELDS)
     digest = content_hash(content)
     article = session.scalars(
@@ -140,12 +142,17 @@ def _fill_article(article: Article, record: Mapping[str, Any]) -> None:
     article.images = [dict(i) for i in record.get("images") or []]
     article.published_at = as_datetime(record.get("published_at"))
     article.search_title = search_fold(record["title"])
-    article.search_text = search_fold(
-        record["title"],
-        record.get("summary"),
-        record.get("body_text"),
-        " ".join(record.get("references") or []),
+    article.search_text = article_search_text(
+        record["title"], record.get("summary"), record.get("body_text"),
+        record.get("references") or [], record.get("attachments") or [],
     )
+
+
+def article_search_text(title: str, summary: str | None, body_text: str | None,
+                        references: Sequence[str], attachments: Sequence[Any]) -> str:
+    """The folded text an article is found by: its own, its references', its files'."""
+    return search_fold(title, summary, body_text, " ".join(references),
+                       *files_text(attachments))
 
 
 def article_content(article: Article) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Watchlists and the alert outbox: watches, deliveries.
 
 Revision ID: 0003
-Revises: 0001 (MERGE NOTE: re-point to 0002 when the health migration lands)
+Revises: 0002
 Create Date: 2026-11-27
 """
 

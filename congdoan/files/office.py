@@ -1,0 +1,112 @@
+"""Text of office files: DOCX, legacy Word .doc, RTF, Excel .xls and .xlsx.
+
+DOCX and XLSX are ZIP packages: their unpacked size is checked against the
+limits before a library opens them (a 1 MB DOCX can unpack to gigabytes).
+Legacy formats go to Debian's own readers (antiword, catdoc, xls2csv) in a
+bounded subprocess.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from congdoan.files.reading import FileReading, Limits, PageText, failed
+from congdoan.files.tools import ToolFailed, run_tool
+from congdoan.normalize.text import clean_text
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOC = "application/msword"
+XLS = "application/vnd.ms-excel"
+RTF = "application/rtf"
+
+
+def read_office(data: bytes, media_type: str, limits: Limits) -> FileReading:
+    """Text of the office file in ``data`` as one page (these formats have no fixed pages)."""
+    try:
+        if media_type == DOCX:
+            _check_package(data, limits)
+            text, engine = _docx_text(data), "python-docx"
+        elif media_type == XLSX:
+            _check_package(data, limits)
+            text, engine = _xlsx_text(data), "openpyxl"
+        elif media_type == DOC:
+            text, engine = _doc_text(data, limits)
+        elif media_type == XLS:
+            text, engine = run_tool(["xls2csv", "-d", "utf-8", "-q", "0"], data, ".xls",
+                                    limits), "xls2csv (catdoc)"
+        elif media_type == RTF:
+            text, engine = run_tool(["catdoc", "-d", "utf-8", "-w"], data, ".rtf",
+                                    limits), "catdoc"
+        else:
+            return FileReading(media_type, status="unsupported",
+                               reason=f"no reader for {media_type}")
+    except ToolFailed as exc:
+        return failed(media_type, str(exc))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return failed(media_type, f"corrupt {_label(media_type)}: {exc}")
+    except Exception as exc:  # a library's odd error on an odd file: record it
+        return failed(media_type, f"unreadable {_label(media_type)}: "
+                                  f"{type(exc).__name__}: {exc}")
+    text = clean_text(text) or ""
+    reading = FileReading(media_type, page_count=1,
+                          pages=[PageText(1, text[:limits.max_text_chars], "text", engine)])
+    if len(text) > limits.max_text_chars:
+        reading.truncate(f"text beyond {limits.max_text_chars} characters was left out")
+    return reading
+
+
+def _label(media_type: str) -> str:
+    return {DOCX: "DOCX", XLSX: "XLSX", DOC: "Word .doc", XLS: "Excel .xls", RTF: "RTF"}.get(
+        media_type, media_type)
+
+
+def _check_package(data: bytes, limits: Limits) -> None:
+    """Refuse a ZIP package whose members would unpack past the limits (a zip bomb)."""
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        members = package.infolist()
+        unpacked = sum(m.file_size for m in members)
+    if len(members) > limits.max_members * 10 or unpacked > limits.max_unpacked_bytes:
+        raise ValueError(f"{len(members)} parts unpacking to {unpacked:,} bytes, over the "
+                         f"limit of {limits.max_unpacked_bytes:,}: not opened")
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    document = Document(BytesIO(data))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
+
+
+def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    lines: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            lines.append(sheet.title)
+            for row in sheet.iter_rows(values_only=True):
+                cells = [str(v) for v in row if v is not None and str(v).strip()]
+                if cells:
+                    lines.append(" ".join(cells))
+    finally:
+        workbook.close()
+    return "\n".join(lines)
+
+
+def _doc_text(data: bytes, limits: Limits) -> tuple[str, str]:
+    """antiword first (keeps paragraphs and tables best); catdoc reads what it refuses."""
+    try:
+        return run_tool(["antiword", "-m", "UTF-8.txt", "-w", "0"], data, ".doc", limits), \
+            "antiword"
+    except ToolFailed as first:
+        try:
+            return run_tool(["catdoc", "-d", "utf-8", "-w"], data, ".doc", limits), "catdoc"
+        except ToolFailed as second:
+            raise ToolFailed(f"{first}; {second}") from second

@@ -1,0 +1,123 @@
+"""Each supported format yields its text, per page, NFC, with how and by what it was read."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import pytest
+
+from congdoan.files.read import read_file
+from congdoan.files.textlayer import needs_ocr
+from congdoan.sim.files import build_pdf
+from congdoan.sim.scans import pages_to_pdf, render_page
+from tests.files.makers import zip_of
+
+SCAN_LINES = ("QUYẾT ĐỊNH", "Về việc khen thưởng đoàn viên công đoàn xuất sắc")
+
+
+@pytest.fixture(scope="module")
+def scanned_page() -> object:
+    return render_page(SCAN_LINES, width_px=1500)
+
+
+def test_a_pdf_with_a_text_page_and_a_scanned_page_is_read_page_by_page(scanned_page) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    text_pdf = build_pdf(("Căn cứ Luật Công đoàn năm 2012 và Điều lệ Công đoàn Việt Nam",))
+    writer.append(PdfReader(io.BytesIO(text_pdf)))
+    writer.append(PdfReader(io.BytesIO(pages_to_pdf([scanned_page]))))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    reading = read_file(buffer.getvalue(), "quyet-dinh.pdf")
+    assert reading.status == "ok", reading.reason
+    assert [(p.number, p.method) for p in reading.pages] == [(1, "text"), (2, "ocr")]
+    assert reading.pages[0].text.startswith("Căn cứ Luật Công đoàn")
+    assert reading.pages[0].engine.startswith("pdfium ")
+    scanned = reading.pages[1]
+    assert scanned.engine.startswith("tesseract ") and scanned.engine.endswith(" vie")
+    assert scanned.confidence is not None and 0 < scanned.confidence <= 100
+    assert "Về việc khen thưởng đoàn viên" in scanned.text
+    assert unicodedata.is_normalized("NFC", scanned.text)
+
+
+def test_a_skewed_noisy_scan_is_straightened_and_read(scanned_page) -> None:
+    from congdoan.files.ocr import estimate_skew
+
+    noisy = render_page(SCAN_LINES, width_px=1500, noisy=True, seed=4)
+    angle = estimate_skew(noisy.convert("L"))
+    assert 0.8 <= abs(angle) <= 2.2  # the renderer skews by 1-2 degrees
+    assert abs(estimate_skew(scanned_page.convert("L"))) < 0.2
+    reading = read_file(pages_to_pdf([noisy]), "ban-quet.pdf")
+    assert "khen thưởng đoàn viên" in reading.text
+
+
+def test_an_image_is_read_by_ocr(scanned_page) -> None:
+    buffer = io.BytesIO()
+    scanned_page.save(buffer, "PNG", dpi=(300, 300))
+    reading = read_file(buffer.getvalue(), "anh-chup.png")
+    assert reading.media_type == "image/png" and reading.status == "ok"
+    assert reading.pages[0].method == "ocr" and "QUYẾT ĐỊNH" in reading.text
+
+
+def test_an_rtf_is_read_by_catdoc() -> None:
+    rtf = (b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\\f0 C\\u244?ng \\u273?o\\u224?n "
+           b"c\\u417? s\\u7903?\\par H\\u432?\\u7899?ng d\\u7851?n s\\u7889? 12}")
+    reading = read_file(rtf, "huong-dan.rtf")
+    assert reading.status == "ok", reading.reason
+    assert reading.text == "Công đoàn cơ sở\nHướng dẫn số 12"
+    assert reading.pages[0].engine == "catdoc"
+
+
+def test_an_xlsx_gives_the_text_of_its_cells() -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tổng hợp"
+    sheet.append(["Đơn vị", "Số đoàn viên"])
+    sheet.append(["Công đoàn ngành Giáo dục", 1520])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    reading = read_file(buffer.getvalue(), "so-lieu.xlsx")
+    assert reading.status == "ok", reading.reason
+    assert reading.text == "Tổng hợp\nĐơn vị Số đoàn viên\nCông đoàn ngành Giáo dục 1520"
+
+
+def test_an_archive_is_read_member_by_member_with_their_names(scanned_page) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Kế hoạch tổ chức Đại hội Công đoàn cơ sở")
+    docx = io.BytesIO()
+    document.save(docx)
+    archive = zip_of({"../../etc/ke-hoach.docx": docx.getvalue(),
+                      "scan/trang-1.pdf": pages_to_pdf([scanned_page]),
+                      "ghi-chu.txt": b"khong doc"})
+    reading = read_file(archive, "ho-so.zip")
+    members = [(p.member, p.method) for p in reading.pages]
+    assert members == [("ke-hoach.docx", "text"), ("trang-1.pdf", "ocr")]
+    assert "Kế hoạch tổ chức Đại hội" in reading.text and "khen thưởng" in reading.text
+    assert reading.status == "partial"  # the .txt member has no reader: said, not hidden
+    assert "ghi-chu.txt: no reader for text/plain" in reading.reason
+
+
+def test_text_layers_needing_ocr_are_recognised() -> None:
+    assert needs_ocr("")
+    assert needs_ocr("- 3 -")  # a scanner's page number: no real layer
+    assert needs_ocr("Céng hoµ x· héi chñ nghÜa ViÖt Nam §éc lËp Tù do H¹nh phóc")  # TCVN3
+    assert not needs_ocr("Cộng hoà xã hội chủ nghĩa Việt Nam, Độc lập - Tự do - Hạnh phúc")
+    assert not needs_ocr("Trang van ban mau so lieu thong ke cong doan")
+
+
+def test_a_long_file_stops_at_the_time_limit_with_what_it_read(scanned_page) -> None:
+    from congdoan.files.reading import Limits
+
+    pdf = pages_to_pdf([scanned_page, scanned_page, scanned_page])
+    reading = read_file(pdf, "ba-trang.pdf", Limits(file_seconds=0.0))
+    assert reading.status == "partial"
+    assert reading.reason == "time limit of 0 s reached: pages 2-3 were not read"
+    assert [p.number for p in reading.pages] == [1]  # the page read is kept
+    assert "khen thưởng" in reading.text
