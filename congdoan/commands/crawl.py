@@ -117,21 +117,46 @@ def crawl(
                           parallel=parallel or DEFAULT_PARALLEL_SITES)
     _print_results(results)
     if not no_db:
-        _deliver_alerts(db)
-        _read_new_files(overrides)
+        _after_crawl(overrides)
     raise typer.Exit(exit_code(results))
+
+
+def _database(overrides: dict[str, object]) -> str:
+    """The crawl's database URL: ``--db``, else the default under the data directory."""
+    from congdoan import paths
+    from congdoan.storage.db import database_url
+
+    return database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None,
+                        paths.data_dir(overrides))
+
+
+def _after_crawl(overrides: dict[str, object]) -> None:
+    """Send the watches' alerts and read the new files, if the database still answers.
+
+    A database lost during the crawl already decided the exit code (partial or
+    failed, with the retry file kept): the follow-up steps then wait for the
+    next crawl instead of turning that into a usage error.
+    """
+    from congdoan.storage.check import DatabaseUnusable, check_database
+
+    url = _database(overrides)
+    try:
+        check_database(url)
+    except DatabaseUnusable as exc:
+        err_console.print(f"[yellow]alerts and file reading left to the next crawl:[/] "
+                          f"{escape(str(exc))}", highlight=False, soft_wrap=True)
+        return
+    _deliver_alerts(url)
+    _read_new_files(overrides, url)
 
 
 def _check_database(overrides: dict[str, object]) -> None:
     """Before any request: a database that cannot be used ends the command (one line, exit 2)."""
     from congdoan import paths
     from congdoan.storage.check import DatabaseUnusable, check_database
-    from congdoan.storage.db import database_url
 
     try:
-        url = database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None,
-                           paths.data_dir(overrides))
-        check_database(url)
+        check_database(_database(overrides))
     except DatabaseUnusable as exc:
         die(str(exc), EXIT_USAGE)
     except OSError as exc:  # the data directory cannot be created
@@ -156,18 +181,18 @@ def exit_code(results: list) -> int:
     return EXIT_PARTIAL
 
 
-def _deliver_alerts(db: str | None) -> None:
+def _deliver_alerts(url: str) -> None:
     """Send the watches' outbox (new and changed items the crawl matched)."""
     from congdoan.commands.watch import deliver_now, writable
 
-    with writable(db) as sessions:
+    with writable(None, url) as sessions:
         report = deliver_now(sessions)
     if report.sent or report.failed:
         err_console.print(f"alerts: {report.sent} delivered, {report.failed} failed "
                           "(congdoan alerts)", highlight=False)
 
 
-def _read_new_files(overrides: dict[str, object]) -> None:
+def _read_new_files(overrides: dict[str, object], url: str) -> None:
     """Read the text of the files this crawl stored (OCR of scans) in worker processes.
 
     After the crawl, never during it: OCR takes seconds a page and must not slow
@@ -178,7 +203,7 @@ def _read_new_files(overrides: dict[str, object]) -> None:
     from congdoan.commands.ocr import run_backlog
     from congdoan.files.backlog import DEFAULT_WORKERS
     from congdoan.files.ocr import ocr_available
-    from congdoan.storage.db import database_url, make_engine, session_factory
+    from congdoan.storage.db import make_engine, session_factory
 
     if str(overrides.get("CONGDOAN_READ_FILES", "true")).lower() in ("0", "false", "no", "off"):
         return
@@ -189,7 +214,6 @@ def _read_new_files(overrides: dict[str, object]) -> None:
                           highlight=False, soft_wrap=True)
         return
     data_dir = paths.data_dir(overrides)
-    url = database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None, data_dir)
     engine = make_engine(url)
     try:
         files_dir = Path(str(overrides.get("FILES_STORE") or paths.files_dir(data_dir)))

@@ -37,12 +37,12 @@ app.add_typer(watch_app, name="watch")
 
 
 @contextmanager
-def writable(db: str | None) -> Iterator[sessionmaker[Session]]:
-    """Sessions on the (migrated) database of ``--db``."""
+def writable(db: str | None, url: str | None = None) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the (migrated) database of ``--db`` (or of the resolved ``url``)."""
     from congdoan.commands.database import open_database
     from congdoan.storage.db import database_url, session_factory
 
-    engine = open_database(database_url(db_url(db)))
+    engine = open_database(url or database_url(db_url(db)))
     try:
         yield session_factory(engine)
     finally:

@@ -60,6 +60,10 @@ def check_database(url: str) -> None:
                 cursor.execute("ROLLBACK")
             finally:
                 raw.close()
+        else:
+            # Migrations run once per process: a later check must still connect.
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
     except (SQLAlchemyError, OSError, sqlite3.Error) as exc:
         raise DatabaseUnusable(url, cause_of(exc)) from exc
     finally:
