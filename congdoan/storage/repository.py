@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from congdoan.storage.archive import archive_raw
+from congdoan.storage.archive import archive_raw, packed_body
 from congdoan.storage.dialect import insert_ignore
 from congdoan.storage.models import (
     Article,
@@ -25,6 +25,7 @@ from congdoan.storage.models import (
     ItemVersion,
     Site,
 )
+from congdoan.storage.prefetch import NOT_LOOKED_UP, BatchRows
 from congdoan.storage.records import (
     ARTICLE_CONTENT_FIELDS,
     as_datetime,
@@ -63,16 +64,24 @@ def ensure_site(session: Session, site_id: str) -> None:
             ensured.add(site_id)
 
 
-def upsert_article(session: Session, record: Mapping[str, Any]) -> Status:
-    """Insert or update the article in ``record``; return ``new``, ``changed`` or ``unchanged``."""
+def upsert_article(session: Session, record: Mapping[str, Any],
+                   rows: BatchRows | None = None) -> Status:
+    """Insert or update the article in ``record``; return ``new``, ``changed`` or ``unchanged``.
+
+    ``rows``: the batch's stored rows, looked up together (``prefetch``); without
+    them, or when they do not answer for this record, the article is looked up here.
+    """
     seen = seen_at(record)
     content = content_fields(record, ARTICLE_CONTENT_FIELDS)
     digest = content_hash(content)
-    article = session.scalars(
-        select(Article).where(
-            Article.site == record["site"], Article.canonical_url == record["canonical_url"]
-        )
-    ).one_or_none()
+    article = (rows.take("article", record["site"], record["canonical_url"])
+               if rows is not None else NOT_LOOKED_UP)
+    if article is NOT_LOOKED_UP:
+        article = session.scalars(
+            select(Article).where(
+                Article.site == record["site"], Article.canonical_url == record["canonical_url"]
+            )
+        ).one_or_none()
 
     if article is not None and article.content_hash == digest:
         article.last_seen_at = max(article.last_seen_at, seen)
@@ -175,9 +184,9 @@ def provenance(
 
     Called only for new or changed content, so identical re-fetches add no archive rows.
     """
-    raw = record.get("raw_body")
-    if raw is not None:
-        sha = archive_raw(session, raw, record.get("content_type"))
+    packed = packed_body(record)
+    if packed is not None:
+        sha = archive_raw(session, packed, record.get("content_type"))
     else:
         sha = record.get("body_sha256")
     return sha, as_datetime(record.get("fetched_at")), as_int(record.get("http_status"))
