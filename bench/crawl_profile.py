@@ -17,10 +17,12 @@ cumulative time of their entry points:
   downloader, middlewares, the files pipeline's downloads) minus the time
   spent waiting in the reactor's poll.
 
-Work done in other threads (PDF text, file writes) is not on the reactor and
-not counted. Milliseconds per stored item are printed, and the JSON goes to
-``--out``. cProfile slows Python calls down, so the shares matter more than the
-absolute figures.
+Times are wall time of the reactor thread's calls, minus its waits in the
+poll; work done in other threads (PDF text, file writes, page compression)
+is not counted. Other processes on the machine inflate them: compare runs
+made back to back, and prefer ``--callgrind``'s counts. Milliseconds per
+stored item are printed, and the JSON goes to ``--out``. cProfile slows
+Python calls down, so the shares matter more than the absolute figures.
 
 With ``--callgrind``, the same crawl runs once more under
 ``valgrind --tool=callgrind`` and the bare spider on the URLs it fetched too;
@@ -94,6 +96,8 @@ def _child(args: argparse.Namespace) -> None:
     from bench import crawl_child
     from bench.span import SpanExtension
 
+    # Wall time: a CPU-time clock (time.thread_time) is a system call per profiled
+    # call and would weigh call-heavy Python several times over C such as lxml.
     profile = cProfile.Profile()
     opened, closed = SpanExtension.opened, SpanExtension.closed
 
