@@ -25,9 +25,11 @@ stored item are printed, and the JSON goes to ``--out``. cProfile slows
 Python calls down, so the shares matter more than the absolute figures.
 
 With ``--callgrind``, the same crawl runs once more under
-``valgrind --tool=callgrind`` and the bare spider on the URLs it fetched too;
-the total instructions of each child (imports included) are a figure that
-does not move with the machine's load, unlike seconds.
+``valgrind --tool=callgrind --separate-threads=yes`` and the bare spider on
+the URLs it fetched too: instructions of each child (imports included), on
+the reactor thread and in all threads, a figure that does not move with the
+machine's load, unlike seconds. Work moved to a worker thread leaves the
+reactor's count but not the total.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import re
 import shutil
@@ -125,13 +128,17 @@ def _instructions(callgrind_out: Path) -> int:
     raise RuntimeError(f"no totals in {callgrind_out}")
 
 
-def _callgrind(child_args: list[str], out_file: Path, env: dict[str, str]) -> int:
-    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}",
-           sys.executable, *child_args]
-    full_env = {**__import__("os").environ, **env, "PYTHONPATH": str(ROOT)}
+def _callgrind(child_args: list[str], out_file: Path, env: dict[str, str]) -> dict[str, int]:
+    """Instructions of the child: all threads, and the main (reactor) thread alone."""
+    cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
+           f"--callgrind-out-file={out_file}", sys.executable, *child_args]
+    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
     subprocess.run(cmd, cwd=ROOT, env=full_env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return _instructions(out_file)
+    # One file per thread: <out>-01 is the main thread, the reactor's.
+    per_thread = {p.name: _instructions(p) for p in out_file.parent.glob(f"{out_file.name}-*")}
+    return {"all_threads": sum(per_thread.values()),
+            "reactor": per_thread[f"{out_file.name}-01"]}
 
 
 def run(*, sites: int, articles: int, documents: int, callgrind: bool,
@@ -170,9 +177,10 @@ def run(*, sites: int, articles: int, documents: int, callgrind: bool,
                 url_file.write_text("\n".join(fetched_urls(server, site_ids)), encoding="utf-8")
                 bare = _callgrind(["-m", "bench.bare_spider", str(url_file), *_sets()],
                                   work / "bare.callgrind", {})
-                result["instructions"] = {"full": full, "bare": bare,
-                                          "full_per_item": full / items,
-                                          "extra_per_item": (full - bare) / items}
+                result["instructions"] = {
+                    "full": full, "bare": bare,
+                    "reactor_extra_per_item": (full["reactor"] - bare["reactor"]) / items,
+                    "all_extra_per_item": (full["all_threads"] - bare["all_threads"]) / items}
     return result
 
 
@@ -183,8 +191,11 @@ def _print(result: dict[str, Any]) -> None:
     for name in (*STAGES, "scrapy", "idle", "total"):
         print(f"| {name} | {result['seconds'][name]:.3f} | {result['ms_per_item'][name]:.3f} |")
     if ins := result.get("instructions"):
-        print(f"instructions: full crawl {ins['full']:,}, bare spider {ins['bare']:,}; "
-              f"{ins['extra_per_item']:,.0f} more per item")
+        for side in ("full", "bare"):
+            print(f"instructions, {side}: {ins[side]['reactor']:,} on the reactor thread, "
+                  f"{ins[side]['all_threads']:,} in all threads")
+        print(f"per item, full - bare: {ins['reactor_extra_per_item']:,.0f} on the reactor "
+              f"thread, {ins['all_extra_per_item']:,.0f} in all threads")
 
 
 def main() -> None:
