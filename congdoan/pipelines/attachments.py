@@ -13,13 +13,15 @@ import asyncio
 import hashlib
 import logging
 import threading
+from io import BytesIO
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
-from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.asyncio import is_asyncio_available, run_in_thread
+from scrapy.utils.defer import ensure_awaitable
 from twisted.internet.threads import deferToThread
 
 from congdoan import paths
@@ -28,6 +30,7 @@ from congdoan.files.sniff import sniff_media_type
 from congdoan.files.text import extract_text
 
 logger = logging.getLogger(__name__)
+_DIGESTS = "congdoan_digests"  # request.meta: (sha256, md5) of the downloaded file
 
 
 # What a body sniffs as when it is a web page, not the file it was linked as.
@@ -121,7 +124,22 @@ class AttachmentsPipeline(FilesPipeline):
                 f"{request.url}: answered with an HTML page, not a file"
                 + (" (redirected: soft 404)" if redirected else "")
             )
+        if response.status == 200 and response.body:
+            # Both hashes of a file (sha256 names it, md5 is Scrapy's checksum) in a
+            # worker thread: hashlib releases the GIL, the reactor goes on downloading.
+            request.meta[_DIGESTS] = await run_in_thread(_digests, response.body)
         return await super().media_downloaded(response, request, info, item=item)
+
+    async def file_downloaded(self, response: Any, request: Request, info: Any, *,
+                              item: Any = None) -> str:
+        """Write the file under its content address; return its md5 (Scrapy's checksum)."""
+        digests = request.meta.get(_DIGESTS)
+        if digests is None:
+            return await ensure_awaitable(
+                super().file_downloaded(response, request, info, item=item))
+        path = self.file_path(request, response=response, info=info, item=item)
+        await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
+        return digests[1]
 
     def file_path(self, request: Request, response: Any = None, info: Any = None, *,
                   item: Any = None) -> str:
@@ -132,7 +150,8 @@ class AttachmentsPipeline(FilesPipeline):
             # Asked before downloading ("is it stored already?"): the content is
             # unknown, so answer with a path that is never written: always fetch.
             return f"pending/{hashlib.sha1(request.url.encode()).hexdigest()}{ext}"
-        digest = hashlib.sha256(response.body).hexdigest()
+        digests = request.meta.get(_DIGESTS)
+        digest = digests[0] if digests else hashlib.sha256(response.body).hexdigest()
         return f"{digest[:2]}/{digest}{ext}"
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -177,6 +196,11 @@ class AttachmentsPipeline(FilesPipeline):
             media_type = sniff_media_type(data, attachment.get("name"))
             attachment.update(size=len(data), media_type=media_type,
                               text=extract_text(data, media_type))
+
+
+def _digests(body: bytes) -> tuple[str, str]:
+    """sha256 and md5 hex of ``body`` (pure: safe in any thread)."""
+    return hashlib.sha256(body).hexdigest(), hashlib.md5(body, usedforsecurity=False).hexdigest()
 
 
 def _name_from_url(url: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from congdoan.storage.file_texts import apply_cached_texts, files_text
 from congdoan.storage.models import Document, DocumentPosting
+from congdoan.storage.prefetch import NOT_LOOKED_UP, BatchRows
 from congdoan.storage.records import (
     DOCUMENT_CONTENT_FIELDS,
     as_date,
@@ -43,18 +44,25 @@ _MERGED = ("title", "intro", "body_text", "signer", "issuer", "category")
 _DATES = ("issued_on", "effective_on", "expires_on")
 
 
-def upsert_document(session: Session, record: Mapping[str, Any]) -> Status:
-    """Insert or update the posting in ``record`` and its document; return the posting's status."""
+def upsert_document(session: Session, record: Mapping[str, Any],
+                    rows: BatchRows | None = None) -> Status:
+    """Insert or update the posting in ``record`` and its document; return the posting's status.
+
+    ``rows``: the batch's stored rows, as for ``upsert_article``.
+    """
     seen = seen_at(record)
     apply_cached_texts(session, record.get("attachments") or [])
     content = content_fields(record, DOCUMENT_CONTENT_FIELDS)
     digest = content_hash(content)
-    posting = session.scalars(
-        select(DocumentPosting).where(
-            DocumentPosting.site == record["site"],
-            DocumentPosting.canonical_url == record["canonical_url"],
-        )
-    ).one_or_none()
+    posting = (rows.take("document", record["site"], record["canonical_url"])
+               if rows is not None else NOT_LOOKED_UP)
+    if posting is NOT_LOOKED_UP:
+        posting = session.scalars(
+            select(DocumentPosting).where(
+                DocumentPosting.site == record["site"],
+                DocumentPosting.canonical_url == record["canonical_url"],
+            )
+        ).one_or_none()
     views, downloads = as_int(record.get("views")), as_int(record.get("downloads"))
 
     if posting is not None and posting.content_hash == digest:

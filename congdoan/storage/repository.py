@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from congdoan.storage.archive import archive_raw
+from congdoan.storage.archive import archive_raw, packed_body
 from congdoan.storage.dialect import insert_ignore
 from congdoan.storage.file_texts import apply_cached_texts, files_text
 from congdoan.storage.models import (
@@ -26,6 +26,7 @@ from congdoan.storage.models import (
     ItemVersion,
     Site,
 )
+from congdoan.storage.prefetch import NOT_LOOKED_UP, BatchRows
 from congdoan.storage.records import (
     ARTICLE_CONTENT_FIELDS,
     as_datetime,
@@ -64,17 +65,25 @@ def ensure_site(session: Session, site_id: str) -> None:
             ensured.add(site_id)
 
 
-def upsert_article(session: Session, record: Mapping[str, Any]) -> Status:
-    """Insert or update the article in ``record``; return ``new``, ``changed`` or ``unchanged``."""
+def upsert_article(session: Session, record: Mapping[str, Any],
+                   rows: BatchRows | None = None) -> Status:
+    """Insert or update the article in ``record``; return ``new``, ``changed`` or ``unchanged``.
+
+    ``rows``: the batch's stored rows, looked up together (``prefetch``); without
+    them, or when they do not answer for this record, the article is looked up here.
+    """
     seen = seen_at(record)
     apply_cached_texts(session, record.get("attachments") or [])
     content = content_fields(record, ARTICLE_CONTENT_FIELDS)
     digest = content_hash(content)
-    article = session.scalars(
-        select(Article).where(
-            Article.site == record["site"], Article.canonical_url == record["canonical_url"]
-        )
-    ).one_or_none()
+    article = (rows.take("article", record["site"], record["canonical_url"])
+               if rows is not None else NOT_LOOKED_UP)
+    if article is NOT_LOOKED_UP:
+        article = session.scalars(
+            select(Article).where(
+                Article.site == record["site"], Article.canonical_url == record["canonical_url"]
+            )
+        ).one_or_none()
 
     if article is not None and article.content_hash == digest:
         article.last_seen_at = max(article.last_seen_at, seen)
@@ -83,49 +92,74 @@ def upsert_article(session: Session, record: Mapping[str, Any]) -> Status:
 
     if article is None:
         ensure_site(session, record["site"])
-        # Added to the session only once complete: while it is pending, every
-        # collection set and reference lookup below would autoflush it again.
-        article = Article(first_seen_at=seen, last_seen_at=seen)
-        status: Status = "new"
-    else:
-        keep_version(
-            session,
-            "article",
-            article.id,
-            article.content_hash,
-            article_content(article),
-            article.changed_at,
-            seen,
-        )
-        article.last_seen_at = max(article.last_seen_at, seen)
-        # The unit of work inserts before it deletes: drop the old children first
-        # so the new references cannot collide with them on (article_id, code).
-        article.attachments.clear()
-        article.references.clear()
-        session.flush()
-        status = "changed"
+        _insert_article(session, record, content, digest, seen)
+        return "new"
 
-    article.changed_at = seen
-    article.content_hash = digest
-    article.site = record["site"]
-    article.canonical_url = record["canonical_url"]
-    _fill_article(article, record)
-    article.raw_sha256, article.fetched_at, article.http_status = provenance(session, record)
+    keep_version(
+        session,
+        "article",
+        article.id,
+        article.content_hash,
+        article_content(article),
+        article.changed_at,
+        seen,
+    )
+    article.last_seen_at = max(article.last_seen_at, seen)
+    # The unit of work inserts before it deletes: drop the old children first
+    # so the new references cannot collide with them on (article_id, code).
+    article.attachments.clear()
+    article.references.clear()
+    session.flush()
+    for name, value in _article_columns(session, record, digest, seen).items():
+        setattr(article, name, value)
     article.attachments = new_attachments(record.get("attachments") or [])
     article.references = [
         ArticleReference(code=code, document_id=document_for_code(session, code))
         for code in content["references"]
     ]
-    if status == "new":
-        session.add(article)
     session.flush()
-    return status
+    return "changed"
 
 
-def _fill_article(article: Article, record: Mapping[str, Any]) -> None:
-    article.url = record.get("url") or record["canonical_url"]
-    article.source_id = as_int(record.get("source_id"))
-    article.title = record["title"]
+def _insert_article(session: Session, record: Mapping[str, Any], content: Mapping[str, Any],
+                    digest: str, seen: datetime) -> None:
+    """A new article and its children as three Core INSERTs.
+
+    Most items of a crawl are new: the ORM's unit of work (state tracking,
+    dependency sort, a flush) adds nothing to rows written once and never read
+    back in this session. The statements and values are those the ORM would send.
+    """
+    columns = _article_columns(session, record, digest, seen)
+    references = [{"code": code, "document_id": document_for_code(session, code)}
+                  for code in content["references"]]
+    result = session.execute(insert(Article.__table__).values(  # type: ignore[arg-type]
+        first_seen_at=seen, last_seen_at=seen, **columns))
+    article_id = result.inserted_primary_key[0]  # type: ignore[index]
+    attachments = [attachment_row(a, article_id=article_id)
+                   for a in record.get("attachments") or []]
+    if attachments:
+        session.execute(insert(Attachment.__table__), attachments)  # type: ignore[arg-type]
+    if references:
+        session.execute(insert(ArticleReference.__table__),  # type: ignore[arg-type]
+                        [{"article_id": article_id, **ref} for ref in references])
+
+
+def _article_columns(session: Session, record: Mapping[str, Any], digest: str,
+                     seen: datetime) -> dict[str, Any]:
+    """Every article column a new or changed ``record`` sets (not first/last seen, not id).
+
+    Archives the raw body (``provenance``) on the way.
+    """
+    raw_sha256, fetched_at, http_status = provenance(session, record)
+    columns: dict[str, Any] = {
+        "changed_at": seen,
+        "content_hash": digest,
+        "site": record["site"],
+        "canonical_url": record["canonical_url"],
+        "url": record.get("url") or record["canonical_url"],
+        "source_id": as_int(record.get("source_id")),
+        "title": record["title"],
+    }
     for name in (
         "summary",
         "body_html",
@@ -136,16 +170,21 @@ def _fill_article(article: Article, record: Mapping[str, Any]) -> None:
         "published_text",
         "published_precision",
     ):
-        setattr(article, name, record.get(name))
-    article.category_path = list(record.get("category_path") or [])
-    article.tags = list(record.get("tags") or [])
-    article.images = [dict(i) for i in record.get("images") or []]
-    article.published_at = as_datetime(record.get("published_at"))
-    article.search_title = search_fold(record["title"])
-    article.search_text = article_search_text(
-        record["title"], record.get("summary"), record.get("body_text"),
-        record.get("references") or [], record.get("attachments") or [],
+        columns[name] = record.get(name)
+    columns.update(
+        category_path=list(record.get("category_path") or []),
+        tags=list(record.get("tags") or []),
+        images=[dict(i) for i in record.get("images") or []],
+        published_at=as_datetime(record.get("published_at")),
+        search_title=search_fold(record["title"]),
+        search_text=article_search_text(
+            record["title"], record.get("summary"), record.get("body_text"),
+            record.get("references") or [], record.get("attachments") or []),
+        raw_sha256=raw_sha256,
+        fetched_at=fetched_at,
+        http_status=http_status,
     )
+    return columns
 
 
 def article_search_text(title: str, summary: str | None, body_text: str | None,
@@ -182,9 +221,9 @@ def provenance(
 
     Called only for new or changed content, so identical re-fetches add no archive rows.
     """
-    raw = record.get("raw_body")
-    if raw is not None:
-        sha = archive_raw(session, raw, record.get("content_type"))
+    packed = packed_body(record)
+    if packed is not None:
+        sha = archive_raw(session, packed, record.get("content_type"))
     else:
         sha = record.get("body_sha256")
     return sha, as_datetime(record.get("fetched_at")), as_int(record.get("http_status"))
@@ -212,14 +251,15 @@ def keep_version(
     )
 
 
+def attachment_row(item: Mapping[str, Any], **owner: Any) -> dict[str, Any]:
+    """The column values of one attachment dict, with its owner (``article_id=…``)."""
+    return {"url": item["url"], "name": item.get("name"), **owner,
+            **{k: item.get(k) for k in ATTACHMENT_FILE_FIELDS}}
+
+
 def new_attachments(items: Sequence[Mapping[str, Any]]) -> list[Attachment]:
     """Attachment rows for the record's attachment dicts, in order."""
-    return [
-        Attachment(
-            url=a["url"], name=a.get("name"), **{k: a.get(k) for k in ATTACHMENT_FILE_FIELDS}
-        )
-        for a in items
-    ]
+    return [Attachment(**attachment_row(a)) for a in items]
 
 
 def refresh_attachment_files(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from congdoan.kinds import Kind
 from congdoan.storage.documents import upsert_document
 from congdoan.storage.models import Watch
+from congdoan.storage.prefetch import BatchRows
 from congdoan.storage.repository import Status, ensure_site, upsert_article
 from congdoan.storage.watches import queue_alerts
 
@@ -44,19 +45,21 @@ def write_batch(session: Session, batch: list[tuple[Kind, Mapping[str, Any]]]) -
     for site in dict.fromkeys(record["site"] for _, record in batch if record.get("site")):
         ensure_site(session, site)
     watches = list(session.scalars(select(Watch)))  # once per batch: matched per item
-    return [_write_one(session, kind, record, watches) for kind, record in batch]
+    rows = BatchRows.load(session, batch)  # once per batch: each upsert takes its row
+    return [_write_one(session, kind, record, watches, rows) for kind, record in batch]
 
 
 def _write_one(session: Session, kind: Kind, record: Mapping[str, Any],
-               watches: list[Watch]) -> Outcome:
+               watches: list[Watch], rows: BatchRows) -> Outcome:
     upsert = UPSERTS[kind]
     url = record.get("canonical_url") or record.get("url")
     # Two attempts: a concurrent writer (PostgreSQL workers) may insert the same
-    # article or document between our lookup and our insert; the retry then finds it.
+    # article or document between our lookup and our insert; the retry then finds it
+    # (the batch's rows answer only the first attempt).
     for attempt in (1, 2):
         try:
             with session.begin_nested():
-                status = upsert(session, record)
+                status = upsert(session, record, rows)
                 if status != "unchanged" and watches:
                     # Same savepoint as the item: the alert exists exactly when the item does.
                     queue_alerts(session, kind, record, status, watches)
