@@ -21,8 +21,12 @@ from congdoan.extensions.progress import CrawlProgress
 from congdoan.locks import LockHeld
 from congdoan.outcome import DATABASE_ERROR, LOCKED, run_status
 from congdoan.registry import load_registry
+from congdoan.spiders.generic import GenericSpider
 from congdoan.spiders.nukeviet import NukeVietSpider
 from congdoan.storage.check import DatabaseUnusable
+
+# The spider of each crawlable CMS family (registry ``cms``).
+SPIDERS: dict[str, type[Any]] = {"nukeviet": NukeVietSpider, "generic": GenericSpider}
 
 
 @dataclass
@@ -118,7 +122,7 @@ def crawl_sites(
         if stopping or not waiting:
             return _
         site_id = waiting.pop(0)
-        crawler = process.create_crawler(NukeVietSpider)
+        crawler = process.create_crawler(SPIDERS[reg.get(site_id).cms])
         # Live objects ride on the crawler: settings are deep-copied per crawler.
         crawler.congdoan_run = RunContext(site_id, display, handle)
         display.watch(site_id, crawler)  # its queue, for the time left
