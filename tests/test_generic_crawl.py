@@ -23,7 +23,7 @@ from congdoan.sim.generic import GenericPortal, GenericSimServer
 from congdoan.storage.models import Article, DocumentPosting, Failure
 from tests.crawling import FAST, run_congdoan, run_scrapy
 
-FAULTS = {"404": 1, "500": 1, "truncated": 1}
+FAULTS = {"404": 1, "500": 1, "truncated": 1, "soft404": 1}
 
 
 def _sqlite(path: Path) -> str:
@@ -119,9 +119,28 @@ def test_served_is_stored_plus_reported_failed(faulty: tuple[GenericSimServer, s
     truth = server.truth()
     articles, _ = _stored(db)
     failed = _open_failures(db)
-    assert failed == set(truth["faults"])  # 404, 500, truncated: each in the ledger
+    assert failed == set(truth["faults"])  # 404, 500, truncated, soft 404: each in the ledger
     served = set(truth["articles"]) | set(truth["faults"])
     assert served == set(articles) | failed and not set(articles) & failed
+
+
+def test_a_failed_page_is_fetched_again_and_its_failure_closed_once_it_answers(
+        tmp_path: Path) -> None:
+    server, registry = _serve(tmp_path, articles=10, documents=2, faults={"500": 1})
+    db = _sqlite(tmp_path)
+    try:
+        _crawl(server, registry, db, tmp_path)
+        broken = next(a for a in server.portal.articles if a.fault)
+        assert _open_failures(db) == {server.base_url + broken.path}
+        broken.fault = ""  # the portal is repaired
+        server.clear_requests()
+        _crawl(server, registry, db, tmp_path)
+        assert [r.path for r in server.requests() if r.path.startswith("/bai-viet/")] == [
+            broken.path]  # the ledger's URL, nothing stored
+        assert _open_failures(db) == set()
+        _assert_matches_truth(server.truth(), db)
+    finally:
+        server.stop()
 
 
 def test_incremental_reruns_cost_a_handful_of_requests(tmp_path: Path) -> None:

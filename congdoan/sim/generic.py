@@ -6,7 +6,8 @@ a home page with the newest articles and an RSS ``<link rel="alternate">``,
 robots.txt naming a sitemap index (articles, a news sitemap, static pages), a
 documents page ``/van-ban?trang=N`` whose table has ``Số/Ký hiệu | Ngày ban
 hành | Trích yếu`` columns, and PDF files. Some articles are linked only from
-the sitemap; fault articles answer 404, 500 or a truncated body.
+the sitemap; fault articles answer 404, 500, a truncated body or a redirect
+to the home page (a soft 404).
 
 ``truth()`` reports what is served: every readable article and document with
 its fields, and every fault URL with its kind.
@@ -27,7 +28,7 @@ from congdoan.sim.server import RequestRecord, _PortalServer
 from congdoan.sim.site import Request, Response
 
 VN = timezone(timedelta(hours=7))
-FAULT_KINDS = ("404", "500", "truncated")
+FAULT_KINDS = ("404", "500", "truncated", "soft404")
 _TOPICS = ("Hội nghị Ban Chấp hành", "Tập huấn nghiệp vụ công đoàn", "Trao quà công nhân",
            "Giải bóng đá công nhân lao động", "Tháng Công nhân", "Mái ấm Công đoàn",
            "Đối thoại với người lao động", "An toàn vệ sinh lao động", "Phát triển đoàn viên",
@@ -55,7 +56,7 @@ class GenericArticle:
     source: str
     paragraphs: list[str]
     listed: bool = True  # on the listing and in the feed; False: only in the sitemap
-    fault: str = ""  # "", "404", "500", "truncated"
+    fault: str = ""  # "", or one of FAULT_KINDS ("soft404": a redirect to the home page)
     modified: datetime | None = None
     attachment: str = ""  # a file name under /files/, or ""
 
@@ -232,6 +233,8 @@ class GenericPortal:
         if article is None or article.fault == "404":
             return Response(404, b"<html><body><h1>404</h1></body></html>",
                             [("Content-Type", "text/html")])
+        if article.fault == "soft404":
+            return Response(302, b"", [("Location", f"{self.base_url}/")])
         if article.fault == "500":
             return Response(500, b"<html><body>Database error</body></html>",
                             [("Content-Type", "text/html")])
