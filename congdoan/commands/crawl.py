@@ -119,7 +119,7 @@ def crawl(
                           parallel=parallel or DEFAULT_PARALLEL_SITES)
     _print_results(results)
     if not no_db:
-        _deliver_alerts(db)
+        _deliver_alerts(overrides)
     raise typer.Exit(exit_code(results))
 
 
@@ -157,11 +157,17 @@ def exit_code(results: list) -> int:
     return EXIT_PARTIAL
 
 
-def _deliver_alerts(db: str | None) -> None:
+def _deliver_alerts(overrides: dict[str, object]) -> None:
     """Send the watches' outbox (new and changed items the crawl matched)."""
+    from congdoan import paths
     from congdoan.commands.watch import deliver_now, writable
+    from congdoan.storage.db import database_url
 
-    with writable(db) as sessions:
+    # The crawl's own database: --db, else the one under the data directory the
+    # crawl used (a --set CONGDOAN_DATA_DIR too), never ./data behind its back.
+    url = database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None,
+                       paths.data_dir(overrides))
+    with writable(url) as sessions:
         report = deliver_now(sessions)
     if report.sent or report.failed:
         err_console.print(f"alerts: {report.sent} delivered, {report.failed} failed "
