@@ -15,7 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, delete, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from congdoan.locks import EXIT_LOCKED, SiteLock
@@ -196,9 +196,12 @@ def test_a_reconciling_crawl_fetches_what_storage_lacks_from_the_sitemaps(
         hidden = next(a.path for a in server.portal.articles if not a.listed)
         lost = [hidden, server.portal.articles[-1].path]
         engine = create_engine(db)
-        with engine.begin() as conn:
-            conn.execute(delete(Article).where(Article.url.in_(
-                [server.base_url + p for p in lost])))
+        with Session(engine) as session, session.begin():
+            # through the ORM: its cascade removes their attachments too (SQLite does not
+            # enforce ON DELETE CASCADE on a plain connection)
+            for article in session.scalars(select(Article).where(Article.url.in_(
+                    [server.base_url + p for p in lost]))):
+                session.delete(article)
         engine.dispose()
         server.clear_requests()
         _crawl(server, registry, db, tmp_path)

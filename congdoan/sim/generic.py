@@ -323,12 +323,18 @@ def _text(text: str, media_type: str) -> Response:
     return Response(200, text.encode(), [("Content-Type", media_type)])
 
 
+class _GenericServer(_PortalServer):
+    # a deeper accept queue than socketserver's 5: a loaded test machine must not refuse
+    # the crawler's concurrent connections
+    request_queue_size = 64
+
+
 class GenericSimServer:
     """Serve one ``GenericPortal`` on 127.0.0.1 in a background thread, with a request log."""
 
     def __init__(self, portal: GenericPortal, host: str = "127.0.0.1", port: int = 0) -> None:
         self.portal = portal
-        self._server = _PortalServer((host, port), portal)  # type: ignore[arg-type]
+        self._server = _GenericServer((host, port), portal)  # type: ignore[arg-type]
         portal.base_url = f"http://{host}:{self._server.server_address[1]}"
         self._thread: threading.Thread | None = None
 
