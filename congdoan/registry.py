@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from congdoan.registry_generic import GenericNav, generic_nav_problem, parse_generic_nav
 from congdoan.units import Unit, UnitError, parse_units
 
-CRAWLABLE_CMS = ("nukeviet", "wordpress")
+CRAWLABLE_CMS = ("nukeviet", "wordpress", "generic")
 # Portals we know of but have no spider for yet: listed, never crawled.
-LISTED_ONLY_CMS = ("custom", "unknown", "generic")
+LISTED_ONLY_CMS = ("custom", "unknown")
 CONFIDENCE = ("high", "medium", "low", "none")
 KNOWN_CMS = CRAWLABLE_CMS + LISTED_ONLY_CMS
 URL_STYLES = ("rewrite", "query")
@@ -70,6 +71,7 @@ class Site:
     unit: str = ""  # the [[unit]] id this portal belongs to
     evidence: str = ""  # where the address was seen (candidates from shared/portals.csv)
     confidence: str = ""  # how sure that evidence is: high, medium, low, none
+    generic: GenericNav = field(default_factory=GenericNav)  # [site.generic] (cms = "generic")
 
     @property
     def confirmed(self) -> bool:
@@ -180,6 +182,7 @@ _SITE_KEYS = {
     "id", "province", "name", "base_url", "cms", "cms_confirmed", "enabled", "url_style",
     "lang_prefix", "language", "news_module", "news_sections", "laws_module", "sitemaps", "rss",
     "allowed_domains", "selectors", "politeness", "notes", "unit", "evidence", "confidence",
+    "generic",
 }
 
 
@@ -236,6 +239,15 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
         compile_selectors(selectors)
     except ValueError as exc:
         raise _fail(*ctx, "selectors", f"is wrong: {exc}") from None
+    try:
+        generic = parse_generic_nav(raw.get("generic"), base_url)
+    except ValueError as exc:
+        raise _fail(*ctx, "generic", str(exc)) from None
+    if "generic" in raw and cms != "generic":
+        raise _fail(*ctx, "generic", f"is only read for cms = \"generic\", not {cms!r}")
+    problem = generic_nav_problem(generic, rss) if cms == "generic" and enabled else None
+    if problem:
+        raise _fail(*ctx, "generic", problem)
     allowed = _str_list(raw, "allowed_domains", ctx)
     confidence = _str(raw, "confidence", ctx)
     if confidence and confidence not in CONFIDENCE:
@@ -263,6 +275,7 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
         unit=_str(raw, "unit", ctx),
         evidence=_str(raw, "evidence", ctx),
         confidence=confidence,
+        generic=generic,
     )
 
 

@@ -27,7 +27,7 @@ from congdoan.commands.common import (
     parse_sets,
     parse_since,
 )
-from congdoan.registry import RegistryError, load_registry
+from congdoan.registry import CRAWLABLE_CMS, RegistryError, load_registry
 
 SHOWN_FAILURES = 10
 
@@ -97,6 +97,10 @@ def crawl(
         if all_sites == bool(site):
             die("give a SITE id or --all (see `congdoan sites`)")
         ids = [s.id for s in reg.sites if s.enabled] if all_sites else [reg.get(site).id]
+        for site_id in ids:
+            if reg.get(site_id).cms not in CRAWLABLE_CMS:
+                die(f"{reg.source}: site {site_id}: no spider crawls cms "
+                    f"{reg.get(site_id).cms!r} yet")
     except (RegistryError, KeyError) as exc:
         die(exc.args[0] if isinstance(exc, KeyError) else str(exc))
     overrides: dict[str, object] = {"LOG_LEVEL": log_level.upper(),

@@ -1,4 +1,4 @@
-"""``congdoan sim``: serve simulated NukeViet portals."""
+"""``congdoan sim``: serve simulated NukeViet portals (or, with --generic, a generic portal)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def sim(
     listings_empty: Annotated[bool, typer.Option(
         "--listings-empty", help="Serve every news category and the laws list empty.")
                               ] = False,
+    generic: Annotated[bool, typer.Option(
+        "--generic", help="Serve one portal of unknown CMS instead (the generic spider's "
+        "test site: /bai-viet/<slug> pages, sitemaps, a feed, a documents table).")] = False,
 ) -> None:
     """Serve simulated NukeViet portals on 127.0.0.1 until Ctrl-C.
 
@@ -39,6 +42,9 @@ def sim(
       congdoan crawl --all --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
     (run the crawl in a second terminal while the simulator serves)
     """
+    if generic:
+        _serve_generic(port, articles, documents, seed, registry_out)
+        return
     from dataclasses import replace
 
     from congdoan.sim import default_portals, run_forever
@@ -62,3 +68,29 @@ def sim(
         run_forever(portals, base_port=port, on_ready=ready)
     except OSError as exc:
         die(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
+
+
+def _serve_generic(port: int, articles: int, documents: int, seed: int,
+                   registry_out: Path | None) -> None:
+    """``congdoan sim --generic``: one generic portal until Ctrl-C."""
+    import time
+
+    from congdoan.sim.generic import GenericPortal, GenericSimServer
+
+    portal = GenericPortal.build(articles=articles, documents=documents, seed=seed)
+    try:
+        server = GenericSimServer(portal, port=port).start()
+    except OSError as exc:
+        die(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
+    console.print(f"{portal.site_id}: {server.base_url}  (generic portal)")
+    if registry_out:
+        registry_out.write_text(server.registry_toml(), encoding="utf-8")
+        console.print(f"registry written to {registry_out}")
+    console.print("Ctrl-C to stop.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

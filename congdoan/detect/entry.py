@@ -25,10 +25,11 @@ from congdoan.registry import CRAWLABLE_CMS, Registry, Site, parse_registry
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # The fields detection decides; every other field of an existing entry is kept.
 DETECTED = ("base_url", "cms", "cms_confirmed", "enabled", "url_style", "lang_prefix",
-            "language", "news_module", "news_sections", "laws_module", "sitemaps", "rss")
+            "language", "news_module", "news_sections", "laws_module", "sitemaps", "rss",
+            "generic")
 _ORDER = ("id", "unit", "province", "name", "base_url", "cms", "cms_confirmed", "enabled",
           "url_style", "lang_prefix", "language", "news_module", "news_sections", "laws_module",
-          "sitemaps", "rss", "evidence", "confidence", "notes")
+          "sitemaps", "rss", "evidence", "confidence", "notes", "generic")
 _HOST_PREFIXES = ("www.", "congdoan.", "ldld.")
 _NAME_PREFIXES = ("congdoan", "ldld", "liendoanlaodong")
 NEW_FILE_HEADER = ("congdoan registry: one [[site]] per portal (docs/registry.md).\n"
@@ -67,17 +68,22 @@ def build_entry(detection: Detection, site_id: str, existing: Site | None = None
     entry["province"] = province or "Chưa rõ"
     entry["name"] = (existing.name if existing else "") or detection.site_name or site_id
     entry["base_url"] = detection.base_url
-    crawlable = detection.cms in CRAWLABLE_CMS
-    entry["cms"] = detection.cms
-    entry["cms_confirmed"] = detection.cms != "unknown"
-    entry["enabled"] = crawlable
     fields = dict(detection.fields)
+    cms = detection.cms
+    if cms == "unknown" and _generic_usable(fields):
+        cms = "generic"  # the generic spider crawls it by its feeds, sitemaps, article links
+    crawlable = cms in CRAWLABLE_CMS
+    entry["cms"] = cms
+    entry["cms_confirmed"] = cms != "unknown"
+    entry["enabled"] = crawlable
     if detection.cms == "nukeviet":
         if fields.get("language") == "vi":
             fields.pop("language")
         entry.update(fields)
     else:
         entry.update({k: fields[k] for k in ("sitemaps", "rss") if k in fields})
+    if cms == "generic":
+        entry["generic"] = fields["generic"]
     if evidence:
         entry["evidence"] = evidence
     if existing is not None:
@@ -89,8 +95,17 @@ def build_entry(detection: Detection, site_id: str, existing: Site | None = None
     entry["notes"] = f"detected {when} (Asia/Ho_Chi_Minh): {detection.summary}. " + "; ".join(
         detection.facts)
     if not crawlable:
-        entry["notes"] += f". Not crawled: no spider for cms {detection.cms!r} yet."
+        entry["notes"] += f". Not crawled: no spider for cms {cms!r} yet."
+        if cms == "unknown":
+            entry["notes"] += (" For the generic spider: set cms = \"generic\" and a "
+                               "[site.generic] article_pattern or feed_urls (docs/registry.md)")
     return {key: entry[key] for key in _ORDER if key in entry}
+
+
+def _generic_usable(fields: dict[str, Any]) -> bool:
+    """Whether detection found enough for the generic spider: article links or feeds."""
+    nav = fields.get("generic") or {}
+    return bool(nav.get("article_pattern") or (nav.get("feed_urls") and fields.get("rss")))
 
 
 def _guess_unit(detection: Detection, registry: Registry | None) -> str:
@@ -110,6 +125,9 @@ def entry_changes(entry: dict[str, Any], existing: Site | None) -> list[str]:
             continue
         value = entry.get(key, "vi" if key == "language" else None)
         old = getattr(existing, key)
+        if key == "generic":
+            old = {k: list(v) if isinstance(v, tuple) else v
+                   for k, v in vars(old).items() if v} or None
         if isinstance(old, tuple):
             old = list(old)
         if value != old:

@@ -106,5 +106,9 @@ def detect_portal(url: str, fetcher: Fetcher | None = None) -> Detection:
                                "generic reader misses fields")
         detection.facts += generic.facts
         detection.fields = {"sitemaps": bool(generic.sitemaps), "rss": bool(generic.feeds)}
+        # what a cms = "generic" entry navigates by ([site.generic]); empty parts left out
+        nav = {"article_pattern": generic.article_pattern, "feed_urls": generic.feeds,
+               "sitemap_urls": generic.sitemaps}
+        detection.fields["generic"] = {k: v for k, v in nav.items() if v}
     detection.requests = list(fetcher.requests)
     return detection

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -94,4 +95,30 @@ def parse_sitemap(xml: str | bytes, url: str) -> dict[str, list]:
             sitemaps.append(loc)
         elif _local(entry) == "url":
             urls.append({"url": loc, "lastmod": _child_text(entry, "lastmod")})
+    return {"sitemaps": sitemaps, "urls": urls}
+
+
+def parse_dated_sitemap(xml: str | bytes, url: str) -> dict[str, Any]:
+    """A sitemap or index with every date it gives (what an incremental crawl compares).
+
+    ``{"sitemaps": [{url, lastmod}], "urls": [{url, lastmod, published}]}``;
+    ``published`` is a news sitemap's ``<news:publication_date>`` (else None).
+    """
+    root = _parse_xml(xml, url)
+    kind = _local(root)
+    if kind not in ("urlset", "sitemapindex"):
+        raise ParseError(url, f"not a sitemap (root element <{kind}>)")
+    sitemaps: list[dict[str, str | None]] = []
+    urls: list[dict[str, str | None]] = []
+    for entry in root:
+        loc = absolute(url, _child_text(entry, "loc"))
+        if not loc:
+            continue
+        lastmod = _child_text(entry, "lastmod")
+        if _local(entry) == "sitemap":
+            sitemaps.append({"url": loc, "lastmod": lastmod})
+        elif _local(entry) == "url":
+            news = next(iter(_children(entry, "news")), None)
+            published = _child_text(news, "publication_date") if news is not None else None
+            urls.append({"url": loc, "lastmod": lastmod, "published": published})
     return {"sitemaps": sitemaps, "urls": urls}

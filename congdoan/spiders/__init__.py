@@ -11,6 +11,10 @@ def spider_for(cms: str) -> type[scrapy.Spider]:
         from congdoan.spiders.wordpress import WordPressSpider
 
         return WordPressSpider
+    if cms == "generic":
+        from congdoan.spiders.generic import GenericSpider
+
+        return GenericSpider
     from congdoan.spiders.nukeviet import NukeVietSpider
 
     return NukeVietSpider

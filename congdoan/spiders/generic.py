@@ -1,0 +1,505 @@
+"""The ``generic`` spider: portals whose CMS we have no spider for, driven by ``[site.generic]``.
+
+Navigation only. Items are found through the portal's sitemaps (robots.txt
+``Sitemap:`` lines, sitemap indexes, news sitemaps), its RSS/Atom feeds (the
+registry's, else the home page's ``<link rel="alternate">``), listing pages
+whose article links match the registry's ``article_pattern`` (walked with a
+next-page selector), and pages with tables of legal documents. Articles are
+read by the generic reader (``congdoan.parsers.generic``) with the site's
+``[site.selectors]``; each table row is a document record.
+
+Incremental, with the crawl runtime's rules (``congdoan.incremental``): stored
+URLs are not fetched again; a listing walk stops after a page of stored items;
+a sitemap or feed entry dated after the stored item was last seen is fetched
+again (it changed); child sitemaps not modified since the last crawl are not
+read, except on a reconciling crawl, which reads them all and fetches every
+listed item storage lacks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urldefrag, urljoin, urlsplit
+
+import scrapy
+from lxml.cssselect import CSSSelector
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from congdoan import incremental
+from congdoan.contract import ContractError, check_parser_keys, parser_keys
+from congdoan.items import ArticleItem, DocumentItem
+from congdoan.parsers.errors import ParseError
+from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
+from congdoan.parsers.generic import parse_document_table, parse_generic_article
+from congdoan.parsers.markup import parse_html
+from congdoan.registry import RegistryError, Site, load_registry
+from congdoan.signals import page_failed, page_read
+
+NOT_MODIFIED = 304
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+MISSING_CODES = (404, 410)
+_HANDLED = [NOT_MODIFIED, *REDIRECT_CODES, *MISSING_CODES]
+_MAX_OWN_REDIRECTS = 3
+_DETAIL_PRIORITY = 10  # finish items before opening more listing pages: bounded memory
+_FEED_PRIORITY = 5
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+_REL_NEXT = CSSSelector("a[rel~=next], link[rel~=next]", translator="html")
+
+
+class GenericSpider(scrapy.Spider):
+    """Crawl one portal of unknown CMS: ``scrapy crawl generic -a site=danang``."""
+
+    name = "generic"
+
+    def __init__(self, site: str | None = None, registry: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if not site:
+            raise ValueError("the generic spider needs a site: -a site=<registry id>")
+        try:
+            self.site: Site = load_registry(registry).get(site)
+        except KeyError as exc:
+            raise RegistryError(exc.args[0]) from None
+        if self.site.cms != "generic":
+            raise RegistryError(f"site {site}: cms is {self.site.cms!r}, not 'generic': "
+                                f"crawl it with the {self.site.cms} spider")
+        self.site_id = self.site.id
+        self.nav = self.site.generic
+        self.base = self.site.base_url
+        self.allowed_domains = list(self.site.domains)
+        self._pattern = re.compile(self.nav.article_pattern) if self.nav.article_pattern else None
+        self._next = CSSSelector(self.nav.next_page, translator="html") if (
+            self.nav.next_page) else _REL_NEXT
+        self._requested: set[str] = set()
+        self.failures: list[dict[str, str]] = []
+        # Handed over by the crawl runtime extension before the crawl starts.
+        self.policy = incremental.CrawlPolicy(full=True, reconcile=True)
+        self.known: incremental.KnownSet | None = None
+        self.validators: incremental.ValidatorStore | None = None
+        self.max_pages = 5000
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> GenericSpider:
+        """Build the spider, then apply the site's politeness overrides to the crawl settings."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        manners = spider.site.politeness
+        overrides = {
+            "DOWNLOAD_DELAY": manners.download_delay,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": manners.concurrency,
+            "AUTOTHROTTLE_TARGET_CONCURRENCY": manners.autothrottle_target,
+        }
+        for key, value in overrides.items():
+            if value is not None:
+                crawler.settings.set(key, value, priority="spider")
+        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
+        return spider
+
+    # -- URLs -------------------------------------------------------------------
+    def url(self, href: str, base: str | None = None) -> str:
+        """An absolute URL of this portal, without fragment."""
+        return urldefrag(urljoin(base or self.base + "/", href.strip()))[0]
+
+    def same_site(self, url: str) -> bool:
+        """A URL on the portal's own host (feeds and sitemaps may list others)."""
+        return (urlsplit(url).hostname or "").lower() == self.site.host.lower()
+
+    def is_article(self, url: str) -> bool:
+        """A link to an article page: on this host and matching ``article_pattern``."""
+        if self._pattern is None or not self.same_site(url):
+            return False
+        parts = urlsplit(url)
+        return bool(self._pattern.search(parts.path + (f"?{parts.query}" if parts.query else "")))
+
+    @property
+    def _read_everything(self) -> bool:
+        return self.policy.full or self.policy.reconcile or self.known is None
+
+    def _last_crawl(self) -> datetime | None:
+        """When storage last saw any item of this site: sitemaps older than that are unchanged."""
+        if self.known is None or not self.known.items:
+            return None
+        return max(_aware(i.last_seen_at) for i in self.known.items)
+
+    # -- start ------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """Listings and document pages, then feeds and sitemaps, then due and failed pages."""
+        for request in self.start_requests_for_site():
+            yield request
+        if self.known is not None:
+            for item in self.known.due():
+                if item.kind == "article":
+                    request = self.detail_request(item.url, "refresh", force=True)
+                    if request is not None:
+                        yield request
+            for url in self.known.retry:
+                # Listings, feeds and sitemaps are read anyway; articles are retried.
+                if self.is_article(url) or (self._pattern is None and self.same_site(url)):
+                    request = self.detail_request(url, "retry", force=True)
+                    if request is not None:
+                        yield request
+
+    def start_requests_for_site(self) -> Iterable[scrapy.Request]:
+        """Every entry point of the portal, from the registry entry."""
+        home = self.base + "/"
+        listings = [self.url(u) for u in self.nav.listing_urls] if self.nav.listing_urls else (
+            [home] if self._pattern is not None else [])
+        discover_feeds = self.site.rss and not self.nav.feed_urls
+        for url in listings:
+            yield self._listing(url, "article", url, 1, home=url == home and discover_feeds)
+        for url in self.nav.document_pages:
+            url = self.url(url)
+            yield self._listing(url, "document", url, 1)
+        if discover_feeds and home not in listings:
+            yield scrapy.Request(home, callback=self.parse_home, errback=self.on_error,
+                                 priority=_FEED_PRIORITY, meta={"congdoan_kind": "listing"})
+        if self.site.rss:
+            for url in self.nav.feed_urls:
+                yield self._feed(self.url(url))
+        if self.site.sitemaps and self._pattern is not None:
+            if self.nav.sitemap_urls:
+                for url in self.nav.sitemap_urls:
+                    yield self._sitemap(self.url(url))
+            else:
+                yield scrapy.Request(self.url("/robots.txt"), callback=self.parse_robots,
+                                     errback=self.on_error, priority=_FEED_PRIORITY,
+                                     meta={"congdoan_kind": "feed",
+                                           "handle_httpstatus_list": list(MISSING_CODES)})
+
+    def _listing(self, url: str, kind: str, section: str, page: int, *, home: bool = False
+                 ) -> scrapy.Request:
+        callback = self.parse_listing if kind == "article" else self.parse_document_page
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, priority=-page,
+            meta={"section": section, "page": page, "congdoan_kind": "listing", "home": home,
+                  "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
+        )
+
+    def _feed(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_feed, errback=self.on_error,
+                              priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"})
+
+    def _sitemap(self, url: str, *, guessed: bool = False) -> scrapy.Request:
+        meta: dict[str, Any] = {"congdoan_kind": "feed", "guessed": guessed}
+        if guessed:  # /sitemap.xml was a guess: its absence is no failure
+            meta["handle_httpstatus_list"] = list(MISSING_CODES)
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
+                              priority=_FEED_PRIORITY, meta=meta)
+
+    def detail_request(self, url: str, via: str, listed_text: str | None = None, *,
+                       force: bool = False) -> scrapy.Request | None:
+        """A request for an article page, once per crawl; stored pages only when ``force``."""
+        url = self.url(url)
+        if not force and self.known is not None and self.known.skip("article", url, None):
+            return None
+        if url in self._requested:
+            return None
+        self._requested.add(url)
+        stored = self.validators.get(url) if self.validators is not None else None
+        return scrapy.Request(
+            url, callback=self.parse_article, errback=self.on_error, priority=_DETAIL_PRIORITY,
+            # A resumed JOBDIR remembers the failed or changed page as seen: ask anyway.
+            dont_filter=via in ("retry", "changed"),
+            headers=incremental.conditional_headers(stored),
+            meta={"congdoan_kind": "article", "discovered_via": via, "listed_text": listed_text,
+                  "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
+        )
+
+    # -- listings ---------------------------------------------------------------
+    def parse_home(self, response: Response) -> Iterable[scrapy.Request]:
+        """The home page when it is no listing: only its feed links."""
+        self.read_ok(response.url)
+        yield from self._discovered_feeds(response)
+
+    def _discovered_feeds(self, response: Response) -> Iterable[scrapy.Request]:
+        doc = parse_html(response.body)
+        for link in doc.iter("link"):
+            rel = (link.get("rel") or "").lower().split()
+            kind = (link.get("type") or "").lower()
+            if "alternate" in rel and kind in _FEED_TYPES and link.get("href"):
+                url = self.url(link.get("href"), response.url)
+                if self.same_site(url):
+                    yield self._feed(url)
+
+    def _listing_failed(self, response: Response) -> bool:
+        if response.status in REDIRECT_CODES or response.status in MISSING_CODES:
+            location = response.headers.get(b"Location")
+            note = f" to {location.decode('latin-1')}" if location else ""
+            self.fail(response.url, f"listing {response.meta['section']} page "
+                      f"{response.meta['page']} answered HTTP {response.status}{note}", "listing")
+            return True
+        return False
+
+    def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
+        """A listing page: its article links, then the next page (and the home page's feeds)."""
+        if self._listing_failed(response):
+            return
+        if response.meta.get("home"):
+            yield from self._discovered_feeds(response)
+        doc = parse_html(response.body)
+        links = dict.fromkeys(self.url(a.get("href"), response.url) for a in doc.iter("a")
+                              if a.get("href"))
+        entries = [incremental.ListingEntry("article", url, None, None)
+                   for url in links if self.is_article(url)]
+        self.read_ok(response.url, "article", len(entries))
+        verdict = incremental.judge_listing(entries, self.policy, self.known)
+        for entry in verdict.fetch:
+            request = self.detail_request(entry.url, "listing")
+            if request is not None:
+                yield request
+        if not verdict.stop:
+            yield from self._next_page(response, doc, "article")
+        elif self.crawler is not None:
+            self.crawler.stats.inc_value("congdoan/listing_stopped_early")
+
+    def _next_page(self, response: Response, doc: Any, kind: str) -> Iterable[scrapy.Request]:
+        page = response.meta["page"]
+        link = next((el.get("href") for el in self._next(doc) if el.get("href")), None)
+        if link and page < self.max_pages:
+            url = self.url(link, response.url)
+            if self.same_site(url) and url != response.url:
+                yield self._listing(url, kind, response.meta["section"], page + 1)
+
+    def parse_document_page(self, response: Response) -> Iterable[Any]:
+        """A page with a table of legal documents: one document record per row."""
+        if self._listing_failed(response):
+            return
+        records = parse_document_table(response.body, response.url)
+        if not records:
+            self.fail(response.url, "no table of documents (headers like Số/Ký hiệu, Trích "
+                      "yếu) on this document page", "listing", parse=True)
+            return
+        self.read_ok(response.url, "document", len(records))
+        by_url = {}
+        for record in records:
+            url = record["url"] or f"{response.url}#{_anchor(record)}"
+            by_url[self.url(url, response.url)] = record
+        entries = [incremental.ListingEntry("document", url, None, record.get("issued_text"))
+                   for url, record in by_url.items()]
+        # The table names every document it holds: a reconciling crawl reads all its pages.
+        verdict = incremental.judge_listing(entries, self.policy, self.known, item_list=True)
+        for entry in verdict.fetch:
+            yield self._document_item(response, entry.url, by_url[entry.url])
+        if not verdict.stop:
+            yield from self._next_page(response, parse_html(response.body), "document")
+
+    def _document_item(self, response: Response, url: str, record: dict[str, Any]
+                       ) -> scrapy.Item:
+        fields = {key: record.get(key) for key in parser_keys("document")}
+        fields["attachments"] = record.get("attachments") or []
+        fields["canonical_url"] = url
+        item = DocumentItem(fields)
+        self._provenance(item, response, "document", url)
+        item["discovered_via"] = "listing"
+        item["listed_text"] = record.get("issued_text")
+        return item
+
+    # -- sitemaps and feeds -----------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
+        """robots.txt: its ``Sitemap:`` lines, else the usual ``/sitemap.xml``."""
+        found = []
+        if response.status == 200:
+            for line in response.text.splitlines():
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "sitemap" and value.strip():
+                    url = self.url(value.strip())
+                    if self.same_site(url):
+                        found.append(url)
+        for url in found:
+            yield self._sitemap(url)
+        if not found:
+            yield self._sitemap(self.url("/sitemap.xml"), guessed=True)
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        """A sitemap index or url set (news sitemaps too): follow changed children, queue items."""
+        if response.status in MISSING_CODES and response.meta.get("guessed"):
+            self.logger.debug("%s: no sitemap at %s", self.site.id, response.url)
+            return
+        try:
+            sitemap = parse_dated_sitemap(response.body, response.url)
+        except ParseError as exc:
+            self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed", parse=True)
+            return
+        self.read_ok(response.url)
+        last_crawl = self._last_crawl()
+        for entry in sitemap["sitemaps"]:
+            child = entry["url"]
+            if not self.same_site(child):
+                continue
+            changed = _when(entry["lastmod"])
+            # Unchanged since the last crawl: its items are stored already.
+            if (not self._read_everything and last_crawl is not None and changed is not None
+                    and changed <= last_crawl):
+                continue
+            yield self._sitemap(child)
+        for entry in sitemap["urls"]:
+            if self.is_article(entry["url"]):
+                request = self._dated_entry(entry["url"], entry.get("published") or
+                                            entry.get("lastmod"), entry.get("lastmod"), "sitemap")
+                if request is not None:
+                    yield request
+
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+        """An RSS or Atom feed: its items are articles."""
+        try:
+            entries = parse_rss(response.body, response.url)
+        except ParseError as exc:
+            self.fail(response.url, f"unreadable feed: {exc.what}", "feed", parse=True)
+            return
+        self.read_ok(response.url)
+        for entry in entries:
+            url = entry.get("url")
+            if url and self.same_site(url):
+                request = self._dated_entry(url, entry.get("published_text"),
+                                            entry.get("published_text"), "rss")
+                if request is not None:
+                    yield request
+
+    def _dated_entry(self, url: str, listed: str | None, changed_text: str | None, via: str
+                     ) -> scrapy.Request | None:
+        """A sitemap or feed entry: new -> fetch; stored but dated after last seen -> again."""
+        since = self.policy.since
+        listed_date = incremental.entry_date(listed) if since else None
+        if since and listed_date is not None and listed_date < since:
+            return None
+        url = self.url(url)
+        stored = self.known.find("article", url, None) if self.known is not None else None
+        if stored is not None and not self.known.is_due(stored):  # type: ignore[union-attr]
+            changed = _when(changed_text)
+            if changed is None or changed <= _aware(stored.last_seen_at):
+                return None
+            if self.crawler is not None:
+                self.crawler.stats.inc_value("congdoan/changed_refetched")
+            return self.detail_request(url, "changed", listed, force=True)
+        return self.detail_request(url, via, listed)
+
+    # -- articles ---------------------------------------------------------------
+    def parse_article(self, response: Response) -> Iterable[Any]:
+        """An article page -> ``ArticleItem`` (read by the generic reader)."""
+        if response.status == NOT_MODIFIED:
+            if self.crawler is not None:
+                self.crawler.stats.inc_value("congdoan/not_modified")
+                self.crawler.signals.send_catch_log(
+                    incremental.page_not_modified, site=self.site.id, url=response.url,
+                    kind="article")
+            return
+        if response.status in REDIRECT_CODES:
+            yield from self._follow_redirect(response)
+            return
+        if response.status in MISSING_CODES:
+            self.fail(response.url, f"article not found (HTTP {response.status})", "article")
+            return
+        try:
+            parsed = parse_generic_article(response.body, response.url, self.site.selectors)
+        except ParseError as exc:
+            self.fail(response.url, f"article page unreadable: {exc.what}", "article",
+                      parse=True)
+            return
+        # The contract has no modified time yet: the reader's is not stored.
+        parsed.pop("modified_text", None)
+        try:
+            check_parser_keys("article", parsed)
+        except ContractError as exc:
+            self.fail(response.url, str(exc), "article", parse=True)
+            return
+        if self.validators is not None:
+            headers = {k.decode("latin-1").lower(): v[0].decode("latin-1")
+                       for k, v in response.headers.items() if v}
+            self.validators.update({response.url, parsed.get("canonical_url") or response.url},
+                                   incremental.validators_from(headers))
+        item = ArticleItem(parsed)
+        self._provenance(item, response, "article", response.url)
+        item["discovered_via"] = response.meta.get("discovered_via")
+        item["listed_text"] = response.meta.get("listed_text")
+        yield item
+
+    def _provenance(self, item: scrapy.Item, response: Response, kind: str, url: str) -> None:
+        item["kind"] = kind
+        item["site"] = self.site.id
+        item["url"] = url
+        item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        item["http_status"] = response.status
+        item["body_sha256"] = hashlib.sha256(response.body).hexdigest()
+        item["raw_body"] = response.body
+
+    def _follow_redirect(self, response: Response) -> Iterable[Any]:
+        location = response.headers.get(b"Location", b"").decode("latin-1")
+        target = self.url(location, response.url) if location else ""
+        hops = response.meta.get("own_redirects", 0)
+        chain = [*response.meta.get("redirect_chain", []), response.url]
+        if not target or target.rstrip("/") == self.base:
+            reason = (f"article not found (soft 404: HTTP {response.status} to "
+                      f"{target or 'nowhere'})")
+        elif not self.same_site(target):
+            reason = f"article redirected off-site to {target}"
+        elif target in chain or hops >= _MAX_OWN_REDIRECTS:
+            reason = f"article redirect loop back to {target}"
+        else:
+            yield response.request.replace(url=target, meta={
+                **response.meta, "own_redirects": hops + 1, "redirect_chain": chain})
+            return
+        self.fail(response.url, reason, "article")
+
+    # -- failures ---------------------------------------------------------------
+    def read_ok(self, url: str, kind: str | None = None, items: int | None = None) -> None:
+        """A listing page, feed or sitemap was read: counted and signalled (old failures close)."""
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("congdoan/pages_read")
+            self.crawler.signals.send_catch_log(page_read, site=self.site.id, url=url,
+                                                kind=kind, items=items)
+
+    def fail(self, url: str, reason: str, kind: str, *, parse: bool = False) -> None:
+        """Record a page that gave no item: logged, counted, signalled; the crawl goes on."""
+        self.logger.warning("%s: %s: %s", self.site.id, url, reason)
+        self.failures.append({"site": self.site.id, "url": url, "reason": reason, "kind": kind})
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
+            self.crawler.signals.send_catch_log(
+                page_failed, site=self.site.id, url=url, reason=reason, kind=kind,
+                cause="parse" if parse else "fetch")
+
+    def on_error(self, failure: Failure) -> None:
+        """Network errors, errors after retries, robots.txt refusals."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("congdoan_kind", "page")
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            reason = f"not fetched: {failure.getErrorMessage() or 'forbidden by robots.txt'}"
+        else:
+            message = failure.getErrorMessage()
+            reason = f"{failure.type.__name__}: {message}" if message else (
+                f"{failure.type.__name__} (the connection broke before the whole page came)")
+        self.fail(request.url, reason, kind)
+
+
+def _anchor(record: dict[str, Any]) -> str:
+    """A stable fragment for a table row without its own page: from its code, else its title."""
+    return quote(record.get("code") or record.get("title") or "row", safe="")
+
+
+def _when(text: str | None) -> datetime | None:
+    """A sitemap (ISO 8601) or feed (RFC 822) date as an aware datetime; None if unreadable."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            value = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+    return _aware(value)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive UTC; a date-only lastmod is read as midnight UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
