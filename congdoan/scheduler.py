@@ -481,7 +481,7 @@ class CrawlScheduler:
         try:
             with session_factory(engine)() as session, session.begin():
                 for site in self.sites:
-                    if holder_of(self.config.data_dir, site.id) is None:
+                    if holder_of(self.config.data_dir, site.id, self.config.db_url) is None:
                         marked += mark_stale_runs_aborted(session, site=site.id)
         finally:
             engine.dispose()

@@ -235,7 +235,7 @@ def run_now(
     if outcome.status == "locked":
         from congdoan.locks import holder_of
 
-        holder = holder_of(config.data_dir, site)
+        holder = holder_of(config.data_dir, site, config.db_url)
         if holder is not None:
             console.print(f"{site} is being crawled by {holder.describe()}", highlight=False)
         raise typer.Exit(EXIT_LOCKED)
