@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -171,7 +171,8 @@ class JobOutcome:
     """How one scheduled crawl ended."""
 
     site: str
-    status: str  # "ok", "partial", "failed", "locked", "timeout", "interrupted", "skipped"
+    # "ok", "partial", "failed", "locked", "timeout", "interrupted", "skipped", "queued"
+    status: str
     returncode: int | None
     seconds: float
     run_id: int | None = None
@@ -362,9 +363,19 @@ def _note(log: IO[bytes], line: str) -> None:
     log.write(f"{line}\n".encode())
 
 
+class Runner(Protocol):
+    """What runs a due site: ``CrawlRunner`` here, or ``crawl_queue.QueueRunner`` (enqueues)."""
+
+    def run(self, site_id: str) -> JobOutcome: ...
+
+    def stop_all(self) -> int: ...
+
+    def running(self) -> list[str]: ...
+
+
 # The job function stored in the database is a module-level name (APScheduler
 # pickles a textual reference); it reaches the runner of the running scheduler here.
-_active_runner: CrawlRunner | None = None
+_active_runner: Runner | None = None
 
 
 def run_site_job(site_id: str) -> JobOutcome:
@@ -401,10 +412,10 @@ class CrawlScheduler:
     """The APScheduler instance, its job store and the runner of crawl children."""
 
     def __init__(self, config: ScheduleConfig, sites: Sequence[Site],
-                 runner: CrawlRunner | None = None) -> None:
+                 runner: Runner | None = None) -> None:
         self.config = config
         self.sites = scheduled_sites(sites)
-        self.runner = runner or CrawlRunner(config)
+        self.runner: Runner = runner or CrawlRunner(config)
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=config.db_url, tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(max_workers=parallel_crawls(config))},
