@@ -17,6 +17,7 @@ import pytest
 
 from congdoan.locks import EXIT_LOCKED, LockHeld, SiteLock, holder_of, site_lock
 from congdoan.pglock import AdvisoryLock, lock_key
+from congdoan.scheduler import CrawlRunner, ScheduleConfig
 from tests.conftest import PgSchemas, serve_portals
 from tests.crawling import FAST, run_congdoan
 
@@ -92,3 +93,34 @@ def test_a_crawl_from_another_data_dir_is_refused_with_exit_4(
     finally:
         holder.communicate("", timeout=30)
         server.stop()
+
+
+def test_crawl_all_and_the_scheduler_child_are_refused_by_the_database_lock(
+        pg_schemas: PgSchemas, tmp_path: Path) -> None:
+    url = pg_schemas.new_url()
+    server, registry = serve_portals(tmp_path, sites=2, articles=5, documents=2)
+    holder = _hold(url, "sim1")
+    try:
+        # crawl_sites() (what `crawl --all` runs): the locked site skipped, the other crawled.
+        result = run_congdoan("crawl", "--all", "--registry", str(registry), "--db", url, *FAST,
+                              cwd=tmp_path, env={"CONGDOAN_DATA_DIR": str(tmp_path / "m2")})
+        assert result.returncode == EXIT_LOCKED, result.stderr
+        assert f"pid {holder.pid}" in result.stdout + result.stderr
+        assert server.requests("sim1") == [] and server.requests("sim2") != []
+        # The scheduler's child, from a third data directory.
+        config = ScheduleConfig(db_url=url, data_dir=tmp_path / "m3", registry=str(registry),
+                                crawl_args=FAST)
+        outcome = CrawlRunner(config).run("sim1")
+        assert outcome.status == "locked" and outcome.returncode == EXIT_LOCKED
+        assert server.requests("sim1") == []
+    finally:
+        holder.communicate("", timeout=30)
+        server.stop()
+
+
+def test_the_crawl_queue_needs_a_shared_postgresql_database(tmp_path: Path) -> None:
+    result = run_congdoan("schedule", "run", "--queue", "--db", str(tmp_path / "x.sqlite3"),
+                          cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--queue needs a PostgreSQL database" in result.stderr
+    assert "Traceback" not in result.stderr
