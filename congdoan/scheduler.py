@@ -11,9 +11,11 @@ Per job: ``max_instances=1`` and ``coalesce`` (a portal is never crawled twice
 at once, missed runs collapse into one), ``misfire_grace_time`` (a run missed
 while the machine was down still happens if it is not too late), and a timeout
 after which the child gets SIGTERM, then SIGKILL after a grace period, and the
-run is recorded as ``timeout``. The child takes the site's file lock
-(``congdoan.locks``), so a manual ``congdoan crawl`` and a scheduled one never
-overlap.
+run is recorded as ``timeout``. The child takes the site's lock
+(``congdoan.locks``: a file, or an advisory lock on PostgreSQL), so a manual
+``congdoan crawl`` and a scheduled one never overlap. With ``schedule run
+--queue`` the runner is ``crawl_queue.QueueRunner``: due sites become jobs on
+the Redis queue, crawled by ``congdoan worker --crawls`` on any machine.
 
 Default timing: nightly between 01:00 and 05:00 Asia/Ho_Chi_Minh, each site at
 its own minute (a hash of its id, so it is stable across restarts and machines)
