@@ -18,6 +18,7 @@ its ``backend_start`` is the time it was taken.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import socket
 from types import TracebackType
@@ -25,6 +26,7 @@ from typing import Any
 
 from congdoan.locks import Holder, LockHeld
 
+logger = logging.getLogger(__name__)
 APP_PREFIX = "congdoan "
 NAME_LIMIT = 63  # PostgreSQL keeps at most NAMEDATALEN - 1 bytes of application_name
 
@@ -97,8 +99,14 @@ class AdvisoryLock:
         self._conn = self._engine = None
         if conn is None:
             return
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
             conn.close()
+        except SQLAlchemyError as exc:
+            # Its session already ended (server restarted, connection terminated): the lock
+            # went with it; nothing to release, and no reason to fail the crawl's end.
+            logger.debug("%s: the site lock's connection was already gone: %s", self.site, exc)
         finally:
             engine.dispose()
 
