@@ -1,4 +1,9 @@
-"""One crawl per site at a time, across processes: a file lock under the data directory.
+"""One crawl per site at a time, across processes: a file lock, or a lock in PostgreSQL.
+
+``site_lock()`` picks the lock for a crawl: on a PostgreSQL database a
+session-level advisory lock in that database (``congdoan.pglock``), so crawls on
+several machines sharing it never overlap; otherwise (SQLite, no database) the
+file lock below, which only sees one machine.
 
 Every crawl takes ``<data>/locks/<site>.lock`` for its whole length, whichever way
 it was started (``congdoan crawl``, ``scrapy crawl nukeviet``, ``crawl_sites()``, a
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Protocol
 
 from congdoan import paths
 
@@ -111,8 +116,43 @@ class SiteLock:
         self.release()
 
 
-def holder_of(data_dir: str | Path, site: str) -> Holder | None:
-    """Who holds the site's lock now, or ``None`` when it is free."""
+class Lock(Protocol):
+    """What a site lock offers: take it (or ``LockHeld``), release it, say if it is held."""
+
+    site: str
+
+    def acquire(self) -> Lock: ...
+
+    def release(self) -> None: ...
+
+    @property
+    def held(self) -> bool: ...
+
+
+def uses_database_lock(db_url: str | None) -> bool:
+    """True when crawls of ``db_url`` lock sites in the database (PostgreSQL)."""
+    from congdoan.pglock import is_postgresql
+
+    return is_postgresql(db_url)
+
+
+def site_lock(data_dir: str | Path, site: str, db_url: str | None = None) -> Lock:
+    """The lock of ``site``: an advisory lock in PostgreSQL ``db_url``, else the file lock."""
+    if uses_database_lock(db_url):
+        from congdoan.pglock import AdvisoryLock
+
+        assert db_url is not None
+        return AdvisoryLock(db_url, site)
+    return SiteLock(data_dir, site)
+
+
+def holder_of(data_dir: str | Path, site: str, db_url: str | None = None) -> Holder | None:
+    """Who holds the site's lock now (the one ``site_lock`` picks), or ``None`` when free."""
+    if uses_database_lock(db_url):
+        from congdoan.pglock import advisory_holder
+
+        assert db_url is not None
+        return advisory_holder(db_url, site)
     try:
         with SiteLock(data_dir, site):
             return None

@@ -11,9 +11,11 @@ Per job: ``max_instances=1`` and ``coalesce`` (a portal is never crawled twice
 at once, missed runs collapse into one), ``misfire_grace_time`` (a run missed
 while the machine was down still happens if it is not too late), and a timeout
 after which the child gets SIGTERM, then SIGKILL after a grace period, and the
-run is recorded as ``timeout``. The child takes the site's file lock
-(``congdoan.locks``), so a manual ``congdoan crawl`` and a scheduled one never
-overlap.
+run is recorded as ``timeout``. The child takes the site's lock
+(``congdoan.locks``: a file, or an advisory lock on PostgreSQL), so a manual
+``congdoan crawl`` and a scheduled one never overlap. With ``schedule run
+--queue`` the runner is ``crawl_queue.QueueRunner``: due sites become jobs on
+the Redis queue, crawled by ``congdoan worker --crawls`` on any machine.
 
 Default timing: nightly between 01:00 and 05:00 Asia/Ho_Chi_Minh, each site at
 its own minute (a hash of its id, so it is stable across restarts and machines)
@@ -35,7 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -171,7 +173,8 @@ class JobOutcome:
     """How one scheduled crawl ended."""
 
     site: str
-    status: str  # "ok", "partial", "failed", "locked", "timeout", "interrupted", "skipped"
+    # "ok", "partial", "failed", "locked", "timeout", "interrupted", "skipped", "queued"
+    status: str
     returncode: int | None
     seconds: float
     run_id: int | None = None
@@ -362,9 +365,19 @@ def _note(log: IO[bytes], line: str) -> None:
     log.write(f"{line}\n".encode())
 
 
+class Runner(Protocol):
+    """What runs a due site: ``CrawlRunner`` here, or ``crawl_queue.QueueRunner`` (enqueues)."""
+
+    def run(self, site_id: str) -> JobOutcome: ...
+
+    def stop_all(self) -> int: ...
+
+    def running(self) -> list[str]: ...
+
+
 # The job function stored in the database is a module-level name (APScheduler
 # pickles a textual reference); it reaches the runner of the running scheduler here.
-_active_runner: CrawlRunner | None = None
+_active_runner: Runner | None = None
 
 
 def run_site_job(site_id: str) -> JobOutcome:
@@ -401,10 +414,10 @@ class CrawlScheduler:
     """The APScheduler instance, its job store and the runner of crawl children."""
 
     def __init__(self, config: ScheduleConfig, sites: Sequence[Site],
-                 runner: CrawlRunner | None = None) -> None:
+                 runner: Runner | None = None) -> None:
         self.config = config
         self.sites = scheduled_sites(sites)
-        self.runner = runner or CrawlRunner(config)
+        self.runner: Runner = runner or CrawlRunner(config)
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=config.db_url, tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(max_workers=parallel_crawls(config))},
@@ -481,7 +494,7 @@ class CrawlScheduler:
         try:
             with session_factory(engine)() as session, session.begin():
                 for site in self.sites:
-                    if holder_of(self.config.data_dir, site.id) is None:
+                    if holder_of(self.config.data_dir, site.id, self.config.db_url) is None:
                         marked += mark_stale_runs_aborted(session, site=site.id)
         finally:
             engine.dispose()

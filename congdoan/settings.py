@@ -123,6 +123,9 @@ ITEM_PIPELINES = {
 # Database: None = $CONGDOAN_DATABASE_URL, else SQLite in the data directory.
 CONGDOAN_DATABASE_URL: str | None = None
 CONGDOAN_STORE = True
+# One crawl per site: "auto" locks it in PostgreSQL (an advisory lock every machine
+# sharing the database sees) and in <data>/locks on SQLite; "file" always the file.
+CONGDOAN_SITE_LOCK = "auto"
 CONGDOAN_STORE_BATCH = 100  # items per transaction …
 CONGDOAN_STORE_BATCH_BYTES = 2 * 1024 * 1024  # … or fewer, once their raw pages reach this
 

@@ -11,8 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -23,20 +21,10 @@ from congdoan.storage.db import make_engine, session_factory, upgrade
 from congdoan.storage.documents import upsert_document
 from congdoan.storage.models import Attachment, FilePage, FileText
 from tests.crawling import run_congdoan
+from tests.queueing import queue_env, redis_or_fail, wait_for
 from tests.storage.conftest import document_record
 
 FILES = 3
-
-
-def _redis_or_fail() -> None:
-    import redis
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
-    except redis.exceptions.ConnectionError as exc:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"Redis not reachable at 127.0.0.1:6379: {exc}")
-        pytest.skip(f"Redis not reachable at 127.0.0.1:6379: {exc}")
 
 
 def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -45,18 +33,10 @@ def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
                             start_new_session=True)
 
 
-def _wait_for(predicate, what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout  # a guard against a hang, not a speed assertion
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
 @pytest.mark.postgres
 def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
         pg_schemas, tmp_path: Path) -> None:
-    _redis_or_fail()
+    redis_or_fail()
     db = pg_schemas.new_url()
     upgrade(db)
     engine = make_engine(db)
@@ -78,8 +58,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
         upsert_document(session, document_record(attachments=attachments))
         session.commit()
 
-    env = {**os.environ, "CONGDOAN_QUEUE_NAMESPACE": f"congdoan-test-{uuid.uuid4().hex}",
-           "CONGDOAN_WORKER_HEARTBEAT_MS": "2000"}
+    env = queue_env()
     queued = run_congdoan("ocr", "--pending", "--queue", "--db", db, "--files", str(files),
                           cwd=tmp_path, env=env)
     assert queued.returncode == 0, queued.stderr
@@ -93,13 +72,13 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
     worker_a = _start_worker(env, log_a)
     worker_b = _start_worker(env, log_b)
     try:
-        _wait_for(lambda: "reading " in log_a.read_text(errors="replace"), "worker A to start")
+        wait_for(lambda: "reading " in log_a.read_text(errors="replace"), "worker A to start")
         killed_job = log_a.read_text().split("reading ", 1)[1].split()[0]
         os.killpg(worker_a.pid, signal.SIGKILL)
         worker_a.wait(timeout=30)
         assert killed_job not in stored()  # it really died in the middle of that job
 
-        _wait_for(lambda: len(stored()) == FILES, "every file to be read")
+        wait_for(lambda: len(stored()) == FILES, "every file to be read")
     finally:
         for worker in (worker_a, worker_b):
             if worker.poll() is None:

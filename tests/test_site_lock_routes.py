@@ -52,13 +52,13 @@ def _counts(url: str) -> tuple[int, int]:
     return found
 
 
-def _start(cmd: list[str], cwd: Path, data: Path) -> subprocess.Popen[str]:
+def _start(cmd: list[str], cwd: Path, data: Path, database: str) -> subprocess.Popen[str]:
     process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env={**os.environ, "SCRAPY_SETTINGS_MODULE":
                                                "congdoan.settings"})
     # Wait until it holds the lock (or has died): then the other crawl starts.
     while process.poll() is None:
-        holder = holder_of(data, "sim1")
+        holder = holder_of(data, "sim1", database)  # the file, or PostgreSQL's advisory lock
         if holder is not None and holder.pid == process.pid:
             return process
         time.sleep(0.02)
@@ -70,7 +70,7 @@ def test_congdoan_crawl_is_refused_while_scrapy_crawl_runs(
     server, registry = portal
     first = _start([sys.executable, "-m", "scrapy", "crawl", "nukeviet", "-a", "site=sim1",
                     "-a", f"registry={registry}", "-s", f"CONGDOAN_DATABASE_URL={database}",
-                    "-s", "LOG_LEVEL=ERROR", *SLOW], tmp_path, tmp_path / "data")
+                    "-s", "LOG_LEVEL=ERROR", *SLOW], tmp_path, tmp_path / "data", database)
     second = run_congdoan("crawl", "sim1", "--registry", str(registry), "--db", database,
                           *FAST, cwd=tmp_path)
     _, err = first.communicate(timeout=300)
@@ -89,7 +89,7 @@ def test_scrapy_crawl_is_refused_with_exit_4_while_congdoan_crawl_runs(
     server, registry = portal
     first = _start([sys.executable, "-m", "congdoan", "crawl", "sim1", "--registry",
                     str(registry), "--db", database, "--quiet", *SLOW],
-                   tmp_path, tmp_path / "data")
+                   tmp_path, tmp_path / "data", database)
     second = run_scrapy("crawl", "nukeviet", "-a", "site=sim1", "-a", f"registry={registry}",
                         "-s", f"CONGDOAN_DATABASE_URL={database}", "-s", "LOG_LEVEL=ERROR",
                         *FAST, cwd=tmp_path)

@@ -105,12 +105,17 @@ def run(
                     help="Scrapy setting for every crawl, KEY=VALUE (repeatable).")] = None,
     parallel: Annotated[int | None, typer.Option(help="Crawls at once (default: 1 on SQLite, "
                         "which has a single writer; 4 on PostgreSQL).", min=1)] = None,
+    queue: Annotated[bool, typer.Option("--queue", help="Put one crawl job per due site on "
+                     "the Redis queue for `congdoan worker --crawls` (any machine) instead of "
+                     "crawling here. Needs a shared PostgreSQL database.")] = False,
 ) -> None:
     """Run the scheduler until SIGTERM/Ctrl-C; each crawl runs in a child process.
 
     Jobs are stored in the database and re-synchronised with the registry at start.
     On SIGTERM running crawls are asked to stop, store their open batch and are
-    recorded as interrupted.
+    recorded as interrupted. With --queue the crawls run on the workers instead
+    (Redis: $CONGDOAN_REDIS_URL, default redis://127.0.0.1:6379/0); stopping the
+    scheduler leaves them running.
     """
     from congdoan.scheduler import ScheduleError
 
@@ -126,11 +131,29 @@ def run(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     from congdoan.scheduler import CrawlScheduler
 
+    runner = None
+    if queue:
+        from congdoan.locks import uses_database_lock
+
+        if not uses_database_lock(config.db_url):
+            die("--queue needs a PostgreSQL database shared by the workers "
+                "(--db postgresql+psycopg://...), not " + config.db_url.split(":", 1)[0])
+        from redis.exceptions import RedisError
+
+        from congdoan.crawl_queue import QueueRunner
+        from congdoan.files.queue import redis_url
+
+        runner = QueueRunner(config)
+        try:
+            runner.check()
+        except RedisError as exc:
+            die(f"Redis not usable at {redis_url()}: {exc}")
     try:
-        scheduler = CrawlScheduler(config, reg.sites)
+        scheduler = CrawlScheduler(config, reg.sites, runner)
 
         def ready(report: Any) -> None:
-            console.print(f"scheduler running: {len(scheduler.sites)} sites "
+            where = "; crawls queued for the workers" if queue else ""
+            console.print(f"scheduler running: {len(scheduler.sites)} sites{where} "
                           f"(added {len(report.added)}, changed {len(report.changed)}, "
                           f"removed {len(report.removed)}); stop with Ctrl-C or SIGTERM",
                           highlight=False)
@@ -235,7 +258,7 @@ def run_now(
     if outcome.status == "locked":
         from congdoan.locks import holder_of
 
-        holder = holder_of(config.data_dir, site)
+        holder = holder_of(config.data_dir, site, config.db_url)
         if holder is not None:
             console.print(f"{site} is being crawled by {holder.describe()}", highlight=False)
         raise typer.Exit(EXIT_LOCKED)

@@ -1,4 +1,4 @@
-"""``congdoan worker``: read queued files (OCR) for the shared database, on any machine."""
+"""``congdoan worker``: read queued files (OCR) or run queued crawls, on any machine."""
 
 from __future__ import annotations
 
@@ -12,26 +12,40 @@ from congdoan.commands.common import app, die
 @app.command()
 def worker(
     threads: Annotated[int, typer.Option("--threads", "-t", min=1,
-                       help="Files read at once (one core each).")] = 1,
+                       help="Jobs at once (files read: one core each; crawls: one child "
+                       "process each).")] = 1,
+    crawls: Annotated[bool, typer.Option("--crawls", help="Run crawl jobs (queued by "
+                      "`congdoan schedule run --queue`) instead of file-reading jobs.")] = False,
 ) -> None:
-    """Take file-reading jobs from the Redis queue until stopped (SIGTERM, Ctrl-C).
+    """Take jobs from the Redis queue until stopped (SIGTERM, Ctrl-C).
 
     \b
-    Jobs are put there by `congdoan ocr --pending --queue`; each names the
-    shared database it reports to. Redis: $CONGDOAN_REDIS_URL (default
-    redis://127.0.0.1:6379/0). A killed worker loses nothing: its unfinished
-    jobs go back on the queue when its heartbeat stops.
+    File jobs are put there by `congdoan ocr --pending --queue`, crawl jobs
+    (--crawls) by `congdoan schedule run --queue`; each names the shared
+    database it reports to. A crawl job runs `congdoan crawl SITE` in a child
+    process with this machine's data directory ($CONGDOAN_DATA_DIR); a site
+    being crawled elsewhere is logged as `locked` and not retried.
+    Redis: $CONGDOAN_REDIS_URL (default redis://127.0.0.1:6379/0). A killed
+    worker loses nothing: its unfinished jobs go back on the queue when its
+    heartbeat stops. SIGTERM stops running crawls cleanly (run `interrupted`).
     Exit status: 0 when stopped, 2 when Redis or OCR is unavailable.
     """
     from redis.exceptions import RedisError
 
-    from congdoan.files.ocr import ocr_available
-    from congdoan.files.queue import redis_url, run_worker
+    from congdoan.files.queue import CRAWL_QUEUE, QUEUE, redis_url, run_worker
 
-    problem = ocr_available()
-    if problem:
-        die(f"OCR unavailable: {problem}")
+    if crawls:
+        from congdoan.crawl_queue import stop_crawls
+
+        queues, on_stop = frozenset({CRAWL_QUEUE}), stop_crawls
+    else:
+        from congdoan.files.ocr import ocr_available
+
+        problem = ocr_available()
+        if problem:
+            die(f"OCR unavailable: {problem}")
+        queues, on_stop = frozenset({QUEUE}), None
     try:
-        run_worker(threads)
+        run_worker(threads, queues, on_stop)
     except RedisError as exc:
         die(f"Redis not usable at {redis_url()}: {exc}")

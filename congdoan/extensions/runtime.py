@@ -4,8 +4,11 @@ Whichever way a crawl starts (``congdoan crawl``, ``crawl_sites()``, the
 scheduler's child, ``scrapy crawl nukeviet -a site=X``), Scrapy builds this
 extension right after the spider and before anything else runs. In order:
 
-1. **The site lock** (``congdoan.locks``): a second crawl of the site is
-   refused with ``LockHeld`` before any request, database access or JOBDIR.
+1. **The site lock** (``congdoan.locks.site_lock``): a second crawl of the
+   site is refused with ``LockHeld`` before any request, database access or
+   JOBDIR. On PostgreSQL it is an advisory lock in the database (crawls on
+   other machines see it), else a file lock in the data directory;
+   ``CONGDOAN_SITE_LOCK = "file"`` forces the file lock.
 2. **The database check** (``congdoan.storage.check``): a database that cannot
    be used stops the crawl with ``DatabaseUnusable`` (one line), before any
    request.
@@ -35,7 +38,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from congdoan import incremental, paths
-from congdoan.locks import SiteLock
+from congdoan.locks import Lock, site_lock
 from congdoan.storage import retry_file
 
 logger = logging.getLogger(__name__)
@@ -52,7 +55,7 @@ class CrawlRuntime:
         self.crawler = crawler
         self.site = site
         self.data = paths.data_dir(crawler.settings)
-        self.lock: SiteLock | None = None
+        self.lock: Lock | None = None
         self.jobdir: Path | None = None
         self.validators: incremental.ValidatorStore | None = None
 
@@ -63,7 +66,7 @@ class CrawlRuntime:
         if not site:
             raise NotConfigured("the spider has no site_id: not a congdoan site crawl")
         runtime = cls(crawler, site)
-        runtime.lock = SiteLock(runtime.data, site).acquire()
+        runtime.lock = site_lock(runtime.data, site, runtime.lock_database()).acquire()
         try:
             runtime._prepare()
         except BaseException:
@@ -72,6 +75,16 @@ class CrawlRuntime:
         crawler.signals.connect(runtime.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(runtime.engine_stopped, signal=signals.engine_stopped)
         return runtime
+
+    def lock_database(self) -> str | None:
+        """The database URL whose lock applies (``site_lock`` decides), or None: the file."""
+        settings = self.crawler.settings
+        if (not settings.getbool("CONGDOAN_STORE", True)
+                or settings.get("CONGDOAN_SITE_LOCK", "auto") == "file"):
+            return None
+        from congdoan.storage.db import database_url
+
+        return database_url(settings.get("CONGDOAN_DATABASE_URL") or None, self.data)
 
     def _prepare(self) -> None:
         settings, spider = self.crawler.settings, self.crawler.spider

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -24,6 +25,7 @@ from congdoan.files.reading import Limits
 
 logger = logging.getLogger(__name__)
 QUEUE = "congdoan-files"
+CRAWL_QUEUE = "congdoan-crawls"  # crawl jobs (congdoan.crawl_queue)
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 JOB_TIME_LIMIT_MS = 60 * 60 * 1000  # a 500-page scan at a few seconds a page, with room
 
@@ -34,12 +36,12 @@ def redis_url() -> str:
 
 
 @lru_cache(maxsize=1)
-def read_file_actor() -> Any:
-    """The Dramatiq actor that reads one stored file, bound to the Redis broker (made once)."""
+def broker() -> Any:
+    """The Dramatiq Redis broker of this process (made once; file and crawl jobs share it)."""
     import dramatiq
     from dramatiq.brokers.redis import MAINTENANCE_SCALE, RedisBroker
 
-    broker = RedisBroker(
+    redis_broker = RedisBroker(
         url=redis_url(),
         # Tests run beside other users of the same Redis: their own key namespace.
         namespace=os.environ.get("CONGDOAN_QUEUE_NAMESPACE") or "congdoan",
@@ -48,9 +50,17 @@ def read_file_actor() -> Any:
         # The clean-up that re-queues dead workers' jobs runs on 1 fetch in 10 (not 1 in 1,000).
         maintenance_chance=MAINTENANCE_SCALE // 10,
     )
-    dramatiq.set_broker(broker)
+    dramatiq.set_broker(redis_broker)
+    return redis_broker
+
+
+@lru_cache(maxsize=1)
+def read_file_actor() -> Any:
+    """The Dramatiq actor that reads one stored file, bound to the Redis broker (made once)."""
+    import dramatiq
+
     return dramatiq.actor(_read_file_job, actor_name="read_file", queue_name=QUEUE,
-                          broker=broker, max_retries=3, time_limit=JOB_TIME_LIMIT_MS)
+                          broker=broker(), max_retries=3, time_limit=JOB_TIME_LIMIT_MS)
 
 
 def _read_file_job(sha256: str, path: str, name: str | None, db_url: str) -> None:
@@ -93,21 +103,32 @@ def enqueue_pending(sessions: Any, files_dir: str, db_url: str,
     return len(pending)
 
 
-def run_worker(threads: int = 1) -> None:
-    """Take jobs until SIGTERM or SIGINT (then finish the current ones and stop)."""
+def run_worker(threads: int = 1, queues: frozenset[str] = frozenset({QUEUE}),
+               on_stop: Callable[[], object] | None = None) -> None:
+    """Take jobs from ``queues`` until SIGTERM or SIGINT (then finish the current ones, stop).
+
+    ``on_stop`` runs first on a stop (the crawl worker asks its crawls to stop there).
+    """
     import signal
     import threading
 
     from dramatiq import Worker
 
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one core per job thread
-    actor = read_file_actor()
-    worker = Worker(actor.broker, queues={QUEUE}, worker_threads=threads)
+    read_file_actor()
+    if CRAWL_QUEUE in queues:
+        from congdoan.crawl_queue import crawl_site_actor
+
+        crawl_site_actor()
+    worker = Worker(broker(), queues=set(queues), worker_threads=threads)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     worker.start()
-    print(f"worker ready: queue {QUEUE} on {redis_url()}, {threads} thread(s)", flush=True)
+    print(f"worker ready: queue {', '.join(sorted(queues))} on {redis_url()}, "
+          f"{threads} thread(s)", flush=True)
     stop.wait()
+    if on_stop is not None:
+        on_stop()
     worker.stop()
     sys.stdout.flush()
