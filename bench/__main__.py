@@ -53,7 +53,8 @@ def run_dates(repeats: int, articles: int, documents: int) -> dict[str, Any]:
 
 
 def run_all(names: list[str], quick: bool, scale_size: float | None,
-            search_size: float | None = None) -> dict[str, Any]:
+            search_size: float | None = None,
+            search_db: list[str] | None = None) -> dict[str, Any]:
     """Run the named benchmarks; every figure, keyed as in the module docstrings."""
     pick = 0 if quick else 1
     runners = {
@@ -72,6 +73,8 @@ def run_all(names: list[str], quick: bool, scale_size: float | None,
             params["size"] = scale_size
         if name == "search" and search_size is not None:
             params["size"] = search_size
+        if name == "search" and search_db:
+            params["databases"] = tuple(search_db)
         print(f"running {name} {params} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
         report[name] = runners[name](**params)
@@ -207,11 +210,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="size of the scale benchmark as a fraction of the full country")
     parser.add_argument("--search-size", type=float, default=None,
                         help="size of the search benchmark's country as a fraction of full size")
+    parser.add_argument("--search-db", nargs="+", choices=("sqlite", "postgresql"),
+                        default=None, help="databases of the search benchmark (default: both)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
     names = list(args.only or NAMES)
     started = time.perf_counter()
-    report = run_all(names, args.quick, args.scale_size, args.search_size)
+    report = run_all(names, args.quick, args.scale_size, args.search_size, args.search_db)
     report["seconds"]["total"] = round(time.perf_counter() - started, 1)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")

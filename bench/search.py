@@ -203,7 +203,7 @@ def run_database(url: str, built: dict[str, Any], rounds: int, repeats: int,
 
 
 def run(*, size: float = 1.0, rounds: int = 3, repeats: int = 20, like_repeats: int = 5,
-        postgres: bool = True) -> dict[str, Any]:
+        databases: tuple[str, ...] = ("sqlite", "postgresql")) -> dict[str, Any]:
     """Build (or reuse) the country at ``size`` and measure on SQLite, then PostgreSQL."""
     specs = country_db.country_specs(size)
     report: dict[str, Any] = {
@@ -214,9 +214,10 @@ def run(*, size: float = 1.0, rounds: int = 3, repeats: int = 20, like_repeats: 
         "target_p95_ms": TARGET_P95_MS, "targeted": list(TARGETED),
         "queries": {label: {"query": q, "folded": search_fold(q)} for label, q in QUERIES},
     }
-    url, built = country_db.cached_sqlite(specs, size)
-    report["sqlite"] = run_database(url, built, rounds, repeats, like_repeats)
-    if postgres:
+    if "sqlite" in databases:
+        url, built = country_db.cached_sqlite(specs, size)
+        report["sqlite"] = run_database(url, built, rounds, repeats, like_repeats)
+    if "postgresql" in databases:
         try:
             with pg_schema() as pg_url:
                 report["postgresql"] = run_database(pg_url, _pg_build(pg_url, specs), rounds,
