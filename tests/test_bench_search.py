@@ -7,6 +7,7 @@ prove the benchmark measures the right database and produces its figures.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,26 @@ from congdoan.sim import default_portals
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.models import Article, Document
 from congdoan.storage.store import write_batch
-from tests.conftest import CrawledPortals
+from tests.conftest import CrawledPortals, serve_portals
 
 STORED = ("title", "search_title", "search_text", "published_at", "category", "author")
+SITES, ARTICLES, DOCUMENTS, SEED = 2, 20, 8, 17
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawledPortals]:
+    """Portals of this module's own, crawled once by ``congdoan crawl`` into SQLite (the
+    session's shared portals are altered by other tests)."""
+    workdir = tmp_path_factory.mktemp("bench-crawled")
+    server, registry = serve_portals(workdir, sites=SITES, articles=ARTICLES,
+                                     documents=DOCUMENTS, seed=SEED)
+    try:
+        portals = CrawledPortals(f"sqlite:///{workdir / 'crawled.sqlite3'}", server, registry,
+                                 workdir).crawl()
+        assert portals.returncode == 0, portals.stderr[-2000:]
+        yield portals
+    finally:
+        server.stop()
 
 
 def _articles(url: str) -> dict[tuple[str, int | None], tuple[Any, ...]]:
@@ -51,7 +69,7 @@ def test_country_records_store_what_a_crawl_stores(crawled: CrawledPortals,
                                                    tmp_path: Path) -> None:
     """The benchmark's direct write gives the searchable text a real crawl of the same portals
     gives (same title, folded text, date, documents merged across portals)."""
-    specs = default_portals(2, 30, 12, seed=11)  # as the ``crawled`` fixture
+    specs = default_portals(SITES, ARTICLES, DOCUMENTS, seed=SEED)  # as ``crawled`` serves
     url = f"sqlite:///{tmp_path / 'built.sqlite3'}"
     engine = make_engine(url)
     try:
