@@ -1,6 +1,7 @@
 """``python -m bench [--quick] [--only NAME ...]``: run the benchmarks, print and save the figures.
 
-Runs extraction, the generic reader, dates, crawl overhead, refresh and scale (see each module),
+Runs extraction, the generic reader, dates, crawl overhead, refresh, scale and search (see each
+module),
 prints one markdown report and writes ``bench/results/latest.json`` with the
 machine description. ``--quick`` shrinks every workload so the whole run
 fits in a few minutes; the full run is long (the scale benchmark above all).
@@ -16,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import crawl_overhead, dates, extraction, generic_reader, machine, refresh, scale
+from bench import search as search_bench
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-NAMES = ("extraction", "generic", "dates", "crawl", "refresh", "scale")
+NAMES = ("extraction", "generic", "dates", "crawl", "refresh", "scale", "search")
 TARGET_DATES_SPEEDUP = 50.0
 
 # Workloads: (quick, full). The scale sizes are fractions of the full country
@@ -36,6 +38,9 @@ PLAN: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
               {"sites": 3, "articles": 120, "documents": 30, "repeats": 3}),
     "refresh": ({"articles": 5, "documents": 1}, {"articles": 40, "documents": 10}),
     "scale": ({"size": 1 / 100}, {"size": 1.0}),
+    # The search country at 1/10 when quick (12,920 records), full size (129,200) otherwise.
+    "search": ({"size": 1 / 10, "rounds": 2, "repeats": 10, "like_repeats": 3},
+               {"size": 1.0, "rounds": 3, "repeats": 20, "like_repeats": 5}),
 }
 
 
@@ -47,7 +52,9 @@ def run_dates(repeats: int, articles: int, documents: int) -> dict[str, Any]:
     return figures
 
 
-def run_all(names: list[str], quick: bool, scale_size: float | None) -> dict[str, Any]:
+def run_all(names: list[str], quick: bool, scale_size: float | None,
+            search_size: float | None = None,
+            search_db: list[str] | None = None) -> dict[str, Any]:
     """Run the named benchmarks; every figure, keyed as in the module docstrings."""
     pick = 0 if quick else 1
     runners = {
@@ -57,12 +64,17 @@ def run_all(names: list[str], quick: bool, scale_size: float | None) -> dict[str
         "crawl": crawl_overhead.run,
         "refresh": refresh.run,
         "scale": scale.run,
+        "search": search_bench.run,
     }
     report: dict[str, Any] = {"machine": machine.describe(), "quick": quick, "seconds": {}}
     for name in names:
         params = dict(PLAN[name][pick])
         if name == "scale" and scale_size is not None:
             params["size"] = scale_size
+        if name == "search" and search_size is not None:
+            params["size"] = search_size
+        if name == "search" and search_db:
+            params["databases"] = tuple(search_db)
         print(f"running {name} {params} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
         report[name] = runners[name](**params)
@@ -149,7 +161,44 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"scale target: peak RSS <= {scale.TARGET_PEAK_RSS_MB:.0f} MB at full "
                      "size (3,000 + 800 per portal), time and memory growing no faster than "
                      "the work (10 % slack).")
+    if sr := report.get("search"):
+        lines += ["", *render_search(sr)]
     return "\n".join(lines)
+
+
+def render_search(sr: dict[str, Any]) -> list[str]:
+    """The search benchmark's tables: queries per database, then page render times."""
+    size = "full size" if sr["size"] >= 1 else f"{sr['size']:g} of full size"
+    lines = [f"search: {sr['records']:,} records ({sr['portals']} portals x "
+             f"{sr['articles_per_portal']:,}+{sr['documents_per_portal']:,}, {size}); "
+             f"{sr['rounds']} rounds x {sr['repeats']} runs (LIKE: x {sr['like_repeats']})", "",
+             "| search: database, query | matches | p50 ms | p95 ms | p95 per round "
+             "| LIKE p50 ms | LIKE p95 ms | LIKE / ours (p50) | target | |",
+             "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | --- |"]
+    for backend in ("sqlite", "postgresql"):
+        figures = sr.get(backend)
+        if figures is None:
+            continue
+        if "queries" not in figures:
+            lines.append(f"| {backend}: not measured ({figures.get('error')}) "
+                         "| | | | | | | | | **missed** |")
+            continue
+        for label, q in figures["queries"].items():
+            targeted = label in sr["targeted"]
+            mark = _met(q["p95_ms"] <= sr["target_p95_ms"]) if targeted else ""
+            target = f"p95 <= {sr['target_p95_ms']:.0f} ms" if targeted else ""
+            lines.append(
+                f"| {backend}: {label} `{q['query']}` | {q['matches']:,} | {q['p50_ms']:.1f} "
+                f"| {q['p95_ms']:.1f} | {' / '.join(f'{v:.0f}' for v in q['round_p95_ms'])} "
+                f"| {q['like_p50_ms']:.1f} | {q['like_p95_ms']:.1f} | {q['speedup_p50']:.1f}x "
+                f"| {target} | {mark} |")
+    lines += ["", "| web page render (in process) | database | p50 ms | p95 ms | p95 per round |",
+              "| --- | --- | ---: | ---: | --- |"]
+    for backend in ("sqlite", "postgresql"):
+        for name, p in ((sr.get(backend) or {}).get("pages") or {}).items():
+            lines.append(f"| {name} | {backend} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} "
+                         f"| {' / '.join(f'{v:.0f}' for v in p['round_p95_ms'])} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -159,11 +208,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="+", choices=NAMES, help="run only these benchmarks")
     parser.add_argument("--scale-size", type=float, default=None,
                         help="size of the scale benchmark as a fraction of the full country")
+    parser.add_argument("--search-size", type=float, default=None,
+                        help="size of the search benchmark's country as a fraction of full size")
+    parser.add_argument("--search-db", nargs="+", choices=("sqlite", "postgresql"),
+                        default=None, help="databases of the search benchmark (default: both)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
     names = list(args.only or NAMES)
     started = time.perf_counter()
-    report = run_all(names, args.quick, args.scale_size)
+    report = run_all(names, args.quick, args.scale_size, args.search_size, args.search_db)
     report["seconds"]["total"] = round(time.perf_counter() - started, 1)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
