@@ -2,7 +2,7 @@
 captures in ``tests/fixtures/wordpress/`` (markup, REST JSON, headers, sitemaps, feeds,
 pagination and both permalink styles). It never imports ``congdoan.parsers``."""
 
-from congdoan.sim.wordpress.model import WordPressSpec
+from congdoan.sim.wordpress.model import WordPressSpec, describe, wordpress_portals
 from congdoan.sim.wordpress.portal import WordPressPortal
 
-__all__ = ["WordPressPortal", "WordPressSpec"]
+__all__ = ["WordPressPortal", "WordPressSpec", "describe", "wordpress_portals"]

@@ -57,6 +57,25 @@ class WordPressSpec:
         return "rewrite" if self.permalinks == "pretty" else "query"
 
 
+def wordpress_portals(n_sites: int, posts: int, seed: int = 1) -> list[WordPressSpec]:
+    """``n_sites`` WordPress portals ``wp1``, ``wp2`` … cycling through the set-ups met.
+
+    1: REST API open, pretty permalinks; 2: REST API closed (sitemaps, feed and
+    category pages instead); 3: REST API open, plain permalinks (``?p=123``); then again.
+    """
+    variants = ({"rest_open": True, "permalinks": "pretty"},
+                {"rest_open": False, "permalinks": "pretty"},
+                {"rest_open": True, "permalinks": "plain"})
+    return [WordPressSpec(f"wp{i + 1}", seed=seed + i, posts=posts, **variants[i % 3])
+            for i in range(n_sites)]
+
+
+def describe(spec: WordPressSpec) -> str:
+    """``WordPress, REST API open, pretty permalinks``: what a crawler meets there."""
+    rest = "REST API open" if spec.rest_open else "REST API closed"
+    return f"WordPress, {rest}, {spec.permalinks} permalinks"
+
+
 @dataclass(frozen=True)
 class User:
     """A WordPress user who writes posts."""
