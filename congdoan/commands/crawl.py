@@ -117,9 +117,18 @@ def crawl(
                           parallel=parallel or DEFAULT_PARALLEL_SITES)
     _print_results(results)
     if not no_db:
-        _deliver_alerts(db)
+        _deliver_alerts(_database(overrides))
         _read_new_files(overrides)
     raise typer.Exit(exit_code(results))
+
+
+def _database(overrides: dict[str, object]) -> str:
+    """The crawl's database URL: --db, else the one in the data directory (env or -s)."""
+    from congdoan import paths
+    from congdoan.storage.db import database_url
+
+    return database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None,
+                        paths.data_dir(overrides))
 
 
 def _check_database(overrides: dict[str, object]) -> None:
