@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from congdoan.sim import PortalSpec, SimServer
+from congdoan.sim import PortalSpec, SimServer, WordPressSpec
 from congdoan.storage.models import Article, CrawlRun, DocumentPosting
 from congdoan.storage.stats import stats
 from congdoan.vntime import VN_TZ
@@ -99,8 +99,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_simulator(specs: list[PortalSpec], paths: DemoPaths, port: int | None = None
-                    ) -> SimServer:
+def start_simulator(specs: list[PortalSpec | WordPressSpec], paths: DemoPaths,
+                    port: int | None = None) -> SimServer:
     """Serve ``specs`` on consecutive ports and remember the first one in the data directory.
 
     ``port`` given: exactly there. Otherwise the ports of the previous run in

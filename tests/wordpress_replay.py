@@ -56,10 +56,13 @@ class CapturedSite:
 
 def url_key(url: str) -> str:
     """Path and query, the query's parameters sorted: WordPress reads ``?cat=2&paged=2``
-    and ``?paged=2&cat=2`` alike, and its own links use either order."""
+    and ``?paged=2&cat=2`` alike, and its own links use either order; ``/index.php`` is
+    ``/``."""
     parts = urlsplit(url)
     query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
-    return (parts.path or "/") + (f"?{query}" if query else "")
+    # WordPress answers /index.php?q and /?q alike (its REST link names the former).
+    path = "/" if parts.path == "/index.php" else (parts.path or "/")
+    return path + (f"?{query}" if query else "")
 
 
 def read_body(folder: Path, name: str) -> bytes:

@@ -18,8 +18,12 @@ from congdoan.commands.database import open_database, shown_url
 @app.command()
 def demo(
     sites_: Annotated[int, typer.Option("--sites", min=1, max=20,
-                                        help="Number of simulated portals.")] = 2,
-    articles: Annotated[int, typer.Option(min=0, help="Articles per portal.")] = 120,
+                                        help="Number of simulated NukeViet portals.")] = 2,
+    wordpress: Annotated[int, typer.Option(
+        "--wordpress", min=0, max=20,
+        help="Number of simulated WordPress portals (wp1: REST API open; wp2: closed; "
+        "wp3: plain permalinks), served beside the NukeViet ones.")] = 1,
+    articles: Annotated[int, typer.Option(min=0, help="Articles (posts) per portal.")] = 120,
     documents: Annotated[int, typer.Option(min=0, help="Documents per portal.")] = 40,
     seed: Annotated[int, typer.Option(help="Content seed (same seed, same portals).")] = 1,
     db: DbOpt = None,
@@ -34,6 +38,10 @@ def demo(
 ) -> None:
     """Serve simulated portals, crawl them all, and compare the database with what was served.
 
+    Two NukeViet portals and one WordPress portal by default, side by side: the
+    same crawl command reads both CMSs, and every portal's database rows are
+    compared with what it served (drafts and private posts must stay out).
+
     The database defaults to DATA_DIR/congdoan.sqlite3, apart from your real
     one; the demo ends with the commands (stats, search, export with --db) that
     read it. Exit 0 only when the database holds exactly what the simulator
@@ -42,7 +50,8 @@ def demo(
     """
     from congdoan.crawl import crawl_sites
     from congdoan.demo import DemoPaths, PortsBusy, compare, crawl_overrides, start_simulator
-    from congdoan.sim import default_portals
+    from congdoan.sim import WordPressSpec, default_portals
+    from congdoan.sim.wordpress import describe, wordpress_portals
     from congdoan.storage.db import session_factory
 
     paths = DemoPaths(data_dir)
@@ -53,15 +62,18 @@ def demo(
     url = db_url(db) or paths.database_url()
     open_database(url).dispose()  # unreachable database: one line now, not a failed crawl
 
-    specs = default_portals(sites_, articles, documents, seed=seed)
+    specs = [*default_portals(sites_, articles, documents, seed=seed),
+             *wordpress_portals(wordpress, articles, seed=seed)]
     try:
         server = start_simulator(specs, paths, port)
     except PortsBusy as exc:
         die(str(exc))
     try:
         for spec in specs:
+            kind = (describe(spec) if isinstance(spec, WordPressSpec)
+                    else f"NukeViet, {spec.url_style} URLs")
             console.print(f"serving {spec.site_id} at {server.base_url(spec.site_id)} "
-                          f"({spec.url_style} URLs)", highlight=False)
+                          f"({kind})", highlight=False, soft_wrap=True)
         console.print(f"crawling into {shown_url(url)}", highlight=False)
         results = crawl_sites([s.site_id for s in specs], registry=paths.registry,
                               overrides=crawl_overrides(paths, url, log_level.upper()),

@@ -18,6 +18,7 @@ def not_markup(body: bytes) -> str | None:
     if not body.strip():
         return "the file is empty"
     media_type = sniff_media_type(body[:4096])
+    # The sniffer names HTML itself (for attached .html files): markup, not a reason.
     if media_type not in ("application/octet-stream", "text/html"):
         return media_type  # magic bytes of a PDF, an image, an archive …
     head = body[:4096]

@@ -1,4 +1,4 @@
-"""``congdoan sim``: serve simulated NukeViet portals (or, with --generic, a generic portal)."""
+"""``congdoan sim``: serve simulated NukeViet, WordPress (and, with --generic, generic) portals."""
 
 from __future__ import annotations
 
@@ -14,7 +14,12 @@ from congdoan.commands.common import app, console, die
 def sim(
     port: Annotated[int, typer.Option(help="Port of the first portal; the next use port+1 …")
                     ] = 8080,
-    sites_: Annotated[int, typer.Option("--sites", help="Number of portals.")] = 3,
+    sites_: Annotated[int, typer.Option("--sites", min=0, help="Number of NukeViet portals.")
+                      ] = 3,
+    wordpress: Annotated[int, typer.Option(
+        "--wordpress", min=0, help="Number of WordPress portals (wp1: REST API open; wp2: "
+        "REST API closed; wp3: plain permalinks; then again), served after the NukeViet ones."
+    )] = 0,
     articles: Annotated[int, typer.Option(help="Articles per portal.")] = 500,
     documents: Annotated[int, typer.Option(help="Documents per portal.")] = 200,
     seed: Annotated[int, typer.Option(help="Content seed (same seed, same portals).")] = 1,
@@ -31,7 +36,11 @@ def sim(
         "--generic", help="Serve one portal of unknown CMS instead (the generic spider's "
         "test site: /bai-viet/<slug> pages, sitemaps, a feed, a documents table).")] = False,
 ) -> None:
-    """Serve simulated NukeViet portals on 127.0.0.1 until Ctrl-C.
+    """Serve simulated NukeViet (and WordPress) portals on 127.0.0.1 until Ctrl-C.
+
+    A WordPress portal serves --articles posts (plus drafts, private, pending and
+    scheduled posts that must never be crawled), with authors, categories, tags,
+    images and attached files.
 
     --theme reskin and --listings-empty show what spider health (`congdoan health`)
     flags: a theme change that loses fields, and a portal whose listings went empty.
@@ -39,6 +48,7 @@ def sim(
     \b
     Examples:
       congdoan sim --sites 2 --articles 100 --registry-out sim.toml
+      congdoan sim --sites 1 --wordpress 2 --articles 50 --registry-out sim.toml
       congdoan crawl --all --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
     (run the crawl in a second terminal while the simulator serves)
     """
@@ -49,16 +59,24 @@ def sim(
 
     from congdoan.sim import default_portals, run_forever
     from congdoan.sim.spec import THEMES
+    from congdoan.sim.wordpress import describe, wordpress_portals
 
     if theme not in THEMES:
         die(f"--theme must be one of {', '.join(THEMES)}, got {theme!r}")
-    portals = [replace(spec, theme=theme, listings_empty=listings_empty)
-               for spec in default_portals(sites_, articles, documents, seed=seed)]
+    if sites_ + wordpress == 0:
+        die("nothing to serve: give --sites or --wordpress a number above 0")
+    nukeviet = [replace(spec, theme=theme, listings_empty=listings_empty)
+                for spec in default_portals(sites_, articles, documents, seed=seed)]
+    wp = wordpress_portals(wordpress, articles, seed=seed)
+    portals = [*nukeviet, *wp]
 
     def ready(server: object) -> None:
-        for spec in portals:
+        for spec in nukeviet:
             console.print(f"{spec.site_id}: {server.base_url(spec.site_id)}  "  # type: ignore[attr-defined]
-                          f"({spec.url_style}{', /vi/' if spec.lang_prefix else ''})")
+                          f"(NukeViet, {spec.url_style}{', /vi/' if spec.lang_prefix else ''})")
+        for spec in wp:
+            console.print(f"{spec.site_id}: {server.base_url(spec.site_id)}  "  # type: ignore[attr-defined]
+                          f"({describe(spec)})")
         if registry_out:
             registry_out.write_text(server.registry_toml(), encoding="utf-8")  # type: ignore[attr-defined]
             console.print(f"registry written to {registry_out}")

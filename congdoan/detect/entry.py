@@ -81,7 +81,8 @@ def build_entry(detection: Detection, site_id: str, existing: Site | None = None
             fields.pop("language")
         entry.update(fields)
     else:
-        entry.update({k: fields[k] for k in ("sitemaps", "rss") if k in fields})
+        # WordPress: url_style is its permalink style (the spider's URLs depend on it).
+        entry.update({k: fields[k] for k in ("url_style", "sitemaps", "rss") if k in fields})
     if cms == "generic":
         entry["generic"] = fields["generic"]
     if evidence:

@@ -98,7 +98,10 @@ def detect_portal(url: str, fetcher: Fetcher | None = None) -> Detection:
         detection.cms, detection.version = "wordpress", wp.version
         detection.facts[:0] = [f"WordPress: {', '.join(wp_signs)}"]
         detection.facts += wp.facts
-        detection.fields = {"sitemaps": bool(wp.sitemap), "rss": bool(wp.feeds)}
+        # The wordpress spider builds its API, feed and category URLs from url_style:
+        # plain permalinks have no /wp-json/ or /feed/ rewrites.
+        detection.fields = {"url_style": "query" if wp.permalinks == "plain" else "rewrite",
+                            "sitemaps": bool(wp.sitemap), "rss": bool(wp.feeds)}
     else:
         generic = detect_generic(page, home, fetcher)
         detection.facts.append("no NukeViet or WordPress signs: a generic entry needs feeds, "

@@ -299,9 +299,10 @@ class GenericPortal:
 
 
 def _slug(text: str) -> str:
-    from congdoan.parsers.markup import label_key
+    # The simulator's own folding: it never imports the parsers (two readings of the markup).
+    from congdoan.sim.nvtext import ascii_fold
 
-    return "-".join("".join(c if c.isalnum() else " " for c in label_key(text)).split())
+    return "-".join("".join(c if c.isalnum() else " " for c in ascii_fold(text).lower()).split())
 
 
 def _page(title: str, content: str, base: str) -> str:

@@ -13,6 +13,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from congdoan.sim.content import CATEGORIES
 from congdoan.sim.site import Portal, Request
 from congdoan.sim.spec import PortalSpec
+from congdoan.sim.wordpress import WordPressPortal, WordPressSpec
+
+AnySpec = PortalSpec | WordPressSpec
+AnyPortal = Portal | WordPressPortal
+
+
+def make_portal(spec: AnySpec) -> AnyPortal:
+    """The simulated portal a spec describes: NukeViet or WordPress."""
+    return WordPressPortal(spec) if isinstance(spec, WordPressSpec) else Portal(spec)
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,7 @@ class _PortalServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], portal: Portal) -> None:
+    def __init__(self, address: tuple[str, int], portal: AnyPortal) -> None:
         super().__init__(address, _PortalHandler)
         self.portal = portal
         self.log = _RequestLog()
@@ -113,7 +122,7 @@ class SimServer:
     Usable as a context manager (``with SimServer([...]) as sim:``).
     """
 
-    def __init__(self, portals: list[PortalSpec], host: str = "127.0.0.1",
+    def __init__(self, portals: list[AnySpec], host: str = "127.0.0.1",
                  base_port: int = 0) -> None:
         ids = [spec.site_id for spec in portals]
         if len(set(ids)) != len(ids):
@@ -128,7 +137,7 @@ class SimServer:
         """Bind every portal and start serving; returns self."""
         for index, spec in enumerate(self._specs):
             port = self.base_port + index if self.base_port else 0
-            portal = Portal(spec)
+            portal = make_portal(spec)
             server = _PortalServer((self.host, port), portal)
             portal.urls.base_url = f"http://{self.host}:{server.server_address[1]}"
             self._servers[spec.site_id] = server
@@ -164,7 +173,7 @@ class SimServer:
         """Ids of the running portals, in spec order."""
         return list(self._servers)
 
-    def portal(self, site_id: str) -> Portal:
+    def portal(self, site_id: str) -> AnyPortal:
         """The running Portal (add_articles / add_documents / hooks)."""
         return self._server(site_id).portal
 
@@ -194,8 +203,10 @@ def _toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def registry_entry(portal: Portal) -> str:
+def registry_entry(portal: AnyPortal) -> str:
     """One ``[[site]]`` table for ``portal``."""
+    if isinstance(portal, WordPressPortal):
+        return portal.registry_entry()
     spec = portal.spec
     sections = ", ".join(_toml_str(c.alias) for c in CATEGORIES)
     return "\n".join([
@@ -215,7 +226,7 @@ def registry_entry(portal: Portal) -> str:
     ])
 
 
-def run_forever(portals: list[PortalSpec], host: str = "127.0.0.1", base_port: int = 8080,
+def run_forever(portals: list[AnySpec], host: str = "127.0.0.1", base_port: int = 8080,
                 on_ready: Callable[[SimServer], None] | None = None) -> None:
     """Serve ``portals`` until interrupted (Ctrl-C); for the ``congdoan sim`` command."""
     server = SimServer(portals, host=host, base_port=base_port).start()

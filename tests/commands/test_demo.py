@@ -1,4 +1,6 @@
-"""``congdoan demo``: simulator -> crawl -> database -> summary, end to end in a child process."""
+"""``congdoan demo``: simulator -> crawl -> database -> summary, end to end in a child process.
+
+Two NukeViet portals and one WordPress portal side by side (the default)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from congdoan.storage.models import Article, CrawlRun, DocumentPosting
 from tests.crawling import run_congdoan
 
 SIZE = ("--sites", "2", "--articles", "12", "--documents", "5")
-ARTICLES, DOCUMENTS = 2 * 12, 2 * 5
+SITES = ("sim1", "sim2", "wp1")  # two NukeViet portals, one WordPress (its default)
+ARTICLES, DOCUMENTS = 3 * 12, 2 * 5
 
 
 def demo(tmp_path: Path, *args: str) -> tuple[int, str, str]:
@@ -38,7 +41,7 @@ def stored(database: Path) -> tuple[int, int, list[tuple[int, int, int]]]:
         articles = conn.scalar(select(func.count()).select_from(Article))
         postings = conn.scalar(select(func.count()).select_from(DocumentPosting))
         runs = conn.execute(select(CrawlRun.new, CrawlRun.changed, CrawlRun.unchanged)
-                            .order_by(CrawlRun.id.desc()).limit(2)).all()
+                            .order_by(CrawlRun.id.desc()).limit(len(SITES))).all()
     engine.dispose()
     return articles, postings, [tuple(r) for r in runs]
 
@@ -54,6 +57,7 @@ def explore_with_the_printed_commands(cwd: Path, out: str) -> None:
         assert result.returncode == 0, (command, result.stderr)
         if args[0] == "stats":
             assert re.search(r"sim1 │\s+12 │\s+5 │", result.stdout), result.stdout
+            assert re.search(r"wp1\s+│\s+12 │\s+0 │", result.stdout), result.stdout
         if args[0] == "search":
             assert re.search(r"\b\d+ of \d+ hits\b", result.stdout), result.stdout
         if args[0] == "export":
@@ -70,8 +74,9 @@ def test_demo_crawls_the_simulator_into_its_own_database_and_can_run_again(
 
     assert code == 0, err[-3000:]
     assert verdict in out.splitlines()
-    for site in ("sim1", "sim2"):
-        assert site in out
+    for site in SITES:
+        assert re.search(rf"^ {site} +12/12 ", out, re.M), out
+    assert "serving wp1 at http://127.0.0.1:" in out and "(WordPress, REST API open" in out
     explore_with_the_printed_commands(tmp_path, out)
     articles, postings, runs = stored(database)
     assert (articles, postings) == (ARTICLES, DOCUMENTS)
@@ -84,7 +89,7 @@ def test_demo_crawls_the_simulator_into_its_own_database_and_can_run_again(
     assert verdict in out.splitlines()
     articles, postings, runs = stored(database)
     assert (articles, postings) == (ARTICLES, DOCUMENTS)
-    assert [(new, changed) for new, changed, _ in runs] == [(0, 0), (0, 0)]
+    assert [(new, changed) for new, changed, _ in runs] == [(0, 0)] * len(SITES)
     assert sum(unchanged for _, _, unchanged in runs) == ARTICLES + DOCUMENTS
 
     # A smaller simulator than what the database holds: the demo says what differs.
