@@ -39,8 +39,8 @@ from congdoan.parsers.errors import ParseError
 from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
 from congdoan.parsers.generic import parse_document_table, parse_generic_article
 from congdoan.parsers.markup import parse_html
-from congdoan.registry import RegistryError, Site, load_registry
 from congdoan.signals import page_failed, page_read
+from congdoan.spiders.site import SiteSpider
 
 NOT_MODIFIED = 304
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -53,50 +53,26 @@ _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+x
 _REL_NEXT = CSSSelector("a[rel~=next], link[rel~=next]", translator="html")
 
 
-class GenericSpider(scrapy.Spider):
+class GenericSpider(SiteSpider):
     """Crawl one portal of unknown CMS: ``scrapy crawl generic -a site=danang``."""
 
     name = "generic"
+    cms = "generic"
 
     def __init__(self, site: str | None = None, registry: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        if not site:
-            raise ValueError("the generic spider needs a site: -a site=<registry id>")
-        try:
-            self.site: Site = load_registry(registry).get(site)
-        except KeyError as exc:
-            raise RegistryError(exc.args[0]) from None
-        if self.site.cms != "generic":
-            raise RegistryError(f"site {site}: cms is {self.site.cms!r}, not 'generic': "
-                                f"crawl it with the {self.site.cms} spider")
-        self.site_id = self.site.id
+        super().__init__(site, registry, **kwargs)
         self.nav = self.site.generic
         self.base = self.site.base_url
-        self.allowed_domains = list(self.site.domains)
         self._pattern = re.compile(self.nav.article_pattern) if self.nav.article_pattern else None
         self._next = CSSSelector(self.nav.next_page, translator="html") if (
             self.nav.next_page) else _REL_NEXT
         self._requested: set[str] = set()
-        self.failures: list[dict[str, str]] = []
-        # Handed over by the crawl runtime extension before the crawl starts.
-        self.policy = incremental.CrawlPolicy(full=True, reconcile=True)
-        self.known: incremental.KnownSet | None = None
-        self.validators: incremental.ValidatorStore | None = None
         self.max_pages = 5000
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> GenericSpider:
-        """Build the spider, then apply the site's politeness overrides to the crawl settings."""
+        """Build the spider (``SiteSpider``), with the crawl's listing-page cap."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        manners = spider.site.politeness
-        overrides = {
-            "DOWNLOAD_DELAY": manners.download_delay,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": manners.concurrency,
-            "AUTOTHROTTLE_TARGET_CONCURRENCY": manners.autothrottle_target,
-        }
-        for key, value in overrides.items():
-            if value is not None:
-                crawler.settings.set(key, value, priority="spider")
         spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
         return spider
 

@@ -35,9 +35,9 @@ from congdoan.items import ArticleItem, DocumentItem
 from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
 from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, same_site_url
-from congdoan.registry import RegistryError, Site, load_registry
+from congdoan.registry import Site
 from congdoan.signals import page_failed, page_read
-from congdoan.spiders.politeness import apply_politeness
+from congdoan.spiders.site import SiteSpider
 
 NOT_MODIFIED = 304
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -61,35 +61,21 @@ def url_style_for(site: Site) -> UrlStyle:
     )
 
 
-class NukeVietSpider(scrapy.Spider):
+class NukeVietSpider(SiteSpider):
     """Crawl one NukeViet portal: ``scrapy crawl nukeviet -a site=dienbien``."""
 
     name = "nukeviet"
+    cms = "nukeviet"
 
     def __init__(self, site: str | None = None, registry: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        if not site:
-            raise ValueError("the nukeviet spider needs a site: -a site=<registry id>")
-        try:
-            self.site: Site = load_registry(registry).get(site)
-        except KeyError as exc:
-            raise RegistryError(exc.args[0]) from None
-        self.site_id = self.site.id
+        super().__init__(site, registry, **kwargs)
         self.urls = url_style_for(self.site)
-        self.allowed_domains = list(self.site.domains)
         self._requested_ids: set[tuple[str, int]] = set()
-        self.failures: list[dict[str, str]] = []
-        # Handed over by the crawl runtime extension (congdoan.extensions.runtime)
-        # before the crawl starts; without it the spider crawls everything.
-        self.policy = incremental.CrawlPolicy(full=True, reconcile=True)
-        self.known: incremental.KnownSet | None = None
-        self.validators: incremental.ValidatorStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NukeVietSpider:
-        """Build the spider, then apply the site's politeness overrides to the crawl settings."""
+        """Build the spider (``SiteSpider``), with the crawl's listing-page cap."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        apply_politeness(crawler, spider.site)
         spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
         return spider
 

@@ -40,9 +40,8 @@ from congdoan.parsers.feeds import parse_rss, parse_sitemap
 from congdoan.parsers.nukeviet_urls import same_site_url
 from congdoan.parsers.wordpress_html import parse_wp_article, parse_wp_listing
 from congdoan.parsers.wordpress_rest import load_json, parse_rest_post
-from congdoan.registry import RegistryError, Site, load_registry
 from congdoan.signals import page_failed, page_read
-from congdoan.spiders.politeness import apply_politeness
+from congdoan.spiders.site import SiteSpider
 
 REST_CLOSED = (401, 403, 404)
 MISSING = (404, 410)
@@ -50,37 +49,21 @@ _POST_SITEMAP_HINTS = ("posts-post", "post-sitemap", "posttype-post")  # core, Y
 _DETAIL_PRIORITY = 10
 
 
-class WordPressSpider(scrapy.Spider):
+class WordPressSpider(SiteSpider):
     """Crawl one WordPress portal: ``scrapy crawl wordpress -a site=ID``."""
 
     name = "wordpress"
+    cms = "wordpress"
 
     def __init__(self, site: str | None = None, registry: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        if not site:
-            raise ValueError("the wordpress spider needs a site: -a site=<registry id>")
-        try:
-            self.site: Site = load_registry(registry).get(site)
-        except KeyError as exc:
-            raise RegistryError(exc.args[0]) from None
-        if self.site.cms != "wordpress":
-            raise RegistryError(f"site {site!r} is cms {self.site.cms!r}, not wordpress")
-        self.site_id = self.site.id
-        self.allowed_domains = list(self.site.domains)
+        super().__init__(site, registry, **kwargs)
         self.pretty = self.site.url_style == "rewrite"
-        self.failures: list[dict[str, str]] = []
-        # Handed over by the crawl runtime extension (congdoan.extensions.runtime)
-        # before the crawl starts; without it the spider crawls everything.
-        self.policy = incremental.CrawlPolicy(full=True, reconcile=True)
-        self.known: incremental.KnownSet | None = None
-        self.validators: incremental.ValidatorStore | None = None
         self.per_page = 100
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
-        """Build the spider; the site's politeness overrides go into the crawl settings."""
+        """Build the spider (``SiteSpider``), with the crawl's REST page size."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        apply_politeness(crawler, spider.site)
         spider.per_page = crawler.settings.getint("CONGDOAN_WP_PER_PAGE", 100)
         return spider
 
