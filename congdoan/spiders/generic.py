@@ -27,10 +27,7 @@ from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 import scrapy
 from lxml.cssselect import CSSSelector
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
 
 from congdoan import incremental
 from congdoan.contract import ContractError, check_parser_keys, parser_keys
@@ -39,7 +36,6 @@ from congdoan.parsers.errors import ParseError
 from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
 from congdoan.parsers.generic import parse_document_table, parse_generic_article
 from congdoan.parsers.markup import parse_html
-from congdoan.signals import page_failed, page_read
 from congdoan.spiders.site import SiteSpider
 
 NOT_MODIFIED = 304
@@ -420,38 +416,6 @@ class GenericSpider(SiteSpider):
                 **response.meta, "own_redirects": hops + 1, "redirect_chain": chain})
             return
         self.fail(response.url, reason, "article")
-
-    # -- failures ---------------------------------------------------------------
-    def read_ok(self, url: str, kind: str | None = None, items: int | None = None) -> None:
-        """A listing page, feed or sitemap was read: counted and signalled (old failures close)."""
-        if self.crawler is not None:
-            self.crawler.stats.inc_value("congdoan/pages_read")
-            self.crawler.signals.send_catch_log(page_read, site=self.site.id, url=url,
-                                                kind=kind, items=items)
-
-    def fail(self, url: str, reason: str, kind: str, *, parse: bool = False) -> None:
-        """Record a page that gave no item: logged, counted, signalled; the crawl goes on."""
-        self.logger.warning("%s: %s: %s", self.site.id, url, reason)
-        self.failures.append({"site": self.site.id, "url": url, "reason": reason, "kind": kind})
-        if self.crawler is not None:
-            self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
-            self.crawler.signals.send_catch_log(
-                page_failed, site=self.site.id, url=url, reason=reason, kind=kind,
-                cause="parse" if parse else "fetch")
-
-    def on_error(self, failure: Failure) -> None:
-        """Network errors, errors after retries, robots.txt refusals."""
-        request = failure.request  # type: ignore[attr-defined]
-        kind = request.meta.get("congdoan_kind", "page")
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(IgnoreRequest):
-            reason = f"not fetched: {failure.getErrorMessage() or 'forbidden by robots.txt'}"
-        else:
-            message = failure.getErrorMessage()
-            reason = f"{failure.type.__name__}: {message}" if message else (
-                f"{failure.type.__name__} (the connection broke before the whole page came)")
-        self.fail(request.url, reason, kind)
 
 
 def _anchor(record: dict[str, Any]) -> str:

@@ -24,10 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
 
 from congdoan import incremental
 from congdoan.contract import ContractError, check_parser_keys
@@ -36,7 +33,6 @@ from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
 from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, same_site_url
 from congdoan.registry import Site
-from congdoan.signals import page_failed, page_read
 from congdoan.spiders.site import SiteSpider
 
 NOT_MODIFIED = 304
@@ -358,43 +354,8 @@ class NukeVietSpider(SiteSpider):
             url=target, meta={**response.meta, "own_redirects": hops + 1, "redirect_chain": chain},
         )
 
-    # -- failures ---------------------------------------------------------------
+    # -- redirects --------------------------------------------------------------
     @staticmethod
     def _location_note(response: Response) -> str:
         location = response.headers.get(b"Location")
         return f" to {location.decode('latin-1')}" if location else ""
-
-    def read_ok(self, url: str, kind: str | None = None, items: int | None = None) -> None:
-        """A listing page or feed was read: counted, and signalled so old failures close.
-
-        A listing page tells the kind of its items and how many it showed (spider health).
-        """
-        if self.crawler is not None:
-            self.crawler.stats.inc_value("congdoan/pages_read")
-            self.crawler.signals.send_catch_log(page_read, site=self.site.id, url=url,
-                                                kind=kind, items=items)
-
-    def fail(self, url: str, reason: str, kind: str, *, parse: bool = False) -> None:
-        """Record a page that gave no item: logged, counted, signalled; the crawl goes on.
-
-        ``parse``: the page came but the parsers could not read it.
-        """
-        self.logger.warning("%s: %s: %s", self.site.id, url, reason)
-        self.failures.append({"site": self.site.id, "url": url, "reason": reason, "kind": kind})
-        if self.crawler is not None:
-            self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
-            self.crawler.signals.send_catch_log(
-                page_failed, site=self.site.id, url=url, reason=reason, kind=kind,
-                cause="parse" if parse else "fetch")
-
-    def on_error(self, failure: Failure) -> None:
-        """Network errors, errors after retries, robots.txt refusals."""
-        request = failure.request  # type: ignore[attr-defined]
-        kind = request.meta.get("congdoan_kind", "page")
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(IgnoreRequest):
-            reason = f"not fetched: {failure.getErrorMessage() or 'forbidden by robots.txt'}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.fail(request.url, reason, kind)

@@ -12,9 +12,13 @@ from __future__ import annotations
 from typing import Any, ClassVar, Self
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from congdoan import incremental
 from congdoan.registry import RegistryError, Site, load_registry
+from congdoan.signals import page_failed, page_read
 
 
 class SiteSpider(scrapy.Spider):
@@ -46,6 +50,45 @@ class SiteSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         apply_politeness(crawler, spider.site)
         return spider
+
+    # -- what every family reports: pages read and pages failed (the failure ledger) --
+    def read_ok(self, url: str, kind: str | None = None, items: int | None = None) -> None:
+        """A listing page, feed, sitemap or API page was read: counted and signalled.
+
+        ``page_read`` closes the page's old failures; a listing page also tells the
+        kind of its items and how many it showed (spider health).
+        """
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("congdoan/pages_read")
+            self.crawler.signals.send_catch_log(page_read, site=self.site_id, url=url,
+                                                kind=kind, items=items)
+
+    def fail(self, url: str, reason: str, kind: str, *, parse: bool = False) -> None:
+        """Record a page that gave no item: logged, counted, signalled; the crawl goes on.
+
+        ``parse``: the page came but the parsers could not read it.
+        """
+        self.logger.warning("%s: %s: %s", self.site_id, url, reason)
+        self.failures.append({"site": self.site_id, "url": url, "reason": reason, "kind": kind})
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
+            self.crawler.signals.send_catch_log(
+                page_failed, site=self.site_id, url=url, reason=reason, kind=kind,
+                cause="parse" if parse else "fetch")
+
+    def on_error(self, failure: Failure) -> None:
+        """Network errors, HTTP errors after retries, robots.txt refusals: a failed page."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("congdoan_kind", "page")
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            reason = f"not fetched: {failure.getErrorMessage() or 'forbidden by robots.txt'}"
+        else:
+            message = failure.getErrorMessage()
+            reason = f"{failure.type.__name__}: {message}" if message else (
+                f"{failure.type.__name__} (the connection broke before the whole page came)")
+        self.fail(request.url, reason, kind)
 
 
 def apply_politeness(crawler: Any, site: Site) -> None:

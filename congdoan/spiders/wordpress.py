@@ -28,10 +28,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
 
 from congdoan import incremental
 from congdoan.items import ArticleItem
@@ -40,7 +37,6 @@ from congdoan.parsers.feeds import parse_rss, parse_sitemap
 from congdoan.parsers.nukeviet_urls import same_site_url
 from congdoan.parsers.wordpress_html import parse_wp_article, parse_wp_listing
 from congdoan.parsers.wordpress_rest import load_json, parse_rest_post
-from congdoan.signals import page_failed, page_read
 from congdoan.spiders.site import SiteSpider
 
 REST_CLOSED = (401, 403, 404)
@@ -277,32 +273,6 @@ class WordPressSpider(SiteSpider):
         item["discovered_via"] = via
         item["listed_text"] = listed_text
         return item
-
-    def read_ok(self, url: str) -> None:
-        """A listing, feed or API page was read: counted, and signalled (old failures close)."""
-        if self.crawler is not None:
-            self.crawler.stats.inc_value("congdoan/pages_read")
-            self.crawler.signals.send_catch_log(page_read, site=self.site.id, url=url)
-
-    def fail(self, url: str, reason: str, kind: str) -> None:
-        """A page that gave no item: logged, counted, signalled to the ledger; the crawl goes on."""
-        self.logger.warning("%s: %s: %s", self.site.id, url, reason)
-        self.failures.append({"site": self.site.id, "url": url, "reason": reason, "kind": kind})
-        if self.crawler is not None:
-            self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
-            self.crawler.signals.send_catch_log(page_failed, site=self.site.id, url=url,
-                                                reason=reason, kind=kind)
-
-    def on_error(self, failure: Failure) -> None:
-        """Network errors, HTTP errors after retries, robots.txt refusals."""
-        request = failure.request  # type: ignore[attr-defined]
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(IgnoreRequest):
-            reason = f"not fetched: {failure.getErrorMessage() or 'forbidden by robots.txt'}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.fail(request.url, reason, request.meta.get("congdoan_kind", "page"))
 
 
 def _gmt(value: Any) -> datetime | None:
