@@ -7,6 +7,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -69,13 +70,20 @@ def _rate(counts: object, name: str) -> str:
     return "-" if rate is None else f"{rate * 100:.0f}%"
 
 
+WIDE = 140  # columns needed for every field's fill rate beside the run facts
+
+
 def _print(sites: list) -> None:
-    table = Table(title="Spider health (degraded sites first; newest run first)")
-    for column in ("site", "run", "started (ICT)", "status", "verdict", "articles",
-                   *(f"a.{f}" for f in TREND_FIELDS["article"]), "documents",
-                   *(f"d.{f}" for f in TREND_FIELDS["document"]), "parse errors"):
-        table.add_column(column, justify="left" if column in (
-            "site", "started (ICT)", "status", "verdict") else "right")
+    # A narrow terminal gets the run facts only: 14 squeezed columns read as "…".
+    detailed = console.width >= WIDE
+    table = Table(title="Spider health (degraded sites first; newest run first)",
+                  box=box.SIMPLE_HEAD, show_edge=False)
+    fields = {kind: TREND_FIELDS[kind] if detailed else () for kind in ("article", "document")}
+    for column in ("site", "run", "started", "status", "verdict", "articles",
+                   *(f"a.{f}" for f in fields["article"]), "docs",
+                   *(f"d.{f}" for f in fields["document"]), "errors"):
+        table.add_column(column, no_wrap=True, justify="left" if column in (
+            "site", "started", "status", "verdict") else "right")
     for entry in sites:
         for index, run in enumerate(entry.runs):
             article, document = run.health.kind("article"), run.health.kind("document")
@@ -85,10 +93,12 @@ def _print(sites: list) -> None:
                 Text(entry.site if index == 0 else ""), str(run.run_id),
                 run.started_at.astimezone(SHOWN_TZ).strftime("%Y-%m-%d %H:%M"), run.status,
                 Text(verdict, style="bold magenta" if verdict == "degraded" else "green"),
-                f"{article.items} of {article.listed} listed",
-                *(_rate(article, f) for f in TREND_FIELDS["article"]),
-                f"{document.items} of {document.listed} listed",
-                *(_rate(document, f) for f in TREND_FIELDS["document"]), str(errors))
+                f"{article.items}/{article.listed}",
+                *(_rate(article, f) for f in fields["article"]),
+                f"{document.items}/{document.listed}",
+                *(_rate(document, f) for f in fields["document"]), str(errors))
+    table.caption = "started: ICT; articles, docs: stored/listed; errors: parse errors" + (
+        "" if detailed else f"; fill rates per field: --json, or a terminal of {WIDE}+ columns")
     console.print(table)
     for entry in sites:
         latest = entry.latest
