@@ -36,15 +36,17 @@ from congdoan.parsers.errors import ParseError
 from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
 from congdoan.parsers.generic import parse_document_table, parse_generic_article
 from congdoan.parsers.markup import parse_html
-from congdoan.spiders.site import SiteSpider
+from congdoan.spiders.site import (
+    DETAIL_PRIORITY,
+    FEED_PRIORITY,
+    HANDLED_STATUSES,
+    MAX_OWN_REDIRECTS,
+    MISSING_CODES,
+    NOT_MODIFIED,
+    REDIRECT_CODES,
+    SiteSpider,
+)
 
-NOT_MODIFIED = 304
-REDIRECT_CODES = (301, 302, 303, 307, 308)
-MISSING_CODES = (404, 410)
-_HANDLED = [NOT_MODIFIED, *REDIRECT_CODES, *MISSING_CODES]
-_MAX_OWN_REDIRECTS = 3
-_DETAIL_PRIORITY = 10  # finish items before opening more listing pages: bounded memory
-_FEED_PRIORITY = 5
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 _REL_NEXT = CSSSelector("a[rel~=next], link[rel~=next]", translator="html")
 
@@ -129,7 +131,7 @@ class GenericSpider(SiteSpider):
             yield self._listing(url, "document", url, 1)
         if discover_feeds and home not in listings:
             yield scrapy.Request(home, callback=self.parse_home, errback=self.on_error,
-                                 priority=_FEED_PRIORITY, meta={"congdoan_kind": "listing"})
+                                 priority=FEED_PRIORITY, meta={"congdoan_kind": "listing"})
         if self.site.rss:
             for url in self.nav.feed_urls:
                 yield self._feed(self.url(url))
@@ -139,7 +141,7 @@ class GenericSpider(SiteSpider):
                     yield self._sitemap(self.url(url))
             else:
                 yield scrapy.Request(self.url("/robots.txt"), callback=self.parse_robots,
-                                     errback=self.on_error, priority=_FEED_PRIORITY,
+                                     errback=self.on_error, priority=FEED_PRIORITY,
                                      meta={"congdoan_kind": "feed",
                                            "handle_httpstatus_list": list(MISSING_CODES)})
 
@@ -149,19 +151,19 @@ class GenericSpider(SiteSpider):
         return scrapy.Request(
             url, callback=callback, errback=self.on_error, priority=-page,
             meta={"section": section, "page": page, "congdoan_kind": "listing", "home": home,
-                  "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
+                  "dont_redirect": True, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
     def _feed(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_feed, errback=self.on_error,
-                              priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"})
+                              priority=FEED_PRIORITY, meta={"congdoan_kind": "feed"})
 
     def _sitemap(self, url: str, *, guessed: bool = False) -> scrapy.Request:
         meta: dict[str, Any] = {"congdoan_kind": "feed", "guessed": guessed}
         if guessed:  # /sitemap.xml was a guess: its absence is no failure
             meta["handle_httpstatus_list"] = list(MISSING_CODES)
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
-                              priority=_FEED_PRIORITY, meta=meta)
+                              priority=FEED_PRIORITY, meta=meta)
 
     def detail_request(self, url: str, via: str, listed_text: str | None = None, *,
                        force: bool = False) -> scrapy.Request | None:
@@ -174,12 +176,12 @@ class GenericSpider(SiteSpider):
         self._requested.add(url)
         stored = self.validators.get(url) if self.validators is not None else None
         return scrapy.Request(
-            url, callback=self.parse_article, errback=self.on_error, priority=_DETAIL_PRIORITY,
+            url, callback=self.parse_article, errback=self.on_error, priority=DETAIL_PRIORITY,
             # A resumed JOBDIR remembers the failed or changed page as seen: ask anyway.
             dont_filter=via in ("retry", "changed"),
             headers=incremental.conditional_headers(stored),
             meta={"congdoan_kind": "article", "discovered_via": via, "listed_text": listed_text,
-                  "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
+                  "dont_redirect": True, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
     # -- listings ---------------------------------------------------------------
@@ -409,7 +411,7 @@ class GenericSpider(SiteSpider):
                       f"{target or 'nowhere'})")
         elif not self.same_site(target):
             reason = f"article redirected off-site to {target}"
-        elif target in chain or hops >= _MAX_OWN_REDIRECTS:
+        elif target in chain or hops >= MAX_OWN_REDIRECTS:
             reason = f"article redirect loop back to {target}"
         else:
             yield response.request.replace(url=target, meta={

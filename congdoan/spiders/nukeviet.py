@@ -33,16 +33,16 @@ from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
 from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, same_site_url
 from congdoan.registry import Site
-from congdoan.spiders.site import SiteSpider
-
-NOT_MODIFIED = 304
-REDIRECT_CODES = (301, 302, 303, 307, 308)
-MISSING_CODES = (404, 410)
-# Detail and listing requests see these statuses instead of Scrapy acting on them.
-_HANDLED = [NOT_MODIFIED, *REDIRECT_CODES, *MISSING_CODES]
-_MAX_OWN_REDIRECTS = 3
-_DETAIL_PRIORITY = 10  # finish items before opening more listing pages: bounded memory
-_FEED_PRIORITY = 5
+from congdoan.spiders.site import (
+    DETAIL_PRIORITY,
+    FEED_PRIORITY,
+    HANDLED_STATUSES,
+    MAX_OWN_REDIRECTS,
+    MISSING_CODES,
+    NOT_MODIFIED,
+    REDIRECT_CODES,
+    SiteSpider,
+)
 
 
 def url_style_for(site: Site) -> UrlStyle:
@@ -121,7 +121,7 @@ class NukeVietSpider(SiteSpider):
         if sitemaps:
             yield scrapy.Request(
                 self.urls.sitemap_index(), callback=self.parse_sitemap, errback=self.on_error,
-                priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"},
+                priority=FEED_PRIORITY, meta={"congdoan_kind": "feed"},
             )
         feeds = [self.urls.news_rss()] if news_rss else []
         if laws_rss:
@@ -129,7 +129,7 @@ class NukeVietSpider(SiteSpider):
         for feed in feeds:
             yield scrapy.Request(
                 feed, callback=self.parse_rss, errback=self.on_error,
-                priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"},
+                priority=FEED_PRIORITY, meta={"congdoan_kind": "feed"},
             )
 
     def _listing(self, url: str, callback: Callable[..., Any], section: str, page: int
@@ -137,7 +137,7 @@ class NukeVietSpider(SiteSpider):
         return scrapy.Request(
             url, callback=callback, errback=self.on_error, priority=-page,
             meta={"section": section, "page": page, "congdoan_kind": "listing",
-                  "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
+                  "dont_redirect": True, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
     def detail_request(self, url: str, kind: str, via: str, listed_text: str | None = None
@@ -154,12 +154,12 @@ class NukeVietSpider(SiteSpider):
         callback = self.parse_article if kind == "article" else self.parse_document
         stored = self.validators.get(url) if self.validators is not None else None
         return scrapy.Request(
-            url, callback=callback, errback=self.on_error, priority=_DETAIL_PRIORITY,
+            url, callback=callback, errback=self.on_error, priority=DETAIL_PRIORITY,
             # A resumed JOBDIR remembers the failed or unstored page as seen: ask anyway.
             dont_filter=via == "retry",
             headers=incremental.conditional_headers(stored),
             meta={"congdoan_kind": kind, "discovered_via": via, "listed_text": listed_text,
-                  "dont_redirect": True, "handle_httpstatus_list": _HANDLED},
+                  "dont_redirect": True, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
     # -- listings ---------------------------------------------------------------
@@ -243,7 +243,7 @@ class NukeVietSpider(SiteSpider):
             child = same_site_url(child, self.site.base_url)
             if self._wanted_sitemap(child):
                 yield scrapy.Request(child, callback=self.parse_sitemap, errback=self.on_error,
-                                     priority=_FEED_PRIORITY, meta={"congdoan_kind": "feed"})
+                                     priority=FEED_PRIORITY, meta={"congdoan_kind": "feed"})
         yield from self._queue_links(sitemap["urls"], "sitemap", "lastmod")
 
     def parse_rss(self, response: Response) -> Iterable[scrapy.Request]:
@@ -346,7 +346,7 @@ class NukeVietSpider(SiteSpider):
             # The dupe filter would drop the repeated URL without a word.
             self.fail(response.url, f"{kind} redirect loop back to {target}", kind)
             return
-        if self.urls.classify(target) != kind or hops >= _MAX_OWN_REDIRECTS:
+        if self.urls.classify(target) != kind or hops >= MAX_OWN_REDIRECTS:
             self.fail(response.url, f"{kind} moved to a page that is not a {kind}: {target}",
                       kind)
             return

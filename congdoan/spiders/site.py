@@ -20,6 +20,16 @@ from congdoan import incremental
 from congdoan.registry import RegistryError, Site, load_registry
 from congdoan.signals import page_failed, page_read
 
+NOT_MODIFIED = 304
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+MISSING_CODES = (404, 410)
+# Detail and listing requests see these statuses instead of Scrapy acting on them
+# (a NukeViet soft 404 is a 301 home: the spider decides, not the redirect middleware).
+HANDLED_STATUSES = [NOT_MODIFIED, *REDIRECT_CODES, *MISSING_CODES]
+MAX_OWN_REDIRECTS = 3
+DETAIL_PRIORITY = 10  # finish items before opening more listing pages: bounded memory
+FEED_PRIORITY = 5
+
 
 class SiteSpider(scrapy.Spider):
     """A spider for one registry site of the CMS family ``cms``: ``-a site=ID``."""

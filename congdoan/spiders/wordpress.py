@@ -37,12 +37,10 @@ from congdoan.parsers.feeds import parse_rss, parse_sitemap
 from congdoan.parsers.nukeviet_urls import same_site_url
 from congdoan.parsers.wordpress_html import parse_wp_article, parse_wp_listing
 from congdoan.parsers.wordpress_rest import load_json, parse_rest_post
-from congdoan.spiders.site import SiteSpider
+from congdoan.spiders.site import DETAIL_PRIORITY, MISSING_CODES, SiteSpider
 
 REST_CLOSED = (401, 403, 404)
-MISSING = (404, 410)
 _POST_SITEMAP_HINTS = ("posts-post", "post-sitemap", "posttype-post")  # core, Yoast, others
-_DETAIL_PRIORITY = 10
 
 
 class WordPressSpider(SiteSpider):
@@ -187,9 +185,9 @@ class WordPressSpider(SiteSpider):
         if via != "retry" and self.known is not None and self.known.skip("article", url, None):
             return None
         return scrapy.Request(
-            url, callback=self.parse_post, errback=self.on_error, priority=_DETAIL_PRIORITY,
+            url, callback=self.parse_post, errback=self.on_error, priority=DETAIL_PRIORITY,
             meta={"congdoan_kind": "article", "discovered_via": via, "listed_text": listed_text,
-                  "handle_httpstatus_list": list(MISSING)})
+                  "handle_httpstatus_list": list(MISSING_CODES)})
 
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
         """The sitemap index (post sitemaps only) or a post sitemap."""
@@ -241,7 +239,7 @@ class WordPressSpider(SiteSpider):
 
     def parse_post(self, response: Response) -> Iterable[Any]:
         """A post page -> ``ArticleItem``."""
-        if response.status in MISSING:
+        if response.status in MISSING_CODES:
             self.fail(response.url, f"article not found (HTTP {response.status})", "article")
             return
         try:
