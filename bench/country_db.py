@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from congdoan.kinds import Kind
+from congdoan.items.kinds import Kind
 from congdoan.pipelines.normalize import (
     article_dates,
     article_references,

@@ -10,7 +10,7 @@ writes on disk derives from it:
 ``<data>/files/``               downloaded attachments (``FILES_STORE``)
 ``<data>/jobs/<site>/``         Scrapy's JOBDIR: a stopped crawl resumes
 ``<data>/validators/<site>``    HTTP validators (ETag) per fetched URL
-``<data>/locks/<site>.lock``    the site lock (``congdoan.locks``)
+``<data>/locks/<site>.lock``    the site lock (``congdoan.runtime.locks``)
 ``<data>/retry/<site>.jsonl``   pages read but not stored (database down)
 ``<data>/logs/<site>.log``      the scheduler's crawl logs
 ==============================  ==========================================

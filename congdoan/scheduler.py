@@ -12,7 +12,7 @@ at once, missed runs collapse into one), ``misfire_grace_time`` (a run missed
 while the machine was down still happens if it is not too late), and a timeout
 after which the child gets SIGTERM, then SIGKILL after a grace period, and the
 run is recorded as ``timeout``. The child takes the site's lock
-(``congdoan.locks``: a file, or an advisory lock on PostgreSQL), so a manual
+(``congdoan.runtime.locks``: a file, or an advisory lock on PostgreSQL), so a manual
 ``congdoan crawl`` and a scheduled one never overlap. With ``schedule run
 --queue`` the runner is ``crawl_queue.QueueRunner``: due sites become jobs on
 the Redis queue, crawled by ``congdoan worker --crawls`` on any machine.
@@ -46,7 +46,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from congdoan import paths
-from congdoan.exitcodes import (
+from congdoan.registry import CRAWLABLE_CMS, Site
+from congdoan.runtime.exitcodes import (
     EXIT_DEGRADED,
     EXIT_FAILED,
     EXIT_LOCKED,
@@ -54,8 +55,7 @@ from congdoan.exitcodes import (
     EXIT_PARTIAL,
     EXIT_USAGE,
 )
-from congdoan.locks import holder_of
-from congdoan.registry import CRAWLABLE_CMS, Site
+from congdoan.runtime.locks import holder_of
 from congdoan.vntime import VN_TZ_NAME
 
 logger = logging.getLogger(__name__)

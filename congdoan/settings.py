@@ -105,7 +105,7 @@ EXTENSIONS = {
 }
 CONGDOAN_MEMORY_TRIM_INTERVAL = 5.0  # seconds; 0 turns it off
 
-# --- spider health (congdoan/health.py; README "Spider health") ---------------
+# --- spider health (congdoan/runtime/health.py; README "Spider health") ---------------
 CONGDOAN_HEALTH = True  # count fill rates, listed items and parse errors per kind
 CONGDOAN_HEALTH_FILL_MARGIN = 0.25  # a field's fill rate may drop 25 points …
 CONGDOAN_HEALTH_ERROR_MARGIN = 0.2  # … the parse-error share rise 20 points
@@ -137,7 +137,7 @@ CONGDOAN_ATTACHMENTS = True
 CONGDOAN_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 CONGDOAN_TIMEZONE = VN_TZ_NAME
 
-# --- incremental crawling (see congdoan/incremental.py) ------------------------
+# --- incremental crawling (see congdoan/runtime/incremental.py) ------------------------
 # "incremental": skip stored detail pages and stop a listing after a page of stored
 # items; "full": walk and fetch everything (a backfill). Without a database
 # (CONGDOAN_STORE = False) every crawl is full.

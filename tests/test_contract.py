@@ -1,4 +1,4 @@
-"""The item contract (``congdoan.contract``) against everything that reads or writes items.
+"""The item contract (``congdoan.items.contract``) against everything that reads or writes items.
 
 Parser output on every fixture page, the Scrapy items, the storage models and
 the flat export columns must all agree with the one declared list: a parser
@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from congdoan import contract
 from congdoan.exports.rows import COLUMNS
-from congdoan.items import ITEM_CLASSES
+from congdoan.items import ITEM_CLASSES, contract
 from congdoan.parsers.nukeviet import extract
 from congdoan.storage import models
 

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from congdoan.locks import EXIT_LOCKED, SiteLock
+from congdoan.runtime.locks import EXIT_LOCKED, SiteLock
 from congdoan.sim.generic import GenericPortal, GenericSimServer
 from congdoan.storage.models import Article, DocumentPosting, Failure
 from tests.crawling import FAST, run_congdoan, run_scrapy

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from congdoan.health import KindHealth, RunHealth, Thresholds, judge
+from congdoan.runtime.health import KindHealth, RunHealth, Thresholds, judge
 from congdoan.sim import SimServer
 from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from congdoan.incremental import (
+from congdoan.runtime.incremental import (
     CrawlPolicy,
     KnownSet,
     ListingEntry,

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from congdoan.locks import EXIT_LOCKED, LockHeld, SiteLock, holder_of
+from congdoan.runtime.locks import EXIT_LOCKED, LockHeld, SiteLock, holder_of
 from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
 
-HOLD = ("import sys, time\nfrom congdoan.locks import SiteLock\n"
+HOLD = ("import sys, time\nfrom congdoan.runtime.locks import SiteLock\n"
         "with SiteLock(sys.argv[1], sys.argv[2]):\n    print('held', flush=True)\n"
         "    sys.stdin.read()\n")
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from congdoan.locks import EXIT_LOCKED, LockHeld, SiteLock, holder_of, site_lock
-from congdoan.pglock import AdvisoryLock, lock_key
+from congdoan.runtime.locks import EXIT_LOCKED, LockHeld, SiteLock, holder_of, site_lock
+from congdoan.runtime.pglock import AdvisoryLock, lock_key
 from congdoan.scheduler import CrawlRunner, ScheduleConfig
 from tests.conftest import PgSchemas, serve_portals
 from tests.crawling import FAST, run_congdoan
 
-HOLD = ("import sys\nfrom congdoan.pglock import AdvisoryLock\n"
+HOLD = ("import sys\nfrom congdoan.runtime.pglock import AdvisoryLock\n"
         "lock = AdvisoryLock(sys.argv[1], sys.argv[2]).acquire()\n"
         "print('held', flush=True)\nsys.stdin.read()\n")
 

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import congdoan.spiders.nukeviet as nukeviet_spider
-from congdoan.locks import holder_of
+from congdoan.runtime.locks import holder_of
 from congdoan.sim import PortalSpec, SimServer
 from tests.crawling import FAST, run_congdoan, run_scrapy
 

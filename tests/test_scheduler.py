@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from congdoan.locks import SiteLock
 from congdoan.registry import load_registry
+from congdoan.runtime.locks import SiteLock
 from congdoan.scheduler import (
     WINDOW_START_HOUR,
     CrawlRunner,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from congdoan.locks import EXIT_LOCKED, holder_of
+from congdoan.runtime.locks import EXIT_LOCKED, holder_of
 from congdoan.sim import SimServer
 from congdoan.storage.models import Article, DocumentPosting
 from tests.conftest import PgSchemas, serve_portals

@@ -22,8 +22,8 @@ def check_faults(
     ] = None,
 ) -> None:
     """Serve a portal with every fault kind, crawl it, check served = stored + reported failed."""
-    from congdoan.reliability import check_faults as run_check
-    from congdoan.reliability import render
+    from congdoan.harness.reliability import check_faults as run_check
+    from congdoan.harness.reliability import render
 
     if articles < 20 or documents < 6:
         err_console.print("[bold red]error:[/] need at least 20 articles and 6 documents "

@@ -1,6 +1,6 @@
 """What every ``congdoan`` command shares: the typer app, consoles, exit codes, options.
 
-Exit codes live in ``congdoan.exitcodes`` (re-exported here for the commands).
+Exit codes live in ``congdoan.runtime.exitcodes`` (re-exported here for the commands).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from rich.markup import escape
 from typer.core import TyperOption
 
 from congdoan import __version__
-from congdoan.exitcodes import (
+from congdoan.items.kinds import KINDS, Kind
+from congdoan.runtime.exitcodes import (
     EXIT_DEGRADED,
     EXIT_FAILED,
     EXIT_LOCKED,
@@ -24,7 +25,6 @@ from congdoan.exitcodes import (
     EXIT_PARTIAL,
     EXIT_USAGE,
 )
-from congdoan.kinds import KINDS, Kind
 from congdoan.vntime import VN_TZ
 
 __all__ = ["EXIT_DEGRADED", "EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE"]

@@ -90,7 +90,7 @@ def crawl(
       congdoan crawl sim1 --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
     """
     # Imported here: Scrapy costs half a second that other commands need not pay.
-    from congdoan.crawl import DEFAULT_PARALLEL_SITES, crawl_sites
+    from congdoan.runtime.runner import DEFAULT_PARALLEL_SITES, crawl_sites
 
     try:
         reg = load_registry(registry)
@@ -249,7 +249,7 @@ def _print_results(results: list) -> None:
 
 def _print_failures(site: str, failures: list[dict[str, str]]) -> None:
     """A site's failed pages: network failures once per cause, the others per URL (ten)."""
-    from congdoan.network import group_failures
+    from congdoan.runtime.network import group_failures
 
     causes, others = group_failures(failures)
     for cause, pages in causes.most_common():

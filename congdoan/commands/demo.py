@@ -48,8 +48,14 @@ def demo(
     serves. Run it again on the same data directory: the counts still match and
     the crawl finds the items unchanged.
     """
-    from congdoan.crawl import crawl_sites
-    from congdoan.demo import DemoPaths, PortsBusy, compare, crawl_overrides, start_simulator
+    from congdoan.harness.demo import (
+        DemoPaths,
+        PortsBusy,
+        compare,
+        crawl_overrides,
+        start_simulator,
+    )
+    from congdoan.runtime.runner import crawl_sites
     from congdoan.sim import WordPressSpec, default_portals
     from congdoan.sim.wordpress import describe, wordpress_portals
     from congdoan.storage.db import session_factory
@@ -127,7 +133,7 @@ def _print_next_steps(db: str) -> None:
 
 
 def _print_table(comparison: object) -> None:
-    from congdoan.demo import Comparison, local_day
+    from congdoan.harness.demo import Comparison, local_day
 
     assert isinstance(comparison, Comparison)
     # No vertical rules: the table fits an 80-column terminal.

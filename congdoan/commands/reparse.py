@@ -25,7 +25,7 @@ from congdoan.commands.common import (
 from congdoan.commands.database import open_database
 
 if TYPE_CHECKING:
-    from congdoan.reparse import ReparseReport
+    from congdoan.runtime.reparse import ReparseReport
 
 SHOWN_FAILURES = 20
 
@@ -57,8 +57,8 @@ def reparse(
     Exit 0 when every item re-parsed, 3 when some failed, 1 when all failed,
     2 when there is no database (none is created).
     """
-    from congdoan.reparse import KINDS
-    from congdoan.reparse import reparse as run_reparse
+    from congdoan.runtime.reparse import KINDS
+    from congdoan.runtime.reparse import reparse as run_reparse
     from congdoan.storage.db import session_factory
 
     kinds = KINDS if kind is KindChoice.all else (kind.value,)

@@ -133,15 +133,15 @@ def run(
 
     runner = None
     if queue:
-        from congdoan.locks import uses_database_lock
+        from congdoan.runtime.locks import uses_database_lock
 
         if not uses_database_lock(config.db_url):
             die("--queue needs a PostgreSQL database shared by the workers "
                 "(--db postgresql+psycopg://...), not " + config.db_url.split(":", 1)[0])
         from redis.exceptions import RedisError
 
-        from congdoan.crawl_queue import QueueRunner
         from congdoan.files.queue import redis_url
+        from congdoan.runtime.queue import QueueRunner
 
         runner = QueueRunner(config)
         try:
@@ -256,7 +256,7 @@ def run_now(
     if outcome.status == "ok":
         raise typer.Exit(EXIT_OK)
     if outcome.status == "locked":
-        from congdoan.locks import holder_of
+        from congdoan.runtime.locks import holder_of
 
         holder = holder_of(config.data_dir, site, config.db_url)
         if holder is not None:

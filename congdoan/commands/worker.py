@@ -35,7 +35,7 @@ def worker(
     from congdoan.files.queue import CRAWL_QUEUE, QUEUE, redis_url, run_worker
 
     if crawls:
-        from congdoan.crawl_queue import stop_crawls
+        from congdoan.runtime.queue import stop_crawls
 
         queues, on_stop = frozenset({CRAWL_QUEUE}), stop_crawls
     else:

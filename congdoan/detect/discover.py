@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from congdoan.detect.fetch import Fetcher
 from congdoan.detect.portal import Detection, PortalUnavailable, detect_portal
-from congdoan.units import Unit
+from congdoan.registry.units import Unit
 
 DEFAULT_PATTERNS = (
     "congdoan{name}.org.vn",

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from congdoan.kinds import KINDS, Kind
+from congdoan.items.kinds import KINDS, Kind
 from congdoan.storage.records import jsonable
 
 __all__ = ["KINDS", "Kind"]

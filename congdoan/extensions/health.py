@@ -8,7 +8,7 @@ the crawl's own signals: ``page_read`` with ``items=N`` from a listing adds to
 ``congdoan/health/<kind>/listed`` (and counts a listing page), ``page_failed``
 with ``cause="parse"`` adds to ``congdoan/health/<kind>/parse_errors``. The
 store pipeline turns these stats into the run's health record
-(``congdoan.health.RunHealth.from_stats``) and judges it.
+(``congdoan.runtime.health.RunHealth.from_stats``) and judges it.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from congdoan.contract import KINDS, health_fields
-from congdoan.health import STATS_PREFIX
-from congdoan.signals import page_failed, page_read
+from congdoan.items.contract import KINDS, health_fields
+from congdoan.runtime.health import STATS_PREFIX
+from congdoan.runtime.signals import page_failed, page_read
 
 
 def is_filled(value: Any) -> bool:

@@ -30,7 +30,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from congdoan.signals import page_failed
+from congdoan.runtime.signals import page_failed
 from congdoan.vntime import shown_time
 
 Mode = Literal["live", "lines", "off"]

@@ -17,7 +17,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from congdoan.network import network_cause
+from congdoan.runtime.network import network_cause
 
 # Loggers whose per-URL network errors the crawl summary already reports.
 _PER_URL_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",

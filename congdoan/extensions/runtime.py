@@ -4,7 +4,7 @@ Whichever way a crawl starts (``congdoan crawl``, ``crawl_sites()``, the
 scheduler's child, ``scrapy crawl nukeviet -a site=X``), Scrapy builds this
 extension right after the spider and before anything else runs. In order:
 
-1. **The site lock** (``congdoan.locks.site_lock``): a second crawl of the
+1. **The site lock** (``congdoan.runtime.locks.site_lock``): a second crawl of the
    site is refused with ``LockHeld`` before any request, database access or
    JOBDIR. On PostgreSQL it is an advisory lock in the database (crawls on
    other machines see it), else a file lock in the data directory;
@@ -37,8 +37,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from congdoan import incremental, paths
-from congdoan.locks import Lock, site_lock
+from congdoan import paths
+from congdoan.runtime import incremental
+from congdoan.runtime.locks import Lock, site_lock
 from congdoan.storage import retry_file
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from congdoan.files.reading import Limits
 
 logger = logging.getLogger(__name__)
 QUEUE = "congdoan-files"
-CRAWL_QUEUE = "congdoan-crawls"  # crawl jobs (congdoan.crawl_queue)
+CRAWL_QUEUE = "congdoan-crawls"  # crawl jobs (congdoan.runtime.queue)
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 JOB_TIME_LIMIT_MS = 60 * 60 * 1000  # a 500-page scan at a few seconds a page, with room
 
@@ -117,7 +117,7 @@ def run_worker(threads: int = 1, queues: frozenset[str] = frozenset({QUEUE}),
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one core per job thread
     read_file_actor()
     if CRAWL_QUEUE in queues:
-        from congdoan.crawl_queue import crawl_site_actor
+        from congdoan.runtime.queue import crawl_site_actor
 
         crawl_site_actor()
     worker = Worker(broker(), queues=set(queues), worker_threads=threads)

@@ -1,7 +1,7 @@
 """Last pipeline: write items to the database in batches and keep the run record.
 
 Every crawl is a row in ``crawl_runs`` (started, finished, status, counts, and
-its spider health: per-kind fill rates and the verdict, see ``congdoan.health``);
+its spider health: per-kind fill rates and the verdict, see ``congdoan.runtime.health``);
 every page that gave no item is a row in ``failures`` until a later crawl
 stores it. Items are written ``CONGDOAN_STORE_BATCH`` at a time, one
 transaction per batch: a killed crawl loses at most the open batch.
@@ -27,10 +27,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from congdoan import paths
 from congdoan.extensions.runtime import STAT_RECONCILED
-from congdoan.health import STAT_VERDICT, Judgement, RunHealth, Thresholds, judge
-from congdoan.incremental import page_not_modified
-from congdoan.outcome import DATABASE_ERROR, run_status
-from congdoan.signals import page_failed, page_read, run_judged
+from congdoan.runtime.health import STAT_VERDICT, Judgement, RunHealth, Thresholds, judge
+from congdoan.runtime.incremental import page_not_modified
+from congdoan.runtime.outcome import DATABASE_ERROR, run_status
+from congdoan.runtime.signals import page_failed, page_read, run_judged
 from congdoan.storage import retry_file
 from congdoan.storage.archive import PACKED_KEY, pack
 from congdoan.storage.check import cause_of, shown_url

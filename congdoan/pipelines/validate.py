@@ -1,6 +1,6 @@
 """First pipeline: an unacceptable item is dropped, with a reason and a count.
 
-What "acceptable" means is decided in ``congdoan.validation``, which ``reparse``
+What "acceptable" means is decided in ``congdoan.items.validation``, which ``reparse``
 applies too.
 """
 
@@ -10,8 +10,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from congdoan.signals import page_failed
-from congdoan.validation import missing_fields
+from congdoan.items.validation import missing_fields
+from congdoan.runtime.signals import page_failed
 
 
 class ValidatePipeline:

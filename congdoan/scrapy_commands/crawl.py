@@ -19,10 +19,10 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
-from congdoan.exitcodes import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE
-from congdoan.health import STAT_VERDICT
-from congdoan.locks import LockHeld
-from congdoan.outcome import STATUS_EXIT, status_from_stats
+from congdoan.runtime.exitcodes import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE
+from congdoan.runtime.health import STAT_VERDICT
+from congdoan.runtime.locks import LockHeld
+from congdoan.runtime.outcome import STATUS_EXIT, status_from_stats
 from congdoan.storage.check import DatabaseUnusable
 
 logger = logging.getLogger(__name__)

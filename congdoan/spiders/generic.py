@@ -8,7 +8,7 @@ next-page selector), and pages with tables of legal documents. Articles are
 read by the generic reader (``congdoan.parsers.generic``) with the site's
 ``[site.selectors]``; each table row is a document record.
 
-Incremental, with the crawl runtime's rules (``congdoan.incremental``): stored
+Incremental, with the crawl runtime's rules (``congdoan.runtime.incremental``): stored
 URLs are not fetched again; a listing walk stops after a page of stored items;
 a sitemap or feed entry dated after the stored item was last seen is fetched
 again (it changed); child sitemaps not modified since the last crawl are not
@@ -29,13 +29,13 @@ import scrapy
 from lxml.cssselect import CSSSelector
 from scrapy.http import Response
 
-from congdoan import incremental
-from congdoan.contract import ContractError, check_parser_keys, parser_keys
 from congdoan.items import ArticleItem, DocumentItem
+from congdoan.items.contract import ContractError, check_parser_keys, parser_keys
 from congdoan.parsers.errors import ParseError
 from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
 from congdoan.parsers.generic import parse_document_table, parse_generic_article
 from congdoan.parsers.markup import parse_html
+from congdoan.runtime import incremental
 from congdoan.spiders.site import (
     DETAIL_PRIORITY,
     FEED_PRIORITY,

@@ -7,7 +7,7 @@ reachable only through them. Redirects of listing and detail pages are
 handled here, not by Scrapy, so that NukeViet's soft 404 (a 301 to the home
 page) is recorded as "not found" instead of being parsed as an article.
 
-Incremental crawling (the default; ``congdoan.incremental`` holds the rules):
+Incremental crawling (the default; ``congdoan.runtime.incremental`` holds the rules):
 the crawl runtime extension (``congdoan.extensions.runtime``) hands the spider
 what storage holds (``known``), the policy and the validators before the crawl
 starts; the spider skips stored detail pages, stops a listing walk after a page
@@ -26,13 +26,13 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from congdoan import incremental
-from congdoan.contract import ContractError, check_parser_keys
 from congdoan.items import ArticleItem, DocumentItem
+from congdoan.items.contract import ContractError, check_parser_keys
 from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
 from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, same_site_url
 from congdoan.registry import Site
+from congdoan.runtime import incremental
 from congdoan.spiders.site import (
     DETAIL_PRIORITY,
     FEED_PRIORITY,

@@ -16,9 +16,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from congdoan import incremental
 from congdoan.registry import RegistryError, Site, load_registry
-from congdoan.signals import page_failed, page_read
+from congdoan.runtime import incremental
+from congdoan.runtime.signals import page_failed, page_read
 
 NOT_MODIFIED = 304
 REDIRECT_CODES = (301, 302, 303, 307, 308)

@@ -30,13 +30,13 @@ from urllib.parse import urlencode, urljoin
 import scrapy
 from scrapy.http import Response
 
-from congdoan import incremental
 from congdoan.items import ArticleItem
 from congdoan.parsers.errors import ParseError
 from congdoan.parsers.feeds import parse_rss, parse_sitemap
 from congdoan.parsers.nukeviet_urls import same_site_url
 from congdoan.parsers.wordpress_html import parse_wp_article, parse_wp_listing
 from congdoan.parsers.wordpress_rest import load_json, parse_rest_post
+from congdoan.runtime import incremental
 from congdoan.spiders.site import DETAIL_PRIORITY, MISSING_CODES, SiteSpider
 
 REST_CLOSED = (401, 403, 404)

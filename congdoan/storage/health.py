@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from congdoan.health import RunHealth
+from congdoan.runtime.health import RunHealth
 from congdoan.storage.models import CrawlRun
 
 # Runs that ended on their own; an interrupted or aborted crawl read an arbitrary

@@ -29,7 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from congdoan.storage.coltypes import JSONType, UTCDateTime
 
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "aborted", "timeout")
-RUN_VERDICTS = ("healthy", "degraded")  # spider health (congdoan/health.py)
+RUN_VERDICTS = ("healthy", "degraded")  # spider health (congdoan/runtime/health.py)
 
 
 class Base(DeclarativeBase):

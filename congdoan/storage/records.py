@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from congdoan.contract import content_field_names
+from congdoan.items.contract import content_field_names
 from congdoan.normalize.text import fold
 
 # The fields whose change makes a new version (declared in the contract).

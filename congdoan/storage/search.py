@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, selectinload
 
-from congdoan.kinds import Kind
+from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
 from congdoan.storage.records import as_moment, search_fold
 from congdoan.storage.snippet import Span, make_snippet, match_spans

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from congdoan.kinds import Kind
+from congdoan.items.kinds import Kind
 from congdoan.storage.documents import upsert_document
 from congdoan.storage.models import Watch
 from congdoan.storage.prefetch import BatchRows

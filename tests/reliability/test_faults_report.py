@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from congdoan.reliability import FaultReport, check_faults
+from congdoan.harness.reliability import FaultReport, check_faults
 from congdoan.sim.faults import FAULT_KINDS, HARMLESS_KINDS
 
 

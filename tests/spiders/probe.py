@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import Response
 
 from congdoan import paths
-from congdoan.locks import holder_of
+from congdoan.runtime.locks import holder_of
 
 
 class ProbeSpider(scrapy.Spider):

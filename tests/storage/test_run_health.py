@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from congdoan.health import KindHealth, RunHealth
+from congdoan.runtime.health import KindHealth, RunHealth
 from congdoan.storage.db import make_engine, session_factory, upgrade
 from congdoan.storage.health import recent_health, site_health
 from congdoan.storage.models import CrawlRun

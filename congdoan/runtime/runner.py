@@ -16,11 +16,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from congdoan import signals as congdoan_signals
 from congdoan.extensions.progress import CrawlProgress
-from congdoan.locks import LockHeld
-from congdoan.outcome import DATABASE_ERROR, LOCKED, run_status
 from congdoan.registry import load_registry
+from congdoan.runtime import signals as congdoan_signals
+from congdoan.runtime.locks import LockHeld
+from congdoan.runtime.outcome import DATABASE_ERROR, LOCKED, run_status
 from congdoan.spiders import spider_for
 from congdoan.storage.check import DatabaseUnusable
 

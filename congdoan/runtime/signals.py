@@ -11,6 +11,6 @@ page_failed = object()
 # A listing that failed on an earlier run is then resolved in the ledger.
 page_read = object()
 
-# Sent by the store pipeline once a finished run is judged (``congdoan.health``):
+# Sent by the store pipeline once a finished run is judged (``congdoan.runtime.health``):
 # ``site``, ``run_id``, ``verdict`` ("healthy" or "degraded"), ``reasons`` (lines).
 run_judged = object()

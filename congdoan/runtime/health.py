@@ -3,7 +3,7 @@
 A portal that changes its theme does not fail: its pages still parse, but
 fields go missing. So every run records, per kind, how many items it stored,
 how many of them had each field of the contract's health list filled
-(``congdoan.contract.health_fields``), how many items its listings showed and
+(``congdoan.items.contract.health_fields``), how many items its listings showed and
 how many pages its parsers could not read; ``judge`` compares that with the
 site's recent runs and says ``healthy`` or ``degraded``, with the reasons.
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Literal
 
-from congdoan.contract import KINDS, health_fields
+from congdoan.items.contract import KINDS, health_fields
 
 Verdict = Literal["healthy", "degraded"]
 VERDICTS: tuple[Verdict, ...] = ("healthy", "degraded")

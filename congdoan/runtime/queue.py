@@ -10,7 +10,7 @@ shared database).
 
 Two machines' schedulers enqueue the same site at the same time, so two jobs
 of one site can run at once on two machines: the crawl's site lock, an
-advisory lock in the shared PostgreSQL database (``congdoan.pglock``), lets
+advisory lock in the shared PostgreSQL database (``congdoan.runtime.pglock``), lets
 one through; the other child exits 4 and the job ends as ``locked``, without
 a retry (the next scheduled run will come). Messages are acknowledged after the
 job returns (late acks): a worker that dies mid-crawl has its job put back on
@@ -81,7 +81,7 @@ def _describe(outcome: JobOutcome, config: ScheduleConfig) -> str:
     line = (f"crawled {outcome.site} {outcome.status} (exit {outcome.returncode}, "
             f"{outcome.seconds:.1f} s)")
     if outcome.status == "locked":
-        from congdoan.locks import holder_of
+        from congdoan.runtime.locks import holder_of
 
         holder = holder_of(config.data_dir, outcome.site, config.db_url)
         line += (f": being crawled by {holder.describe()}, not retried" if holder is not None

@@ -1,7 +1,7 @@
 """Scrapy items: the records a spider yields, built from the declared contract.
 
 The fields themselves (who fills them, where they are stored and exported)
-are declared once in ``congdoan.contract``; these classes only give Scrapy
+are declared once in ``congdoan.items.contract``; these classes only give Scrapy
 its ``Item`` types, so a field added there is a field here.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import scrapy
 
-from congdoan.contract import Kind, field_names
+from congdoan.items.contract import Kind, field_names
 
 
 def _item_class(name: str, kind: Kind, doc: str) -> type[scrapy.Item]:

@@ -1,7 +1,7 @@
 """One crawl per site at a time, across processes: a file lock, or a lock in PostgreSQL.
 
 ``site_lock()`` picks the lock for a crawl: on a PostgreSQL database a
-session-level advisory lock in that database (``congdoan.pglock``), so crawls on
+session-level advisory lock in that database (``congdoan.runtime.pglock``), so crawls on
 several machines sharing it never overlap; otherwise (SQLite, no database) the
 file lock below, which only sees one machine.
 
@@ -31,7 +31,7 @@ from typing import IO, Protocol
 from congdoan import paths
 
 # Exit code of ``congdoan crawl`` when another crawl of the site holds its lock.
-from congdoan.exitcodes import EXIT_LOCKED  # noqa: F401  (re-exported)
+from congdoan.runtime.exitcodes import EXIT_LOCKED  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class Lock(Protocol):
 
 def uses_database_lock(db_url: str | None) -> bool:
     """True when crawls of ``db_url`` lock sites in the database (PostgreSQL)."""
-    from congdoan.pglock import is_postgresql
+    from congdoan.runtime.pglock import is_postgresql
 
     return is_postgresql(db_url)
 
@@ -139,7 +139,7 @@ def uses_database_lock(db_url: str | None) -> bool:
 def site_lock(data_dir: str | Path, site: str, db_url: str | None = None) -> Lock:
     """The lock of ``site``: an advisory lock in PostgreSQL ``db_url``, else the file lock."""
     if uses_database_lock(db_url):
-        from congdoan.pglock import AdvisoryLock
+        from congdoan.runtime.pglock import AdvisoryLock
 
         assert db_url is not None
         return AdvisoryLock(db_url, site)
@@ -149,7 +149,7 @@ def site_lock(data_dir: str | Path, site: str, db_url: str | None = None) -> Loc
 def holder_of(data_dir: str | Path, site: str, db_url: str | None = None) -> Holder | None:
     """Who holds the site's lock now (the one ``site_lock`` picks), or ``None`` when free."""
     if uses_database_lock(db_url):
-        from congdoan.pglock import advisory_holder
+        from congdoan.runtime.pglock import advisory_holder
 
         assert db_url is not None
         return advisory_holder(db_url, site)

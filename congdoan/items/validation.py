@@ -1,7 +1,7 @@
 """Is this record acceptable? The one rule the crawl and ``reparse`` both apply.
 
 A record is stored only with every field the contract marks required
-(``congdoan.contract``) and a title that is a title: a page that lost its real
+(``congdoan.items.contract``) and a title that is a title: a page that lost its real
 title (a broken template, a half-saved record) makes a parser's fallback pick
 one of the page's own section headings, and such a title counts as missing.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from congdoan.contract import KINDS, required_fields
+from congdoan.items.contract import KINDS, required_fields
 from congdoan.normalize.text import fold
 
 # Headings of the page's own sections (folded), never a title.

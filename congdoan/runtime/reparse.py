@@ -26,7 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from congdoan.files.names import sanitize_filename
-from congdoan.kinds import KINDS, Kind
+from congdoan.items.kinds import KINDS, Kind
+from congdoan.items.validation import missing_fields
 from congdoan.normalize.dates import parse_vn_date
 from congdoan.parsers.nukeviet import ParseError, parse_article, parse_document
 from congdoan.parsers.nukeviet_urls import same_site_url
@@ -41,7 +42,6 @@ from congdoan.storage.archive import load_raw
 from congdoan.storage.models import Article, Attachment, DocumentPosting
 from congdoan.storage.repository import ATTACHMENT_FILE_FIELDS
 from congdoan.storage.store import write_batch
-from congdoan.validation import missing_fields
 from congdoan.vntime import VN_TZ_NAME
 
 DEFAULT_TIMEZONE = VN_TZ_NAME  # as CONGDOAN_TIMEZONE: portals show local time
@@ -150,7 +150,7 @@ def merge_attachments(
 
 
 def _check_required(record: Mapping[str, Any]) -> None:
-    """The crawl's own acceptance rule (``congdoan.validation``), applied to the new reading."""
+    """The crawl's acceptance rule (``congdoan.items.validation``) applied to the new reading."""
     missing = missing_fields(record)
     if missing:
         raise ReparseError(f"the parser now finds no {', '.join(missing)}")

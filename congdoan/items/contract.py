@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from congdoan.kinds import KINDS, Kind
+from congdoan.items.kinds import KINDS, Kind
 
 Filler = Literal["parser", "crawl", "pipeline", "storage"]
 
@@ -177,4 +177,4 @@ def check_parser_keys(kind: Kind, parsed: Mapping[str, object]) -> None:
     unknown = sorted(set(parsed) - declared)
     if unknown:
         raise ContractError(f"{kind} parser returned undeclared keys: {', '.join(unknown)} "
-                            "(declare them in congdoan/contract.py)")
+                            "(declare them in congdoan/items/contract.py)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from congdoan.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
+from congdoan.runtime.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
 
 # Finish reasons congdoan's components give (besides Scrapy's "finished", "shutdown", …).
 DATABASE_ERROR = "database_error"  # the database failed in the middle of the crawl

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from congdoan.registry_generic import GenericNav, generic_nav_problem, parse_generic_nav
-from congdoan.units import Unit, UnitError, parse_units
+from congdoan.registry.generic import GenericNav, generic_nav_problem, parse_generic_nav
+from congdoan.registry.units import Unit, UnitError, parse_units
 
 CRAWLABLE_CMS = ("nukeviet", "wordpress", "generic")
 # Portals we know of but have no spider for yet: listed, never crawled.

@@ -1,0 +1,1 @@
+"""Harnesses that run the simulator against the crawler: the demo and the reliability run."""

@@ -1,0 +1,1 @@
+"""The crawl runtime: running crawls, incremental rules, locks, signals, outcomes, health."""
