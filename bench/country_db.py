@@ -124,8 +124,7 @@ def stored_counts(engine: Engine) -> dict[str, int]:
 def cached_sqlite(specs: list[PortalSpec], size: float) -> tuple[str, dict[str, Any]]:
     """The URL of the cached SQLite country at ``size``, built first when missing."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    key = f"country-{len(specs)}x{specs[0].articles}+{specs[0].documents}-seed{specs[0].seed}"
-    path = CACHE / f"{key}-{_schema_head()}.sqlite3"
+    path = CACHE / f"{cache_key(specs)}-{schema_head()}.sqlite3"
     if path.exists():
         engine = make_engine(f"sqlite:///{path}")
         try:
@@ -146,7 +145,13 @@ def cached_sqlite(specs: list[PortalSpec], size: float) -> tuple[str, dict[str, 
     return f"sqlite:///{path}", {**built, "cached": False}
 
 
-def _schema_head() -> str:
+def cache_key(specs: list[PortalSpec]) -> str:
+    """What a cached country is named by: portals, records per portal, seed."""
+    return f"country-{len(specs)}x{specs[0].articles}+{specs[0].documents}-seed{specs[0].seed}"
+
+
+def schema_head() -> str:
+    """The schema revision a cached country was written at."""
     from alembic.script import ScriptDirectory
 
     from congdoan.storage.db import alembic_config

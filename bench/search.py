@@ -22,9 +22,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import create_engine, func, select, text
@@ -165,19 +163,44 @@ def measure_pages(url: str, rounds: int, repeats: int) -> dict[str, Any]:
             for name, runs in times.items()}
 
 
-@contextmanager
-def pg_schema() -> Iterator[str]:
-    """A throwaway schema on the PostgreSQL server; its URL. Dropped on exit."""
+PG_CACHE_PREFIX = "congdoan_bench_"  # + the country's key and the schema revision
+
+
+def cached_postgresql(specs: list[Any], size: float) -> tuple[str, dict[str, Any]]:
+    """The URL of the country at ``size`` in its own schema on the PostgreSQL server,
+    built first when missing (writing it takes half an hour at full size, so it is kept
+    like the SQLite file). The schema's name carries the size, seed and schema revision;
+    a build that did not finish has no comment on its schema and is built again; the
+    schemas of other revisions are dropped."""
+    name = country_db.cache_key(specs).replace("-", "_").replace("+", "_").lower()
+    schema = f"{PG_CACHE_PREFIX}{name}_{country_db.schema_head()}"
     admin = create_engine(PG_URL)
-    schema = f"congdoan_bench_{uuid.uuid4().hex[:12]}"
     try:
         with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            done = conn.execute(text(
+                "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace "
+                "WHERE nspname = :s"), {"s": schema}).scalar()
+            stale = conn.execute(text(
+                "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, :p) "
+                "AND nspname <> :s"), {"p": f"{PG_CACHE_PREFIX}{name}_", "s": schema}
+            ).scalars().all()
+            for old in [*stale, *([schema] if done != "complete" else [])]:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{old}" CASCADE'))
+            if done != "complete":
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
+        rendered = url.render_as_string(hide_password=False)
+        if done == "complete":
+            engine = make_engine(rendered)
+            try:
+                return rendered, {**country_db.stored_counts(engine), "cached": True}
+            finally:
+                engine.dispose()
+        built = _pg_build(rendered, specs)
         with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f"COMMENT ON SCHEMA \"{schema}\" IS 'complete'"))
+        return rendered, built
+    finally:
         admin.dispose()
 
 
@@ -219,9 +242,8 @@ def run(*, size: float = 1.0, rounds: int = 3, repeats: int = 20, like_repeats: 
         report["sqlite"] = run_database(url, built, rounds, repeats, like_repeats)
     if "postgresql" in databases:
         try:
-            with pg_schema() as pg_url:
-                report["postgresql"] = run_database(pg_url, _pg_build(pg_url, specs), rounds,
-                                                    repeats, like_repeats)
+            pg_url, built = cached_postgresql(specs, size)
+            report["postgresql"] = run_database(pg_url, built, rounds, repeats, like_repeats)
         except Exception as exc:  # no server: say so in the report, keep SQLite's figures
             report["postgresql"] = {"error": f"{type(exc).__name__}: {exc}".splitlines()[0]}
     return report

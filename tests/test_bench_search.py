@@ -7,12 +7,13 @@ prove the benchmark measures the right database and produces its figures.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from bench import country_db
 from bench import search as search_bench
@@ -107,9 +108,17 @@ def test_small_search_bench_produces_every_figure(pg_schemas: Any, tmp_path: Pat
     the JSON file and the markdown report."""
     del pg_schemas  # requested for its verdict: PostgreSQL is reachable (or skip; fail in CI)
     monkeypatch.setattr(country_db, "CACHE", tmp_path / "cache")
+    prefix = f"congdoan_test_{uuid.uuid4().hex[:8]}_"
+    monkeypatch.setattr(search_bench, "PG_CACHE_PREFIX", prefix)
     output = tmp_path / "latest.json"
-    bench_main(["--quick", "--only", "search", "--search-size", "0.002",
-                "--output", str(output)])
+    try:
+        bench_main(["--quick", "--only", "search", "--search-size", "0.002",
+                    "--output", str(output)])
+        # The PostgreSQL country is kept too, and found again by the next run.
+        _, again = search_bench.cached_postgresql(country_db.country_specs(0.002), 0.002)
+        assert again["cached"] and again["articles"] == 34 * 6
+    finally:
+        _drop_schemas(prefix)
     report = json.loads(output.read_text(encoding="utf-8"))
     figures = report["search"]
     assert figures["records"] == 34 * (6 + 2)
@@ -128,3 +137,15 @@ def test_small_search_bench_produces_every_figure(pg_schemas: Any, tmp_path: Pat
     assert figures["sqlite"]["queries"]["very common word"]["matches"] > 0
     assert list((tmp_path / "cache").glob("*.sqlite3"))  # the SQLite country is cached
     assert "| search: database, query |" in render(report)
+
+
+def _drop_schemas(prefix: str) -> None:
+    engine = create_engine(search_bench.PG_URL)
+    try:
+        with engine.begin() as conn:
+            for name in conn.execute(text("SELECT nspname FROM pg_namespace "
+                                          "WHERE starts_with(nspname, :p)"), {"p": prefix}
+                                     ).scalars().all():
+                conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+    finally:
+        engine.dispose()

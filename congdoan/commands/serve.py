@@ -59,6 +59,7 @@ def serve(
     from sqlalchemy.exc import SQLAlchemyError
 
     from congdoan.commands.database import one_line_reason, shown_url
+    from congdoan.commands.db import current_revision, head_revision
     from congdoan.storage.db import database_url
     from congdoan.web.app import create_app
     from congdoan.web.readonly import NoDatabase, readonly_engine
@@ -66,12 +67,14 @@ def serve(
     url = database_url(db_url(db))
     try:
         engine = readonly_engine(url)
-        with engine.connect():
-            pass
+        revision, head = current_revision(engine), head_revision()
     except NoDatabase as exc:
         die(f"{exc} (crawl something first, or give --db)")
     except (SQLAlchemyError, ImportError) as exc:
         die(f"cannot open the database {shown_url(url)}: {one_line_reason(exc)}")
+    if revision != head:  # serve opens it read-only, so it cannot upgrade it itself
+        die(f"the database {shown_url(url)} is at schema revision {revision or 'none'}, this "
+            f"congdoan reads {head}: run `congdoan db upgrade --db {shown_url(url)}` first")
     if not 0 < port < 65536:
         die(f"--port must be 1-65535, got {port}")
     if host not in LOCAL_HOSTS and not token:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from congdoan.commands import app
+from congdoan.storage.db import upgrade
 from tests.web.conftest import WebDb
 from tests.web.live import free_port
 
@@ -45,3 +46,14 @@ def test_serve_bad_input_is_one_line(tmp_path: Path) -> None:
     missing = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.sqlite3")])
     assert missing.exit_code == 2
     assert "no database at" in missing.output and missing.output.count("\n") == 1
+
+
+def test_serve_names_a_database_behind_the_schema_and_the_command(tmp_path: Path) -> None:
+    """Serve opens the database read-only, so an older schema (no search date table) is
+    refused with the upgrade command, not served to fail on the first search."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0004")
+    result = CliRunner().invoke(app, ["serve", "--db", url])
+    assert result.exit_code == 2
+    assert "at schema revision 0004" in result.output
+    assert "congdoan db upgrade --db" in result.output and result.output.count("\n") == 1
