@@ -128,18 +128,45 @@ def search_page(
         stmt = _filter_articles(
             _pg_articles(phrases) if postgres else _sqlite_articles(phrases, not indexed),
             site, since)
-        total += (_fts_count(session, "articles_fts", phrases) if indexed
-                  else _count(session, stmt))
-        hits += _article_hits(session, _ranked(session, stmt.limit(depth)), phrases)
+        found, ranked = _count_and_rank(session, stmt, depth, postgres,
+                                        "articles_fts" if indexed else None, phrases)
+        total += found
+        hits += _article_hits(session, ranked, phrases)
     if kind in (None, "document"):
         stmt = _filter_documents(
             _pg_documents(phrases) if postgres else _sqlite_documents(phrases, not indexed),
             site, since)
-        total += (_fts_count(session, "documents_fts", phrases) if indexed
-                  else _count(session, stmt))
-        hits += _document_hits(session, _ranked(session, stmt.limit(depth)), phrases)
+        found, ranked = _count_and_rank(session, stmt, depth, postgres,
+                                        "documents_fts" if indexed else None, phrases)
+        total += found
+        hits += _document_hits(session, ranked, phrases)
     hits.sort(key=lambda h: (-h.score, h.kind, h.id))
     return SearchResults(hits[offset:depth], total, offset)
+
+
+def _count_and_rank(session: Session, stmt: Select[Any], depth: int, postgres: bool,
+                    count_in: str | None, phrases: list[str],
+                    ) -> tuple[int, list[tuple[int, float]]]:
+    """How many rows ``stmt`` matches, and the best ``depth`` of them (id, score)."""
+    if postgres:
+        return _pg_count_and_rank(session, stmt, depth)
+    found = _fts_count(session, count_in, phrases) if count_in else _count(session, stmt)
+    return found, _ranked(session, stmt.limit(depth))
+
+
+def _pg_count_and_rank(session: Session, stmt: Select[Any],
+                       depth: int) -> tuple[int, list[tuple[int, float]]]:
+    """One pass over the matches for both the count and the ranking: the matches' ids
+    and scores are kept (``MATERIALIZED``), counted, and the best taken from them. Two
+    queries read every matching row twice (1.4x slower for 'phuc loi' on the bench)."""
+    matches = stmt.order_by(None).cte("matches").prefix_with("MATERIALIZED")
+    counted = select(func.count()).select_from(matches).scalar_subquery()
+    rows = session.execute(
+        select(matches.c.id, matches.c.score, counted)
+        .order_by(matches.c.score.desc(), matches.c.id).limit(depth)).all()
+    if not rows:
+        return 0, []
+    return int(rows[0][2]), [(row_id, float(score)) for row_id, score, _ in rows]
 
 
 def _fts_count(session: Session, fts: str, phrases: list[str]) -> int:
