@@ -29,12 +29,12 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
-from congdoan.storage.search import TITLE_WEIGHT, query_phrases
+from congdoan.storage.search import TITLE_WEIGHT, query_phrases, ranking_score
 
-Kind = Literal["article", "document"]
 Sort = Literal["relevance", "date"]
 MAX_PER_PAGE = 100
 FACET_SIZE = 30  # values shown per facet, most frequent first
@@ -134,8 +134,9 @@ def _article_text(session: Session, phrases: list[str]) -> tuple[Select[Any], Co
     if _postgres(session):
         return _pg_text(Article, phrases)
     fts = table("articles_fts", column("rowid"))
-    match, score = _fts(literal_column("articles_fts"), phrases)
-    return (select(Article).join(fts, fts.c.rowid == Article.id).where(match)), score
+    match, relevance = _fts(literal_column("articles_fts"), phrases)
+    return (select(Article).join(fts, fts.c.rowid == Article.id).where(match),
+            ranking_score(relevance, "article", postgres=False))
 
 
 def _document_text(session: Session, phrases: list[str]) -> tuple[Select[Any], ColumnElement[Any]]:
@@ -143,8 +144,9 @@ def _document_text(session: Session, phrases: list[str]) -> tuple[Select[Any], C
     if _postgres(session):
         return _pg_text(Document, phrases)
     fts = table("documents_fts", column("rowid"))
-    match, score = _fts(literal_column("documents_fts"), phrases)
-    return (select(Document).join(fts, fts.c.rowid == Document.id).where(match)), score
+    match, relevance = _fts(literal_column("documents_fts"), phrases)
+    return (select(Document).join(fts, fts.c.rowid == Document.id).where(match),
+            ranking_score(relevance, "document", postgres=False))
 
 
 def _postgres(session: Session) -> bool:
@@ -165,7 +167,9 @@ def _pg_text(model: Any, phrases: list[str]) -> tuple[Select[Any], ColumnElement
     for phrase in phrases:
         part = func.phraseto_tsquery(config, phrase)
         query = part if query is None else query.op("&&")(part)
-    return select(model).where(vector.op("@@")(query)), func.ts_rank(vector, query)
+    kind: Kind = "article" if model is Article else "document"
+    return (select(model).where(vector.op("@@")(query)),
+            ranking_score(func.ts_rank(vector, query), kind, postgres=True))
 
 
 # --- filtered selects ------------------------------------------------------------------
@@ -275,15 +279,20 @@ def _hits(session: Session, kind: Kind, stmt: Select[Any], score: ColumnElement[
           order: Sort, limit: int) -> list[Hit]:
     model: Any = Article if kind == "article" else Document
     day = article_day() if kind == "article" else document_day()
-    stmt = stmt.add_columns(score.label("score"))
-    if order == "relevance":
-        stmt = stmt.order_by(score.desc(), model.id.desc())
-    else:
-        stmt = stmt.order_by(day.desc(), model.id.desc())
-    rows = session.execute(stmt.limit(limit)).all()
+    ordering = ((score.desc(), model.id.desc()) if order == "relevance"
+                else (day.desc(), model.id.desc()))
+    # Ids and scores are ranked, then the page's rows loaded: no match's body goes
+    # through the sort (as in storage/search.py).
+    ranked = session.execute(
+        stmt.with_only_columns(model.id, score.label("score"), maintain_column_froms=True)
+        .order_by(*ordering).limit(limit)).all()
+    ids = [row_id for row_id, _ in ranked]
     if kind == "article":
-        return [_article_hit(a, s) for a, s in rows]
-    return [_document_hit(session, d, s) for d, s in rows]
+        articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
+        return [_article_hit(articles[i], s) for i, s in ranked]
+    documents = {d.id: d for d in session.scalars(
+        select(Document).where(Document.id.in_(ids)).options(selectinload(Document.postings)))}
+    return [_document_hit(documents[i], s) for i, s in ranked]
 
 
 def _as_day(value: Any) -> date | None:
@@ -298,7 +307,7 @@ def _article_hit(a: Article, score: Any) -> Hit:
                float(score or 0))
 
 
-def _document_hit(session: Session, d: Document, score: Any) -> Hit:
+def _document_hit(d: Document, score: Any) -> Hit:
     # A document has one row per portal; the one seen first stands for it.
     posting = min(d.postings, key=lambda p: p.id)
     return Hit("document", d.id, posting.site, d.title, posting.canonical_url,

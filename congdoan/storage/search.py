@@ -196,6 +196,15 @@ def _recent(relevance: ColumnElement[Any], moment: ColumnElement[Any],
     return relevance / (1.0 + _age_days(moment, postgres) / RECENCY_DAYS)
 
 
+def ranking_score(relevance: ColumnElement[Any], kind: Kind,
+                  postgres: bool) -> ColumnElement[Any]:
+    """The score hits are ranked by, from the item's row: ``relevance`` divided by
+    ``1 + age / RECENCY_DAYS`` (the module doc). Whoever ranks by relevance uses it, so
+    the web interface and ``congdoan search`` give one order."""
+    moment = _article_moment() if kind == "article" else _document_moment(postgres)
+    return _recent(relevance, moment, postgres)
+
+
 def _article_moment() -> ColumnElement[Any]:
     return func.coalesce(Article.published_at, Article.first_seen_at)
 

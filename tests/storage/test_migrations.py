@@ -26,8 +26,10 @@ TABLES = {
 
 
 def _is_search_index(obj: object, name: str | None, type_: str, *_: object) -> bool:
-    # The search index differs per backend and lives only in the migration.
-    return not (name and ("_fts" in name or name.endswith("_search") or name == "search_vector"))
+    # The search index differs per backend and lives only in the migrations, as do the
+    # indexes on an expression (``ix_*_by_day``), which Alembic cannot compare.
+    return not (name and ("_fts" in name or name.endswith(("_search", "_by_day"))
+                          or name == "search_vector"))
 
 
 def test_upgrade_creates_every_table_at_head(empty_url: str) -> None:

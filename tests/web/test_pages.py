@@ -40,6 +40,21 @@ def test_search_with_and_without_diacritics_finds_the_same(web_db: WebDb) -> Non
     assert f"{with_marks['total']} kết quả" in page.text
 
 
+def test_relevance_order_is_the_order_of_congdoan_search(web_db: WebDb) -> None:
+    """The web page and the command line rank by one score (relevance and recency), so an
+    analyst sees the same best hits in both."""
+    from sqlalchemy.orm import Session
+
+    from congdoan.storage.search import search_page
+
+    for words in ("công đoàn", "lao dong", a_title_with_diacritics(web_db)):
+        web = api(web_db, q=words, per_page=30)
+        with Session(readonly_engine(web_db.db_url)) as session:
+            cli = search_page(session, words, limit=30)
+        assert web["total"] == cli.total > 0, words
+        assert [(h["kind"], h["id"]) for h in web["hits"]] == [(h.kind, h.id) for h in cli.hits]
+
+
 def test_facet_counts_are_what_the_filter_returns(web_db: WebDb) -> None:
     everything = api(web_db)
     served = web_db.portals.served("article") + web_db.portals.served("document") + 1
