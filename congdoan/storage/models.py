@@ -28,7 +28,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from congdoan.storage.coltypes import JSONType, UTCDateTime
 
-RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "aborted", "timeout")
+# "locked": a scheduled or queued crawl the site lock refused (migration 0006).
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "aborted", "timeout",
+                "locked")
 RUN_VERDICTS = ("healthy", "degraded")  # spider health (congdoan/runtime/health.py)
 
 
