@@ -345,7 +345,9 @@ def reparse(
     ``batch_size`` items. ``on_start(total)`` is called
     once the items are counted, ``on_item(status)`` after each one (progress).
     """
-    sites = {entry.id: entry for entry in (registry or load_registry()).sites}
+    if registry is None:
+        registry = load_registry()
+    sites = {entry.id: entry for entry in registry.sites}
     with sessions() as session:
         items = stored_items(session, site, kinds)
     if on_start is not None:
