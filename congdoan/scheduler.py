@@ -282,35 +282,50 @@ class CrawlRunner:
             run_id = self._record(child.site, started_wall, "interrupted",
                                   "stopped when the scheduler stopped", ("running",))
         elif code == EXIT_LOCKED:
+            # Refused by the site lock before it started: recorded here, or the history
+            # would not show that this scheduled crawl did not happen.
             status = "locked"
+            run_id = self._record_unstarted(child.site, started_wall, status,
+                                            self._locked_note(child.site))
         elif code == EXIT_USAGE:
             # Refused before it started (e.g. its database is unusable): it could not
             # record itself, so the history would not show it at all.
             status = "failed"
-            run_id = self._record_failed_start(child.site, started_wall)
+            note = _last_error(paths.logs_dir(self.config.data_dir) / f"{child.site}.log")
+            run_id = self._record_unstarted(child.site, started_wall, status, note)
         else:
             status = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial",
                       EXIT_DEGRADED: "degraded"}.get(code or EXIT_OK, "failed")
         logger.info("%s: scheduled crawl %s (exit %s, %.1f s)", child.site, status, code, seconds)
         return JobOutcome(child.site, status, code, seconds, run_id)
 
-    def _record_failed_start(self, site_id: str, started_wall: datetime) -> int | None:
+    def _locked_note(self, site_id: str) -> str:
+        """Who held the site when its crawl was refused (the lock may be free by now)."""
+        from congdoan.runtime.locks import holder_of
+
+        holder = holder_of(self.config.data_dir, site_id, self.config.db_url)
+        if holder is None:
+            return "refused by the site lock: another crawl of the site was running"
+        return f"refused by the site lock: being crawled by {holder.describe()}"
+
+    def _record_unstarted(self, site_id: str, started_wall: datetime, status: str, note: str
+                          ) -> int | None:
+        """Record a child that ended before recording itself; ``None`` if the database fails."""
         from sqlalchemy.exc import SQLAlchemyError
 
         from congdoan.storage.db import make_engine, session_factory
-        from congdoan.storage.history import record_failed_start
+        from congdoan.storage.history import record_unstarted
 
-        note = _last_error(paths.logs_dir(self.config.data_dir) / f"{site_id}.log")
         try:
             engine = make_engine(self.config.db_url)
         except SQLAlchemyError as exc:
-            logger.error("%s: cannot record the failed crawl (%s): %s", site_id, note, exc)
+            logger.error("%s: cannot record the %s crawl (%s): %s", site_id, status, note, exc)
             return None
         try:
             with session_factory(engine)() as session, session.begin():
-                return record_failed_start(session, site_id, started_wall, note)
+                return record_unstarted(session, site_id, started_wall, status, note)
         except SQLAlchemyError as exc:
-            logger.error("%s: cannot record the failed crawl (%s): %s", site_id, note, exc)
+            logger.error("%s: cannot record the %s crawl (%s): %s", site_id, status, note, exc)
             return None
         finally:
             engine.dispose()

@@ -1,5 +1,8 @@
 """Spider health: a simulated portal changes its theme, then empties its listings.
 
+(A WordPress portal, REST API open and closed, empties its listings too: the
+same zero-item rule from what its REST pages, sitemaps, feeds and categories list.)
+
 Real crawls (``congdoan crawl`` in a child process, the real Scrapy engine,
 real HTTP against the simulator on 127.0.0.1) into SQLite and PostgreSQL. Two
 portals: ``sim1`` stays unchanged and must stay quiet through every rerun;
@@ -13,13 +16,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from congdoan.runtime.health import KindHealth, RunHealth, Thresholds, judge
-from congdoan.sim import SimServer
+from congdoan.sim import SimServer, WordPressSpec
 from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
 
@@ -203,3 +207,52 @@ def test_health_counts_round_trip_through_the_run_record() -> None:
     assert health.kind("article") == KindHealth(3, {"title": 3}, 9, 0)
     assert health.kind("listing").parse_errors == 1
     assert health.kind("document") == KindHealth()
+
+
+# --- WordPress: the same zero-item rule, from REST pages, sitemaps, feeds and categories ---
+
+WP_VARIANTS = {
+    "rest-open": WordPressSpec("wph", seed=5, posts=24, rest_open=True),
+    "rest-closed": WordPressSpec("wph", seed=5, posts=24, rest_open=False, per_page=5),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(WP_VARIANTS))
+def test_a_wordpress_portal_whose_listings_go_empty_is_flagged_and_reruns_stay_quiet(
+        variant: str, tmp_path: Path) -> None:
+    spec = replace(WP_VARIANTS[variant])
+    with SimServer([spec]) as server:
+        registry = tmp_path / "sites.toml"
+        registry.write_text(server.registry_toml(), encoding="utf-8")
+        portals = Portals(server, registry, f"sqlite:///{tmp_path / 'wp.sqlite3'}", tmp_path)
+        # A first crawl, an incremental rerun that stores nothing new, a full rerun.
+        for extra in ((), (), ("--full",)):
+            code, stderr = portals.crawl(*extra)
+            assert code == EXIT_OK, stderr[-2000:]
+            assert "degraded" not in stderr
+        code, sites = portals.health("wph")
+        assert code == EXIT_OK
+        runs = sites["wph"]["runs"]
+        assert [r["verdict"] for r in runs] == ["healthy"] * 3
+        first, rerun = runs[-1]["kinds"]["article"], runs[-2]["kinds"]["article"]
+        assert first["items"] == 24
+        # Every run reports what its listings showed, the rerun too (it stores nothing).
+        assert first["listed"] >= 24
+        assert rerun["items"] == 0 and rerun["listed"] >= 5
+
+        # Every listing comes back empty: nothing stored, nothing listed.
+        spec.listings_empty = True
+        code, stderr = portals.crawl()
+        assert code == EXIT_DEGRADED, stderr[-2000:]
+        reasons = portals.health("wph")[1]["wph"]["reasons"]
+        assert any(r.startswith("article: no items stored and the listings showed none")
+                   for r in reasons), reasons
+
+        # The portal recovers: an incremental rerun stores nothing new and is healthy again.
+        spec.listings_empty = False
+        code, stderr = portals.crawl()
+        assert code == EXIT_OK, stderr[-2000:]
+        code, sites = portals.health("wph")
+        assert code == EXIT_OK
+        assert [r["verdict"] for r in sites["wph"]["runs"]] == [
+            "healthy", "degraded", "healthy", "healthy", "healthy"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -133,7 +134,14 @@ def test_a_scheduled_crawl_is_refused_while_another_holds_the_site(
     with SiteLock(config.data_dir, "sim1"):
         outcome = CrawlRunner(config).run("sim1")
     assert outcome.status == "locked" and outcome.returncode == 4
-    assert server.requests("sim1") == [] and _runs(config) == []
+    # Nothing fetched, nothing stored; the refusal is in the history, naming the holder.
+    assert server.requests("sim1") == [] and _runs(config) == [("sim1", "locked", 0)]
+    engine = make_engine(config.db_url)
+    with engine.connect() as conn:
+        run_id, stats = conn.execute(select(CrawlRun.id, CrawlRun.stats)).one()
+    engine.dispose()
+    assert outcome.run_id == run_id
+    assert f"being crawled by pid {os.getpid()}" in stats["note"]
 
 
 def _slow(seconds: float):

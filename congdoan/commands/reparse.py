@@ -17,9 +17,11 @@ from congdoan.commands.common import (
     EXIT_OK,
     EXIT_PARTIAL,
     DbOpt,
+    RegistryOpt,
     app,
     console,
     db_url,
+    die,
     err_console,
 )
 from congdoan.commands.database import open_database
@@ -45,23 +47,32 @@ def reparse(
     kind: Annotated[KindChoice, typer.Option(help="Only articles or only documents.")
                     ] = KindChoice.all,
     db: DbOpt = None,
+    registry: RegistryOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts and failures as JSON.")
                        ] = False,
 ) -> None:
     """Re-extract every stored item from its archived raw page with today's parser.
 
-    Nothing is fetched. Items whose output differs are updated (the old reading
-    is kept as a version); the rest are reported unchanged. Items whose raw page
+    Nothing is fetched. Each item is read by the reader of its site's CMS family
+    in the registry (NukeViet, WordPress or generic), as the crawl picks its
+    spider: give the registry the sites were crawled with (--registry). Items
+    whose output differs are updated (the old reading is kept as a version);
+    the rest are reported unchanged. Items whose raw page
     is missing or that no longer parse are listed and left as they are.
     Exit 0 when every item re-parsed, 3 when some failed, 1 when all failed,
-    2 when there is no database (none is created).
+    2 when there is no database (none is created) or the registry is unusable.
     """
+    from congdoan.registry import RegistryError, load_registry
     from congdoan.runtime.reparse import KINDS
     from congdoan.runtime.reparse import reparse as run_reparse
     from congdoan.storage.db import session_factory
 
     kinds = KINDS if kind is KindChoice.all else (kind.value,)
+    try:
+        sites = load_registry(registry)
+    except RegistryError as exc:
+        die(str(exc))
     engine = open_database(db_url(db), must_exist=True)  # never a new, empty database
     progress = Progress(
         TextColumn("re-parsing"), BarColumn(), MofNCompleteColumn(),
@@ -82,7 +93,7 @@ def reparse(
     try:
         with progress:
             report = run_reparse(session_factory(engine), site=site, kinds=kinds,  # type: ignore[arg-type]
-                                 on_start=started, on_item=advanced)
+                                 registry=sites, on_start=started, on_item=advanced)
     finally:
         engine.dispose()
 

@@ -24,7 +24,8 @@ def worker(
     (--crawls) by `congdoan schedule run --queue`; each names the shared
     database it reports to. A crawl job runs `congdoan crawl SITE` in a child
     process with this machine's data directory ($CONGDOAN_DATA_DIR); a site
-    being crawled elsewhere is logged as `locked` and not retried.
+    being crawled elsewhere is not retried: the job is logged, and recorded in
+    the run history (`congdoan schedule history`) as `locked`.
     Redis: $CONGDOAN_REDIS_URL (default redis://127.0.0.1:6379/0). A killed
     worker loses nothing: its unfinished jobs go back on the queue when its
     heartbeat stops. SIGTERM stops running crawls cleanly (run `interrupted`).

@@ -35,8 +35,13 @@ def _whole_second(moment: datetime) -> datetime:
 
 
 def last_run_starts(session: Session, site: str | None = None) -> dict[str, datetime]:
-    """When each site's latest crawl started (only ``site``'s when given), by site id."""
-    latest = select(CrawlRun.site, func.max(CrawlRun.started_at)).group_by(CrawlRun.site)
+    """When each site's latest crawl started (only ``site``'s when given), by site id.
+
+    A crawl the site lock refused (``locked``) fetched nothing: it is no crawl here,
+    or the items of the crawl it met would fall before the mark.
+    """
+    latest = (select(CrawlRun.site, func.max(CrawlRun.started_at))
+              .where(CrawlRun.status != "locked").group_by(CrawlRun.site))
     if site is not None:
         latest = latest.where(CrawlRun.site == site)
     starts = {}

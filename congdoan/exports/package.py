@@ -56,6 +56,7 @@ DESCRIPTIONS = {
     "published_at": "Publication time, UTC (from the page's Vietnamese date)",
     "published_text": "Publication date exactly as the page showed it",
     "published_precision": "Precision of published_at: day, minute or second",
+    "modified_text": "The portal's own last-change time as it gave it (WordPress), if any",
     "image_urls": "URLs of the body's images (joined with ' | ')",
     "attachment_names": "Names of attached files (joined with ' | ')",
     "attachment_urls": "URLs of attached files (joined with ' | ')",

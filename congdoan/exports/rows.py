@@ -54,7 +54,7 @@ def _cols(spec: str) -> tuple[Column, ...]:
 ARTICLE_COLUMNS = _cols(
     "id:int site url canonical_url source_id:int title summary body_html body_text author "
     "source category category_path:list tags:list published_at:timestamp published_text "
-    "published_precision image_urls:list attachment_names:list attachment_urls:list "
+    "published_precision modified_text image_urls:list attachment_names:list attachment_urls:list "
     "references:list first_seen_at:timestamp last_seen_at:timestamp changed_at:timestamp "
     "fetched_at:timestamp http_status:int content_hash raw_sha256"
 )

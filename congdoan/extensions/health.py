@@ -66,7 +66,12 @@ class FieldFillRates:
                 self._inc(kind, f"filled/{name}")
 
     def page_read(self, kind: str | None = None, items: int | None = None, **_: Any) -> None:
-        """A listing page of ``kind`` showed ``items`` items (feeds carry no count)."""
+        """A listing page of ``kind`` showed ``items`` items.
+
+        Pages that name no items of their own (a sitemap index, a home page read
+        for its feed links) carry no count; WordPress's REST pages, post sitemaps
+        and feeds do, as they are its listings.
+        """
         if kind in self.fields and items is not None:
             self._inc(kind, "listed", items)
             self._inc("listing", "items")

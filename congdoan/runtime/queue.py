@@ -12,10 +12,12 @@ Two machines' schedulers enqueue the same site at the same time, so two jobs
 of one site can run at once on two machines: the crawl's site lock, an
 advisory lock in the shared PostgreSQL database (``congdoan.runtime.pglock``), lets
 one through; the other child exits 4 and the job ends as ``locked``, without
-a retry (the next scheduled run will come). Messages are acknowledged after the
-job returns (late acks): a worker that dies mid-crawl has its job put back on
-the queue when its heartbeat stops, and the crawl that runs again is
-incremental and resumable, so nothing is lost or stored twice.
+a retry (the next scheduled run will come), recorded in the run history (status
+``locked``, with who held the site) like any other crawl that did not happen.
+Messages are acknowledged after the job returns (late acks): a worker that
+dies mid-crawl has its job put back on the queue when its heartbeat stops, and
+the crawl that runs again is incremental and resumable, so nothing is lost or
+stored twice.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ def _describe(outcome: JobOutcome, config: ScheduleConfig) -> str:
         holder = holder_of(config.data_dir, outcome.site, config.db_url)
         line += (f": being crawled by {holder.describe()}, not retried" if holder is not None
                  else ": its crawl elsewhere has ended meanwhile, not retried")
+    if outcome.run_id is not None:
+        line += f" (run {outcome.run_id} in the history)"
     return line
 
 

@@ -7,6 +7,13 @@ output is ``unchanged``, different output is ``changed`` and the old reading is
 kept in ``item_versions``. No network and no Scrapy: storage, parsers and the
 pure normalise functions only.
 
+The reader is chosen as the crawl chooses its spider: by the site's CMS
+family in the registry (``cms``): NukeViet's readers, WordPress's (the REST
+API page or the post page the item came in), or the generic reader with the
+site's ``[site.selectors]`` (a generic document is its row of the archived
+documents table). An item whose site the registry does not name is left as
+it is and reported: its family is unknown.
+
 What the parser cannot know is taken from the stored row: the site, the URL
 as fetched and the canonical URL the record is keyed by, the fetch time and
 HTTP status, the attachments' download results (stored path, hash, size,
@@ -20,15 +27,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from congdoan.files.names import sanitize_filename
+from congdoan.items.contract import parser_keys
 from congdoan.items.kinds import KINDS, Kind
 from congdoan.items.validation import missing_fields
 from congdoan.normalize.dates import parse_vn_date
+from congdoan.parsers.generic import parse_document_table, parse_generic_article
 from congdoan.parsers.nukeviet import ParseError, parse_article, parse_document
 from congdoan.parsers.nukeviet_urls import same_site_url
 from congdoan.parsers.wordpress_archive import read_archived_post
@@ -38,6 +47,7 @@ from congdoan.pipelines.normalize import (
     document_code,
     document_dates,
 )
+from congdoan.registry import Registry, Site, load_registry
 from congdoan.storage.archive import load_raw
 from congdoan.storage.models import Article, Attachment, DocumentPosting
 from congdoan.storage.repository import ATTACHMENT_FILE_FIELDS
@@ -156,29 +166,98 @@ def _check_required(record: Mapping[str, Any]) -> None:
         raise ReparseError(f"the parser now finds no {', '.join(missing)}")
 
 
-def _read_article(body: bytes, article: Article) -> dict[str, Any]:
-    """NukeViet's reader, or WordPress's for a WordPress page or API answer.
+def _site(sites: Mapping[str, Site], site_id: str) -> Site:
+    """The registry entry of ``site_id``: its CMS family picks the reader."""
+    site = sites.get(site_id)
+    if site is None:
+        raise ReparseError(f"site {site_id!r} is not in the registry: its CMS family is "
+                           "unknown (give the registry it was crawled with: --registry)")
+    return site
+
+
+def _declared(kind: Kind, cms: str, parsed: Mapping[str, Any]) -> dict[str, Any]:
+    """The parser's keys the contract declares for ``cms``, as the crawl keeps them."""
+    keys = parser_keys(kind, cms)
+    return {k: v for k, v in parsed.items() if k in keys}
+
+
+def _wordpress_article(body: bytes, article: Article, site: Site) -> dict[str, Any]:
+    """The post in its archived API page or post page.
 
     WordPress links carry the host the site was installed under; the crawl
     moved them onto the registered host (the one the article was fetched from).
     """
     parsed = read_archived_post(body, article.url, article.source_id)
     if parsed is None:
-        return parse_article(body, article.url)
+        raise ParseError(article.url, "the archived page is no WordPress page or API answer")
     for key in ("images", "attachments"):
         parsed[key] = [{**entry, "url": same_site_url(entry["url"], article.url)}
                        for entry in parsed[key]]
     return parsed
 
 
-def article_record(session: Session, article: Article, timezone: str = DEFAULT_TIMEZONE
-                   ) -> dict[str, Any]:
-    """The record today's parser makes of a stored article's raw page."""
-    body = _raw_body(session, article.raw_sha256)
+def _generic_article(body: bytes, article: Article, site: Site) -> dict[str, Any]:
+    return parse_generic_article(body, article.url, site.selectors)
+
+
+def _nukeviet_article(body: bytes, article: Article, site: Site) -> dict[str, Any]:
+    return parse_article(body, article.url)
+
+
+def _generic_document(body: bytes, posting: DocumentPosting, site: Site) -> dict[str, Any]:
+    """The posting's row of its archived documents table, as the generic spider made it.
+
+    The table page's own URL is not stored: a row without a link of its own is
+    keyed by it (so the posting URL is the page), else the row's link is
+    resolved against the posting URL, then against the registry's document pages.
+    """
+    bases = [urldefrag(posting.url)[0],
+             *(urljoin(site.base_url + "/", page) for page in site.generic.document_pages)]
+    found = None
+    for base in dict.fromkeys(bases):
+        for record in parse_document_table(body, base):
+            href = (record.get("url") or "").strip()
+            if urldefrag(urljoin(base, href) if href else base)[0] == posting.canonical_url:
+                found = record  # the crawl kept the last row of a URL: so does this
+        if found is not None:
+            break
+    if found is None:
+        raise ParseError(posting.url, "its row is not in the archived documents table")
+    fields = {key: found.get(key) for key in parser_keys("document", site.cms)}
+    fields["attachments"] = found.get("attachments") or []
+    return fields
+
+
+def _nukeviet_document(body: bytes, posting: DocumentPosting, site: Site) -> dict[str, Any]:
+    return parse_document(body, posting.url)
+
+
+# The reader of each CMS family the crawl has a spider for (``spiders.spider_for``).
+ARTICLE_READERS: dict[str, Callable[[bytes, Article, Site], dict[str, Any]]] = {
+    "nukeviet": _nukeviet_article, "wordpress": _wordpress_article, "generic": _generic_article}
+DOCUMENT_READERS: dict[str, Callable[[bytes, DocumentPosting, Site], dict[str, Any]]] = {
+    "nukeviet": _nukeviet_document, "generic": _generic_document}
+
+
+def _read(kind: Kind, body: bytes, row: Article | DocumentPosting, site: Site
+          ) -> dict[str, Any]:
+    readers: Mapping[str, Callable[..., dict[str, Any]]] = (
+        ARTICLE_READERS if kind == "article" else DOCUMENT_READERS)
+    reader = readers.get(site.cms)
+    if reader is None:
+        raise ReparseError(f"no {kind} reader for CMS {site.cms!r} (site {site.id})")
     try:
-        parsed = _read_article(body, article)
+        return _declared(kind, site.cms, reader(body, row, site))
     except ParseError as exc:
-        raise ReparseError(f"no longer parses as an article: {exc.what}") from None
+        noun = "an article" if kind == "article" else "a document"
+        raise ReparseError(f"no longer parses as {noun}: {exc.what}") from None
+
+
+def article_record(session: Session, article: Article, site: Site,
+                   timezone: str = DEFAULT_TIMEZONE) -> dict[str, Any]:
+    """The record today's reader of ``site``'s CMS makes of a stored article's raw page."""
+    body = _raw_body(session, article.raw_sha256)
+    parsed = _read("article", body, article, site)
     record: dict[str, Any] = {**parsed, **_provenance(article, "article")}
     record["attachments"] = merge_attachments(parsed.get("attachments") or [],
                                               article.attachments)
@@ -194,14 +273,11 @@ def article_record(session: Session, article: Article, timezone: str = DEFAULT_T
     return record
 
 
-def document_record(session: Session, posting: DocumentPosting,
+def document_record(session: Session, posting: DocumentPosting, site: Site,
                     timezone: str = DEFAULT_TIMEZONE) -> dict[str, Any]:
-    """The record today's parser makes of a stored document posting's raw page."""
+    """The record today's reader of ``site``'s CMS makes of a stored posting's raw page."""
     body = _raw_body(session, posting.raw_sha256)
-    try:
-        parsed = parse_document(body, posting.url)
-    except ParseError as exc:
-        raise ReparseError(f"no longer parses as a document: {exc.what}") from None
+    parsed = _read("document", body, posting, site)
     record: dict[str, Any] = {**parsed, **_provenance(posting, "document")}
     record["attachments"] = merge_attachments(parsed.get("attachments") or [],
                                               posting.attachments)
@@ -226,17 +302,19 @@ def _load(session: Session, kind: Kind, item_id: int) -> Article | DocumentPosti
     ).one_or_none()
 
 
-def reparse_one(session: Session, kind: Kind, item_id: int,
+def reparse_one(session: Session, kind: Kind, item_id: int, sites: Mapping[str, Site],
                 timezone: str = DEFAULT_TIMEZONE) -> tuple[str, ReparseFailure | None]:
-    """Re-extract one stored item; returns its status and, when it failed, why."""
+    """Re-extract one stored item with its site's reader (``sites``: the registry by id);
+    returns its status and, when it failed, why."""
     row = _load(session, kind, item_id)
     if row is None:  # deleted since the list was taken (a document merge, another writer)
         return "gone", None
     try:
+        site = _site(sites, row.site)
         if isinstance(row, Article):
-            record = article_record(session, row, timezone)
+            record = article_record(session, row, site, timezone)
         else:
-            record = document_record(session, row, timezone)
+            record = document_record(session, row, site, timezone)
     except ReparseError as exc:
         return "failed", ReparseFailure(kind, row.site, row.url, str(exc))
     # write_batch runs the upsert in a savepoint: a record that cannot be stored
@@ -254,6 +332,7 @@ def reparse(
     *,
     site: str | None = None,
     kinds: Sequence[Kind] = KINDS,
+    registry: Registry | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     batch_size: int = BATCH,
     on_start: Callable[[int], None] | None = None,
@@ -261,9 +340,14 @@ def reparse(
 ) -> ReparseReport:
     """Re-extract every stored item of ``kinds`` (of ``site``) from the raw archive.
 
-    One transaction per ``batch_size`` items. ``on_start(total)`` is called
+    Each item is read by the reader of its site's CMS family in ``registry``
+    (default: ``load_registry()``, as ``congdoan crawl``). One transaction per
+    ``batch_size`` items. ``on_start(total)`` is called
     once the items are counted, ``on_item(status)`` after each one (progress).
     """
+    if registry is None:
+        registry = load_registry()
+    sites = {entry.id: entry for entry in registry.sites}
     with sessions() as session:
         items = stored_items(session, site, kinds)
     if on_start is not None:
@@ -272,7 +356,7 @@ def reparse(
     for start in range(0, len(items), batch_size):
         with sessions() as session, session.begin():
             for kind, item_id in items[start:start + batch_size]:
-                status, failure = reparse_one(session, kind, item_id, timezone)
+                status, failure = reparse_one(session, kind, item_id, sites, timezone)
                 if status != "gone":
                     report.counts[status] += 1
                 if failure is not None:

@@ -16,7 +16,9 @@ Navigation only; markup and JSON are read by ``congdoan.parsers.wordpress_*``.
 The registry's ``url_style`` is the permalink style: ``rewrite`` for pretty
 permalinks (``/wp-json/``, ``/category/<slug>/``, ``/feed/``), ``query`` for
 plain ones (``?rest_route=``, ``?category_name=``, ``?feed=rss2``).
-Failed pages are signalled (``page_failed``) to the failure ledger.
+Failed pages are signalled (``page_failed``) to the failure ledger. Every REST
+page, post sitemap, feed and category page read tells spider health how many
+posts it listed (``read_ok``), so a portal whose listings go empty is flagged.
 """
 
 from __future__ import annotations
@@ -105,7 +107,8 @@ class WordPressSpider(SiteSpider):
                 self.fail(response.url, f"REST posts page {page} answered HTTP "
                           f"{response.status} without a list of posts", "listing")
             return
-        self.read_ok(response.url)
+        # Every post the page lists, current or not: spider health's "listed" count.
+        self.read_ok(response.url, "article", len(posts))
         fetched_at = datetime.now(UTC)
         current = 0
         for post in posts:
@@ -119,7 +122,8 @@ class WordPressSpider(SiteSpider):
             try:
                 record = parse_rest_post(post, response.url)
             except ParseError as exc:
-                self.fail(link, f"article unreadable in the REST API: {exc.what}", "article")
+                self.fail(link, f"article unreadable in the REST API: {exc.what}", "article",
+                          parse=True)
                 continue
             yield self._item(record, response, "rest", fetched_at)
         total_pages = int(response.headers.get(b"X-WP-TotalPages", b"0") or 0)
@@ -194,9 +198,13 @@ class WordPressSpider(SiteSpider):
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except ParseError as exc:
-            self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed")
+            self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed", parse=True)
             return
-        self.read_ok(response.url)
+        # An index names sitemaps, not posts; a post sitemap lists every post.
+        if sitemap["urls"] or not sitemap["sitemaps"]:
+            self.read_ok(response.url, "article", len(sitemap["urls"]))
+        else:
+            self.read_ok(response.url)
         for child in sitemap["sitemaps"]:
             if any(hint in child.lower() for hint in _POST_SITEMAP_HINTS):
                 yield self._feed_request(self._on_site(child), self.parse_sitemap)
@@ -210,9 +218,9 @@ class WordPressSpider(SiteSpider):
         try:
             entries = parse_rss(response.body, response.url)
         except ParseError as exc:
-            self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed")
+            self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed", parse=True)
             return
-        self.read_ok(response.url)
+        self.read_ok(response.url, "article", len(entries))
         for entry in entries:
             request = self.post_request(entry["url"], "rss", entry.get("published_text"))
             if request is not None:
@@ -224,9 +232,10 @@ class WordPressSpider(SiteSpider):
         try:
             listing = parse_wp_listing(response.body, response.url)
         except ParseError as exc:
-            self.fail(response.url, f"category {section!r} page {page}: {exc.what}", "listing")
+            self.fail(response.url, f"category {section!r} page {page}: {exc.what}", "listing",
+                      parse=True)
             return
-        self.read_ok(response.url)
+        self.read_ok(response.url, "article", len(listing["items"]))
         entries = [incremental.ListingEntry("article", self._on_site(e["url"]), None,
                                             e["listed_text"]) for e in listing["items"]]
         verdict = incremental.judge_listing(entries, self.policy, self.known)
@@ -245,7 +254,8 @@ class WordPressSpider(SiteSpider):
         try:
             record = parse_wp_article(response.body, response.url)
         except ParseError as exc:
-            self.fail(response.url, f"article page unreadable: {exc.what}", "article")
+            self.fail(response.url, f"article page unreadable: {exc.what}", "article",
+                      parse=True)
             return
         yield self._item(record, response, response.meta.get("discovered_via"),
                          datetime.now(UTC), response.meta.get("listed_text"))

@@ -76,15 +76,19 @@ def mark_latest_run(session: Session, site: str, started_after: datetime, status
     return run.id
 
 
-def record_failed_start(session: Session, site: str, started_at: datetime, note: str) -> int:
-    """Record a crawl that failed before it could record itself (its database was unusable).
+def record_unstarted(session: Session, site: str, started_at: datetime, status: str,
+                     note: str) -> int:
+    """Record a crawl that ended before it could record itself, with the reason in ``note``.
 
-    The scheduler calls this for a child that exited 2: the run appears in the
-    history as ``failed`` with the child's one-line reason instead of not at all.
+    The scheduler calls this for a child that exited 2 (``failed``: its database
+    was unusable) or 4 (``locked``: another crawl of the site held its lock):
+    the run appears in the history with its one-line reason instead of not at all.
+    It stored nothing, so every count is 0.
     """
     run = CrawlRun(site=site, started_at=started_at, finished_at=datetime.now(UTC),
-                   status="failed", new=0, changed=0, unchanged=0, dropped=0, failed=0,
+                   status=status, new=0, changed=0, unchanged=0, dropped=0, failed=0,
                    stats={"note": note})
     session.add(run)
     session.flush()
     return run.id
+

@@ -28,7 +28,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from congdoan.storage.coltypes import JSONType, UTCDateTime
 
-RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "aborted", "timeout")
+# "locked": a scheduled or queued crawl the site lock refused (migration 0006).
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "aborted", "timeout",
+                "locked")
 RUN_VERDICTS = ("healthy", "degraded")  # spider health (congdoan/runtime/health.py)
 
 
@@ -91,6 +93,9 @@ class Article(Base):
     published_at: Mapped[datetime | None]
     published_text: Mapped[str | None] = mapped_column(Text)
     published_precision: Mapped[str | None] = mapped_column(String(16))
+    # The CMS's last change as it gave it (WordPress: ISO 8601 with the site's offset);
+    # outside the content hash, refreshed on every visit (migration 0006).
+    modified_text: Mapped[str | None] = mapped_column(Text)
     images: Mapped[list[Any]]
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]

@@ -87,6 +87,8 @@ def upsert_article(session: Session, record: Mapping[str, Any],
 
     if article is not None and article.content_hash == digest:
         article.last_seen_at = max(article.last_seen_at, seen)
+        # Outside the content hash: the latest reading is kept without a new version.
+        article.modified_text = record.get("modified_text")
         refresh_attachment_files(article.attachments, record.get("attachments") or [])
         return "unchanged"
 
@@ -169,6 +171,7 @@ def _article_columns(session: Session, record: Mapping[str, Any], digest: str,
         "category",
         "published_text",
         "published_precision",
+        "modified_text",
     ):
         columns[name] = record.get(name)
     columns.update(

@@ -32,9 +32,13 @@ from tests.crawling import FAST, run_congdoan
 EXIT_PARTIAL = 3
 
 
-def reparse(db: str, *args: str, cwd: Path) -> tuple[int, dict[str, Any], str]:
-    """Run ``congdoan reparse --json``: exit code, the JSON report, stderr."""
-    result = run_congdoan("reparse", "--db", db, "--json", *args, cwd=cwd)
+def reparse(db: str, *args: str, cwd: Path, registry: Path | None = None
+            ) -> tuple[int, dict[str, Any], str]:
+    """Run ``congdoan reparse --json`` with the registry the sites were crawled with
+    (``cwd/sites.toml`` unless given): exit code, the JSON report, stderr."""
+    registry = registry or cwd / "sites.toml"
+    result = run_congdoan("reparse", "--db", db, "--registry", str(registry), "--json", *args,
+                          cwd=cwd)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, json.loads(result.stdout), result.stderr
 
@@ -185,7 +189,8 @@ def test_a_missing_raw_page_is_listed_and_the_rest_goes_on(
         assert snapshot(own_db)["articles"] == before  # failed items are left as they were
 
         # the people-facing output lists them too, one line each
-        table = run_congdoan("reparse", "--db", own_db, cwd=crawled.workdir)
+        table = run_congdoan("reparse", "--db", own_db, "--registry", str(crawled.registry),
+                             cwd=crawled.workdir)
         assert table.returncode == EXIT_PARTIAL
         assert "Traceback" not in table.stderr
         lines = [line for line in table.stderr.splitlines() if line.strip()]

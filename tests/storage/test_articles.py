@@ -142,6 +142,33 @@ def test_provenance_alone_is_not_a_change(session: Session) -> None:
     )
 
 
+def test_the_cms_modified_time_is_stored_and_kept_current_without_a_new_version(
+        session: Session) -> None:
+    first = article_record(modified_text="2024-05-01T09:15:00+07:00")
+    assert upsert_article(session, first) == "new"
+    session.commit()
+    assert session.scalars(select(Article.modified_text)).one() == "2024-05-01T09:15:00+07:00"
+
+    # WordPress saved the post again with nothing else changed: the same version,
+    # the latest modified time.
+    resaved = article_record(modified_text="2024-05-03T11:32:00+07:00",
+                             fetched_at="2024-05-04T00:00:00Z")
+    assert upsert_article(session, resaved) == "unchanged"
+    session.commit()
+    session.expire_all()
+    assert session.scalars(select(Article.modified_text)).one() == "2024-05-03T11:32:00+07:00"
+    assert session.scalar(select(func.count()).select_from(ItemVersion)) == 0
+
+    # A real edit: a new version, and the row carries the edit's modified time.
+    edited = article_record(modified_text="2024-05-06T08:00:00+07:00", title="Tiêu đề mới",
+                            fetched_at="2024-05-06T02:00:00Z")
+    assert upsert_article(session, edited) == "changed"
+    session.commit()
+    session.expire_all()
+    assert session.scalars(select(Article.modified_text)).one() == "2024-05-06T08:00:00+07:00"
+    assert session.scalar(select(func.count()).select_from(ItemVersion)) == 1
+
+
 def test_same_url_on_two_sites_is_two_articles(session: Session) -> None:
     upsert_article(session, article_record())
     assert upsert_article(session, article_record(site="lamdong")) == "new"

@@ -99,3 +99,28 @@ def test_resolving_many_urls_touches_only_the_sites_open_failures(session: Sessi
     session.commit()
     still_open = {(f.site, f.url) for f in open_failures(session)}
     assert still_open == {("dienbien", other), ("lamdong", URL)}
+
+
+def test_a_refused_crawl_is_recorded_as_locked_and_is_no_crawl_for_last_run(
+        session: Session) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from congdoan.exports.marks import last_run_starts
+    from congdoan.storage.history import recent_runs, record_unstarted
+
+    crawl_id = start_run(session, "dienbien")
+    session.commit()
+    crawl_start = session.get(CrawlRun, crawl_id).started_at
+    # Another scheduler's crawl of the site, a minute later, met the site lock.
+    refused_at = datetime.now(UTC) + timedelta(minutes=1)
+    refused_id = record_unstarted(session, "dienbien", refused_at, "locked",
+                                  "refused by the site lock: being crawled by pid 7 on a")
+    session.commit()  # the database's status check accepts it (migration 0006)
+
+    latest = recent_runs(session, "dienbien")[0]
+    assert (latest.id, latest.status, latest.new, latest.verdict) == (refused_id, "locked", 0,
+                                                                      None)
+    assert latest.stats == {"note": "refused by the site lock: being crawled by pid 7 on a"}
+    # ``export --since last-run`` starts at the crawl that ran, not at the refusal.
+    assert last_run_starts(session)["dienbien"] == crawl_start.replace(
+        microsecond=0, tzinfo=crawl_start.tzinfo or UTC)

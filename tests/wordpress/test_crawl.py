@@ -173,7 +173,9 @@ def test_reparse_reads_every_stored_post_again_unchanged(crawled: Crawled,
                                                          tmp_path: Path) -> None:
     # The raw archive holds the API pages (REST) or the post pages: today's readers
     # make the same records of them, so nothing changes and nothing fails.
-    result = run_congdoan("reparse", "--db", str(crawled.db), "--json", "-q", cwd=tmp_path)
+    registry = crawled.db.parent / "sites.toml"  # reparse reads by the registry's cms
+    result = run_congdoan("reparse", "--db", str(crawled.db), "--registry", str(registry),
+                          "--json", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     counts = json.loads(result.stdout)
     public = [p for p in crawled.site.truth["posts"] if p["public"]]

@@ -81,6 +81,12 @@ def test_every_public_post_is_stored_with_its_fields(crawled: Crawled) -> None:
         assert article.published_at.replace(tzinfo=None) == datetime.fromisoformat(
             post["published_at"]).astimezone(article.published_at.tzinfo).replace(tzinfo=None)
         assert article.body_text == post["body_text"]
+        # The CMS's last change: in the API, not printed by the theme's pages.
+        if crawled.spec.rest_open:
+            assert datetime.fromisoformat(article.modified_text) == datetime.fromisoformat(
+                post["modified_at"])
+        else:
+            assert article.modified_text is None
         # The excerpt is in the API, not on the theme's page; an excerpt that repeats the
         # body's opening is WordPress's automatic one, no summary.
         opening = post["body_text"].split()[:8] == post["summary"].split()[:8]
@@ -91,6 +97,7 @@ def test_every_public_post_is_stored_with_its_fields(crawled: Crawled) -> None:
     # The generator gives some posts files, images and tags: the comparison covered them.
     assert any(p["attachments"] for p in served.values())
     assert any(p["tags"] for p in served.values())
+    assert any(p["modified_at"] != p["published_at"] for p in served.values())
 
 
 def test_hidden_posts_never_appear(crawled: Crawled) -> None:

@@ -39,7 +39,7 @@ def sitemap(urls: WordPressUrls, name: str) -> str | None:
     """One sitemap by name; ``None`` for a name WordPress does not serve."""
     content = urls.content
     if name == "posts-post":
-        locs = [urls.post(p) for p in sorted(content.public, key=lambda p: (p.date, p.id))]
+        locs = [urls.post(p) for p in sorted(content.listed(), key=lambda p: (p.date, p.id))]
     elif name == "posts-page":
         locs = [urls.base_url + "/gioi-thieu/"]
     elif name == "taxonomies-category":
@@ -59,8 +59,7 @@ def sitemap(urls: WordPressUrls, name: str) -> str | None:
 def rss(urls: WordPressUrls, category: Term | None = None) -> str:
     """The posts feed (of a category when given): the newest ``per_page`` posts."""
     content = urls.content
-    chosen = content.in_category(category) if category else list(content.public)
-    chosen = chosen[:content.spec.per_page]
+    chosen = content.listed(category)[:content.spec.per_page]
     newest = max((p.modified for p in chosen), default=content.newest_change())
     items = []
     for post in chosen:

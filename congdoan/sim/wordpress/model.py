@@ -39,6 +39,9 @@ class WordPressSpec:
     permalinks: str = "pretty"  # "pretty" (/%year%/%monthnum%/%postname%/) or "plain" (?p=N)
     per_page: int = 10  # the Reading setting: posts per listing page and feed
     province: str = "Tỉnh Mô Phỏng"
+    # Every listing (home, categories, feeds, the posts sitemap, REST /wp/v2/posts)
+    # shows no post, as after a botched migration; post pages still answer.
+    listings_empty: bool = False
 
     def __post_init__(self) -> None:
         if self.permalinks not in PERMALINKS:
@@ -228,6 +231,15 @@ class WordPressContent:
     def post(self, post_id: int) -> Post | None:
         """The post with this id, public or not."""
         return next((p for p in self.posts if p.id == post_id), None)
+
+    def listed(self, term: Term | None = None) -> list[Post]:
+        """Public posts as the listings show them (of ``term`` when given), newest first.
+
+        Read at every request: ``spec.listings_empty`` may change while the portal serves.
+        """
+        if self.spec.listings_empty:
+            return []
+        return self.in_category(term) if term is not None else list(self.public)
 
     def in_category(self, term: Term) -> list[Post]:
         """Public posts of a category or of its children, newest first (as WordPress lists)."""

@@ -170,10 +170,10 @@ class WordPressPortal:
 
     def _home(self, page: int) -> Response:
         body_class = "home blog" if page == 1 else "home blog paged paged-" + str(page)
-        return self._listing(list(self.content.public), page, self.urls.home, "", body_class)
+        return self._listing(self.content.listed(), page, self.urls.home, "", body_class)
 
     def _category(self, term: Term, page: int) -> Response:
-        return self._listing(self.content.in_category(term), page,
+        return self._listing(self.content.listed(term), page,
                              lambda n: self.urls.category(term, n),
                              f"Category: <span>{rendered(term.name)}</span>",
                              f"archive category category-{term.slug} category-{term.id}", term)
@@ -207,7 +207,7 @@ class WordPressPortal:
     def _feed(self, term: Term | None, request: Request) -> Response:
         document = feeds.rss(self.urls, term).encode()
         etag = '"' + hashlib.md5(document).hexdigest() + '"'
-        chosen = self.content.in_category(term) if term else self.content.public
+        chosen = self.content.listed(term)
         newest = max((p.modified for p in chosen), default=self.content.newest_change())
         headers = [("Last-Modified", format_datetime(newest.astimezone(UTC), usegmt=True)),
                    ("ETag", etag), ("Link", self._api_link()),

@@ -153,7 +153,7 @@ def posts(urls: WordPressUrls, params: dict[str, str]) -> RestAnswer:
         return _error(400, "rest_invalid_param", "Invalid parameter(s): page, per_page")
     key = (lambda p: (p.modified, p.id)) if params.get("orderby") == "modified" else (
         lambda p: (p.date, p.id))
-    ordered = sorted(urls.content.public, key=key, reverse=params.get("order", "desc") != "asc")
+    ordered = sorted(urls.content.listed(), key=key, reverse=params.get("order", "desc") != "asc")
     total = len(ordered)
     pages = -(-total // per_page)
     if page > max(pages, 1):

@@ -182,6 +182,18 @@ def _pagination(page: int, pages: int, page_url: object) -> str:
             '\t\t<div class="nav-links">' + "\n".join(links) + "</div>\n\t</nav>\n")
 
 
+# An archive without posts (content-none.php): the page answers 200, no entry, no pagination.
+_NO_RESULTS = """	<section class="no-results not-found">
+		<header class="page-header alignwide">
+			<h1 class="page-title">Nothing here</h1>
+		</header><!-- .page-header -->
+		<div class="page-content default-max-width">
+			<p>It seems we can&rsquo;t find what you&rsquo;re looking for.</p>
+		</div><!-- .page-content -->
+	</section><!-- .no-results -->
+"""
+
+
 def archive(urls: WordPressUrls, posts: Sequence[Post], page: int, pages: int,
             page_url: object, heading: str, body_class: str, term: Term | None = None) -> str:
     """A blog, category, tag or author page: ``per_page`` posts and the pagination."""
@@ -196,7 +208,7 @@ def archive(urls: WordPressUrls, posts: Sequence[Post], page: int, pages: int,
     return (_head(urls, title, extra) + "</head>\n"
             + f'<body class="{body_class} wp-embed-responsive is-light-theme no-js hfeed">\n'
             + _masthead(urls) + header
-            + "".join(_summary(urls, p) for p in posts)
+            + ("".join(_summary(urls, p) for p in posts) if posts else _NO_RESULTS)
             + _pagination(page, pages, page_url)
             + _footer(urls))
 
