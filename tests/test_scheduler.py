@@ -156,8 +156,10 @@ def test_a_crawl_over_its_timeout_is_stopped_and_recorded_as_timeout(
     portals: tuple[SimServer, Path, ScheduleConfig],
 ) -> None:
     server, _, config = portals
-    server.portal("sim1").hooks.append(_slow(3.0))
-    config = replace(config, job_timeout=4, kill_grace=20,
+    server.portal("sim1").hooks.append(_slow(10.0))
+    # 15 s: the child must start and open its run before the timeout (start-up alone took
+    # 4 s on a loaded 2-CPU machine); with every page taking 10 s it still cannot finish.
+    config = replace(config, job_timeout=15, kill_grace=20,
                      crawl_args=(*CRAWL_ARGS, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"))
     outcome = CrawlRunner(config).run("sim1")
     assert outcome.status == "timeout"
