@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from lxml.cssselect import CSSSelector, SelectorError
@@ -212,78 +213,141 @@ def _strip_meta_lines(frag: HtmlElement, title: str | None) -> None:
             el.getparent().remove(el)
 
 
+@dataclass
+class _Sources:
+    """What a page says about its article, from its most explicit source to its shape."""
+
+    doc: HtmlElement
+    picks: dict[str, CSSSelector]  # the site's ``[site.selectors]``, compiled
+    ld: dict[str, Any]  # the JSON-LD article object, or {}
+    meta: dict[str, list[str]]  # <meta> contents by property or name
+    labels: dict[str, str]  # ``Label: value`` lines of the page
+
+    def pick(self, name: str) -> str | None:
+        """The text the site's selector for ``name`` finds, if it has one."""
+        return _first_text(self.picks.get(name), self.doc)
+
+    def meta1(self, *keys: str) -> str | None:
+        """The first ``<meta>`` content among ``keys``, in that order."""
+        for key in keys:
+            if self.meta.get(key):
+                return self.meta[key][0]
+        return None
+
+
+@dataclass
+class _Body:
+    html: str
+    text: str
+    images: list[dict[str, Any]]
+    files: list[dict[str, Any]]
+
+
 def parse_generic_article(html: str | bytes, url: str,
                           selectors: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read an article from a page of an unknown CMS; raises ``ParseError`` without a body."""
     doc = parse_html(html)
     base = base_url(doc, url)
-    picks = compile_selectors(selectors or {})
-    ld = _json_ld(doc)
-    meta = _meta(doc)
-    labels = _labelled(doc)
+    src = _Sources(doc, compile_selectors(selectors or {}), _json_ld(doc), _meta(doc),
+                   _labelled(doc))
+    title = _title(src)
+    category = src.pick("category") or _ld_name(src.ld.get("articleSection")) or src.meta1(
+        "article:section")
+    body = _body(src, base, title, url)
+    return {
+        "title": title, "published_text": _published(src), "modified_text": _modified(src),
+        "author": _author(src), "source": src.pick("source") or src.labels.get("source"),
+        "category": category, "category_path": [category] if category else [],
+        "summary": _summary(src), "body_text": body.text, "body_html": body.html,
+        "images": _with_lead_image(body.images, _lead_image(src), base),
+        "attachments": body.files, "tags": _tags(src), "source_id": None,
+        "canonical_url": canonical_url(doc, url),
+    }
 
-    def meta1(*keys: str) -> str | None:
-        for key in keys:
-            if meta.get(key):
-                return meta[key][0]
-        return None
 
+# -- the fields, each from its sources in order ---------------------------------------------
+
+def _title(src: _Sources) -> str | None:
+    doc = src.doc
     h1 = next((text_of(el) for el in _H1(doc) if not is_hidden(el) and text_of(el)), None)
-    title = (_first_text(picks.get("title"), doc) or clean_line(str(ld.get("headline") or ""))
-             or meta1("og:title", "twitter:title") or h1 or text_of(doc.find(".//title")))
-    times = [t.get("datetime") for t in _TIME(doc) if not is_hidden(t)]
-    published = (_first_text(picks.get("published"), doc) or _ld_date(ld, "datePublished")
-                 or meta1("article:published_time", "og:published_time", "pubdate",
-                          "datepublished", "dc.date.issued")
-                 or (clean_line(times[0]) if times else None) or labels.get("published")
-                 or _date_near_title(doc))
-    modified = (_first_text(picks.get("modified"), doc) or _ld_date(ld, "dateModified")
-                or meta1("article:modified_time", "og:updated_time")
-                or labels.get("modified"))
-    author = (_first_text(picks.get("author"), doc) or _ld_name(ld.get("author"))
-              or _not_url(meta1("article:author")) or labels.get("author")
-              or _first_text(_AUTHOR, doc))
-    source = _first_text(picks.get("source"), doc) or labels.get("source")
-    category = (_first_text(picks.get("category"), doc)
-                or _ld_name(ld.get("articleSection")) or meta1("article:section"))
-    summary = (_first_text(picks.get("summary"), doc)
-               or clean_line(str(ld.get("description") or ""))
-               or meta1("og:description", "description") or _first_text(_SUMMARY, doc))
-    tags = meta.get("article:tag") or _keywords(ld.get("keywords")) or [
-        t for t in (text_of(a) for a in _TAG_LINKS(doc)) if t]
+    return (src.pick("title") or clean_line(str(src.ld.get("headline") or ""))
+            or src.meta1("og:title", "twitter:title") or h1 or text_of(doc.find(".//title")))
 
+
+def _published(src: _Sources) -> str | None:
+    times = [t.get("datetime") for t in _TIME(src.doc) if not is_hidden(t)]
+    return (src.pick("published") or _ld_date(src.ld, "datePublished")
+            or src.meta1("article:published_time", "og:published_time", "pubdate",
+                         "datepublished", "dc.date.issued")
+            or (clean_line(times[0]) if times else None) or src.labels.get("published")
+            or _date_near_title(src.doc))
+
+
+def _modified(src: _Sources) -> str | None:
+    return (src.pick("modified") or _ld_date(src.ld, "dateModified")
+            or src.meta1("article:modified_time", "og:updated_time")
+            or src.labels.get("modified"))
+
+
+def _author(src: _Sources) -> str | None:
+    return (src.pick("author") or _ld_name(src.ld.get("author"))
+            or _not_url(src.meta1("article:author")) or src.labels.get("author")
+            or _first_text(_AUTHOR, src.doc))
+
+
+def _summary(src: _Sources) -> str | None:
+    return (src.pick("summary") or clean_line(str(src.ld.get("description") or ""))
+            or src.meta1("og:description", "description") or _first_text(_SUMMARY, src.doc))
+
+
+def _tags(src: _Sources) -> list[str]:
+    return src.meta.get("article:tag") or _keywords(src.ld.get("keywords")) or [
+        t for t in (text_of(a) for a in _TAG_LINKS(src.doc)) if t]
+
+
+# -- the body -------------------------------------------------------------------------------
+
+def _body(src: _Sources, base: str, title: str | None, url: str) -> _Body:
+    """The body block (the site's selector, else the densest), cleaned; else JSON-LD's text."""
     block = None
-    if picks.get("body") is not None:
-        block = next(iter(picks["body"](doc)), None)
-    block = block if block is not None else _densest_block(doc)
+    if src.picks.get("body") is not None:
+        block = next(iter(src.picks["body"](src.doc)), None)
+    block = block if block is not None else _densest_block(src.doc)
     if block is None:
-        text = clean_line(str(ld.get("articleBody") or ""))
+        text = clean_line(str(src.ld.get("articleBody") or ""))
         if not text:
             raise ParseError(url, "no article body found (no JSON-LD body, no block of "
                              "paragraphs, no body selector)")
-        body_html_value, text_value, images, files = "", text, [], []
+        return _Body("", text, [], [])
+    frag = clean_fragment(block, base)
+    _strip_meta_lines(frag, title)
+    return _Body(inner_html(frag), body_text(frag), body_images(frag), _file_links(frag))
+
+
+def _file_links(frag: HtmlElement) -> list[dict[str, Any]]:
+    """Links to documents and archives in the body: the article's attachments."""
+    return [{"url": a.get("href"), "name": text_of(a) or a.get("href").rsplit("/", 1)[-1]}
+            for a in frag.iter("a") if a.get("href") and _FILE_LINK.search(a.get("href"))]
+
+
+def _lead_image(src: _Sources) -> Any:
+    """JSON-LD's ``image`` (an ImageObject's url, a list's first, a plain URL), else og:image."""
+    ld_image = src.ld.get("image")
+    if isinstance(ld_image, dict):
+        lead = ld_image.get("url") if "url" in ld_image else _ld_name(ld_image)
+    elif isinstance(ld_image, list) and ld_image:
+        lead = ld_image[0]
     else:
-        frag = clean_fragment(block, base)
-        _strip_meta_lines(frag, title)
-        body_html_value, text_value = inner_html(frag), body_text(frag)
-        images = body_images(frag)
-        files = [{"url": a.get("href"), "name": text_of(a) or a.get("href").rsplit("/", 1)[-1]}
-                 for a in frag.iter("a") if a.get("href") and _FILE_LINK.search(a.get("href"))]
-    ld_image = ld.get("image")
-    lead = _ld_name(ld_image) if isinstance(ld_image, dict) and "url" not in ld_image else (
-        ld_image.get("url") if isinstance(ld_image, dict) else
-        (ld_image[0] if isinstance(ld_image, list) and ld_image else ld_image))
-    lead = lead or meta1("og:image")
+        lead = ld_image
+    return lead or src.meta1("og:image")
+
+
+def _with_lead_image(images: list[dict[str, Any]], lead: Any, base: str
+                     ) -> list[dict[str, Any]]:
+    """The body's images with the lead image first, unless the body shows it already."""
     if lead and not any(i["url"] == absolute(base, str(lead)) for i in images):
         images = [{"url": absolute(base, str(lead)), "alt": None}, *images]
-    return {
-        "title": title, "published_text": published, "modified_text": modified,
-        "author": author, "source": source, "category": category,
-        "category_path": [category] if category else [], "summary": summary,
-        "body_text": text_value, "body_html": body_html_value, "images": images,
-        "attachments": files, "tags": tags, "source_id": None,
-        "canonical_url": canonical_url(doc, url),
-    }
+    return images
 
 
 def _ld_date(ld: dict[str, Any], key: str) -> str | None:

@@ -21,6 +21,7 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
@@ -161,75 +162,85 @@ class FaultInjector:
         return None
 
     def _apply(self, rule: FaultRule, request: Request, response: Response) -> Response | None:
-        kind = rule.kind
-        html = response.status == 200 and (response.header("Content-Type") or "").startswith(
-            "text/html")
-        xml = response.status == 200 and "xml" in (response.header("Content-Type") or "")
-        if kind in ("http_500", "http_502", "http_503"):
-            code = int(kind[5:])
-            return _replace(response, code, f"<html><body>Error {code}</body></html>".encode())
-        if kind == "http_429":
-            reply = _replace(response, 429, b"<html><body>Too Many Requests</body></html>")
-            reply.headers.append(("Retry-After", str(rule.retry_after)))
-            return reply
-        if kind == "http_404":
-            return _replace(response, 404, b"<html><body>Not Found</body></html>")
-        if kind == "slow":
-            time.sleep(rule.delay)  # this handler thread only; other requests go on
-            return response
-        if kind == "reset":
-            return Response(response.status, response.body, response.headers,
-                            abort_after=max(1, len(response.body) // 3))
-        if kind == "empty_200":
-            return _replace(response, 200, b"")
-        if kind == "redirect_loop":
-            return _redirect(response, self.portal.urls.absolute(request.path))
-        if kind == "offsite_redirect":
-            return _redirect(response, self.offsite_base + request.path)
-        if kind == "robots_disallow":
-            if not request.path.startswith("/robots.txt"):
-                return None
-            # Into the existing ``*`` group: a second group for the same agent is ignored.
-            text = response.body.decode().replace(
-                "User-agent: *", f"User-agent: *\nDisallow: {rule.disallow}", 1)
-            body = text.encode()
-            return Response(200, body, response.headers)
-        if kind == "xml_bomb":
-            return _entity_bomb(response) if xml else None
-        if kind == "gzip_bomb":
-            return self._gzip_bomb(response) if html else None
-        if kind == "shift":
-            return self._shift(request, response) if html else None
-        if not html:
-            return None
-        body = response.body
-        if kind == "truncated":
-            mark = body.find(_BODY_MARK)
-            cut = mark + 400 if mark >= 0 else len(body) // 2
-            return Response(200, body[:cut], response.headers)
-        if kind == "invalid_utf8":
-            # A legacy-encoded widget in the footer: Latin-1 bytes inside a UTF-8 page.
-            junk = b'<div class="counter">Th\xf4ng b\xe1o \xff\xfe\xc3(</div>\n</body>'
-            return Response(200, body.replace(b"</body>", junk, 1), response.headers)
-        if kind == "wrong_charset":
-            headers = [(k, v) for k, v in response.headers if k.lower() != "content-type"]
-            headers.append(("Content-Type", "text/html; charset=iso-8859-1"))
-            return Response(200, _META_CHARSET.sub(b"charset=windows-1252", body), headers)
-        if kind == "missing_fields":
-            if _BODY_MARK in body:  # an article whose editor saved an empty body
-                return Response(200, _BODY_OPEN.sub(rb"\1\3", body, count=1), response.headers)
-            return Response(200, _HEADLINE.sub(b"", body, count=1), response.headers)
-        if kind == "interstitial":
-            return _replace(response, 200, _interstitial_page())
-        if kind == "oversize":
-            padding = b"<!-- " + b"x" * (self.max_size + 65536) + b" -->"
-            return Response(200, body.replace(b"</body>", padding + b"</body>", 1),
-                            response.headers)
-        if kind == "duplicates":
-            return self._duplicates(request, response)
-        return None
+        """The fault ``rule`` makes of ``response``; ``None`` when the kind does not fit it."""
+        fits, handler = _HANDLERS[rule.kind]
+        return handler(self, rule, request, response) if fits(response) else None
 
-    def _gzip_bomb(self, response: Response) -> Response:
+    # -- one handler per fault kind (``_HANDLERS`` below says which serves which kind) -----
+    def _server_error(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        code = int(rule.kind[5:])
+        return _replace(response, code, f"<html><body>Error {code}</body></html>".encode())
+
+    def _too_many(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        reply = _replace(response, 429, b"<html><body>Too Many Requests</body></html>")
+        reply.headers.append(("Retry-After", str(rule.retry_after)))
+        return reply
+
+    def _not_found(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        return _replace(response, 404, b"<html><body>Not Found</body></html>")
+
+    def _slow(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        time.sleep(rule.delay)  # this handler thread only; other requests go on
+        return response
+
+    def _reset(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        return Response(response.status, response.body, response.headers,
+                        abort_after=max(1, len(response.body) // 3))
+
+    def _empty(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        return _replace(response, 200, b"")
+
+    def _redirect_loop(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        return _redirect(response, self.portal.urls.absolute(request.path))
+
+    def _offsite_redirect(self, rule: FaultRule, request: Request, response: Response
+                          ) -> Response:
+        return _redirect(response, self.offsite_base + request.path)
+
+    def _robots_disallow(self, rule: FaultRule, request: Request, response: Response
+                         ) -> Response | None:
+        if not request.path.startswith("/robots.txt"):
+            return None
+        # Into the existing ``*`` group: a second group for the same agent is ignored.
+        text = response.body.decode().replace(
+            "User-agent: *", f"User-agent: *\nDisallow: {rule.disallow}", 1)
+        return Response(200, text.encode(), response.headers)
+
+    def _xml_bomb(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        return _entity_bomb(response)
+
+    def _truncated(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        body = response.body
+        mark = body.find(_BODY_MARK)
+        cut = mark + 400 if mark >= 0 else len(body) // 2
+        return Response(200, body[:cut], response.headers)
+
+    def _invalid_utf8(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        # A legacy-encoded widget in the footer: Latin-1 bytes inside a UTF-8 page.
+        junk = b'<div class="counter">Th\xf4ng b\xe1o \xff\xfe\xc3(</div>\n</body>'
+        return Response(200, response.body.replace(b"</body>", junk, 1), response.headers)
+
+    def _wrong_charset(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        headers = [(k, v) for k, v in response.headers if k.lower() != "content-type"]
+        headers.append(("Content-Type", "text/html; charset=iso-8859-1"))
+        return Response(200, _META_CHARSET.sub(b"charset=windows-1252", response.body), headers)
+
+    def _missing_fields(self, rule: FaultRule, request: Request, response: Response
+                        ) -> Response:
+        body = response.body
+        if _BODY_MARK in body:  # an article whose editor saved an empty body
+            return Response(200, _BODY_OPEN.sub(rb"\1\3", body, count=1), response.headers)
+        return Response(200, _HEADLINE.sub(b"", body, count=1), response.headers)
+
+    def _interstitial(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        return _replace(response, 200, _interstitial_page())
+
+    def _oversize(self, rule: FaultRule, request: Request, response: Response) -> Response:
+        padding = b"<!-- " + b"x" * (self.max_size + 65536) + b" -->"
+        return Response(200, response.body.replace(b"</body>", padding + b"</body>", 1),
+                        response.headers)
+
+    def _gzip_bomb(self, rule: FaultRule, request: Request, response: Response) -> Response:
         """A small gzip body that inflates to eight times the size limit."""
         bomb = _gzip_zeros(self.max_size * 8)
         headers = [(k, v) for k, v in response.headers if k.lower() != "content-encoding"]
@@ -242,7 +253,8 @@ class FaultInjector:
             return None
         return route.params["cat"], route.params["page"]
 
-    def _duplicates(self, request: Request, response: Response) -> Response | None:
+    def _duplicates(self, rule: FaultRule, request: Request, response: Response
+                    ) -> Response | None:
         """Repeat the last two items of the previous page at the top of this one."""
         from congdoan.sim.pages.news import _listing_item  # the simulator's own markup
 
@@ -260,7 +272,7 @@ class FaultInjector:
             return None
         return Response(200, response.body.replace(marker, marker + extra, 1), response.headers)
 
-    def _shift(self, request: Request, response: Response) -> Response | None:
+    def _shift(self, rule: FaultRule, request: Request, response: Response) -> Response | None:
         """Publish an article in this category while page 2+ is asked for: items shift by one."""
         found = self._listing_page(request.path)
         if found is None or found[1] < 2:
@@ -331,6 +343,46 @@ class FaultInjector:
                 "path": path, "faults": faults, "expect": "stored" if ok else "failed"}
         return affected
 
+
+def _any_response(response: Response) -> bool:
+    return True
+
+
+def _html_page(response: Response) -> bool:
+    return response.status == 200 and (response.header("Content-Type") or "").startswith(
+        "text/html")
+
+
+def _xml_document(response: Response) -> bool:
+    return response.status == 200 and "xml" in (response.header("Content-Type") or "")
+
+
+_Handler = Callable[[FaultInjector, FaultRule, Request, Response], "Response | None"]
+# Fault kind -> (the responses it applies to, its handler). Transport faults replace
+# any response; content faults need the page (or feed) they rewrite.
+_HANDLERS: dict[str, tuple[Callable[[Response], bool], _Handler]] = {
+    "http_500": (_any_response, FaultInjector._server_error),
+    "http_502": (_any_response, FaultInjector._server_error),
+    "http_503": (_any_response, FaultInjector._server_error),
+    "http_429": (_any_response, FaultInjector._too_many),
+    "http_404": (_any_response, FaultInjector._not_found),
+    "slow": (_any_response, FaultInjector._slow),
+    "reset": (_any_response, FaultInjector._reset),
+    "empty_200": (_any_response, FaultInjector._empty),
+    "redirect_loop": (_any_response, FaultInjector._redirect_loop),
+    "offsite_redirect": (_any_response, FaultInjector._offsite_redirect),
+    "robots_disallow": (_any_response, FaultInjector._robots_disallow),
+    "xml_bomb": (_xml_document, FaultInjector._xml_bomb),
+    "gzip_bomb": (_html_page, FaultInjector._gzip_bomb),
+    "shift": (_html_page, FaultInjector._shift),
+    "truncated": (_html_page, FaultInjector._truncated),
+    "invalid_utf8": (_html_page, FaultInjector._invalid_utf8),
+    "wrong_charset": (_html_page, FaultInjector._wrong_charset),
+    "missing_fields": (_html_page, FaultInjector._missing_fields),
+    "interstitial": (_html_page, FaultInjector._interstitial),
+    "oversize": (_html_page, FaultInjector._oversize),
+    "duplicates": (_html_page, FaultInjector._duplicates),
+}
 
 def every_fault_plan(portal: Portal, seed: int) -> list[FaultRule]:
     """Rules switching on every fault kind over ``portal``, targets chosen by ``seed``.

@@ -200,18 +200,14 @@ class GenericSpider(SiteSpider):
                 if self.same_site(url):
                     yield self._feed(url)
 
-    def _listing_failed(self, response: Response) -> bool:
-        if response.status in REDIRECT_CODES or response.status in MISSING_CODES:
-            location = response.headers.get(b"Location")
-            note = f" to {location.decode('latin-1')}" if location else ""
-            self.fail(response.url, f"listing {response.meta['section']} page "
-                      f"{response.meta['page']} answered HTTP {response.status}{note}", "listing")
-            return True
-        return False
+    def _listing_unanswered(self, response: Response) -> bool:
+        """A listing or document page that redirected or is gone: a failed listing."""
+        meta = response.meta
+        return self.listing_unanswered(response, f"listing {meta['section']} page {meta['page']}")
 
     def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
         """A listing page: its article links, then the next page (and the home page's feeds)."""
-        if self._listing_failed(response):
+        if self._listing_unanswered(response):
             return
         if response.meta.get("home"):
             yield from self._discovered_feeds(response)
@@ -226,10 +222,10 @@ class GenericSpider(SiteSpider):
             request = self.detail_request(entry.url, "listing")
             if request is not None:
                 yield request
-        if not verdict.stop:
+        if verdict.stop:
+            self.listing_stopped(response, verdict.reason)
+        else:
             yield from self._next_page(response, doc, "article")
-        elif self.crawler is not None:
-            self.crawler.stats.inc_value("congdoan/listing_stopped_early")
 
     def _next_page(self, response: Response, doc: Any, kind: str) -> Iterable[scrapy.Request]:
         page = response.meta["page"]
@@ -241,7 +237,7 @@ class GenericSpider(SiteSpider):
 
     def parse_document_page(self, response: Response) -> Iterable[Any]:
         """A page with a table of legal documents: one document record per row."""
-        if self._listing_failed(response):
+        if self._listing_unanswered(response):
             return
         records = parse_document_table(response.body, response.url)
         if not records:

@@ -175,11 +175,9 @@ class NukeVietSpider(SiteSpider):
 
     def _walk_listing(self, response: Response, parse: Callable[[bytes, str], dict[str, Any]],
                       kind: str, callback: Callable[..., Any]) -> Iterable[scrapy.Request]:
+        """A listing page: its new items' pages, then the next page unless the walk stops."""
         section, page = response.meta["section"], response.meta["page"]
-        if response.status in REDIRECT_CODES or response.status in MISSING_CODES:
-            # A menu can link to categories that no longer exist: they redirect home.
-            self.fail(response.url, f"section {section!r} page {page} answered HTTP "
-                      f"{response.status}{self._location_note(response)}", "listing")
+        if self.listing_unanswered(response, f"section {section!r} page {page}"):
             return
         try:
             listing = parse(response.body, response.url)
@@ -187,27 +185,35 @@ class NukeVietSpider(SiteSpider):
             self.fail(response.url, f"not a listing page: {exc.what}", "listing", parse=True)
             return
         self.read_ok(response.url, kind, len(listing["items"]))
-        entries = []
-        for entry in listing["items"]:
-            url = same_site_url(urljoin(self.site.base_url + "/", entry["url"]),
-                                self.site.base_url)
-            cms_id = article_id(url) if kind == "article" else document_id(url)
-            text = entry.get("listed_text") or entry.get("issued_text")
-            entries.append(incremental.ListingEntry(kind, url, cms_id, text))
         # The laws list names every document: a reconciling crawl reads all of it.
-        verdict = incremental.judge_listing(entries, self.policy, self.known,
+        verdict = incremental.judge_listing(self._listing_entries(listing["items"], kind),
+                                            self.policy, self.known,
                                             item_list=kind == "document")
         for entry in verdict.fetch:
             request = self.detail_request(entry.url, kind, "listing", entry.listed_text)
             if request is not None:
                 yield request
         if verdict.stop:
-            self.logger.debug("%s: %s stops at page %d: %s", self.site.id, section, page,
-                              verdict.reason)
-            if self.crawler is not None:
-                self.crawler.stats.inc_value("congdoan/listing_stopped_early")
+            self.listing_stopped(response, verdict.reason)
             return
-        next_page = listing.get("next_page")
+        yield from self._next_listing(response, listing.get("next_page"), kind, callback)
+
+    def _listing_entries(self, items: list[dict[str, Any]], kind: str
+                         ) -> list[incremental.ListingEntry]:
+        """A listing's items as the incremental rules judge them: URL, CMS id, listed date."""
+        entries = []
+        for item in items:
+            url = same_site_url(urljoin(self.site.base_url + "/", item["url"]),
+                                self.site.base_url)
+            cms_id = article_id(url) if kind == "article" else document_id(url)
+            text = item.get("listed_text") or item.get("issued_text")
+            entries.append(incremental.ListingEntry(kind, url, cms_id, text))
+        return entries
+
+    def _next_listing(self, response: Response, next_page: str | None, kind: str,
+                      callback: Callable[..., Any]) -> Iterable[scrapy.Request]:
+        """The next page of a walk; after the last page of a walk, page 1 once more."""
+        section, page = response.meta["section"], response.meta["page"]
         if response.meta.get("recheck"):
             return
         if next_page and page < self.max_pages:
@@ -353,9 +359,3 @@ class NukeVietSpider(SiteSpider):
         yield response.request.replace(
             url=target, meta={**response.meta, "own_redirects": hops + 1, "redirect_chain": chain},
         )
-
-    # -- redirects --------------------------------------------------------------
-    @staticmethod
-    def _location_note(response: Response) -> str:
-        location = response.headers.get(b"Location")
-        return f" to {location.decode('latin-1')}" if location else ""

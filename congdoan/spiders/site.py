@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Self
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -86,6 +87,26 @@ class SiteSpider(scrapy.Spider):
                 page_failed, site=self.site_id, url=url, reason=reason, kind=kind,
                 cause="parse" if parse else "fetch")
 
+    # -- what every family's listing walk shares --------------------------------------------
+    def listing_unanswered(self, response: Response, where: str) -> bool:
+        """A listing page that answered a redirect or "not found": recorded as failed.
+
+        A menu can link to categories that no longer exist: they redirect home.
+        ``where`` names the page in the failure (``section 'x' page 2``).
+        """
+        if response.status not in REDIRECT_CODES and response.status not in MISSING_CODES:
+            return False
+        self.fail(response.url, f"{where} answered HTTP {response.status}"
+                  f"{location_note(response)}", "listing")
+        return True
+
+    def listing_stopped(self, response: Response, reason: str) -> None:
+        """A listing walk ends before its last page: the rest is stored, or older than ``since``."""
+        self.logger.debug("%s: %s stops at page %d: %s", self.site_id, response.meta["section"],
+                          response.meta["page"], reason)
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("congdoan/listing_stopped_early")
+
     def on_error(self, failure: Failure) -> None:
         """Network errors, HTTP errors after retries, robots.txt refusals: a failed page."""
         request = failure.request  # type: ignore[attr-defined]
@@ -99,6 +120,12 @@ class SiteSpider(scrapy.Spider):
             reason = f"{failure.type.__name__}: {message}" if message else (
                 f"{failure.type.__name__} (the connection broke before the whole page came)")
         self.fail(request.url, reason, kind)
+
+
+def location_note(response: Response) -> str:
+    """`` to URL`` when the response names a ``Location``, else ``""``."""
+    location = response.headers.get(b"Location")
+    return f" to {location.decode('latin-1')}" if location else ""
 
 
 def apply_politeness(crawler: Any, site: Site) -> None:

@@ -62,6 +62,28 @@ def test_a_page_without_a_body_is_a_parse_error() -> None:
                               "http://x.vn/")
 
 
+
+_BODY = "<p>" + "Công đoàn tỉnh tổ chức hội nghị tổng kết công tác năm. " * 3 + "</p>"
+
+
+def _with_ld_image(image: object, body: str = _BODY) -> list[dict]:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Tin", "image": image})
+    page = (f'<html><head><script type="application/ld+json">{ld}</script></head>'
+            f"<body><h1>Tin</h1><div>{body}</div></body></html>")
+    return parse_generic_article(page, "http://x.vn/tin/1.html")["images"]
+
+
+@pytest.mark.parametrize("image", [{"@type": "ImageObject", "url": "/a.jpg"}, ["/a.jpg", "/b.jpg"],
+                                   "/a.jpg"])
+def test_the_json_ld_image_leads_the_images(image: object) -> None:
+    assert _with_ld_image(image) == [{"url": "http://x.vn/a.jpg", "alt": None}]
+
+
+def test_a_lead_image_the_body_shows_is_not_repeated() -> None:
+    images = _with_ld_image("/a.jpg", _BODY + '<p><img src="/a.jpg" alt="Hội nghị"></p>')
+    assert [i["url"] for i in images] == ["http://x.vn/a.jpg"]
+    assert images[0]["alt"] == "Hội nghị"
+
 def test_tables_that_are_not_document_lists_give_nothing() -> None:
     page = "<table><tr><th>Họ tên</th><th>Chức vụ</th></tr><tr><td>A</td><td>B</td></tr></table>"
     assert parse_document_table(page, "http://x.vn/") == []

@@ -247,31 +247,20 @@ _POLL = """<form action="/" method="get">
 
 def render_page(site: Portal, head: Head, main: str) -> str:
     """Wrap the module output ``main`` in the full page frame."""
-    spec, urls = site.spec, site.urls
-    right = [
-        f'<div class="well">\n\t<h3 class="margin-bottom"><a title="Giới thiệu" href="'
-        f'{attr(urls.home())}">Giới thiệu về {attr(spec.site_name)}</a></h3>\n<p>Cổng thông tin '
-        f"điện tử của Công đoàn {attr(spec.province)}&#x3A; tin tức, văn bản.</p>\n</div>",
-        _panel("Thăm dò ý kiến", _POLL),
-        _tophits(site),
-    ]
-    if spec.laws_module:
-        right.append(_laws_block(site))
-    left = [_left_menu(site), _panel("Thống kê", _counter(site))]
-    script_vars = (
-        'var nv_base_siteurl="/",nv_lang_data="vi",nv_lang_interface="vi",nv_name_variable="nv",'
-        f'nv_fc_variable="op",nv_lang_variable="language",nv_module_name="{head.module}",'
-        f'nv_func_name="{head.func}",nv_is_user=0, nv_my_ofs=7,nv_my_abbr="+07",'
-        'nv_cookie_prefix="nv4",nv_area_admin=0,nv_safemode=0,theme_responsive=0,XSSsanitize=1;'
-    )
-    scripts = "\n".join(f'<script src="{js}?t={ASSET_VERSION}"></script>' for js in _JS)
-    return f"""{_head(site, head)}
-    <body>
+    return (f"{_head(site, head)}\n    <body>\n\n{_NOSCRIPT}" + _header(site) + _nav(site)
+            + _body_section(site, head, main) + _footer(site) + _page_end(head))
 
-    <noscript>
+
+_NOSCRIPT = """    <noscript>
         <div class="alert alert-danger">Trình duyệt của bạn đã tắt chức năng hỗ trợ JavaScript.<br />Website chỉ làm việc khi bạn bật nó trở lại.</div>
     </noscript>
-    <header>
+"""  # noqa: E501
+
+
+def _header(site: Portal) -> str:
+    """The banner, the login link, the logo and the portal's name."""
+    spec, urls = site.spec, site.urls
+    return f"""    <header>
         <div class="site-banner" style="background-image: url('/themes/default/images/header.png');"></div>
         <div class="section-header-bar">
             <div class="wraper">
@@ -301,7 +290,12 @@ def render_page(site: Portal, head: Head, main: str) -> str:
             </div>
         </div>
     </header>
-    <div class="section-nav">
+"""  # noqa: E501
+
+
+def _nav(site: Portal) -> str:
+    """The main menu bar."""
+    return f"""    <div class="section-nav">
         <div class="wraper">
             <nav class="second-nav" id="menusite">
                 <div class="container">
@@ -316,7 +310,12 @@ def render_page(site: Portal, head: Head, main: str) -> str:
             </nav>
         </div>
     </div>
-    <div class="section-body">
+"""
+
+
+def _body_section(site: Portal, head: Head, main: str) -> str:
+    """Breadcrumbs, then the module output between the right and left side blocks."""
+    return f"""    <div class="section-body">
         <div class="wraper">
             <section>
                 <div class="container" id="body">
@@ -328,10 +327,10 @@ def render_page(site: Portal, head: Head, main: str) -> str:
 {main}
     </div>
     <div class="col-sm-6 col-md-6 col-sm-push-6 col-md-push-5">
-        {chr(10).join(right)}
+        {chr(10).join(_right_blocks(site))}
     </div>
 	<div class="col-sm-6 col-md-5 col-sm-pull-18 col-md-pull-19">
-{chr(10).join(left)}
+{chr(10).join(_left_blocks(site))}
 	</div>
 </div>
 <div class="row">
@@ -340,7 +339,33 @@ def render_page(site: Portal, head: Head, main: str) -> str:
             </section>
         </div>
     </div>
-    <footer class="section-footer-top" id="footer">
+"""
+
+
+def _right_blocks(site: Portal) -> list[str]:
+    """About the portal, the poll, the most read news and, with a laws module, new documents."""
+    spec, urls = site.spec, site.urls
+    right = [
+        f'<div class="well">\n\t<h3 class="margin-bottom"><a title="Giới thiệu" href="'
+        f'{attr(urls.home())}">Giới thiệu về {attr(spec.site_name)}</a></h3>\n<p>Cổng thông tin '
+        f"điện tử của Công đoàn {attr(spec.province)}&#x3A; tin tức, văn bản.</p>\n</div>",
+        _panel("Thăm dò ý kiến", _POLL),
+        _tophits(site),
+    ]
+    if spec.laws_module:
+        right.append(_laws_block(site))
+    return right
+
+
+def _left_blocks(site: Portal) -> list[str]:
+    """The category menu and the visit counter."""
+    return [_left_menu(site), _panel("Thống kê", _counter(site))]
+
+
+def _footer(site: Portal) -> str:
+    """The main sections' links and the copyright line."""
+    spec, urls = site.spec, site.urls
+    return f"""    <footer class="section-footer-top" id="footer">
         <div class="wraper">
             <div class="container">
                 <div class="row">
@@ -363,7 +388,19 @@ def render_page(site: Portal, head: Head, main: str) -> str:
             </div>
         </div>
     </footer>
-    <div id="sitemodal" class="modal fade" role="dialog">
+"""  # noqa: E501
+
+
+def _page_end(head: Head) -> str:
+    """The modal, the session-timeout banner, the cron pixel and the scripts."""
+    script_vars = (
+        'var nv_base_siteurl="/",nv_lang_data="vi",nv_lang_interface="vi",nv_name_variable="nv",'
+        f'nv_fc_variable="op",nv_lang_variable="language",nv_module_name="{head.module}",'
+        f'nv_func_name="{head.func}",nv_is_user=0, nv_my_ofs=7,nv_my_abbr="+07",'
+        'nv_cookie_prefix="nv4",nv_area_admin=0,nv_safemode=0,theme_responsive=0,XSSsanitize=1;'
+    )
+    scripts = "\n".join(f'<script src="{js}?t={ASSET_VERSION}"></script>' for js in _JS)
+    return f"""    <div id="sitemodal" class="modal fade" role="dialog">
         <div class="modal-dialog"><div class="modal-content"><div class="modal-body"><i class="fa fa-spinner fa-spin"></i></div></div></div>
     </div>
         <div id="timeoutsess" class="chromeframe">

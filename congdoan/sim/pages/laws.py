@@ -142,50 +142,6 @@ def detail_file_url(site: Portal, doc: Document, index: int, preview: bool = Fal
 def render_detail(site: Portal, doc: Document) -> str:
     """A document's detail page."""
     urls = site.urls
-    body = ""
-    if doc.body:
-        first, *rest = doc.body
-        head_word = "Căn cứ"
-        first_html = (f"<strong>{head_word}</strong>{attr(first[len(head_word):])}"
-                      if first.startswith(head_word) else attr(first))
-        paragraphs = f"<p>{first_html}</p>" + "".join(f"<p>{attr(line)}</p>" for line in rest)
-        body = f'\n<h2 class="lawh3">Nội dung</h2>\n<p class="m-bottom">{paragraphs}</p>\n'
-    files = ""
-    if doc.files:
-        many = len(doc.files) > 1
-        items = []
-        for index, file in enumerate(doc.files):
-            number = str(index + 1) if many else ""
-            # The CMS glues the number to the name in the title attribute.
-            items.append(
-                f'    <div class="list-group-item">\n        <a rel="dofollow" href="'
-                f'{attr(detail_file_url(site, doc, index))}" title="Tải tập tin {number}'
-                f'{attr(file.name)}">Tải tập tin {number}: <strong>{attr(file.name)}</strong></a>'
-                "\n    </div>"
-            )
-        files = ('<h2 class="lawh3"><em class="fa fa-download">&nbsp;</em>File đính kèm</h2>\n'
-                 '<div class="list-group laws-download-file">\n' + "\n".join(items) + "\n</div>\n")
-    same = [site.content.document(i) for i in site.content.document_ids() if i != doc.id]
-    same = [d for d in same if d.kind.alias == doc.kind.alias][:SAME_TYPE_LIMIT]
-    related = ""
-    if same:
-        rows = "".join(
-            f"""
-    <div class="table-rows">
-        <div class="c-code"><span class="label-name">Số kí hiệu:</span><a rel="dofollow" href="{attr(urls.law_detail(d.alias, from_detail=doc.alias))}" title="{attr(d.title)}">{store_title(d.code)}</a></div>
-        <div class="c-time"><span class="label-name">Ngày ban hành:</span>{d.issued:%d/%m/%Y}</div>
-        <div class="c-intro">
-            <a rel="dofollow" href="{attr(urls.law_detail(d.alias, from_detail=doc.alias))}">{store_title(d.intro)}</a>
-        </div>
-    </div>""" for d in same)  # noqa: E501
-        related = (
-            f'<h2 class="subtitle">Các văn bản cùng thể loại <a rel="dofollow" href="'
-            f'{attr(urls.law_filter("type", doc.kind.alias))}" title="{attr(doc.kind.name)}">'
-            f'"{attr(doc.kind.name)}"</a></h2>\n<div class="flex-table-laws">\n    <div '
-            'class="table-rows table-head">\n        <div class="c-code">Số kí hiệu</div>\n'
-            '        <div class="c-time">Ngày ban hành</div>\n        <div class="c-intro">Trích '
-            f"yếu</div>\n    </div>{rows}\n</div>"
-        )
     main = f"""        <h1 class="lawh3">{attr(doc.title)}</h1>
 <p>{store_title(doc.intro)}</p>
 
@@ -196,10 +152,67 @@ def render_detail(site: Portal, doc: Document) -> str:
         </tbody>
     </table>
 </div>
-{body}
+{_text(doc)}
 {reskin.signature_block(doc.signer) if site.spec.theme == "reskin" else ""}<div id="comment"></div>
-{files}{related}"""
+{_files_list(site, doc)}{_same_type(site, doc)}"""
     head = Head(title=attr(doc.title), description=doc.intro, module="laws", func="detail",
                 canonical=urls.absolute(urls.law_detail(doc.alias)),
                 breadcrumbs=[(LAWS_TITLE, urls.laws_list())])
     return render_page(site, head, main)
+
+
+def _text(doc: Document) -> str:
+    """The document's text ("Nội dung"), its opening "Căn cứ" in bold; "" for a scan."""
+    if not doc.body:
+        return ""
+    first, *rest = doc.body
+    head_word = "Căn cứ"
+    first_html = (f"<strong>{head_word}</strong>{attr(first[len(head_word):])}"
+                  if first.startswith(head_word) else attr(first))
+    paragraphs = f"<p>{first_html}</p>" + "".join(f"<p>{attr(line)}</p>" for line in rest)
+    return f'\n<h2 class="lawh3">Nội dung</h2>\n<p class="m-bottom">{paragraphs}</p>\n'
+
+
+def _files_list(site: Portal, doc: Document) -> str:
+    """The attachments' download links."""
+    if not doc.files:
+        return ""
+    many = len(doc.files) > 1
+    items = []
+    for index, file in enumerate(doc.files):
+        number = str(index + 1) if many else ""
+        # The CMS glues the number to the name in the title attribute.
+        items.append(
+            f'    <div class="list-group-item">\n        <a rel="dofollow" href="'
+            f'{attr(detail_file_url(site, doc, index))}" title="Tải tập tin {number}'
+            f'{attr(file.name)}">Tải tập tin {number}: <strong>{attr(file.name)}</strong></a>'
+            "\n    </div>"
+        )
+    return ('<h2 class="lawh3"><em class="fa fa-download">&nbsp;</em>File đính kèm</h2>\n'
+            '<div class="list-group laws-download-file">\n' + "\n".join(items) + "\n</div>\n")
+
+
+def _same_type(site: Portal, doc: Document) -> str:
+    """The other documents of the same type ("Các văn bản cùng thể loại"), a few at most."""
+    urls = site.urls
+    same = [site.content.document(i) for i in site.content.document_ids() if i != doc.id]
+    same = [d for d in same if d.kind.alias == doc.kind.alias][:SAME_TYPE_LIMIT]
+    if not same:
+        return ""
+    rows = "".join(
+        f"""
+    <div class="table-rows">
+        <div class="c-code"><span class="label-name">Số kí hiệu:</span><a rel="dofollow" href="{attr(urls.law_detail(d.alias, from_detail=doc.alias))}" title="{attr(d.title)}">{store_title(d.code)}</a></div>
+        <div class="c-time"><span class="label-name">Ngày ban hành:</span>{d.issued:%d/%m/%Y}</div>
+        <div class="c-intro">
+            <a rel="dofollow" href="{attr(urls.law_detail(d.alias, from_detail=doc.alias))}">{store_title(d.intro)}</a>
+        </div>
+    </div>""" for d in same)  # noqa: E501
+    return (
+        f'<h2 class="subtitle">Các văn bản cùng thể loại <a rel="dofollow" href="'
+        f'{attr(urls.law_filter("type", doc.kind.alias))}" title="{attr(doc.kind.name)}">'
+        f'"{attr(doc.kind.name)}"</a></h2>\n<div class="flex-table-laws">\n    <div '
+        'class="table-rows table-head">\n        <div class="c-code">Số kí hiệu</div>\n'
+        '        <div class="c-time">Ngày ban hành</div>\n        <div class="c-intro">Trích '
+        f"yếu</div>\n    </div>{rows}\n</div>"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from congdoan.sim.content import CATEGORIES, CATEGORY_BY_ALIAS, Article, Block
+from congdoan.sim.content import CATEGORIES, CATEGORY_BY_ALIAS, Article, Block, Category
 from congdoan.sim.nvtext import store_title, tag_alias
 from congdoan.sim.pages import reskin
 from congdoan.sim.pages.chrome import NO_IMAGE, Head, attr, render_page
@@ -124,42 +124,53 @@ def render_home(site: Portal) -> str:
     """Home page: the hot-news block and one block per top-level category."""
     urls = site.urls
     latest = [site.content.article(i) for i in site.content.article_ids()[:6]]
-    main = []
-    if latest:
-        top, rest = latest[0], latest[1:]
-        others = "".join(
-            f'<li class="icon_list"><a class="show black h4 clearfix" href="'
-            f'{attr(site.article_url(a))}" title="{a.stored_title}" ><span>{a.stored_title}'
-            "</span></a></li>" for a in rest
-        )
-        main.append(
-            f'<div id="hot-news">\n    <div class="panel panel-default news_column">\n        '
-            f'<div class="panel-body">\n            <div class="row">\n                <div '
-            f'class="col-md-14 margin-bottom-lg">\n<h2 class="margin-bottom-sm">'
-            f'<a href="{attr(site.article_url(top))}" title="{top.stored_title}" >'
-            f"{top.stored_title}</a></h2>\n                    {attr(top.summary)}\n"
-            '                </div>\n                <div class="hot-news-others col-md-10 '
-            f'margin-bottom-lg">\n                    <ul class="column-margin-left list-none">'
-            f"{others}</ul>\n                </div>\n            </div>\n        </div>\n    </div>"
-            "\n</div>"
-        )
+    main = [_hot_news(site, latest)] if latest else []
     for category in CATEGORIES:
         if category.parent:
             continue
         ids = site.content.article_ids(category.alias)[:3]
-        if not ids:
-            continue
-        first, *more = (site.content.article(i) for i in ids)
-        subs = "".join(
-            f'<li class="hidden-xs"><h4><a class="dimgray" title="{attr(c.title)}" href="'
-            f'{attr(urls.news_cat(c.alias))}">{c.title}</a></h4></li>'
-            for c in CATEGORIES if c.parent == category.alias
-        )
-        related = "".join(
-            f'<li class="icon_list"><a class="show h4" href="{attr(site.article_url(a))}" '
-            f'title="{a.stored_title}" >{a.stored_title}</a></li>' for a in more
-        )
-        main.append(f"""<div class="news_column">
+        if ids:
+            main.append(_category_block(site, category, [site.content.article(i) for i in ids]))
+    head = Head(title=attr(site.spec.site_name), description=site.spec.site_name,
+                canonical=urls.absolute(urls.home()), module="news", func="main")
+    return render_page(site, head, "\n".join(main))
+
+
+def _hot_news(site: Portal, latest: list[Article]) -> str:
+    """The home page's top block: the newest article with its lead, the next ones as links."""
+    top, rest = latest[0], latest[1:]
+    others = "".join(
+        f'<li class="icon_list"><a class="show black h4 clearfix" href="'
+        f'{attr(site.article_url(a))}" title="{a.stored_title}" ><span>{a.stored_title}'
+        "</span></a></li>" for a in rest
+    )
+    return (
+        f'<div id="hot-news">\n    <div class="panel panel-default news_column">\n        '
+        f'<div class="panel-body">\n            <div class="row">\n                <div '
+        f'class="col-md-14 margin-bottom-lg">\n<h2 class="margin-bottom-sm">'
+        f'<a href="{attr(site.article_url(top))}" title="{top.stored_title}" >'
+        f"{top.stored_title}</a></h2>\n                    {attr(top.summary)}\n"
+        '                </div>\n                <div class="hot-news-others col-md-10 '
+        f'margin-bottom-lg">\n                    <ul class="column-margin-left list-none">'
+        f"{others}</ul>\n                </div>\n            </div>\n        </div>\n    </div>"
+        "\n</div>"
+    )
+
+
+def _category_block(site: Portal, category: Category, articles: list[Article]) -> str:
+    """A top-level category on the home page: its subcategories, newest article, next two."""
+    urls = site.urls
+    first, *more = articles
+    subs = "".join(
+        f'<li class="hidden-xs"><h4><a class="dimgray" title="{attr(c.title)}" href="'
+        f'{attr(urls.news_cat(c.alias))}">{c.title}</a></h4></li>'
+        for c in CATEGORIES if c.parent == category.alias
+    )
+    related = "".join(
+        f'<li class="icon_list"><a class="show h4" href="{attr(site.article_url(a))}" '
+        f'title="{a.stored_title}" >{a.stored_title}</a></li>' for a in more
+    )
+    return f"""<div class="news_column">
     <div class="panel panel-default clearfix">
         <div class="panel-heading">
             <ul class="list-inline sub-list-icon" style="margin: 0">
@@ -185,10 +196,7 @@ def render_home(site: Portal) -> str:
             </div>
         </div>
     </div>
-</div>""")  # noqa: E501
-    head = Head(title=attr(site.spec.site_name), description=site.spec.site_name,
-                canonical=urls.absolute(urls.home()), module="news", func="main")
-    return render_page(site, head, "\n".join(main))
+</div>"""  # noqa: E501
 
 
 def _files_panel(site: Portal, article: Article) -> str:
@@ -230,55 +238,23 @@ def _related(site: Portal, heading: str, articles: list[Article]) -> str:
 
 def render_article(site: Portal, article: Article) -> str:
     """The article detail page."""
-    urls = site.urls
-    url = site.article_url(article)
-    absolute = urls.absolute(url)
+    absolute = site.urls.absolute(site.article_url(article))
+    main = (_article_panel(site, article, absolute) + _tags_panel(site, article) + _RATING_PANEL
+            + _comments_panel(article) + _other_news_panel(site, article))
+    head = Head(title=article.stored_title, description=article.summary, canonical=absolute,
+                module="news", func="detail", og_type="article",
+                breadcrumbs=_crumbs(site, article.category.alias), meta=_article_meta(article))
+    return render_page(site, head, main)
+
+
+def _article_panel(site: Portal, article: Article, absolute: str) -> str:
+    """The article itself: headline, schema.org data, date, lead, body, files, byline."""
     # Without an image the CMS prints the theme placeholder as a relative path.
-    image_abs = urls.absolute(f"/uploads/news/{article.image[0]}") if article.image else NO_IMAGE
-    figure = ""
-    if article.image:
-        alt = store_title(article.image[1])
-        figure = f"""            <figure class="article left pointer" onclick="modalShowByObj('#imgpreview');">
-                <div style="width:100px;">
-                    <p class="text-center"><img alt="{alt}" src="{_thumb(article)}" alt="{alt}" class="img-thumbnail"/></p>
-                    <figcaption>{alt}</figcaption>
-                </div>
-            </figure>
-            <div id="imgpreview" style="display:none">
-                <p class="text-center"><img alt="{alt}" src="/uploads/news/{article.image[0]}" srcset="" alt="{alt}" class="img-thumbnail"/></p>
-                <figcaption>{alt}</figcaption>
-            </div>
-"""  # noqa: E501
-    byline = "".join(
-        f'\n            <p class="h5 text-right">\n                <strong>{label}: </strong>'
-        f"{attr(value)}\n            </p>"
-        for label, value in (("Tác giả", article.author), ("Nguồn tin", article.source)) if value
-    )
-    if byline:
-        byline = f'        <div class="margin-bottom-lg">{byline}\n        </div>\n'
-    reskinned = site.spec.theme == "reskin"
-    body_html = article_body_html(article)
-    hometext = (f'            <div class="hometext m-bottom" itemprop="description">'
-                f"{attr(article.summary)}</div>\n")
-    if reskinned:
-        byline = reskin.byline(article.author, article.source)
-        body_html = reskin.lead_in_body(article.summary, body_html)
-        hometext = ""
-    tags = ""
-    if article.tags:
-        links = ", ".join(f'<a title="{attr(t)}" href="{attr(urls.tag(tag_alias(t)))}"><em>'
-                          f"{attr(t)}</em></a>" for t in article.tags)
-        tags = ('<div class="news_column panel panel-default">\n    <div class="panel-body">\n'
-                '        <div class="h5">\n            <em class="fa fa-tags">&nbsp;</em><strong>'
-                f"Tags: </strong>{links}\n        </div>\n    </div>\n</div>\n")
+    image_abs = (site.urls.absolute(f"/uploads/news/{article.image[0]}") if article.image
+                 else NO_IMAGE)
     added = article.added.isoformat(timespec="seconds")
-    same_cat = site.content.article_ids(article.category.alias)
-    position = same_cat.index(article.id)
-    newer = [site.content.article(i) for i in reversed(same_cat[max(0, position - RELATED_LIMIT):
-                                                               position])]
-    older = [site.content.article(i)
-             for i in same_cat[position + 1:position + 1 + RELATED_LIMIT]]
-    main = f"""<div class="news_column panel panel-default" itemtype="http://schema.org/NewsArticle" itemscope>
+    hometext, body_html, byline = _lead_body_byline(site, article)
+    return f"""<div class="news_column panel panel-default" itemtype="http://schema.org/NewsArticle" itemscope>
     <div class="panel-body">
         <h1 class="title margin-bottom-lg" itemprop="headline">{article.stored_title}</h1>
         <div class="hidden hide d-none" itemprop="author" itemtype="http://schema.org/Person" itemscope>
@@ -302,14 +278,66 @@ def render_article(site: Portal, article: Article) -> str:
             </div>
         </div>
         <div class="clearfix">
-{figure}{hometext}        </div>
+{_figure(article)}{hometext}        </div>
         <div id="news-bodyhtml" class="bodytext margin-bottom-lg">
             {body_html}
         </div>
         {_files_panel(site, article)}
 {byline}    </div>
 </div>
-{tags}<div class="news_column panel panel-default">
+"""  # noqa: E501
+
+
+def _lead_body_byline(site: Portal, article: Article) -> tuple[str, str, str]:
+    """The lead (hometext), the body and the byline; the reskin moves the lead into the body."""
+    if site.spec.theme == "reskin":
+        return ("", reskin.lead_in_body(article.summary, article_body_html(article)),
+                reskin.byline(article.author, article.source))
+    hometext = (f'            <div class="hometext m-bottom" itemprop="description">'
+                f"{attr(article.summary)}</div>\n")
+    return hometext, article_body_html(article), _byline(article)
+
+
+def _figure(article: Article) -> str:
+    """The lead image: a thumbnail and its full-size preview."""
+    if not article.image:
+        return ""
+    alt = store_title(article.image[1])
+    return f"""            <figure class="article left pointer" onclick="modalShowByObj('#imgpreview');">
+                <div style="width:100px;">
+                    <p class="text-center"><img alt="{alt}" src="{_thumb(article)}" alt="{alt}" class="img-thumbnail"/></p>
+                    <figcaption>{alt}</figcaption>
+                </div>
+            </figure>
+            <div id="imgpreview" style="display:none">
+                <p class="text-center"><img alt="{alt}" src="/uploads/news/{article.image[0]}" srcset="" alt="{alt}" class="img-thumbnail"/></p>
+                <figcaption>{alt}</figcaption>
+            </div>
+"""  # noqa: E501
+
+
+def _byline(article: Article) -> str:
+    """Author and source lines, each only when the article has it."""
+    byline = "".join(
+        f'\n            <p class="h5 text-right">\n                <strong>{label}: </strong>'
+        f"{attr(value)}\n            </p>"
+        for label, value in (("Tác giả", article.author), ("Nguồn tin", article.source)) if value
+    )
+    return f'        <div class="margin-bottom-lg">{byline}\n        </div>\n' if byline else ""
+
+
+def _tags_panel(site: Portal, article: Article) -> str:
+    """The article's tags, each linking to its tag page."""
+    if not article.tags:
+        return ""
+    links = ", ".join(f'<a title="{attr(t)}" href="{attr(site.urls.tag(tag_alias(t)))}"><em>'
+                      f"{attr(t)}</em></a>" for t in article.tags)
+    return ('<div class="news_column panel panel-default">\n    <div class="panel-body">\n'
+            '        <div class="h5">\n            <em class="fa fa-tags">&nbsp;</em><strong>'
+            f"Tags: </strong>{links}\n        </div>\n    </div>\n</div>\n")
+
+
+_RATING_PANEL = """<div class="news_column panel panel-default">
     <div class="panel-body">
         <form id="form3B" action="">
             <div class="h5 clearfix">
@@ -322,7 +350,12 @@ def render_article(site: Portal, article: Article) -> str:
         </form>
     </div>
 </div>
-<div class="news_column panel panel-default">
+"""  # noqa: E501
+
+
+def _comments_panel(article: Article) -> str:
+    """The comment box, closed to guests."""
+    return f"""<div class="news_column panel panel-default">
     <div class="panel-body">
 <div id="idcomment" class="nv-fullbg" data-module="news" data-content="news_commentcontent" data-area="{article.category.id}" data-id="{article.id}">
     <div class="row clearfix margin-bottom-lg">
@@ -341,12 +374,27 @@ def render_article(site: Portal, article: Article) -> str:
 </div>
     </div>
 </div>
-<div class="news_column panel panel-default">
+"""  # noqa: E501
+
+
+def _other_news_panel(site: Portal, article: Article) -> str:
+    """Links to the newer and older articles of the same category."""
+    same_cat = site.content.article_ids(article.category.alias)
+    position = same_cat.index(article.id)
+    newer = [site.content.article(i) for i in reversed(same_cat[max(0, position - RELATED_LIMIT):
+                                                               position])]
+    older = [site.content.article(i)
+             for i in same_cat[position + 1:position + 1 + RELATED_LIMIT]]
+    return f"""<div class="news_column panel panel-default">
     <div class="panel-body other-news">
 {_related(site, "Những tin mới hơn", newer)}
 {_related(site, "Những tin cũ hơn", older)}
     </div>
-</div>"""  # noqa: E501
+</div>"""
+
+
+def _article_meta(article: Article) -> list[str]:
+    """The article's extra ``<meta>`` lines: keywords, then the ``article:*`` properties."""
     meta = []
     if article.tags:
         keywords = attr(", ".join(t.lower() for t in article.tags))
@@ -361,10 +409,7 @@ def render_article(site: Portal, article: Article) -> str:
         f'<meta property="article:section" content="{attr(article.category.title)}">',
         *[f'<meta property="article:tag" content="{attr(t)}">' for t in article.tags],
     ]
-    head = Head(title=article.stored_title, description=article.summary, canonical=absolute,
-                module="news", func="detail", og_type="article",
-                breadcrumbs=_crumbs(site, article.category.alias), meta=meta)
-    return render_page(site, head, main)
+    return meta
 
 
 def render_not_found(site: Portal) -> str:

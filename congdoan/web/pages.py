@@ -1,0 +1,63 @@
+"""The HTML pages for people: search, an article, a document, the portals, and error pages."""
+
+# No `from __future__ import annotations`: FastAPI reads the Depends aliases at runtime.
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from congdoan.storage.facets import find
+from congdoan.web import views
+from congdoan.web.params import Db, PageNo, RowId, Search, html
+
+router = APIRouter()
+
+
+async def error_page(request: Request, exc: StarletteHTTPException) -> Response:
+    """An HTTP error: people get a page in Vietnamese; programs (the API) keep FastAPI's JSON."""
+    if request.url.path.startswith("/api/"):
+        return await http_exception_handler(request, exc)
+    return request.app.state.templates.TemplateResponse(
+        request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+        status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def search_page(request: Request, db: Db, params: Search, page: PageNo = 1) -> HTMLResponse:
+    """The search form and one page of results with their facets."""
+    result = find(db, params.filters, page=page, per_page=20)
+    return html(request, "search.html", result=result, params=params)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+def article_page(request: Request, db: Db, article_id: RowId) -> HTMLResponse:
+    """The page of one article."""
+    article = views.article_view(db, article_id)
+    if article is None:
+        raise HTTPException(404, "Không có tin bài này")
+    return html(request, "article.html", article=article)
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
+def document_page(request: Request, db: Db, document_id: RowId) -> HTMLResponse:
+    """The page of one legal document."""
+    document = views.document_view(db, document_id)
+    if document is None:
+        raise HTTPException(404, "Không có văn bản này")
+    return html(request, "document.html", document=document)
+
+
+@router.get("/sites", response_class=HTMLResponse, include_in_schema=False)
+def sites_page(request: Request, db: Db) -> HTMLResponse:
+    """The portals and what the database holds of each."""
+    return html(request, "sites.html", sites=views.sites_view(db))
+
+
+@router.get("/sites/{site_id}", response_class=HTMLResponse, include_in_schema=False)
+def site_page(request: Request, db: Db, site_id: str) -> HTMLResponse:
+    """The page of one portal."""
+    site = views.site_view(db, site_id)
+    if site is None:
+        raise HTTPException(404, "Không có trang này")
+    return html(request, "site.html", site=site)
