@@ -15,7 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from congdoan.runtime.locks import EXIT_LOCKED, SiteLock
@@ -281,3 +281,31 @@ def test_a_site_of_a_cms_without_spider_is_refused_in_one_line(tmp_path: Path) -
     result = run_congdoan("crawl", "wp", "--registry", str(registry), cwd=tmp_path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "no spider crawls cms 'custom'" in result.stderr + result.stdout
+
+
+def test_table_rows_without_a_page_of_their_own_are_each_stored(tmp_path: Path) -> None:
+    """Small portals list documents as rows with only a file link. Each row is a document:
+    named by the table page and a fragment of its own, stored once, kept on a rerun."""
+    server, registry = _serve(tmp_path, articles=4, sitemap_only=0, documents=8,
+                              unlinked_documents=3)  # over two pages of the table
+    db = _sqlite(tmp_path)
+    try:
+        unlinked = server.truth()["unlinked_documents"]
+        assert len(unlinked) == 3
+        _crawl(server, registry, db, tmp_path)
+        _crawl(server, registry, db, tmp_path)  # a rerun adds nothing, loses nothing
+    finally:
+        server.stop()
+    _, documents = _stored(db)
+    by_code = {d.code: (url, d) for url, d in documents.items()}
+    assert len(documents) == 8 and set(unlinked) <= set(by_code)
+    for code, want in unlinked.items():
+        url, got = by_code[code]
+        # named by the table (its first page), wherever the row stands in it
+        assert "#" in url and url.split("#")[0].endswith("/van-ban")
+        assert (got.title, got.issuer, got.attachments) == (want["title"], want["issuer"],
+                                                            want["attachments"])
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(DocumentPosting)) == 8
+    engine.dispose()

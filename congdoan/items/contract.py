@@ -84,11 +84,12 @@ ARTICLE_FIELDS: tuple[ItemField, ...] = (
     _f("attachments", "parser", "Article.attachments", "attachment_names attachment_urls",
        content=True, health=True),
     _f("tags", "parser", "Article.tags", "tags", content=True, health=True),
-    # The CMS's own last-change time (WordPress), as it gave it. Stored and exported,
+    # The CMS's own last-change time (WordPress; article:modified_time, JSON-LD
+    # dateModified on other CMSs), as it gave it. Stored and exported,
     # but outside the content hash: a save that changed nothing else is no new version
     # (storage keeps the latest reading on every visit, like a document's counters).
     _f("modified_text", "parser", "Article.modified_text", "modified_text",
-       only_cms=("wordpress",)),
+       only_cms=("wordpress", "generic")),
     _f("published_at", "pipeline", "Article.published_at", "published_at", content=True,
        health=True),
     _f("published_precision", "pipeline", "Article.published_precision", "published_precision",

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, urldefrag, urljoin
 
 from lxml.cssselect import CSSSelector, SelectorError
 
@@ -399,6 +400,20 @@ _COLUMNS = {
 def _column(header: str) -> str | None:
     key = label_key(header).replace(" / ", "/").replace("/ ", "/").replace(" /", "/")
     return _COLUMNS.get(key) or _COLUMNS.get(key.replace("/", " "))
+
+
+def document_row_url(record: Mapping[str, Any], page_url: str,
+                     table_url: str | None = None) -> str:
+    """The URL a documents-table row is stored under: its own link (resolved against
+    ``page_url``), else the table's first page (``table_url``, default ``page_url``)
+    with a fragment from the row's code, else its title, so that rows without a page of
+    their own stay apart (``…/van-ban#123%2FQD-LDLD``) and keep their name when newer
+    rows push them onto a later page of the table."""
+    href = (record.get("url") or "").strip()
+    if href:
+        return urldefrag(urljoin(page_url, href))[0]
+    anchor = quote(record.get("code") or record.get("title") or "row", safe="")
+    return f"{urldefrag(table_url or page_url)[0]}#{anchor}"
 
 
 def parse_document_table(html: str | bytes, url: str) -> list[dict[str, Any]]:

@@ -37,7 +37,11 @@ from congdoan.items.contract import parser_keys
 from congdoan.items.kinds import KINDS, Kind
 from congdoan.items.validation import missing_fields
 from congdoan.normalize.dates import parse_vn_date
-from congdoan.parsers.generic import parse_document_table, parse_generic_article
+from congdoan.parsers.generic import (
+    document_row_url,
+    parse_document_table,
+    parse_generic_article,
+)
 from congdoan.parsers.nukeviet import ParseError, parse_article, parse_document
 from congdoan.parsers.nukeviet_urls import same_site_url
 from congdoan.parsers.wordpress_archive import read_archived_post
@@ -207,18 +211,17 @@ def _nukeviet_article(body: bytes, article: Article, site: Site) -> dict[str, An
 def _generic_document(body: bytes, posting: DocumentPosting, site: Site) -> dict[str, Any]:
     """The posting's row of its archived documents table, as the generic spider made it.
 
-    The table page's own URL is not stored: a row without a link of its own is
-    keyed by it (so the posting URL is the page), else the row's link is
-    resolved against the posting URL, then against the registry's document pages.
+    The row is found by the URL the crawl stored it under (``document_row_url``):
+    its link, else the table page with the row's fragment; links are resolved
+    against the posting URL, then against the registry's document pages.
     """
     bases = [urldefrag(posting.url)[0],
              *(urljoin(site.base_url + "/", page) for page in site.generic.document_pages)]
     found = None
     for base in dict.fromkeys(bases):
         for record in parse_document_table(body, base):
-            href = (record.get("url") or "").strip()
-            if urldefrag(urljoin(base, href) if href else base)[0] == posting.canonical_url:
-                found = record  # the crawl kept the last row of a URL: so does this
+            if document_row_url(record, base) == posting.canonical_url:
+                found = record
         if found is not None:
             break
     if found is None:

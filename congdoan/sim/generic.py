@@ -80,6 +80,7 @@ class GenericDocument:
     issued: datetime
     issuer: str
     file: str
+    linked: bool = True  # False: the row has no page of its own, only its file
 
 
 @dataclass
@@ -100,9 +101,11 @@ class GenericPortal:
     @classmethod
     def build(cls, site_id: str = "generic1", articles: int = 30, documents: int = 12,
               sitemap_only: int = 4, faults: dict[str, int] | None = None,
-              seed: int = 7) -> GenericPortal:
+              seed: int = 7, unlinked_documents: int = 0) -> GenericPortal:
         """A portal of ``articles`` readable articles (``sitemap_only`` of them linked only
-        from the sitemap), ``documents`` documents and ``faults`` ({kind: count}) fault pages."""
+        from the sitemap), ``documents`` documents (``unlinked_documents`` of them rows
+        without a page of their own: title as plain text, only the file linked, as many
+        small portals list them) and ``faults`` ({kind: count}) fault pages."""
         rng = random.Random(seed)
         portal = cls(site_id=site_id)
         start = datetime(2026, 10, 30, 8, 0, tzinfo=VN)
@@ -131,7 +134,8 @@ class GenericPortal:
             portal.documents.append(GenericDocument(
                 code=code, title=f"Về việc triển khai nhiệm vụ công đoàn số {index + 1} năm 2026",
                 issued=start - timedelta(days=3 * index), issuer=issuer,
-                file=f"vb-{100 + index * 7}.pdf"))
+                file=f"vb-{100 + index * 7}.pdf", linked=index % 2 == 0
+                or index // 2 >= unlinked_documents))
         return portal
 
     def modify(self, slug: str, title: str, when: datetime) -> None:
@@ -150,12 +154,12 @@ class GenericPortal:
                 "author": a.author, "source": a.source, "first_paragraph": a.paragraphs[0],
                 "attachments": [base + "/files/" + a.attachment] if a.attachment else [],
                 "listed": a.listed} for a in self.articles if not a.fault}
-            documents = {f"{base}/van-ban/chi-tiet/{_slug(d.code)}": {
-                "code": d.code, "title": d.title, "issued_text": d.issued.strftime("%d/%m/%Y"),
-                "issuer": d.issuer, "attachments": [base + "/files/" + d.file]}
-                for d in self.documents}
+            documents = {f"{base}/van-ban/chi-tiet/{_slug(d.code)}": _document_truth(base, d)
+                         for d in self.documents if d.linked}
+            unlinked = {d.code: _document_truth(base, d) for d in self.documents if not d.linked}
             faults = {base + a.path: a.fault for a in self.articles if a.fault}
-        return {"articles": articles, "documents": documents, "faults": faults}
+        return {"articles": articles, "documents": documents, "unlinked_documents": unlinked,
+                "faults": faults}
 
     # -- HTTP -----------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
@@ -214,12 +218,8 @@ class GenericPortal:
 
     def _documents(self, page: int) -> str:
         chunk = self.documents[(page - 1) * self.docs_per_page:page * self.docs_per_page]
-        rows = "".join(
-            f"<tr><td>{(page - 1) * self.docs_per_page + i + 1}</td>"
-            f"<td>{html.escape(d.code)}</td><td>{d.issued:%d/%m/%Y}</td>"
-            f'<td><a href="/van-ban/chi-tiet/{_slug(d.code)}">{html.escape(d.title)}</a></td>'
-            f'<td>{html.escape(d.issuer)}</td><td><a href="/files/{d.file}">{d.file}</a></td></tr>'
-            for i, d in enumerate(chunk))
+        first = (page - 1) * self.docs_per_page + 1
+        rows = "".join(_document_row(first + i, d) for i, d in enumerate(chunk))
         more = page * self.docs_per_page < len(self.documents)
         pager = (f'<div class="phan-trang"><a class="sau" href="/van-ban?trang={page + 1}">'
                  "Trang sau ›</a></div>") if more else ""
@@ -387,3 +387,19 @@ class GenericSimServer:
             lines += ['listing_urls = ["/tin-tuc"]', 'next_page = ".phan-trang a.sau"',
                       'document_pages = ["/van-ban"]']
         return "\n".join(lines) + "\n"
+
+
+def _document_row(number: int, d: GenericDocument) -> str:
+    """One row of the documents table; the title links the document's page if it has one."""
+    title = html.escape(d.title)
+    if d.linked:
+        title = f'<a href="/van-ban/chi-tiet/{_slug(d.code)}">{title}</a>'
+    return (f"<tr><td>{number}</td><td>{html.escape(d.code)}</td><td>{d.issued:%d/%m/%Y}</td>"
+            f"<td>{title}</td><td>{html.escape(d.issuer)}</td>"
+            f'<td><a href="/files/{d.file}">{d.file}</a></td></tr>')
+
+
+def _document_truth(base: str, d: GenericDocument) -> dict[str, object]:
+    """What a document's row shows."""
+    return {"code": d.code, "title": d.title, "issued_text": d.issued.strftime("%d/%m/%Y"),
+            "issuer": d.issuer, "attachments": [base + "/files/" + d.file]}

@@ -23,7 +23,7 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from lxml.cssselect import CSSSelector
@@ -33,7 +33,11 @@ from congdoan.items import ArticleItem, DocumentItem
 from congdoan.items.contract import ContractError, check_parser_keys, parser_keys
 from congdoan.parsers.errors import ParseError
 from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
-from congdoan.parsers.generic import parse_document_table, parse_generic_article
+from congdoan.parsers.generic import (
+    document_row_url,
+    parse_document_table,
+    parse_generic_article,
+)
 from congdoan.parsers.markup import parse_html
 from congdoan.runtime import incremental
 from congdoan.spiders.site import (
@@ -245,10 +249,11 @@ class GenericSpider(SiteSpider):
                       "yếu) on this document page", "listing", parse=True)
             return
         self.read_ok(response.url, "document", len(records))
-        by_url = {}
-        for record in records:
-            url = record["url"] or f"{response.url}#{_anchor(record)}"
-            by_url[self.url(url, response.url)] = record
+        # A row without a page of its own is named by the table page and a fragment of
+        # its own (document_row_url): before, every such row had the page's URL and
+        # only the last one was stored.
+        table = response.meta["section"]  # the registry's document page: the table's name
+        by_url = {document_row_url(record, response.url, table): record for record in records}
         entries = [incremental.ListingEntry("document", url, None, record.get("issued_text"))
                    for url, record in by_url.items()]
         # The table names every document it holds: a reconciling crawl reads all its pages.
@@ -370,8 +375,6 @@ class GenericSpider(SiteSpider):
             self.fail(response.url, f"article page unreadable: {exc.what}", "article",
                       parse=True)
             return
-        # The contract has no modified time yet: the reader's is not stored.
-        parsed.pop("modified_text", None)
         try:
             check_parser_keys("article", parsed)
         except ContractError as exc:
@@ -414,11 +417,6 @@ class GenericSpider(SiteSpider):
                 **response.meta, "own_redirects": hops + 1, "redirect_chain": chain})
             return
         self.fail(response.url, reason, "article")
-
-
-def _anchor(record: dict[str, Any]) -> str:
-    """A stable fragment for a table row without its own page: from its code, else its title."""
-    return quote(record.get("code") or record.get("title") or "row", safe="")
 
 
 def _when(text: str | None) -> datetime | None:
