@@ -1,8 +1,5 @@
-"""``congdoan export``: stream the stored records to JSON Lines, CSV or Parquet.
-
-Also home (for now) of what the read-only commands share: opening the database
-for reading, and reading ``--kind``, ``--site`` and ``--since``.
-"""
+"""``congdoan export``: stream the stored records to JSON Lines, CSV or Parquet
+(``--package``: a data package; ``congdoan package-diff`` compares two)."""
 
 from __future__ import annotations
 
@@ -43,8 +40,6 @@ from congdoan.exports.stream import (
 from congdoan.storage.iterate import Since
 from congdoan.storage.records import as_moment
 from congdoan.vntime import shown_time
-
-# --- export --------------------------------------------------------------------------------
 
 
 @app.command()
