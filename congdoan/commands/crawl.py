@@ -92,6 +92,24 @@ def crawl(
     # Imported here: Scrapy costs half a second that other commands need not pay.
     from congdoan.runtime.runner import DEFAULT_PARALLEL_SITES, crawl_sites
 
+    ids = _site_ids(registry, site, all_sites)
+    overrides = _crawl_overrides(db_url(db), store=not no_db, log_level=log_level, full=full,
+                                 since=since, refresh_days=refresh_days, reconcile=reconcile,
+                                 sets=set_)
+    if not no_db:
+        _check_database(overrides)
+    results = crawl_sites(ids, registry=registry, output=output, overrides=overrides,
+                          progress=not quiet and sys.stderr.isatty(),
+                          progress_every=0.0 if quiet else progress_every,
+                          parallel=parallel or DEFAULT_PARALLEL_SITES)
+    _print_results(results)
+    if not no_db:
+        _after_crawl(overrides)
+    raise typer.Exit(exit_code(results))
+
+
+def _site_ids(registry: Path | None, site: str | None, all_sites: bool) -> list[str]:
+    """The ids to crawl: SITE or every enabled site; dies on an unknown id or uncrawlable CMS."""
     try:
         reg = load_registry(registry)
         if all_sites == bool(site):
@@ -103,26 +121,26 @@ def crawl(
                     f"{reg.get(site_id).cms!r} yet")
     except (RegistryError, KeyError) as exc:
         die(exc.args[0] if isinstance(exc, KeyError) else str(exc))
-    overrides: dict[str, object] = {"LOG_LEVEL": log_level.upper(),
-                                    "CONGDOAN_DATABASE_URL": db_url(db),
-                                    "CONGDOAN_STORE": not no_db}
+    return ids
+
+
+def _crawl_overrides(database: str | None, *, store: bool, log_level: str, full: bool,
+                     since: str | None, refresh_days: float | None, reconcile: bool,
+                     sets: list[str] | None) -> dict[str, object]:
+    """The crawl's settings from the command's options (``--set`` pairs last, so they win)."""
     since_day = parse_since(since)
-    overrides.update({"CONGDOAN_CRAWL_MODE": "full" if full else "incremental",
-                      "CONGDOAN_SINCE": since_day.date().isoformat() if since_day else None,
-                      "CONGDOAN_REFRESH_DAYS": refresh_days})
+    overrides: dict[str, object] = {
+        "LOG_LEVEL": log_level.upper(),
+        "CONGDOAN_DATABASE_URL": database,
+        "CONGDOAN_STORE": store,
+        "CONGDOAN_CRAWL_MODE": "full" if full else "incremental",
+        "CONGDOAN_SINCE": since_day.date().isoformat() if since_day else None,
+        "CONGDOAN_REFRESH_DAYS": refresh_days,
+    }
     if reconcile:
         overrides["CONGDOAN_RECONCILE"] = "always"
-    overrides.update(parse_sets(set_))
-    if not no_db:
-        _check_database(overrides)
-    results = crawl_sites(ids, registry=registry, output=output, overrides=overrides,
-                          progress=not quiet and sys.stderr.isatty(),
-                          progress_every=0.0 if quiet else progress_every,
-                          parallel=parallel or DEFAULT_PARALLEL_SITES)
-    _print_results(results)
-    if not no_db:
-        _after_crawl(overrides)
-    raise typer.Exit(exit_code(results))
+    overrides.update(parse_sets(sets))
+    return overrides
 
 
 def _database(overrides: dict[str, object]) -> str:

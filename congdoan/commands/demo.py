@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -13,6 +13,11 @@ from rich.table import Table
 
 from congdoan.commands.common import EXIT_FAILED, EXIT_OK, DbOpt, app, console, db_url, die
 from congdoan.commands.database import open_database, shown_url
+
+if TYPE_CHECKING:
+    from congdoan.harness.demo import Comparison, DemoPaths
+    from congdoan.runtime.runner import SiteResult
+    from congdoan.sim import PortalSpec, WordPressSpec
 
 
 @app.command()
@@ -48,28 +53,57 @@ def demo(
     serves. Run it again on the same data directory: the counts still match and
     the crawl finds the items unchanged.
     """
-    from congdoan.harness.demo import (
-        DemoPaths,
-        PortsBusy,
-        compare,
-        crawl_overrides,
-        start_simulator,
-    )
-    from congdoan.runtime.runner import crawl_sites
-    from congdoan.sim import WordPressSpec, default_portals
-    from congdoan.sim.wordpress import describe, wordpress_portals
-    from congdoan.storage.db import session_factory
+    from congdoan.harness.demo import DemoPaths
+    from congdoan.sim import default_portals
+    from congdoan.sim.wordpress import wordpress_portals
 
     paths = DemoPaths(data_dir)
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        die(f"cannot create the data directory {data_dir}: {exc.strerror}")
-    url = db_url(db) or paths.database_url()
-    open_database(url).dispose()  # unreachable database: one line now, not a failed crawl
-
+    url = _prepare(paths, db)
     specs = [*default_portals(sites_, articles, documents, seed=seed),
              *wordpress_portals(wordpress, articles, seed=seed)]
+    results, truth = _serve_and_crawl(specs, paths, port, url, log_level, quiet)
+    comparison = _compare(url, truth)
+    _print_outcome(comparison, results, url, db if db else str(paths.database))
+    raise typer.Exit(EXIT_OK if comparison.matches else EXIT_FAILED)
+
+
+def _print_outcome(comparison: Comparison, results: list[SiteResult], url: str,
+                   db: str) -> None:
+    """The comparison table and verdict; when it matches, how to read what was stored."""
+    _print_table(comparison)
+    seconds = max((r.seconds for r in results), default=0.0)
+    console.print(f"crawled {len(results)} portals in {seconds:.1f} s into {shown_url(url)}",
+                  highlight=False, soft_wrap=True)
+    if not comparison.matches:
+        console.print(f"[bold red]{comparison.verdict()}[/]", highlight=False, soft_wrap=True)
+        return
+    console.print(f"[bold green]{comparison.verdict()}[/]", highlight=False)
+    _print_next_steps(db)
+    from congdoan.commands.serve import serve_hint
+
+    console.print(serve_hint(url), highlight=False, soft_wrap=True, markup=False)
+
+
+def _prepare(paths: DemoPaths, db: str | None) -> str:
+    """Create the data directory and check the database; its URL (dies with one line)."""
+    try:
+        paths.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        die(f"cannot create the data directory {paths.data_dir}: {exc.strerror}")
+    url = db_url(db) or paths.database_url()
+    open_database(url).dispose()  # unreachable database: one line now, not a failed crawl
+    return url
+
+
+def _serve_and_crawl(specs: list[PortalSpec | WordPressSpec], paths: DemoPaths,
+                     port: int | None, url: str, log_level: str, quiet: bool,
+                     ) -> tuple[list[SiteResult], dict[str, Any]]:
+    """Serve the portals, crawl them all into ``url``; the results and what each served."""
+    from congdoan.harness.demo import PortsBusy, crawl_overrides, start_simulator
+    from congdoan.runtime.runner import crawl_sites
+    from congdoan.sim import WordPressSpec
+    from congdoan.sim.wordpress import describe
+
     try:
         server = start_simulator(specs, paths, port)
     except PortsBusy as exc:
@@ -87,27 +121,20 @@ def demo(
         truth = {site: server.truth(site) for site in server.site_ids()}
     finally:
         server.stop()
+    return results, truth
+
+
+def _compare(url: str, truth: dict[str, Any]) -> Comparison:
+    """The database's rows against what the simulator served."""
+    from congdoan.harness.demo import compare
+    from congdoan.storage.db import session_factory
 
     engine = open_database(url)
     try:
         with session_factory(engine)() as session:
-            comparison = compare(session, truth)
+            return compare(session, truth)
     finally:
         engine.dispose()
-
-    _print_table(comparison)
-    seconds = max((r.seconds for r in results), default=0.0)
-    console.print(f"crawled {len(results)} portals in {seconds:.1f} s into {shown_url(url)}",
-                  highlight=False, soft_wrap=True)
-    if comparison.matches:
-        console.print(f"[bold green]{comparison.verdict()}[/]", highlight=False)
-        _print_next_steps(db if db else str(paths.database))
-        from congdoan.commands.serve import serve_hint
-
-        console.print(serve_hint(url), highlight=False, soft_wrap=True, markup=False)
-        raise typer.Exit(EXIT_OK)
-    console.print(f"[bold red]{comparison.verdict()}[/]", highlight=False, soft_wrap=True)
-    raise typer.Exit(EXIT_FAILED)
 
 
 # Words every simulated union portal uses, so the search example finds something.
@@ -132,10 +159,9 @@ def _print_next_steps(db: str) -> None:
         console.print(f"  {command}", highlight=False, soft_wrap=True, markup=False)
 
 
-def _print_table(comparison: object) -> None:
-    from congdoan.harness.demo import Comparison, local_day
+def _print_table(comparison: Comparison) -> None:
+    from congdoan.harness.demo import local_day
 
-    assert isinstance(comparison, Comparison)
     # No vertical rules: the table fits an 80-column terminal.
     table = Table(title="stored in the database / served by the simulator",
                   box=box.SIMPLE_HEAD, show_edge=False,

@@ -1,14 +1,12 @@
-"""``congdoan export``: stream the stored records to JSON Lines, CSV or Parquet.
-
-Also home (for now) of what the read-only commands share: opening the database
-for reading, and reading ``--kind``, ``--site`` and ``--since``.
-"""
+"""``congdoan export``: stream the stored records to JSON Lines, CSV or Parquet
+(``--package``: a data package; ``congdoan package-diff`` compares two)."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, BinaryIO, cast
@@ -42,8 +40,6 @@ from congdoan.exports.stream import (
 from congdoan.storage.iterate import Since
 from congdoan.storage.records import as_moment
 from congdoan.vntime import shown_time
-
-# --- export --------------------------------------------------------------------------------
 
 
 @app.command()
@@ -99,48 +95,82 @@ def export(
                 "--kind or --since")
         _package(package, db)
         return
-    from congdoan.exports.marks import LAST_EXPORT, SINCE_WORDS, export_mark
-    from congdoan.storage.db import database_url
+    _export(_request(fmt, site, kind, since, output), db)
 
-    started = datetime.now(UTC)
+
+@dataclass(frozen=True)
+class _Request:
+    """What ``congdoan export`` was asked for, its options read and checked."""
+
+    fmt: Format
+    target: Path | None  # None: stdout
+    wanted: Kind | None  # --kind
+    site: str | None
+    word: str | None  # --since last-run or last-export, resolved against the database
+    moment: Since | None  # --since as a date or time
+    complete: bool  # moves the last-export mark
+
+    @property
+    def kinds(self) -> tuple[Kind, ...]:
+        return (self.wanted,) if self.wanted else KINDS
+
+
+def _request(fmt: str | None, site: str | None, kind: str | None, since: str | None,
+             output: str | None) -> _Request:
+    """Read the options; dies (one line) on a bad one or on output stdout cannot take."""
+    from congdoan.exports.marks import LAST_EXPORT, SINCE_WORDS
+
     target = None if output in (None, "-") else Path(cast(str, output))
     chosen = _format(fmt, target)
     wanted = parse_kind(kind)
     word = since.strip().lower() if since and since.strip().lower() in SINCE_WORDS else None
     moment: Since | None = None if word else parse_since(since)
-    kinds = (wanted,) if wanted else KINDS
-    # Only an export of everything new since the previous one (or of everything)
-    # moves the last-export mark: an ad-hoc export of one site or one kind, or of
-    # one crawl's items, must not make the next `--since last-export` skip records.
-    complete = site is None and wanted is None and (since is None or word == LAST_EXPORT)
     if target is None:
         if chosen in ONE_KIND_PER_FILE and wanted is None:
             die(f"{chosen} holds one kind per file: give --kind, or --output FILE for two files")
         if chosen == "parquet" and sys.stdout.isatty():
             die("Parquet is binary: give --output FILE (or redirect stdout)")
+    # Only an export of everything new since the previous one (or of everything)
+    # moves the last-export mark: an ad-hoc export of one site or one kind, or of
+    # one crawl's items, must not make the next `--since last-export` skip records.
+    complete = site is None and wanted is None and (since is None or word == LAST_EXPORT)
+    return _Request(chosen, target, wanted, site, word, moment, complete)
+
+
+def _export(request: _Request, db: str | None) -> None:
+    """Write the records, print the summary line, and move the last-export mark if complete."""
+    from congdoan.exports.marks import export_mark
+    from congdoan.storage.db import database_url
+
+    started = datetime.now(UTC)
     url = database_url(db_url(db))
     with read_session(db) as session:
-        check_site(session, site)
+        check_site(session, request.site)
         mark = export_mark(session, started)
-        if word:
-            moment = _named_since(session, word, url, site)
-        note = _since_note(moment, word)
-        if target is None:
-            counts = _to_stdout(session, chosen, kinds, site, moment)
-            _summary([(kinds, counts, "stdout")], note)
-            _remember(url, mark, complete)
-            return
-        if chosen in ONE_KIND_PER_FILE:
-            plan = [((k,), _kind_path(target, k, chosen) if wanted is None else target)
-                    for k in kinds]
-        else:
-            plan = [(kinds, target)]
-        done = []
-        for plan_kinds, path in plan:
-            counts = _to_file(session, chosen, plan_kinds, site, moment, path)
-            done.append((plan_kinds, counts, str(path)))
-        _summary(done, note)
-    _remember(url, mark, complete)
+        moment = (_named_since(session, request.word, url, request.site) if request.word
+                  else request.moment)
+        done = _write(session, request, moment)
+        _summary(done, _since_note(moment, request.word))
+    _remember(url, mark, request.complete)
+
+
+def _write(session: Session, request: _Request, moment: Since | None,
+           ) -> list[tuple[tuple[Kind, ...], dict[Kind, int], str]]:
+    """Write to stdout or to the file(s); what went where, for the summary."""
+    fmt, site = request.fmt, request.site
+    if request.target is None:
+        return [(request.kinds, _to_stdout(session, fmt, request.kinds, site, moment),
+                 "stdout")]
+    return [(kinds, _to_file(session, fmt, kinds, site, moment, path), str(path))
+            for kinds, path in _files(request, request.target)]
+
+
+def _files(request: _Request, target: Path) -> list[tuple[tuple[Kind, ...], Path]]:
+    """The files an export to ``target`` writes: one per kind for CSV and Parquet."""
+    if request.fmt not in ONE_KIND_PER_FILE:
+        return [(request.kinds, target)]
+    return [((k,), _kind_path(target, k, request.fmt) if request.wanted is None else target)
+            for k in request.kinds]
 
 
 _BY_SUFFIX: dict[str, Format] = {"": "jsonl", ".jsonl": "jsonl", ".ndjson": "jsonl",

@@ -117,54 +117,76 @@ def run(
     (Redis: $CONGDOAN_REDIS_URL, default redis://127.0.0.1:6379/0); stopping the
     scheduler leaves them running.
     """
-    from congdoan.scheduler import ScheduleError
-
-    crawl_args: list[str] = []
-    for key, value in parse_sets(set_).items():
-        crawl_args += ["-s", f"{key}={value}"]
     config = _config(registry, db, timezone, cron, job_timeout=timeout, kill_grace=kill_grace,
                      misfire_grace_time=misfire_grace, jitter=jitter,
-                     crawl_args=tuple(crawl_args), parallel=parallel)
+                     crawl_args=_crawl_args(set_), parallel=parallel)
     reg = _registry(registry)
+    _log_to_stderr()
+    runner = _queue_runner(config) if queue else None
+    _run_scheduler(config, reg, runner, timezone)
+    console.print("scheduler stopped", highlight=False)
+
+
+def _crawl_args(sets: list[str] | None) -> tuple[str, ...]:
+    """``--set`` pairs as the ``congdoan crawl`` arguments of every scheduled crawl."""
+    args: list[str] = []
+    for key, value in parse_sets(sets).items():
+        args += ["-s", f"{key}={value}"]
+    return tuple(args)
+
+
+def _log_to_stderr() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     # APScheduler logs every job start and end at INFO; ours says more.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    from congdoan.scheduler import CrawlScheduler
 
-    runner = None
-    if queue:
-        from congdoan.runtime.locks import uses_database_lock
 
-        if not uses_database_lock(config.db_url):
-            die("--queue needs a PostgreSQL database shared by the workers "
-                "(--db postgresql+psycopg://...), not " + config.db_url.split(":", 1)[0])
-        from redis.exceptions import RedisError
+def _queue_runner(config: Any) -> Any:
+    """``--queue``: the runner that puts crawls on Redis; dies without a shared database
+    or a usable Redis."""
+    from congdoan.runtime.locks import uses_database_lock
 
-        from congdoan.files.queue import redis_url
-        from congdoan.runtime.queue import QueueRunner
+    if not uses_database_lock(config.db_url):
+        die("--queue needs a PostgreSQL database shared by the workers "
+            "(--db postgresql+psycopg://...), not " + config.db_url.split(":", 1)[0])
+    from redis.exceptions import RedisError
 
-        runner = QueueRunner(config)
-        try:
-            runner.check()
-        except RedisError as exc:
-            die(f"Redis not usable at {redis_url()}: {exc}")
+    from congdoan.files.queue import redis_url
+    from congdoan.runtime.queue import QueueRunner
+
+    runner = QueueRunner(config)
+    try:
+        runner.check()
+    except RedisError as exc:
+        die(f"Redis not usable at {redis_url()}: {exc}")
+    return runner
+
+
+def _run_scheduler(config: Any, reg: Registry, runner: Any, timezone: str) -> None:
+    """Run until SIGTERM/Ctrl-C, saying once started what runs when."""
+    from congdoan.scheduler import CrawlScheduler, ScheduleError
+
     try:
         scheduler = CrawlScheduler(config, reg.sites, runner)
 
         def ready(report: Any) -> None:
-            where = "; crawls queued for the workers" if queue else ""
-            console.print(f"scheduler running: {len(scheduler.sites)} sites{where} "
-                          f"(added {len(report.added)}, changed {len(report.changed)}, "
-                          f"removed {len(report.removed)}); stop with Ctrl-C or SIGTERM",
-                          highlight=False)
-            for plan in scheduler.planned():
-                console.print(f"  {plan.site}: next {_local(plan.next_run, timezone)}",
-                              highlight=False)
+            _print_started(scheduler, report, timezone, queued=runner is not None)
 
         scheduler.run_forever(on_ready=ready)
     except ScheduleError as exc:
         die(str(exc))
-    console.print("scheduler stopped", highlight=False)
+
+
+def _print_started(scheduler: Any, report: Any, timezone: str, *, queued: bool) -> None:
+    """The sites scheduled, what the registry changed, and each site's next run."""
+    where = "; crawls queued for the workers" if queued else ""
+    console.print(f"scheduler running: {len(scheduler.sites)} sites{where} "
+                  f"(added {len(report.added)}, changed {len(report.changed)}, "
+                  f"removed {len(report.removed)}); stop with Ctrl-C or SIGTERM",
+                  highlight=False)
+    for plan in scheduler.planned():
+        console.print(f"  {plan.site}: next {_local(plan.next_run, timezone)}",
+                      highlight=False)
 
 
 def _plans(registry: Path | None, db: str | None, timezone: str, cron: str | None) -> list:

@@ -28,6 +28,7 @@ from congdoan.storage.records import jsonable
 from congdoan.vntime import shown_date
 
 if TYPE_CHECKING:
+    from congdoan.items.kinds import Kind
     from congdoan.storage.file_matches import FileMatch
     from congdoan.storage.search import SearchHit, SearchResults
 
@@ -72,6 +73,23 @@ def search(
     """
     from congdoan.storage.search import search_page
 
+    wanted, moment = _filters(query, kind, since, limit, offset)
+    with read_session(db) as session:
+        check_site(session, site)
+        results = search_page(session, query, site=site, kind=wanted, since=moment,
+                              limit=limit, offset=offset)
+        # Titles and URLs are read inside the session; SearchHit holds plain values.
+        in_files = _in_files(session, query, results.hits)
+    if as_json:
+        _print_json(results, query, limit, in_files)
+    else:
+        _print_text(results, query, limit, offset, in_files)
+    raise typer.Exit(EXIT_OK if results.hits else EXIT_FAILED)
+
+
+def _filters(query: str, kind: str | None, since: str | None, limit: int,
+             offset: int) -> tuple[Kind | None, datetime | None]:
+    """Check the options (dies with one line); the kind and moment they filter by."""
     if not query.strip():
         die("empty query: give words to search for")
     wanted = parse_kind(kind)
@@ -80,22 +98,25 @@ def search(
         die(f"--limit must be at least 1, got {limit}")
     if offset < 0:
         die(f"--offset must be 0 or more, got {offset}")
-    with read_session(db) as session:
-        check_site(session, site)
-        results = search_page(session, query, site=site, kind=wanted, since=moment,
-                              limit=limit, offset=offset)
-        # Titles and URLs are read inside the session; SearchHit holds plain values.
-        hits = results.hits
-        in_files = _in_files(session, query, hits)
-    if as_json:
-        rows = [jsonable({**dataclasses.asdict(hit),
-                          "files": [dataclasses.asdict(m) for m in in_files[i]]})
-                for i, hit in enumerate(hits)]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        if results.total:
-            err_console.print(_headline(results, query, limit), markup=False, highlight=False,
-                              soft_wrap=True)
-    elif hits:
+    return wanted, moment
+
+
+def _print_json(results: SearchResults, query: str, limit: int,
+                in_files: list[list[FileMatch]]) -> None:
+    """The hits as a JSON list on stdout; the "N of M hits" line on stderr."""
+    rows = [jsonable({**dataclasses.asdict(hit),
+                      "files": [dataclasses.asdict(m) for m in in_files[i]]})
+            for i, hit in enumerate(results.hits)]
+    print(json.dumps(rows, ensure_ascii=False, indent=2))
+    if results.total:
+        err_console.print(_headline(results, query, limit), markup=False, highlight=False,
+                          soft_wrap=True)
+
+
+def _print_text(results: SearchResults, query: str, limit: int, offset: int,
+                in_files: list[list[FileMatch]]) -> None:
+    """The hits for people, or one line on stderr saying why there are none."""
+    if results.hits:
         _print_hits(results, query, limit, in_files)
     elif results.total:
         err_console.print(f"no hits past --offset {offset}: {query!r} has {results.total}",
@@ -103,7 +124,6 @@ def search(
     else:
         err_console.print(f"no matches for {query!r}", markup=False, highlight=False,
                           soft_wrap=True)
-    raise typer.Exit(EXIT_OK if hits else EXIT_FAILED)
 
 
 def _headline(results: SearchResults, query: str, limit: int) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from congdoan.commands.common import app, console, die
+
+if TYPE_CHECKING:
+    from congdoan.sim import PortalSpec, SimServer, WordPressSpec
 
 
 @app.command()
@@ -57,9 +60,9 @@ def sim(
         return
     from dataclasses import replace
 
-    from congdoan.sim import default_portals, run_forever
+    from congdoan.sim import default_portals
     from congdoan.sim.spec import THEMES
-    from congdoan.sim.wordpress import describe, wordpress_portals
+    from congdoan.sim.wordpress import wordpress_portals
 
     if theme not in THEMES:
         die(f"--theme must be one of {', '.join(THEMES)}, got {theme!r}")
@@ -67,25 +70,37 @@ def sim(
         die("nothing to serve: give --sites or --wordpress a number above 0")
     nukeviet = [replace(spec, theme=theme, listings_empty=listings_empty)
                 for spec in default_portals(sites_, articles, documents, seed=seed)]
-    wp = wordpress_portals(wordpress, articles, seed=seed)
-    portals = [*nukeviet, *wp]
+    _serve(nukeviet, wordpress_portals(wordpress, articles, seed=seed), port, registry_out)
 
-    def ready(server: object) -> None:
-        for spec in nukeviet:
-            console.print(f"{spec.site_id}: {server.base_url(spec.site_id)}  "  # type: ignore[attr-defined]
-                          f"(NukeViet, {spec.url_style}{', /vi/' if spec.lang_prefix else ''})")
-        for spec in wp:
-            console.print(f"{spec.site_id}: {server.base_url(spec.site_id)}  "  # type: ignore[attr-defined]
-                          f"({describe(spec)})")
+
+def _serve(nukeviet: list[PortalSpec], wp: list[WordPressSpec], port: int,
+           registry_out: Path | None) -> None:
+    """Serve the NukeViet and WordPress portals until Ctrl-C, saying where once ready."""
+    from congdoan.sim import run_forever
+
+    def ready(server: SimServer) -> None:
+        _print_portals(server, nukeviet, wp)
         if registry_out:
-            registry_out.write_text(server.registry_toml(), encoding="utf-8")  # type: ignore[attr-defined]
+            registry_out.write_text(server.registry_toml(), encoding="utf-8")
             console.print(f"registry written to {registry_out}")
         console.print("Ctrl-C to stop.")
 
     try:
-        run_forever(portals, base_port=port, on_ready=ready)
+        run_forever([*nukeviet, *wp], base_port=port, on_ready=ready)
     except OSError as exc:
         die(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
+
+
+def _print_portals(server: SimServer, nukeviet: list[PortalSpec],
+                   wp: list[WordPressSpec]) -> None:
+    """Each portal's address and what it is."""
+    from congdoan.sim.wordpress import describe
+
+    for spec in nukeviet:
+        console.print(f"{spec.site_id}: {server.base_url(spec.site_id)}  "
+                      f"(NukeViet, {spec.url_style}{', /vi/' if spec.lang_prefix else ''})")
+    for w in wp:
+        console.print(f"{w.site_id}: {server.base_url(w.site_id)}  ({describe(w)})")
 
 
 def _serve_generic(port: int, articles: int, documents: int, seed: int,

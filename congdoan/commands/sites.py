@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -20,6 +20,11 @@ from congdoan.commands.common import (
     err_console,
 )
 from congdoan.registry import Registry, RegistryError, Site, load_registry
+
+if TYPE_CHECKING:
+    from congdoan.detect.discover import Candidate, Resolver
+    from congdoan.detect.portal import Detection
+    from congdoan.registry.units import Unit
 
 sites_app = typer.Typer(
     help="The portals in the registry; detect or discover a portal.",
@@ -175,14 +180,7 @@ def detect(
     (home page, robots.txt, sitemap, feeds page). A portal that does not answer,
     answers 403 or is parked gets one line and exit 1.
     """
-    from congdoan.detect.entry import (
-        build_entry,
-        entry_changes,
-        entry_toml,
-        suggest_id,
-        write_entry,
-    )
-    from congdoan.detect.portal import PortalUnavailable, detect_portal
+    from congdoan.detect.entry import build_entry, entry_changes, entry_toml, suggest_id
 
     if all_sites:
         if url:
@@ -193,35 +191,59 @@ def detect(
         die("give the portal's URL (or --all for every registry portal)")
     reg = _registry_for_write(write, registry)
     if unit and reg is not None:
-        try:
-            unit = reg.unit(unit).id
-        except KeyError as exc:
-            die(str(exc.args[0]))
-    try:
-        detection = detect_portal(url)
-    except PortalUnavailable as exc:
-        die(str(exc), EXIT_FAILED)
+        unit = _unit(reg, unit).id
+    detection = _detect(url)
     existing = _existing(reg, site_id, detection.base_url)
     chosen_id = site_id or (existing.id if existing else suggest_id(detection.base_url))
     entry = build_entry(detection, chosen_id, existing, reg, unit or "")
-    err_console.print(f"[bold]{escape(detection.base_url)}[/]: {escape(detection.summary)} "
-                      f"({len(detection.requests)} requests)", highlight=False)
-    for fact in detection.facts:
-        err_console.print(f"  - {escape(fact)}", highlight=False)
+    _print_detection(detection)
     print(entry_toml(entry), end="")
     if write is not None:
-        try:
-            outcome = write_entry(write, entry)
-        except RegistryError as exc:
-            die(f"not written: {exc}")
+        outcome = _write_entry(write, entry)
         changes = entry_changes(entry, existing)
         err_console.print(f"{outcome} entry {chosen_id!r} in {escape(str(write))}"
                           + (f" (changed: {', '.join(changes)})" if outcome == "updated" else ""),
                           highlight=False)
 
 
+def _unit(reg: Registry, key: str) -> Unit:
+    """The unit with id or code ``key``; dies naming the known ones."""
+    try:
+        return reg.unit(key)
+    except KeyError as exc:
+        die(str(exc.args[0]))
+
+
+def _detect(url: str) -> Detection:
+    """Detect the portal at ``url``; one line and exit 1 when it cannot be."""
+    from congdoan.detect.portal import PortalUnavailable, detect_portal
+
+    try:
+        return detect_portal(url)
+    except PortalUnavailable as exc:
+        die(str(exc), EXIT_FAILED)
+
+
+def _print_detection(detection: Detection) -> None:
+    """What the portal is and what told so, on stderr (stdout keeps the entry alone)."""
+    err_console.print(f"[bold]{escape(detection.base_url)}[/]: {escape(detection.summary)} "
+                      f"({len(detection.requests)} requests)", highlight=False)
+    for fact in detection.facts:
+        err_console.print(f"  - {escape(fact)}", highlight=False)
+
+
+def _write_entry(write: Path, entry: dict[str, Any]) -> str:
+    """Add or update ``entry`` in the registry file ``write``: ``added`` or ``updated``."""
+    from congdoan.detect.entry import write_entry
+
+    try:
+        return write_entry(write, entry)
+    except RegistryError as exc:
+        die(f"not written: {exc}")
+
+
 def _detect_all(registry: Path | None, write: Path | None) -> None:
-    from congdoan.detect.entry import build_entry, entry_changes, write_entry
+    from congdoan.detect.entry import build_entry, entry_changes
     from congdoan.detect.portal import PortalUnavailable, detect_portal
 
     reg = _load(registry)
@@ -241,10 +263,7 @@ def _detect_all(registry: Path | None, write: Path | None) -> None:
         entry = build_entry(detection, site.id, site, reg)
         changes = entry_changes(entry, site)
         if write is not None:
-            try:
-                write_entry(write, entry)
-            except RegistryError as exc:
-                die(f"not written: {exc}")
+            _write_entry(write, entry)
         table.add_row(site.id, site.unit or "-", escape(site.base_url), "[green]found[/]",
                       escape(detection.summary), ", ".join(changes) or "no")
     console.print(table)
@@ -268,54 +287,68 @@ def discover_cmd(
     registry: RegistryOpt = None,
 ) -> None:
     """Try the host names union portals use for a unit, and detect those that answer."""
-    from congdoan.detect.discover import (
-        DEFAULT_PATTERNS,
-        discover,
-        dns_resolver,
-        mapping_resolver,
-    )
-    from congdoan.detect.entry import build_entry, entry_toml, suggest_id, write_entry
+    from congdoan.detect.discover import discover
 
     reg = _load(registry)
-    try:
-        the_unit = reg.unit(unit)
-    except KeyError as exc:
-        die(str(exc.args[0]))
+    the_unit = _unit(reg, unit)
+    patterns = _patterns(pattern)
+    candidates = discover(the_unit, patterns=patterns, resolver=_resolver(resolve))
+    err_console.print(_candidates_table(the_unit, candidates))
+    found = [c for c in candidates if c.found]
+    for c in found:
+        _print_found(c, reg, the_unit, write)
+    err_console.print(f"{len(found)} of {len(candidates)} candidate hosts answered")
+    raise typer.Exit(EXIT_OK if found else EXIT_FAILED)
+
+
+def _patterns(pattern: list[str] | None) -> tuple[str, ...]:
+    """``--pattern`` host patterns, else the built-in ones; each needs ``{name}``."""
+    from congdoan.detect.discover import DEFAULT_PATTERNS
+
     patterns = tuple(pattern) if pattern else DEFAULT_PATTERNS
     bad = [p for p in patterns if "{name}" not in p]
     if bad:
         die(f"--pattern needs a {{name}} placeholder: {bad[0]!r}")
-    resolver = dns_resolver
-    if resolve:
-        addresses = {}
-        for pair in resolve:
-            host, sep, address = pair.partition("=")
-            if not sep or not host or not address.startswith(("http://", "https://")):
-                die(f"--resolve expects HOST=http(s)://ADDRESS, got {pair!r}")
-            addresses[host.strip().lower()] = address.strip()
-        resolver = mapping_resolver(addresses)
-    candidates = discover(the_unit, patterns=patterns, resolver=resolver)
+    return patterns
+
+
+def _resolver(resolve: list[str] | None) -> Resolver:
+    """DNS, or with ``--resolve HOST=URL`` pairs only the addresses given."""
+    from congdoan.detect.discover import dns_resolver, mapping_resolver
+
+    if not resolve:
+        return dns_resolver
+    addresses = {}
+    for pair in resolve:
+        host, sep, address = pair.partition("=")
+        if not sep or not host or not address.startswith(("http://", "https://")):
+            die(f"--resolve expects HOST=http(s)://ADDRESS, got {pair!r}")
+        addresses[host.strip().lower()] = address.strip()
+    return mapping_resolver(addresses)
+
+
+def _candidates_table(the_unit: Unit, candidates: list[Candidate]) -> Table:
     table = Table(title=f"Portal candidates for {the_unit.name} ({the_unit.id})")
     for column in ("host", "resolves", "result", "CMS"):
         table.add_column(column, overflow="fold")
-    found = [c for c in candidates if c.found]
     for c in candidates:
         result = "[green]answers[/]" if c.found else (escape(c.problem) or "-")
         table.add_row(c.host, "yes" if c.address else "no", result,
                       escape(c.detection.summary) if c.detection else "-")
-    err_console.print(table)
-    for c in found:
-        assert c.detection is not None
-        existing = _existing(reg, None, c.detection.base_url)
-        site_id = existing.id if existing else suggest_id(f"https://{c.host}")
-        entry = build_entry(c.detection, site_id, existing, reg, the_unit.id,
-                            evidence=f"answered `congdoan sites discover` as {c.host}")
-        print(entry_toml(entry))
-        if write is not None:
-            try:
-                outcome = write_entry(write, entry)
-            except RegistryError as exc:
-                die(f"not written: {exc}")
-            err_console.print(f"{outcome} entry {site_id!r} in {escape(str(write))}")
-    err_console.print(f"{len(found)} of {len(candidates)} candidate hosts answered")
-    raise typer.Exit(EXIT_OK if found else EXIT_FAILED)
+    return table
+
+
+def _print_found(candidate: Candidate, reg: Registry, the_unit: Unit, write: Path | None) -> None:
+    """A host that answered: its registry entry on stdout (and in ``write``)."""
+    from congdoan.detect.entry import build_entry, entry_toml, suggest_id
+
+    detection = candidate.detection
+    assert detection is not None
+    existing = _existing(reg, None, detection.base_url)
+    site_id = existing.id if existing else suggest_id(f"https://{candidate.host}")
+    entry = build_entry(detection, site_id, existing, reg, the_unit.id,
+                        evidence=f"answered `congdoan sites discover` as {candidate.host}")
+    print(entry_toml(entry))
+    if write is not None:
+        outcome = _write_entry(write, entry)
+        err_console.print(f"{outcome} entry {site_id!r} in {escape(str(write))}")

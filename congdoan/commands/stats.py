@@ -7,19 +7,20 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from congdoan.commands.common import DbOpt, app, console
 from congdoan.commands.database import read_session
 from congdoan.storage.records import jsonable
 from congdoan.vntime import VN_TZ_NAME, shown_date, shown_time
 
-RUN_COUNTS = ("new", "changed", "unchanged", "dropped", "failed")
-LAST_RUN_SHOWN = ("new", "changed", "unchanged", "failed")  # in the table; JSON has all
+# A run's item counts, one column of the table (JSON has every count apart).
+ITEM_COUNTS = ("new", "changed", "unchanged")
 FAILURES_SHOWN = 10
+# No vertical rules or edges: the tables fit an 80-column terminal.
+_NARROW: dict[str, Any] = {"box": box.SIMPLE_HEAD, "show_edge": False}
 
 
 @app.command()
@@ -45,26 +46,32 @@ def stats(
       congdoan stats
       congdoan stats --json --db postgresql+psycopg://user@host/congdoan
     """
+    report = _read_report(db)
+    if as_json:
+        print(json.dumps(jsonable(report), ensure_ascii=False, indent=2))
+        return
+    _print_report(report)
+
+
+def _read_report(db: str | None) -> dict[str, Any]:
+    """``storage.stats``, the progress of reading attached files, and every open failure."""
     from congdoan.storage.file_texts import reading_counts
     from congdoan.storage.runs import open_failures
     from congdoan.storage.stats import stats as read_stats
 
     with read_session(db) as session:
         report = read_stats(session)
-        for name, counts in _last_run_counts(session).items():
-            last = report["sites"].get(name, {}).get("last_run")
-            if last is not None:
-                last.update(counts)
-        failures = [
+        report["files"] = reading_counts(session)
+        report["failures"] = [
             {"site": f.site, "url": f.url, "reason": f.reason, "count": f.count,
              "first_seen": f.first_seen, "last_seen": f.last_seen}
             for f in open_failures(session)
         ]
-        report["files"] = reading_counts(session)
-    report["failures"] = failures
-    if as_json:
-        print(json.dumps(jsonable(report), ensure_ascii=False, indent=2))
-        return
+    return report
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    """The report as tables, then the degraded sites' reasons and the first open failures."""
     console.print(_sites_table(report["sites"]))
     console.print(_runs_table(report["sites"]))
     console.print(_totals_table(report))
@@ -72,6 +79,7 @@ def stats(
     for name, site_stats in report["sites"].items():
         for line in site_stats.get("health_reasons") or []:
             console.print(Text(f"{name} degraded: {line}"), style="magenta", soft_wrap=True)
+    failures = report["failures"]
     for f in failures[:FAILURES_SHOWN]:
         console.print(Text(f"{f['site']} {f['url']}: {f['reason']} (×{f['count']})"),
                       style="yellow", soft_wrap=True)
@@ -89,15 +97,6 @@ def _files_line(counts: dict[str, int]) -> str:
             f"pages read by OCR: {counts['ocr_pages']}")
 
 
-def _last_run_counts(session: Session) -> dict[str, dict[str, Any]]:
-    """The counts of each site's latest run, which ``storage.stats`` leaves out."""
-    from congdoan.storage.models import CrawlRun
-
-    latest = select(func.max(CrawlRun.id)).group_by(CrawlRun.site).scalar_subquery()
-    runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(latest)))
-    return {r.site: {name: getattr(r, name) for name in RUN_COUNTS} for r in runs}
-
-
 def _shown(value: datetime | date | None, with_time: bool = False) -> str:
     if with_time and isinstance(value, datetime):
         return shown_time(value)
@@ -109,10 +108,11 @@ def _span(first: datetime | date | None, last: datetime | date | None) -> str:
 
 
 def _sites_table(sites: dict[str, dict[str, Any]]) -> Table:
-    table = Table(title="Stored per site")
-    for column in ("site", "articles", "documents", "attachments", "open failures"):
+    table = Table(title="Stored per site", **_NARROW)
+    for column in ("site", "articles", "docs", "files", "open failures"):
         table.add_column(column, justify="left" if column == "site" else "right")
-    table.add_column("published", overflow="fold")
+    # A range is read whole: the other columns give way first.
+    table.add_column("published", no_wrap=True, min_width=len(_span(date.min, date.min)))
     for name, s in sites.items():
         table.add_row(
             Text(name), str(s["articles"]), str(s["documents"]), str(s["attachments"]),
@@ -125,24 +125,28 @@ def _sites_table(sites: dict[str, dict[str, Any]]) -> Table:
 
 def _runs_table(sites: dict[str, dict[str, Any]]) -> Table:
     table = Table(title="Last run per site (degraded sites first)",
-                  caption=f"times: {VN_TZ_NAME}")
-    for column in ("site", "status", "health", "finished", *LAST_RUN_SHOWN):
-        table.add_column(column, justify="right" if column in LAST_RUN_SHOWN else "left")
+                  caption=f"items: {'/'.join(ITEM_COUNTS)} this run; times: {VN_TZ_NAME}",
+                  **_NARROW)
+    for column in ("site", "status", "health"):
+        table.add_column(column)
+    table.add_column("finished", no_wrap=True)
+    for column in ("items", "failed"):
+        table.add_column(column, justify="right")
     for name, s in sites.items():
         run = s["last_run"] or {}
         health = s.get("health") or "-"
+        items = "/".join(str(run[k]) for k in ITEM_COUNTS) if run else "-"
         table.add_row(
             Text(name), run.get("status", "never"),
             Text(health, style="bold magenta" if health == "degraded" else ""),
-            _shown(run.get("finished_at"), with_time=True),
-            *(str(run.get(k, "-")) for k in LAST_RUN_SHOWN),
+            _shown(run.get("finished_at"), with_time=True), items, str(run.get("failed", "-")),
         )
     return table
 
 
 def _totals_table(report: dict[str, Any]) -> Table:
     totals, ranges = report["totals"], report["date_range"]
-    table = Table(title="Totals")
+    table = Table(title="Totals", **_NARROW)
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_column("dates")

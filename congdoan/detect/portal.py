@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from congdoan.detect.fetch import Fetcher, FetchError, RobotsForbid
-from congdoan.detect.generic import detect_generic
+from congdoan.detect.fetch import Fetcher, FetchError, Page, RobotsForbid
+from congdoan.detect.generic import GenericSetup, detect_generic
 from congdoan.detect.homepage import parked_reason, read_home
-from congdoan.detect.nukeviet import detect_nukeviet, nukeviet_signals
-from congdoan.detect.wordpress import detect_wordpress, wordpress_signals
+from congdoan.detect.nukeviet import NukeVietSetup, detect_nukeviet, nukeviet_signals
+from congdoan.detect.wordpress import WordPressSetup, detect_wordpress, wordpress_signals
 
 
 class PortalUnavailable(Exception):
@@ -52,6 +52,31 @@ def detect_portal(url: str, fetcher: Fetcher | None = None) -> Detection:
     """Ask the portal at ``url`` a few questions; raise ``PortalUnavailable`` with one line."""
     fetcher = fetcher or Fetcher()
     base = normalise_url(url)
+    page = _home_page(fetcher, base)
+    home = read_home(page.body, page.final_url)
+    parked = parked_reason(home, len(page.body))
+    if parked:
+        raise PortalUnavailable(f"{base}: looks parked or unused: {parked}")
+    final = urlsplit(page.final_url)
+    origin = f"{final.scheme}://{final.netloc}"
+    detection = Detection(asked=url, base_url=origin, cms="unknown",
+                          site_name=home.site_name or home.title)
+    if final.netloc != urlsplit(base).netloc:
+        detection.facts.append(f"{base} redirects to {origin}")
+    nv_signs = nukeviet_signals(page, home)
+    wp_signs = wordpress_signals(page, home)
+    if nv_signs and len(nv_signs) >= len(wp_signs):
+        _as_nukeviet(detection, nv_signs, detect_nukeviet(page, home, fetcher))
+    elif wp_signs:
+        _as_wordpress(detection, wp_signs, detect_wordpress(page, home, fetcher))
+    else:
+        _as_generic(detection, detect_generic(page, home, fetcher))
+    detection.requests = list(fetcher.requests)
+    return detection
+
+
+def _home_page(fetcher: Fetcher, base: str) -> Page:
+    """The portal's home page, if robots.txt lets us and it answers with HTML."""
     robots = fetcher.robots(base + "/")
     if robots is not None and robots.status in (401, 403):
         raise PortalUnavailable(f"{base}: answers {robots.status} Forbidden (robots.txt)")
@@ -69,49 +94,38 @@ def detect_portal(url: str, fetcher: Fetcher | None = None) -> Detection:
         raise PortalUnavailable(f"{base}: redirects without a Location ({page.status})")
     if page.content_type and "html" not in page.content_type:
         raise PortalUnavailable(f"{base}: the home page is {page.content_type}, not HTML")
-    home = read_home(page.body, page.final_url)
-    parked = parked_reason(home, len(page.body))
-    if parked:
-        raise PortalUnavailable(f"{base}: looks parked or unused: {parked}")
-    final = urlsplit(page.final_url)
-    origin = f"{final.scheme}://{final.netloc}"
-    detection = Detection(asked=url, base_url=origin, cms="unknown",
-                          site_name=home.site_name or home.title)
-    if final.netloc != urlsplit(base).netloc:
-        detection.facts.append(f"{base} redirects to {origin}")
+    return page
 
-    nv_signs = nukeviet_signals(page, home)
-    wp_signs = wordpress_signals(page, home)
-    if nv_signs and len(nv_signs) >= len(wp_signs):
-        setup = detect_nukeviet(page, home, fetcher)
-        detection.cms, detection.version = "nukeviet", setup.version
-        detection.facts[:0] = [f"NukeViet: {', '.join(nv_signs)}"]
-        detection.facts += setup.facts
-        detection.fields = {
-            "url_style": setup.url_style, "lang_prefix": setup.lang_prefix,
-            "language": setup.language, "news_module": setup.news_module,
-            "news_sections": setup.news_sections, "laws_module": setup.laws_module,
-            "sitemaps": setup.sitemaps, "rss": setup.rss,
-        }
-    elif wp_signs:
-        wp = detect_wordpress(page, home, fetcher)
-        detection.cms, detection.version = "wordpress", wp.version
-        detection.facts[:0] = [f"WordPress: {', '.join(wp_signs)}"]
-        detection.facts += wp.facts
-        # The wordpress spider builds its API, feed and category URLs from url_style:
-        # plain permalinks have no /wp-json/ or /feed/ rewrites.
-        detection.fields = {"url_style": "query" if wp.permalinks == "plain" else "rewrite",
-                            "sitemaps": bool(wp.sitemap), "rss": bool(wp.feeds)}
-    else:
-        generic = detect_generic(page, home, fetcher)
-        detection.facts.append("no NukeViet or WordPress signs: a generic entry needs feeds, "
-                               "sitemaps or an article URL pattern, and selectors if the "
-                               "generic reader misses fields")
-        detection.facts += generic.facts
-        detection.fields = {"sitemaps": bool(generic.sitemaps), "rss": bool(generic.feeds)}
-        # what a cms = "generic" entry navigates by ([site.generic]); empty parts left out
-        nav = {"article_pattern": generic.article_pattern, "feed_urls": generic.feeds,
-               "sitemap_urls": generic.sitemaps}
-        detection.fields["generic"] = {k: v for k, v in nav.items() if v}
-    detection.requests = list(fetcher.requests)
-    return detection
+
+def _as_nukeviet(detection: Detection, signs: list[str], setup: NukeVietSetup) -> None:
+    detection.cms, detection.version = "nukeviet", setup.version
+    detection.facts[:0] = [f"NukeViet: {', '.join(signs)}"]
+    detection.facts += setup.facts
+    detection.fields = {
+        "url_style": setup.url_style, "lang_prefix": setup.lang_prefix,
+        "language": setup.language, "news_module": setup.news_module,
+        "news_sections": setup.news_sections, "laws_module": setup.laws_module,
+        "sitemaps": setup.sitemaps, "rss": setup.rss,
+    }
+
+
+def _as_wordpress(detection: Detection, signs: list[str], wp: WordPressSetup) -> None:
+    detection.cms, detection.version = "wordpress", wp.version
+    detection.facts[:0] = [f"WordPress: {', '.join(signs)}"]
+    detection.facts += wp.facts
+    # The wordpress spider builds its API, feed and category URLs from url_style:
+    # plain permalinks have no /wp-json/ or /feed/ rewrites.
+    detection.fields = {"url_style": "query" if wp.permalinks == "plain" else "rewrite",
+                        "sitemaps": bool(wp.sitemap), "rss": bool(wp.feeds)}
+
+
+def _as_generic(detection: Detection, generic: GenericSetup) -> None:
+    detection.facts.append("no NukeViet or WordPress signs: a generic entry needs feeds, "
+                           "sitemaps or an article URL pattern, and selectors if the "
+                           "generic reader misses fields")
+    detection.facts += generic.facts
+    detection.fields = {"sitemaps": bool(generic.sitemaps), "rss": bool(generic.feeds)}
+    # what a cms = "generic" entry navigates by ([site.generic]); empty parts left out
+    nav = {"article_pattern": generic.article_pattern, "feed_urls": generic.feeds,
+           "sitemap_urls": generic.sitemaps}
+    detection.fields["generic"] = {k: v for k, v in nav.items() if v}

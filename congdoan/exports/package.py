@@ -177,51 +177,77 @@ def _iso(value: Any) -> str | None:
 def write_package(session: Session, directory: Path, name: str = "congdoan") -> Release:
     """Write the data package into ``directory`` (created; existing files replaced)."""
     directory.mkdir(parents=True, exist_ok=True)
-    resources: list[dict[str, Any]] = []
-    rows: dict[Kind, int] = {}
-    for kind in KINDS:
-        plural = PLURAL[kind]
-        csv_path, pq_path = directory / f"{plural}.csv", directory / f"{plural}.parquet"
-        with csv_path.open("wb") as sink:
-            rows[kind] = write_records(session, CsvWriter(sink, kind), (kind,))[kind]
-        with pq_path.open("wb") as sink:
-            write_records(session, ParquetWriter(sink, kind), (kind,))
-        digest, size = _digest(csv_path)
-        resources.append({
-            "name": plural, "path": csv_path.name, "format": "csv", "mediatype": "text/csv",
-            "encoding": "utf-8-sig", "profile": "tabular-data-resource",
-            "description": f"Every stored {kind}, one row each; lists joined with "
-                           f"{LIST_SEPARATOR!r}",
-            "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
-            "schema": _schema(kind), "hash": f"sha256:{digest}", "bytes": size,
-            "congdoan:rows": rows[kind],
-        })
-    for kind in KINDS:
-        plural = PLURAL[kind]
-        digest, size = _digest(directory / f"{plural}.parquet")
-        resources.append({
-            # A file resource: its bytes and hash are checked; its rows are read with pyarrow.
-            "name": f"{plural}-parquet", "type": "file", "path": f"{plural}.parquet",
-            "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet",
-            "description": f"The {plural} as typed Parquet (lists as list<string>, body_html "
-                           "kept)", "hash": f"sha256:{digest}", "bytes": size,
-            "congdoan:rows": rows[kind],
-        })
+    rows = {kind: _write_kind(session, directory, kind) for kind in KINDS}
+    resources = [*(_csv_resource(directory, kind, rows[kind]) for kind in KINDS),
+                 *(_parquet_resource(directory, kind, rows[kind]) for kind in KINDS),
+                 _items_resource(session, directory)]
+    descriptor = _descriptor(name, resources, _coverage(session))
+    (directory / "datapackage.json").write_text(
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (directory / "README.md").write_text(datasheet(descriptor, rows), encoding="utf-8")
+    return Release(directory, rows)
+
+
+def _write_kind(session: Session, directory: Path, kind: Kind) -> int:
+    """Write every stored ``kind`` as CSV and as Parquet; return the row count."""
+    plural = PLURAL[kind]
+    with (directory / f"{plural}.csv").open("wb") as sink:
+        rows = write_records(session, CsvWriter(sink, kind), (kind,))[kind]
+    with (directory / f"{plural}.parquet").open("wb") as sink:
+        write_records(session, ParquetWriter(sink, kind), (kind,))
+    return rows
+
+
+def _csv_resource(directory: Path, kind: Kind, rows: int) -> dict[str, Any]:
+    """The tabular resource of a kind's CSV file: dialect, typed schema, hash and size."""
+    plural = PLURAL[kind]
+    digest, size = _digest(directory / f"{plural}.csv")
+    return {
+        "name": plural, "path": f"{plural}.csv", "format": "csv", "mediatype": "text/csv",
+        "encoding": "utf-8-sig", "profile": "tabular-data-resource",
+        "description": f"Every stored {kind}, one row each; lists joined with "
+                       f"{LIST_SEPARATOR!r}",
+        "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+        "schema": _schema(kind), "hash": f"sha256:{digest}", "bytes": size,
+        "congdoan:rows": rows,
+    }
+
+
+def _parquet_resource(directory: Path, kind: Kind, rows: int) -> dict[str, Any]:
+    """The file resource of a kind's Parquet file: its bytes and hash are checked;
+    its rows are read with pyarrow."""
+    plural = PLURAL[kind]
+    digest, size = _digest(directory / f"{plural}.parquet")
+    return {
+        "name": f"{plural}-parquet", "type": "file", "path": f"{plural}.parquet",
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "description": f"The {plural} as typed Parquet (lists as list<string>, body_html "
+                       "kept)", "hash": f"sha256:{digest}", "bytes": size,
+        "congdoan:rows": rows,
+    }
+
+
+def _items_resource(session: Session, directory: Path) -> dict[str, Any]:
+    """Write ``items.csv`` (one line per item and its content hash); its resource."""
     items_path = directory / "items.csv"
     item_rows = _write_items(session, items_path)
     digest, size = _digest(items_path)
-    resources.append({
+    return {
         "name": "items", "path": "items.csv", "format": "csv", "mediatype": "text/csv",
         "encoding": "utf-8", "profile": "tabular-data-resource",
         "description": "One line per item and its content hash: compare two releases with "
                        "`congdoan package-diff`",
         "schema": {"fields": ITEM_FIELDS, "primaryKey": ["kind", "id"]},
         "hash": f"sha256:{digest}", "bytes": size, "congdoan:rows": item_rows,
-    })
+    }
+
+
+def _descriptor(name: str, resources: list[dict[str, Any]],
+                coverage: dict[str, Any]) -> dict[str, Any]:
+    """``datapackage.json``: the package's identity, licence, resources and coverage."""
     created = datetime.now(UTC).replace(microsecond=0).isoformat()
-    coverage = _coverage(session)
-    descriptor = {
+    return {
         "profile": "data-package", "name": name,
         "title": "congdoan: articles and legal documents of Vietnamese trade-union portals",
         "description": "News articles and legal documents (văn bản) crawled from the portals "
@@ -231,10 +257,6 @@ def write_package(session: Session, directory: Path, name: str = "congdoan") -> 
                       "portal; this package is for research"}],
         "resources": resources, **coverage,
     }
-    (directory / "datapackage.json").write_text(
-        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (directory / "README.md").write_text(datasheet(descriptor, rows), encoding="utf-8")
-    return Release(directory, rows)
 
 
 def datasheet(descriptor: dict[str, Any], rows: dict[Kind, int]) -> str:

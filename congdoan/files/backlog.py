@@ -14,15 +14,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.files.reading import FileReading, Limits, failed
+
+if TYPE_CHECKING:
+    from congdoan.storage.file_texts import PendingFile
 
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 _TASKS_PER_WORKER = 20  # files per worker in one pool, then fresh processes
@@ -37,6 +41,15 @@ class BacklogResult:
     ocr_pages: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (name or sha256, reason)
+
+    def add(self, label: str, reading: FileReading) -> None:
+        """Count one stored reading; ``label`` names the file in ``problems``."""
+        self.read += 1
+        self.pages += len(reading.pages)
+        self.ocr_pages += sum(1 for p in reading.pages if p.method == "ocr")
+        self.statuses[reading.status] = self.statuses.get(reading.status, 0) + 1
+        if reading.reason:
+            self.problems.append((label, reading.reason))
 
 
 def read_stored_file(path: str, name: str | None, limits: Limits) -> FileReading:
@@ -92,54 +105,56 @@ def read_backlog(
     if not pending:
         return result
     limits = limits or Limits()
-    by_future: dict[Future[FileReading], tuple[str, str | None]] = {}
-    crashed: list[tuple[str, str, str | None]] = []
 
-    def store(sha256: str, name: str | None, reading: FileReading) -> None:
-        store_reading(sessions, sha256, reading)
-        result.read += 1
-        result.pages += len(reading.pages)
-        result.ocr_pages += sum(1 for p in reading.pages if p.method == "ocr")
-        result.statuses[reading.status] = result.statuses.get(reading.status, 0) + 1
-        if reading.reason:
-            result.problems.append((name or sha256, reading.reason))
+    def store(item: PendingFile, reading: FileReading) -> None:
+        store_reading(sessions, item.sha256, reading)
+        result.add(item.name or item.sha256, reading)
         if progress:
             progress(result.read, len(pending))
 
+    crashed = _read_in_pools(pending, files_dir, workers, limits, store)
+    # A dead worker breaks the pool for every file in flight: read those again,
+    # one per fresh process, so only the file that kills its reader is lost.
+    for item in crashed:
+        store(item, _read_alone(str(files_dir / item.stored_path), item.name, limits))
+    return result
+
+
+def _read_in_pools(pending: list[PendingFile], files_dir: Path, workers: int, limits: Limits,
+                   store: Callable[[PendingFile, FileReading], None]) -> list[PendingFile]:
+    """Read the files ``workers`` at a time and ``store`` each reading; return the files
+    whose pool broke (a worker died) before they were read."""
+    crashed: list[PendingFile] = []
     # Pools of a bounded number of files, each in fresh processes: what native
     # libraries keep after a file goes back to the system between batches.
     # (Not max_tasks_per_child: with it, Python 3.11's pool can hang on its own.)
     batch = workers * _TASKS_PER_WORKER
     for start in range(0, len(pending), batch):
-        by_future.clear()
         with _pool(workers) as pool:
-            for item in pending[start:start + batch]:
-                path = str(files_dir / item.stored_path)
-                by_future[pool.submit(read_stored_file, path, item.name, limits)] = (
-                    item.sha256, item.name)
-            for future, (sha256, name) in by_future.items():
+            by_future = {
+                pool.submit(read_stored_file, str(files_dir / item.stored_path), item.name,
+                            limits): item
+                for item in pending[start:start + batch]
+            }
+            for future, item in by_future.items():
                 try:
                     reading = future.result()
                 except BrokenProcessPool:
-                    crashed.append((sha256, str(files_dir / _path_of(pending, sha256)), name))
+                    crashed.append(item)
                     continue
-                store(sha256, name, reading)
-    # A dead worker breaks the pool for every file in flight: read those again,
-    # one per fresh process, so only the file that kills its reader is lost.
-    for sha256, path, name in crashed:
-        with _pool(1) as solo:
-            try:
-                reading = solo.submit(read_stored_file, path, name, limits).result()
-            except BrokenProcessPool:
-                reading = failed("application/octet-stream",
-                                 "the reader process died on this file (memory limit or a "
-                                 "crash in a native library)")
-        store(sha256, name, reading)
-    return result
+                store(item, reading)
+    return crashed
 
 
-def _path_of(pending: list, sha256: str) -> str:
-    return next(p.stored_path for p in pending if p.sha256 == sha256)
+def _read_alone(path: str, name: str | None, limits: Limits) -> FileReading:
+    """Read one file in a process of its own; a reader that dies is the file's failure."""
+    with _pool(1) as solo:
+        try:
+            return solo.submit(read_stored_file, path, name, limits).result()
+        except BrokenProcessPool:
+            return failed("application/octet-stream",
+                          "the reader process died on this file (memory limit or a "
+                          "crash in a native library)")
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

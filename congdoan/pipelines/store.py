@@ -216,30 +216,52 @@ class StorePipeline:
             self.engine.dispose()
             return
         reason = reason or "finished"
+        counts = self._run_counts()
+        stored = counts["new"] + counts["changed"] + counts["unchanged"]
+        pages_read = self.crawler.stats.get_value("congdoan/pages_read", 0)
+        status = run_status(stored, len(self.failures), self.dropped, reason, pages_read)
+        ledger = {**self._carried_failures(), **self.failures}
+        judgement = self._close_run(status, counts, self._run_stats(reason), ledger)
+        logger.info("%s: run %s %s %s", self.site_id, self.run_id, status, counts)
+        if judgement is not None:
+            self._announce(judgement)
+
+    def _run_counts(self) -> dict[str, int]:
+        """The run's items by outcome (new, changed, unchanged, dropped) and failed pages."""
         counts = {name: self.store.counts.get(name, 0)
                   for name in ("new", "changed", "unchanged")}
         # A 304 is an item seen again unchanged, just without its body.
         counts["unchanged"] += sum(len(urls) for urls in self.not_modified.values())
         counts["dropped"] = self.dropped
         counts["failed"] = len(self.failures)
-        stored = counts["new"] + counts["changed"] + counts["unchanged"]
-        pages_read = self.crawler.stats.get_value("congdoan/pages_read", 0)
-        status = run_status(stored, len(self.failures), self.dropped, reason, pages_read)
-        # Pages kept in the retry file by a crawl whose database failed: those this
-        # crawl neither stored nor failed again move into the ledger.
-        carried = {url: why for url, why in self.spilled.items()
-                   if url not in self.resolved_urls and url not in self.failures}
-        run_stats = {"finish_reason": reason,
-                     "pages": self.crawler.stats.get_value("response_received_count", 0),
-                     "reconciled": bool(self.crawler.stats.get_value(STAT_RECONCILED))}
+        return counts
+
+    def _carried_failures(self) -> dict[str, str]:
+        """Pages kept in the retry file by a crawl whose database failed, still not fixed.
+
+        Those this crawl neither stored nor failed again move into the ledger.
+        """
+        return {url: why for url, why in self.spilled.items()
+                if url not in self.resolved_urls and url not in self.failures}
+
+    def _run_stats(self, reason: str) -> dict[str, Any]:
+        """The facts of the run kept beside its counts."""
+        stats = self.crawler.stats
+        return {"finish_reason": reason,
+                "pages": stats.get_value("response_received_count", 0),
+                "reconciled": bool(stats.get_value(STAT_RECONCILED))}
+
+    def _close_run(self, status: str, counts: dict[str, int], run_stats: dict[str, Any],
+                   ledger: dict[str, str]) -> Judgement | None:
+        """In one transaction: the failure ledger, the pages seen again, the run's health
+        and its record; return the health verdict.
+
+        A database that fails here spills the ledger to the retry file (no verdict).
+        """
         judgement: Judgement | None = None
         try:
             with self.sessions() as session, session.begin():
-                for url, why in {**carried, **self.failures}.items():
-                    record_failure(session, self.site_id, url, why)
-                resolve_failures(session, self.site_id, self.resolved_urls)
-                for kind, urls in self.not_modified.items():
-                    touch_seen(session, self.site_id, kind, urls, datetime.now(UTC))
+                self._write_ledger(session, ledger)
                 health, judgement = self._judge(session, status)
                 finish_run(session, self.run_id, status, counts, stats=run_stats,
                            health=health.to_json() if health else None,
@@ -250,20 +272,30 @@ class StorePipeline:
             self.crawler.stats.set_value(STAT_DATABASE_ERROR, self.database_error)
             logger.error("%s: database %s failed at the end of the crawl: %s", self.site_id,
                          shown_url(self.url), cause_of(exc))
-            self._spill({**carried, **self.failures})
-            judgement = None
+            self._spill(ledger)
+            return None
         else:
             retry_file.remove(self.retry_path)
         finally:
             self.engine.dispose()
-        logger.info("%s: run %s %s %s", self.site_id, self.run_id, status, counts)
-        if judgement is not None:
-            self.crawler.stats.set_value(STAT_VERDICT, judgement.verdict)
-            for line in judgement.reasons:
-                logger.warning("%s: degraded: %s", self.site_id, line)
-            self.crawler.signals.send_catch_log(
-                run_judged, site=self.site_id, run_id=self.run_id, verdict=judgement.verdict,
-                reasons=list(judgement.reasons))
+        return judgement
+
+    def _write_ledger(self, session: Any, ledger: dict[str, str]) -> None:
+        """Record the failed pages, resolve the fixed ones, touch the ones answered 304."""
+        for url, why in ledger.items():
+            record_failure(session, self.site_id, url, why)
+        resolve_failures(session, self.site_id, self.resolved_urls)
+        for kind, urls in self.not_modified.items():
+            touch_seen(session, self.site_id, kind, urls, datetime.now(UTC))
+
+    def _announce(self, judgement: Judgement) -> None:
+        """The verdict as a stat, a warning per reason, and ``run_judged`` for listeners."""
+        self.crawler.stats.set_value(STAT_VERDICT, judgement.verdict)
+        for line in judgement.reasons:
+            logger.warning("%s: degraded: %s", self.site_id, line)
+        self.crawler.signals.send_catch_log(
+            run_judged, site=self.site_id, run_id=self.run_id, verdict=judgement.verdict,
+            reasons=list(judgement.reasons))
 
     def _judge(self, session: Any, status: str) -> tuple[RunHealth | None, Judgement | None]:
         """This run's health counts and, unless it was interrupted, its verdict.

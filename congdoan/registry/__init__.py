@@ -196,16 +196,56 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
     site_id = _str(raw, "id", ctx, required=True)
     if not _ID.match(site_id):
         raise _fail(*ctx, "id", "must be lower-case letters, digits, '-' or '_' (max 40)")
-    base_url = _str(raw, "base_url", ctx, required=True).rstrip("/")
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise _fail(*ctx, "base_url", f"is not an http(s) site URL: {base_url!r}")
+    base_url = _base_url(raw, ctx)
     cms = _str(raw, "cms", ctx, default="nukeviet")
     if cms not in KNOWN_CMS:
         raise _fail(*ctx, "cms", f"{cms!r} is not supported (known: {', '.join(KNOWN_CMS)})")
     enabled = _bool(raw, "enabled", ctx, True)
     if enabled and cms not in CRAWLABLE_CMS:
         raise _fail(*ctx, "enabled", f"must be false: no spider crawls cms {cms!r} yet")
+    navigation = _navigation(raw, ctx, cms, enabled)
+    selectors = _selectors(raw, ctx)
+    generic = _generic(raw, ctx, base_url, cms, enabled and cms == "generic",
+                       navigation["rss"])
+    allowed = _str_list(raw, "allowed_domains", ctx)
+    confidence = _str(raw, "confidence", ctx)
+    if confidence and confidence not in CONFIDENCE:
+        raise _fail(*ctx, "confidence", f"must be one of {', '.join(CONFIDENCE)}")
+    return Site(
+        id=site_id,
+        province=_str(raw, "province", ctx, required=True),
+        name=_str(raw, "name", ctx, required=True),
+        base_url=base_url,
+        cms=cms,
+        cms_confirmed=_bool(raw, "cms_confirmed", ctx, False),
+        enabled=enabled,
+        lang_prefix=_bool(raw, "lang_prefix", ctx, False),
+        language=_str(raw, "language", ctx, default="vi"),
+        allowed_domains=allowed,
+        selectors=selectors,
+        politeness=_politeness(raw.get("politeness"), ctx),
+        notes=_str(raw, "notes", ctx),
+        unit=_str(raw, "unit", ctx),
+        evidence=_str(raw, "evidence", ctx),
+        confidence=confidence,
+        generic=generic,
+        **navigation,
+    )
+
+
+def _base_url(raw: dict[str, Any], ctx: tuple[str, str]) -> str:
+    """``base_url`` without its trailing slash: an http(s) site address, no query."""
+    base_url = _str(raw, "base_url", ctx, required=True).rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise _fail(*ctx, "base_url", f"is not an http(s) site URL: {base_url!r}")
+    return base_url
+
+
+def _navigation(raw: dict[str, Any], ctx: tuple[str, str], cms: str,
+                enabled: bool) -> dict[str, Any]:
+    """The fields that say where a crawl starts (URL style, NukeViet modules and
+    sections, sitemaps, RSS), checked together: an enabled site needs an entry point."""
     url_style = _str(raw, "url_style", ctx, default="rewrite")
     if url_style not in URL_STYLES:
         raise _fail(*ctx, "url_style", f"must be one of {', '.join(URL_STYLES)}")
@@ -228,6 +268,12 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
     if enabled and cms != "wordpress" and nothing:
         raise _fail(*ctx, "news_sections", "is empty and the site has no laws_module, "
                     "sitemaps or rss: nothing to crawl")
+    return {"url_style": url_style, "news_module": news_module, "news_sections": sections,
+            "laws_module": laws_module, "sitemaps": sitemaps, "rss": rss}
+
+
+def _selectors(raw: dict[str, Any], ctx: tuple[str, str]) -> dict[str, str]:
+    """``selectors``: name = "css selector" pairs, each one compiling."""
     selectors = raw.get("selectors", {})
     if not isinstance(selectors, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in selectors.items()
@@ -239,44 +285,22 @@ def parse_site(raw: dict[str, Any], source: str, index: int) -> Site:
         compile_selectors(selectors)
     except ValueError as exc:
         raise _fail(*ctx, "selectors", f"is wrong: {exc}") from None
+    return dict(selectors)
+
+
+def _generic(raw: dict[str, Any], ctx: tuple[str, str], base_url: str, cms: str,
+             crawled_generic: bool, rss: bool) -> GenericNav:
+    """``[site.generic]``: read only for cms = "generic"; enough to navigate when crawled."""
     try:
         generic = parse_generic_nav(raw.get("generic"), base_url)
     except ValueError as exc:
         raise _fail(*ctx, "generic", str(exc)) from None
     if "generic" in raw and cms != "generic":
         raise _fail(*ctx, "generic", f"is only read for cms = \"generic\", not {cms!r}")
-    problem = generic_nav_problem(generic, rss) if cms == "generic" and enabled else None
+    problem = generic_nav_problem(generic, rss) if crawled_generic else None
     if problem:
         raise _fail(*ctx, "generic", problem)
-    allowed = _str_list(raw, "allowed_domains", ctx)
-    confidence = _str(raw, "confidence", ctx)
-    if confidence and confidence not in CONFIDENCE:
-        raise _fail(*ctx, "confidence", f"must be one of {', '.join(CONFIDENCE)}")
-    return Site(
-        id=site_id,
-        province=_str(raw, "province", ctx, required=True),
-        name=_str(raw, "name", ctx, required=True),
-        base_url=base_url,
-        cms=cms,
-        cms_confirmed=_bool(raw, "cms_confirmed", ctx, False),
-        enabled=enabled,
-        url_style=url_style,
-        lang_prefix=_bool(raw, "lang_prefix", ctx, False),
-        language=_str(raw, "language", ctx, default="vi"),
-        news_module=news_module,
-        news_sections=sections,
-        laws_module=laws_module,
-        sitemaps=sitemaps,
-        rss=rss,
-        allowed_domains=allowed,
-        selectors=dict(selectors),
-        politeness=_politeness(raw.get("politeness"), ctx),
-        notes=_str(raw, "notes", ctx),
-        unit=_str(raw, "unit", ctx),
-        evidence=_str(raw, "evidence", ctx),
-        confidence=confidence,
-        generic=generic,
-    )
+    return generic
 
 
 def parse_registry(text: str, source: str = "<registry>") -> Registry:

@@ -17,7 +17,7 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from congdoan.extensions.progress import CrawlProgress
-from congdoan.registry import load_registry
+from congdoan.registry import Registry, load_registry
 from congdoan.runtime import signals as congdoan_signals
 from congdoan.runtime.locks import LockHeld
 from congdoan.runtime.outcome import DATABASE_ERROR, LOCKED, run_status
@@ -96,6 +96,27 @@ def crawl_sites(
     reg = load_registry(registry)
     for site_id in site_ids:
         reg.get(site_id)  # unknown ids fail before anything starts
+    process = CrawlerProcess(_crawl_settings(overrides))
+    display = CrawlProgress(mode="live" if progress else "lines" if progress_every > 0 else "off",
+                            interval=progress_every)
+    handle = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
+    queue = _SiteQueue(process, reg, registry, display, handle, site_ids)
+    try:
+        with display:
+            for site_id in site_ids:
+                display.add_site(site_id)
+            for _ in range(min(parallel, len(site_ids))):
+                queue.start_next()
+            process.start()
+    finally:
+        if handle:
+            handle.close()
+    queue.never_started()
+    return [queue.results[s] for s in site_ids]
+
+
+def _crawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """``base_settings`` plus the extensions a crawl run from here reports through."""
     settings = base_settings(overrides)
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions.update({
@@ -103,46 +124,49 @@ def crawl_sites(
         "congdoan.extensions.jsonl.JsonLinesExport": 510,
     })
     settings.set("EXTENSIONS", extensions, priority="cmdline")
-    process = CrawlerProcess(settings)
-    results = {site_id: SiteResult(site_id) for site_id in site_ids}
-    display = CrawlProgress(mode="live" if progress else "lines" if progress_every > 0 else "off",
-                            interval=progress_every)
-    handle = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115
-    waiting = list(site_ids)
-    stopping = False
+    return settings
 
-    def start_next(_: Any = None) -> Any:
-        nonlocal stopping
-        if any(r.finish_reason == "shutdown" for r in results.values()):
-            stopping = True  # Ctrl-C or SIGTERM: start nothing new
-        if stopping or not waiting:
-            return _
-        site_id = waiting.pop(0)
-        crawler = process.create_crawler(spider_for(reg.get(site_id).cms))
+
+class _SiteQueue:
+    """The sites waiting for a crawler: each finished crawl starts the next one."""
+
+    def __init__(self, process: CrawlerProcess, reg: Registry, registry: str | Path | None,
+                 display: CrawlProgress, output: IO[str] | None, site_ids: list[str]) -> None:
+        self.process = process
+        self.reg = reg
+        self.registry = str(registry) if registry else None
+        self.display = display
+        self.output = output
+        self.results = {site_id: SiteResult(site_id) for site_id in site_ids}
+        self.waiting = list(site_ids)
+        self.stopping = False
+
+    def start_next(self, passed: Any = None) -> Any:
+        """Start the next waiting site, unless the run is being stopped; pass ``passed`` on.
+
+        Added to each crawl's deferred, so it receives (and must return) its result.
+        """
+        if any(r.finish_reason == "shutdown" for r in self.results.values()):
+            self.stopping = True  # Ctrl-C or SIGTERM: start nothing new
+        if self.stopping or not self.waiting:
+            return passed
+        site_id = self.waiting.pop(0)
+        result = self.results[site_id]
+        crawler = self.process.create_crawler(spider_for(self.reg.get(site_id).cms))
         # Live objects ride on the crawler: settings are deep-copied per crawler.
-        crawler.congdoan_run = RunContext(site_id, display, handle)
-        display.watch(site_id, crawler)  # its queue, for the time left
-        display.start_site(site_id)
-        _collect(crawler, results[site_id], display, time.monotonic())
-        done = process.crawl(crawler, site=site_id,
-                             registry=str(registry) if registry else None)
-        done.addErrback(_refused, results[site_id], display)
-        done.addBoth(start_next)
-        return _
+        crawler.congdoan_run = RunContext(site_id, self.display, self.output)
+        self.display.watch(site_id, crawler)  # its queue, for the time left
+        self.display.start_site(site_id)
+        _collect(crawler, result, self.display, time.monotonic())
+        done = self.process.crawl(crawler, site=site_id, registry=self.registry)
+        done.addErrback(_refused, result, self.display)
+        done.addBoth(self.start_next)
+        return passed
 
-    try:
-        with display:
-            for site_id in site_ids:
-                display.add_site(site_id)
-            for _ in range(min(parallel, len(site_ids))):
-                start_next()
-            process.start()
-    finally:
-        if handle:
-            handle.close()
-    for site_id in waiting:  # never started: the run was stopped first
-        results[site_id].finish_reason = "shutdown"
-    return [results[s] for s in site_ids]
+    def never_started(self) -> None:
+        """Sites still waiting when the process ended: the run was stopped first."""
+        for site_id in self.waiting:
+            self.results[site_id].finish_reason = "shutdown"
 
 
 def _refused(failure: Failure, result: SiteResult, display: CrawlProgress) -> None:

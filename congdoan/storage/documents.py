@@ -54,73 +54,108 @@ def upsert_document(session: Session, record: Mapping[str, Any],
     apply_cached_texts(session, record.get("attachments") or [])
     content = content_fields(record, DOCUMENT_CONTENT_FIELDS)
     digest = content_hash(content)
-    posting = (rows.take("document", record["site"], record["canonical_url"])
-               if rows is not None else NOT_LOOKED_UP)
-    if posting is NOT_LOOKED_UP:
-        posting = session.scalars(
-            select(DocumentPosting).where(
-                DocumentPosting.site == record["site"],
-                DocumentPosting.canonical_url == record["canonical_url"],
-            )
-        ).one_or_none()
-    views, downloads = as_int(record.get("views")), as_int(record.get("downloads"))
-
+    posting = _stored_posting(session, record, rows)
     if posting is not None and posting.content_hash == digest:
-        posting.last_seen_at = max(posting.last_seen_at, seen)
-        # Counters are per visit, not content: take them when the page shows them.
-        if views is not None:
-            posting.views = views
-        if downloads is not None:
-            posting.downloads = downloads
-        refresh_attachment_files(posting.attachments, record.get("attachments") or [])
+        _seen_unchanged(posting, record, seen)
         _merge(session, posting.document)
         return "unchanged"
 
     document = _document_for(session, record, seen)
     previous: Document | None = None
+    status: Status
     if posting is None:
-        ensure_site(session, record["site"])
-        posting = DocumentPosting(
-            site=record["site"],
-            canonical_url=record["canonical_url"],
-            first_seen_at=seen,
-            last_seen_at=seen,
-            document=document,
-        )
-        session.add(posting)
-        status: Status = "new"
+        posting = _new_posting(session, record, document, seen)
+        status = "new"
     else:
-        keep_version(
-            session,
-            "posting",
-            posting.id,
-            posting.content_hash,
-            posting.data,
-            posting.changed_at,
-            seen,
-        )
-        posting.last_seen_at = max(posting.last_seen_at, seen)
-        posting.attachments.clear()
-        if posting.document is not document:
-            previous = posting.document
-            posting.document = document
+        previous = _supersede(session, posting, document, seen)
         status = "changed"
-
-    posting.url = record.get("url") or record["canonical_url"]
-    posting.source_id = as_int(record.get("source_id"))
-    posting.title = record["title"]
-    posting.data = content
-    posting.views, posting.downloads = views, downloads
-    posting.changed_at = seen
-    posting.content_hash = digest
-    posting.raw_sha256, posting.fetched_at, posting.http_status = provenance(session, record)
-    posting.attachments = new_attachments(record.get("attachments") or [])
-    session.flush()
+    _write_posting(session, posting, record, content, digest, seen)
 
     _merge(session, document)
     if previous is not None:
         _merge(session, previous)
     return status
+
+
+def _stored_posting(session: Session, record: Mapping[str, Any],
+                    rows: BatchRows | None) -> DocumentPosting | None:
+    """The posting stored for this record's page: from the batch's rows, else looked up."""
+    posting = (rows.take("document", record["site"], record["canonical_url"])
+               if rows is not None else NOT_LOOKED_UP)
+    if posting is not NOT_LOOKED_UP:
+        return posting
+    return session.scalars(
+        select(DocumentPosting).where(
+            DocumentPosting.site == record["site"],
+            DocumentPosting.canonical_url == record["canonical_url"],
+        )
+    ).one_or_none()
+
+
+def _seen_unchanged(posting: DocumentPosting, record: Mapping[str, Any], seen: Any) -> None:
+    """A posting seen again with the same content: when, its counters and its files."""
+    posting.last_seen_at = max(posting.last_seen_at, seen)
+    # Counters are per visit, not content: take them when the page shows them.
+    views, downloads = as_int(record.get("views")), as_int(record.get("downloads"))
+    if views is not None:
+        posting.views = views
+    if downloads is not None:
+        posting.downloads = downloads
+    refresh_attachment_files(posting.attachments, record.get("attachments") or [])
+
+
+def _new_posting(session: Session, record: Mapping[str, Any], document: Document,
+                 seen: Any) -> DocumentPosting:
+    """A posting for a page not stored before, on ``document`` (its columns written next)."""
+    ensure_site(session, record["site"])
+    posting = DocumentPosting(
+        site=record["site"],
+        canonical_url=record["canonical_url"],
+        first_seen_at=seen,
+        last_seen_at=seen,
+        document=document,
+    )
+    session.add(posting)
+    return posting
+
+
+def _supersede(session: Session, posting: DocumentPosting, document: Document,
+               seen: Any) -> Document | None:
+    """Keep the changed posting's old content as a version and move it to ``document``.
+
+    Return the document it leaves (a corrected code), which must be merged again.
+    """
+    keep_version(
+        session,
+        "posting",
+        posting.id,
+        posting.content_hash,
+        posting.data,
+        posting.changed_at,
+        seen,
+    )
+    posting.last_seen_at = max(posting.last_seen_at, seen)
+    posting.attachments.clear()
+    if posting.document is document:
+        return None
+    previous = posting.document
+    posting.document = document
+    return previous
+
+
+def _write_posting(session: Session, posting: DocumentPosting, record: Mapping[str, Any],
+                   content: dict[str, Any], digest: str, seen: Any) -> None:
+    """Set the posting's columns and attachments from ``record`` (new or changed content)."""
+    posting.url = record.get("url") or record["canonical_url"]
+    posting.source_id = as_int(record.get("source_id"))
+    posting.title = record["title"]
+    posting.data = content
+    posting.views, posting.downloads = as_int(record.get("views")), as_int(record.get("downloads"))
+    posting.changed_at = seen
+    posting.content_hash = digest
+    posting.raw_sha256, posting.fetched_at, posting.http_status = provenance(session, record)
+    posting.attachments = new_attachments(record.get("attachments") or [])
+    session.flush()
 
 
 def _document_for(session: Session, record: Mapping[str, Any], seen: Any) -> Document:

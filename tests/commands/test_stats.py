@@ -6,6 +6,7 @@ Every test runs on SQLite and on PostgreSQL (the ``crawled`` fixture).
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -54,6 +55,19 @@ def test_tables_for_people(crawled: CrawledPortals) -> None:
     for site in crawled.truth:
         assert site in result.stdout
     assert str(crawled.served("article")) in result.stdout
+
+
+def test_tables_fit_80_columns(crawled: CrawledPortals) -> None:
+    result = runner.invoke(app, ["stats", "--db", crawled.db_url], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    # Each site's published range and last run's finish time on one line, never folded.
+    for site in crawled.truth:
+        stored = next(line for line in lines if line.split()[:1] == [site])
+        assert re.search(r"\d{4}-\d\d-\d\d … \d{4}-\d\d-\d\d", stored), stored
+        ran = next(line for line in lines if line.split()[:2] == [site, "ok"])
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d \+07:00", ran), ran
 
 
 def test_missing_database_is_one_line_exit_2(tmp_path: Path) -> None:

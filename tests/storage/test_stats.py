@@ -48,6 +48,9 @@ def test_counts_per_site_and_kind(session: Session) -> None:
         utc(2024, 5, 1, 2, 15),
     )
     assert dienbien["last_run"]["status"] == "ok"
+    # The latest run's counts travel with it (finish_run leaves the others at 0).
+    assert {k: dienbien["last_run"][k] for k in ("new", "changed", "failed")} == {
+        "new": 3, "changed": 0, "failed": 0}
     assert (lamdong["articles"], lamdong["documents"], lamdong["open_failures"]) == (0, 1, 1)
     assert lamdong["last_run"] is None
     assert result["totals"] == {
