@@ -27,6 +27,9 @@ from congdoan.commands.common import (
 from congdoan.commands.database import open_database
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from congdoan.registry import Registry
     from congdoan.runtime.reparse import ReparseReport
 
 SHOWN_FAILURES = 20
@@ -65,8 +68,6 @@ def reparse(
     """
     from congdoan.registry import RegistryError, load_registry
     from congdoan.runtime.reparse import KINDS
-    from congdoan.runtime.reparse import reparse as run_reparse
-    from congdoan.storage.db import session_factory
 
     kinds = KINDS if kind is KindChoice.all else (kind.value,)
     try:
@@ -74,6 +75,25 @@ def reparse(
     except RegistryError as exc:
         die(str(exc))
     engine = open_database(db_url(db), must_exist=True)  # never a new, empty database
+    try:
+        report = _run_with_progress(engine, site, kinds, sites, quiet)
+    finally:
+        engine.dispose()
+    if as_json:
+        print(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, site)
+    if not report.failures:
+        raise typer.Exit(EXIT_OK)
+    raise typer.Exit(EXIT_FAILED if len(report.failures) == report.total else EXIT_PARTIAL)
+
+
+def _run_with_progress(engine: Engine, site: str | None, kinds: tuple[str, ...],
+                       sites: Registry, quiet: bool) -> ReparseReport:
+    """Re-parse with a progress bar (items done, how many failed) on a terminal."""
+    from congdoan.runtime.reparse import reparse as run_reparse
+    from congdoan.storage.db import session_factory
+
     progress = Progress(
         TextColumn("re-parsing"), BarColumn(), MofNCompleteColumn(),
         TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
@@ -90,24 +110,18 @@ def reparse(
         failed += status == "failed"
         progress.update(task, advance=1, failed=failed)
 
-    try:
-        with progress:
-            report = run_reparse(session_factory(engine), site=site, kinds=kinds,  # type: ignore[arg-type]
-                                 registry=sites, on_start=started, on_item=advanced)
-    finally:
-        engine.dispose()
+    with progress:
+        return run_reparse(session_factory(engine), site=site, kinds=kinds,  # type: ignore[arg-type]
+                           registry=sites, on_start=started, on_item=advanced)
 
-    if as_json:
-        print(json.dumps({
-            **{n: report.counts.get(n, 0) for n in ("new", "changed", "unchanged", "failed")},
-            "total": report.total,
-            "failures": [asdict(f) for f in report.failures],
-        }, ensure_ascii=False, indent=2))
-    else:
-        _print_report(report, site)
-    if not report.failures:
-        raise typer.Exit(EXIT_OK)
-    raise typer.Exit(EXIT_FAILED if len(report.failures) == report.total else EXIT_PARTIAL)
+
+def _report_json(report: ReparseReport) -> dict[str, object]:
+    """The counts and failures as ``--json`` prints them."""
+    return {
+        **{n: report.counts.get(n, 0) for n in ("new", "changed", "unchanged", "failed")},
+        "total": report.total,
+        "failures": [asdict(f) for f in report.failures],
+    }
 
 
 def _print_report(report: ReparseReport, site: str | None) -> None:
