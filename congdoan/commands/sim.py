@@ -33,7 +33,8 @@ def sim(
         "(unlabelled bylines, lead moved into the body, signer under the text).")
                      ] = "default",
     listings_empty: Annotated[bool, typer.Option(
-        "--listings-empty", help="Serve every news category and the laws list empty.")
+        "--listings-empty", help="Serve every news category and the laws list empty "
+        "(WordPress: REST, sitemaps, feed and archives list no post).")
                               ] = False,
     generic: Annotated[bool, typer.Option(
         "--generic", help="Serve one portal of unknown CMS instead (the generic spider's "
@@ -70,7 +71,9 @@ def sim(
         die("nothing to serve: give --sites or --wordpress a number above 0")
     nukeviet = [replace(spec, theme=theme, listings_empty=listings_empty)
                 for spec in default_portals(sites_, articles, documents, seed=seed)]
-    _serve(nukeviet, wordpress_portals(wordpress, articles, seed=seed), port, registry_out)
+    wp = [replace(spec, listings_empty=listings_empty)
+          for spec in wordpress_portals(wordpress, articles, seed=seed)]
+    _serve(nukeviet, wp, port, registry_out)
 
 
 def _serve(nukeviet: list[PortalSpec], wp: list[WordPressSpec], port: int,

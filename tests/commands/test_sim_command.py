@@ -77,3 +77,27 @@ def test_sim_serves_wordpress_portals_and_writes_their_registry(tmp_path: Path) 
         process.wait(timeout=10)
         process.stdout.close()
         process.stderr.close()
+
+
+def test_listings_empty_also_empties_wordpress_listings(tmp_path: Path) -> None:
+    """``--listings-empty`` shows spider health's zero-item rule on every family: the
+    WordPress portal's REST API lists no post, its posts still answer."""
+    port = _free_ports(2)
+    registry = tmp_path / "sim.toml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "congdoan", "sim", "--sites", "1", "--wordpress", "1",
+         "--articles", "6", "--documents", "2", "--port", str(port), "--listings-empty",
+         "--registry-out", str(registry)],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not registry.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert registry.exists(), process.stderr.read() if process.poll() is not None else ""
+        wp = next(s for s in load_registry(registry).sites if s.id == "wp1")
+        status, body = _status(wp.base_url + "/wp-json/wp/v2/posts?per_page=100")
+        assert status == 200 and json.loads(body) == []
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
