@@ -2,7 +2,8 @@
 
 The country (34 portals x 3,000 articles + 800 documents at full size, seed
 13 as ``bench/scale.py``) is written into SQLite (cached, see
-``bench/country_db.py``) and into a throwaway PostgreSQL schema. On each
+``bench/country_db.py``) and into a PostgreSQL schema kept the same way
+(``cached_postgresql``). On each
 database, in ``rounds`` rounds, each query of ``QUERIES`` is run ``repeats``
 times through ``storage.search.search_page`` (what ``congdoan search`` calls:
 the best 20 and the total), and ``like_repeats`` times as the baseline: the
