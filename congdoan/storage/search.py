@@ -119,14 +119,15 @@ def search_page(
     if not phrases or limit <= 0:
         return SearchResults([], 0, offset)
     postgres = session.get_bind().dialect.name == "postgresql"
+    filtered = site is not None or since is not None
     # Without filters SQLite counts the matches in the FTS5 index alone (``_fts_count``).
-    indexed = not postgres and site is None and since is None
+    indexed = not postgres and not filtered
     hits: list[SearchHit] = []
     total = 0
     depth = offset + limit  # the best `depth` of each kind hold the best `depth` of both
     if kind in (None, "article"):
         stmt = _filter_articles(
-            _pg_articles(phrases) if postgres else _sqlite_articles(phrases, not indexed),
+            _pg_articles(phrases, filtered) if postgres else _sqlite_articles(phrases, filtered),
             site, since)
         found, ranked = _count_and_rank(session, stmt, depth, postgres,
                                         "articles_fts" if indexed else None, phrases)
@@ -134,7 +135,7 @@ def search_page(
         hits += _article_hits(session, ranked, phrases)
     if kind in (None, "document"):
         stmt = _filter_documents(
-            _pg_documents(phrases) if postgres else _sqlite_documents(phrases, not indexed),
+            _pg_documents(phrases, filtered) if postgres else _sqlite_documents(phrases, filtered),
             site, since)
         found, ranked = _count_and_rank(session, stmt, depth, postgres,
                                         "documents_fts" if indexed else None, phrases)
@@ -270,24 +271,37 @@ def _tsquery(phrases: list[str]) -> ColumnElement[Any]:
     return query
 
 
-def _pg_select(model: type[Article] | type[Document], phrases: list[str]) -> Select[Any]:
-    vector = literal_column(f"{model.__tablename__}.search_vector")
+def pg_search_table(model: type[Article] | type[Document]) -> Any:
+    """The narrow table PostgreSQL matches and ranks in (migration 0007): id, the date
+    search ranks by, and the tsvector."""
+    name = model.__tablename__
+    return table(f"{name}_search", column("id"), column("day"), column("search_vector"))
+
+
+def pg_match_and_score(model: type[Article] | type[Document], phrases: list[str]
+                       ) -> tuple[Any, ColumnElement[Any], ColumnElement[Any]]:
+    """The item's search table, the match condition and the ranking score on it: the
+    same ``ranking_score`` (relevance over age) as the row, read from the narrow table."""
+    side = pg_search_table(model)
     tsquery = _tsquery(phrases)
-    moment = _article_moment() if model is Article else _document_moment(postgres=True)
-    score = _recent(func.ts_rank(vector, tsquery), moment, postgres=True)
-    return (
-        select(model.id, score.label("score"))
-        .where(vector.op("@@")(tsquery))
-        .order_by(score.desc(), model.id)
-    )
+    score = _recent(func.ts_rank(side.c.search_vector, tsquery), side.c.day, postgres=True)
+    return side, side.c.search_vector.op("@@")(tsquery), score
 
 
-def _pg_articles(phrases: list[str]) -> Select[Any]:
-    return _pg_select(Article, phrases)
+def _pg_select(model: type[Article] | type[Document], phrases: list[str],
+               filtered: bool) -> Select[Any]:
+    side, match, score = pg_match_and_score(model, phrases)
+    stmt = select(side.c.id, score.label("score")).where(match).order_by(score.desc(), side.c.id)
+    # A filter on the site or the date needs the row; only then is it read.
+    return stmt.join(model, model.id == side.c.id) if filtered else stmt
 
 
-def _pg_documents(phrases: list[str]) -> Select[Any]:
-    return _pg_select(Document, phrases)
+def _pg_articles(phrases: list[str], filtered: bool) -> Select[Any]:
+    return _pg_select(Article, phrases, filtered)
+
+
+def _pg_documents(phrases: list[str], filtered: bool) -> Select[Any]:
+    return _pg_select(Document, phrases, filtered)
 
 
 # --- filters and results ---------------------------------------------------------------

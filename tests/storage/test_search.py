@@ -202,3 +202,26 @@ def test_the_snippet_marks_the_match_in_the_original_text(session: Session) -> N
     assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
     assert len(hit.snippet) <= 182 and "\n" not in hit.snippet
     assert [hit.title[a:b] for a, b in hit.title_spans] == ["chỉ thị"]
+
+
+def test_an_edited_redated_or_deleted_item_is_searched_as_it_now_is(session: Session) -> None:
+    """The search index (FTS5 on SQLite, the narrow ``*_search`` table on PostgreSQL)
+    follows every write: new text, a new date, a deleted row."""
+    body = "Hội nghị tổng kết phong trào thi đua lao động giỏi."
+    upsert_article(session, _article(1, "Tổng kết thi đua", body, "2016-03-01T08:00:00+07:00"))
+    upsert_article(session, _article(2, "Tổng kết thi đua", body, "2021-03-01T08:00:00+07:00"))
+    session.commit()
+    assert [h.when.year for h in search(session, "thi dua")] == [2021, 2016]  # type: ignore[union-attr]
+
+    # Article 1 is seen again, re-dated and with new words: it now ranks first.
+    upsert_article(session, _article(1, "Tổng kết thi đua", body + " Khen thưởng công nhân.",
+                                     "2026-03-01T08:00:00+07:00"))
+    session.commit()
+    assert [h.when.year for h in search(session, "thi dua")] == [2026, 2021]  # type: ignore[union-attr]
+    assert [h.id for h in search(session, "khen thuong")] == [
+        session.scalar(select(Article.id).where(Article.source_id == 1))]
+
+    session.delete(session.scalars(select(Article).where(Article.source_id == 1)).one())
+    session.commit()
+    assert search(session, "khen thuong") == []
+    assert search_page(session, "thi dua").total == 1
