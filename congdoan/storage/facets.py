@@ -33,12 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
-from congdoan.storage.search import (
-    TITLE_WEIGHT,
-    pg_match_and_score,
-    query_phrases,
-    ranking_score,
-)
+from congdoan.storage.search import TITLE_WEIGHT, query_phrases, ranking_score
 
 Sort = Literal["relevance", "date"]
 MAX_PER_PAGE = 100
@@ -166,10 +161,15 @@ def _fts(fts: ColumnElement[Any], phrases: list[str]) -> tuple[Any, ColumnElemen
 
 
 def _pg_text(model: Any, phrases: list[str]) -> tuple[Select[Any], ColumnElement[Any]]:
-    # Matched and ranked in the narrow search table (migration 0007), exactly as
-    # ``congdoan search`` ranks.
-    side, match, score = pg_match_and_score(model, phrases)
-    return select(model).join(side, side.c.id == model.id).where(match), score
+    vector = literal_column(f"{model.__tablename__}.search_vector")
+    config = literal_column("'simple'::regconfig")
+    query: Any = None
+    for phrase in phrases:
+        part = func.phraseto_tsquery(config, phrase)
+        query = part if query is None else query.op("&&")(part)
+    kind: Kind = "article" if model is Article else "document"
+    return (select(model).where(vector.op("@@")(query)),
+            ranking_score(func.ts_rank(vector, query), kind, postgres=True))
 
 
 # --- filtered selects ------------------------------------------------------------------
