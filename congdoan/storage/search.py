@@ -187,7 +187,9 @@ def _count(session: Session, stmt: Select[Any]) -> int:
 def _age_days(moment: ColumnElement[Any], postgres: bool) -> ColumnElement[Any]:
     """Days from ``moment`` to now, never negative (a future date is new, not newer)."""
     if postgres:
-        seconds = func.extract("epoch", func.now() - moment)
+        # date_part gives a double; extract() a numeric, whose arithmetic over every
+        # match cost a quarter of the ranking query (15 of 55 ms for 'phuc loi').
+        seconds = func.date_part("epoch", func.now() - moment)
         return func.greatest(func.coalesce(seconds / 86400.0, 0.0), 0.0)
     return func.max(func.coalesce(func.julianday("now") - func.julianday(moment), 0.0), 0.0)
 
