@@ -273,18 +273,18 @@ def _tsquery(phrases: list[str]) -> ColumnElement[Any]:
     return query
 
 
-def pg_search_table(model: type[Article] | type[Document]) -> Any:
+def _pg_search_table(model: type[Article] | type[Document]) -> Any:
     """The narrow table PostgreSQL matches and ranks in (migration 0007): id, the date
     search ranks by, and the tsvector."""
     name = model.__tablename__
     return table(f"{name}_search", column("id"), column("day"), column("search_vector"))
 
 
-def pg_match_and_score(model: type[Article] | type[Document], phrases: list[str]
+def _pg_match_and_score(model: type[Article] | type[Document], phrases: list[str]
                        ) -> tuple[Any, ColumnElement[Any], ColumnElement[Any]]:
     """The item's search table, the match condition and the ranking score on it: the
     same ``ranking_score`` (relevance over age) as the row, read from the narrow table."""
-    side = pg_search_table(model)
+    side = _pg_search_table(model)
     tsquery = _tsquery(phrases)
     score = _recent(func.ts_rank(side.c.search_vector, tsquery), side.c.day, postgres=True)
     return side, side.c.search_vector.op("@@")(tsquery), score
@@ -292,7 +292,7 @@ def pg_match_and_score(model: type[Article] | type[Document], phrases: list[str]
 
 def _pg_select(model: type[Article] | type[Document], phrases: list[str],
                filtered: bool) -> Select[Any]:
-    side, match, score = pg_match_and_score(model, phrases)
+    side, match, score = _pg_match_and_score(model, phrases)
     stmt = select(side.c.id, score.label("score")).where(match).order_by(score.desc(), side.c.id)
     # A filter on the site or the date needs the row; only then is it read.
     return stmt.join(model, model.id == side.c.id) if filtered else stmt
