@@ -72,3 +72,28 @@ def test_make_engine_migrates_on_first_use(empty_url: str) -> None:
     with engine.connect() as conn:
         assert set(inspect(conn).get_table_names()) >= TABLES
     engine.dispose()
+
+
+def test_items_stored_before_0007_are_found_after_it(empty_url: str) -> None:
+    """The upgrade to 0007 copies every stored item's search vector and date into the
+    narrow search tables (PostgreSQL; a no-op on SQLite, whose FTS5 index stays)."""
+    from sqlalchemy.orm import Session
+
+    from congdoan.storage.documents import upsert_document
+    from congdoan.storage.repository import upsert_article
+    from congdoan.storage.search import search_page
+
+    from .conftest import article_record, document_record
+
+    upgrade(empty_url, "0006")
+    engine = create_engine(empty_url)
+    with Session(engine) as session:
+        upsert_article(session, article_record(title="Hội nghị thỏa ước lao động tập thể"))
+        upsert_document(session, document_record())
+        session.commit()
+    upgrade(empty_url)
+    with Session(engine) as session:
+        assert [h.kind for h in search_page(session, "thoa uoc lao dong").hits] == ["article"]
+        assert search_page(session, "", kind="document").total == 0  # no words, no hits
+        assert search_page(session, document_record()["title"], kind="document").total == 1
+    engine.dispose()
