@@ -14,7 +14,22 @@ import unicodedata
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ð": "d"})
+_FOLD_EXTRA = (("đ", "d"), ("Đ", "d"), ("Ð", "d"), ("ð", "d"))
+
+
+def _marks_class(low: int, high: int) -> re.Pattern[str]:
+    """A character class of the code points in [low, high) with a non-zero combining class."""
+    marks = [cp for cp in range(low, high) if unicodedata.combining(chr(cp))]
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in marks) + "]+")
+
+
+# ``fold`` drops combining marks with these instead of testing each character in
+# Python (0.3 ms an item). A class of BMP characters compiles to a bitmap and is
+# fast; astral marks (rare: musical, historic scripts) are in a second, slow class
+# used only when the text has an astral character at all.
+_MARKS_BMP = _marks_class(0, 0x10000)
+_MARKS_ASTRAL = _marks_class(0x10000, 0x110000)
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def nfc(text: str) -> str:
@@ -45,12 +60,21 @@ def clean_line(text: str | None, *, unescape: bool = False) -> str | None:
     return cleaned.replace("\n", " ") if cleaned else cleaned
 
 
+def _fold_d(text: str) -> str:
+    # Four str.replace scans in C: str.translate with a mapping looks up every character.
+    for old, new in _FOLD_EXTRA:
+        text = text.replace(old, new)
+    return text
+
+
 def fold(text: str) -> str:
     """Fold for search: lower case, no diacritics, đ→d, spaces collapsed.
 
     ``fold("CHỈ THỊ 17") == fold("chỉ thị 17") == fold("chi thi 17") == "chi thi 17"``.
     """
-    text = nfc(text).translate(_FOLD_EXTRA)
+    text = _fold_d(nfc(text))
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.lower().translate(_FOLD_EXTRA)).strip()
+    stripped = _MARKS_BMP.sub("", decomposed)
+    if _ASTRAL.search(stripped):
+        stripped = _MARKS_ASTRAL.sub("", stripped)
+    return _SPACES.sub(" ", _fold_d(stripped.lower())).strip()

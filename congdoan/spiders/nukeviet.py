@@ -17,7 +17,6 @@ crawl reads the sitemaps and the whole laws list so every missing item is fetche
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +41,8 @@ from congdoan.spiders.site import (
     NOT_MODIFIED,
     REDIRECT_CODES,
     SiteSpider,
+    off_reactor,
+    parse_and_hash,
 )
 
 
@@ -163,27 +164,33 @@ class NukeVietSpider(SiteSpider):
         )
 
     # -- listings ---------------------------------------------------------------
-    def parse_news_listing(self, response: Response) -> Iterable[scrapy.Request]:
+    async def parse_news_listing(self, response: Response) -> list[scrapy.Request]:
         """A news category page: its articles, then the next page."""
-        yield from self._walk_listing(response, parsers.parse_article_list, "article",
-                                      self.parse_news_listing)
+        return await self._walk_listing(response, parsers.parse_article_list, "article",
+                                        self.parse_news_listing)
 
-    def parse_laws_listing(self, response: Response) -> Iterable[scrapy.Request]:
+    async def parse_laws_listing(self, response: Response) -> list[scrapy.Request]:
         """A laws list page: its documents, then the next page."""
-        yield from self._walk_listing(response, parsers.parse_document_list, "document",
-                                      self.parse_laws_listing)
+        return await self._walk_listing(response, parsers.parse_document_list, "document",
+                                        self.parse_laws_listing)
 
-    def _walk_listing(self, response: Response, parse: Callable[[bytes, str], dict[str, Any]],
-                      kind: str, callback: Callable[..., Any]) -> Iterable[scrapy.Request]:
-        """A listing page: its new items' pages, then the next page unless the walk stops."""
+    async def _walk_listing(self, response: Response,
+                            parse: Callable[[bytes, str], dict[str, Any]], kind: str,
+                            callback: Callable[..., Any]) -> list[scrapy.Request]:
+        """A listing page parsed off the reactor thread, then ``_listing_requests``."""
         section, page = response.meta["section"], response.meta["page"]
         if self.listing_unanswered(response, f"section {section!r} page {page}"):
-            return
+            return []
         try:
-            listing = parse(response.body, response.url)
+            listing = await off_reactor(parse, response.body, response.url)
         except ParseError as exc:
             self.fail(response.url, f"not a listing page: {exc.what}", "listing", parse=True)
-            return
+            return []
+        return list(self._listing_requests(response, listing, kind, callback))
+
+    def _listing_requests(self, response: Response, listing: dict[str, Any], kind: str,
+                          callback: Callable[..., Any]) -> Iterable[scrapy.Request]:
+        """A read listing: its new items' pages, then the next page unless the walk stops."""
         self.read_ok(response.url, kind, len(listing["items"]))
         # The laws list names every document: a reconciling crawl reads all of it.
         verdict = incremental.judge_listing(self._listing_entries(listing["items"], kind),
@@ -278,31 +285,36 @@ class NukeVietSpider(SiteSpider):
                 yield request
 
     # -- detail pages -----------------------------------------------------------
-    def parse_article(self, response: Response) -> Iterable[Any]:
+    async def parse_article(self, response: Response) -> list[Any]:
         """An article page -> ``ArticleItem``."""
-        yield from self._detail(response, "article", parsers.parse_article, ArticleItem)
+        return await self._detail(response, "article", parsers.parse_article, ArticleItem)
 
-    def parse_document(self, response: Response) -> Iterable[Any]:
+    async def parse_document(self, response: Response) -> list[Any]:
         """A laws detail page -> ``DocumentItem``."""
-        yield from self._detail(response, "document", parsers.parse_document, DocumentItem)
+        return await self._detail(response, "document", parsers.parse_document, DocumentItem)
 
-    def _detail(self, response: Response, kind: str,
-                parse: Callable[[bytes, str], dict[str, Any]], item_cls: type[scrapy.Item]
-                ) -> Iterable[Any]:
+    async def _detail(self, response: Response, kind: str,
+                      parse: Callable[[bytes, str], dict[str, Any]], item_cls: type[scrapy.Item]
+                      ) -> list[Any]:
+        """A detail page: its item (parsed off the reactor thread), a redirect, or a failure."""
         if response.status == NOT_MODIFIED:
             self._not_modified(response, kind)
-            return
+            return []
         if response.status in REDIRECT_CODES:
-            yield from self._follow_detail_redirect(response, kind)
-            return
+            return list(self._follow_detail_redirect(response, kind))
         if response.status in MISSING_CODES:
             self.fail(response.url, f"{kind} not found (HTTP {response.status})", kind)
-            return
+            return []
         try:
-            parsed = parse(response.body, response.url)
+            parsed, digest = await off_reactor(parse_and_hash, parse, response.body,
+                                               response.url)
         except ParseError as exc:
             self.fail(response.url, f"{kind} page unreadable: {exc.what}", kind, parse=True)
-            return
+            return []
+        return list(self._detail_item(response, kind, parsed, digest, item_cls))
+
+    def _detail_item(self, response: Response, kind: str, parsed: dict[str, Any], digest: str,
+                     item_cls: type[scrapy.Item]) -> Iterable[Any]:
         if self.validators is not None:
             headers = {k.decode("latin-1").lower(): v[0].decode("latin-1")
                        for k, v in response.headers.items() if v}
@@ -320,7 +332,7 @@ class NukeVietSpider(SiteSpider):
         item["url"] = response.url
         item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         item["http_status"] = response.status
-        item["body_sha256"] = hashlib.sha256(response.body).hexdigest()
+        item["body_sha256"] = digest
         item["raw_body"] = response.body
         item["discovered_via"] = response.meta.get("discovered_via")
         item["listed_text"] = response.meta.get("listed_text")

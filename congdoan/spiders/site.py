@@ -9,7 +9,13 @@ spider crawls everything.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+import asyncio
+import hashlib
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ClassVar, Self, TypeVar
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -30,6 +36,41 @@ HANDLED_STATUSES = [NOT_MODIFIED, *REDIRECT_CODES, *MISSING_CODES]
 MAX_OWN_REDIRECTS = 3
 DETAIL_PRIORITY = 10  # finish items before opening more listing pages: bounded memory
 FEED_PRIORITY = 5
+# Page parsing runs in these threads, off the reactor thread: lxml releases the GIL
+# while it parses bytes and evaluates XPath, so on two cores the reactor goes on
+# with Scrapy's own work meanwhile (docs/benchmarks.md, crawl overhead).
+PARSE_THREADS = max(1, min(4, os.cpu_count() or 1))
+_T = TypeVar("_T")
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def parse_pool() -> ThreadPoolExecutor:
+    """The process's page-parsing threads, shared by every spider of the process."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=PARSE_THREADS,
+                                       thread_name_prefix="congdoan-parse")
+        return _pool
+
+
+async def off_reactor(fn: Callable[..., _T], *args: Any) -> _T:
+    """``fn(*args)`` in a parsing thread; in place when no asyncio loop runs (no reactor).
+
+    ``fn`` must be pure (a parser): it reads its arguments and touches no spider state.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args)
+    return await loop.run_in_executor(parse_pool(), fn, *args)
+
+
+def parse_and_hash(parse: Callable[[bytes, str], _T], body: bytes, url: str
+                   ) -> tuple[_T, str]:
+    """``parse(body, url)`` and the body's SHA-256 (both in one trip to a parsing thread)."""
+    return parse(body, url), hashlib.sha256(body).hexdigest()
 
 
 class SiteSpider(scrapy.Spider):

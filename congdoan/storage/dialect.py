@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+# One statement per backend and table, its values passed as parameters: building
+# ``insert(table).values(...)`` for every row cost more than running it (a new
+# statement object, its cache key, the values coerced), 0.3 ms a crawled page.
+_INSERT_IGNORE: dict[tuple[str, Table], Insert] = {}
 
 
 def insert_ignore(session: Session, table: Table, values: dict[str, Any]) -> None:
     """Insert a row unless one with the same key exists (race-free on both backends)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    backend = session.get_bind().dialect.name
+    statement = _INSERT_IGNORE.get((backend, table))
+    if statement is None:
+        insert = postgresql.insert if backend == "postgresql" else sqlite.insert
+        statement = _INSERT_IGNORE[backend, table] = insert(table).on_conflict_do_nothing()
+    session.execute(statement, values)

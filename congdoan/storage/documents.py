@@ -51,7 +51,8 @@ def upsert_document(session: Session, record: Mapping[str, Any],
     ``rows``: the batch's stored rows, as for ``upsert_article``.
     """
     seen = seen_at(record)
-    apply_cached_texts(session, record.get("attachments") or [])
+    if rows is None or not rows.texts_applied:
+        apply_cached_texts(session, record.get("attachments") or [])
     content = content_fields(record, DOCUMENT_CONTENT_FIELDS)
     digest = content_hash(content)
     posting = _stored_posting(session, record, rows)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from congdoan.storage.file_texts import apply_cached_texts
 from congdoan.storage.models import Article, DocumentPosting
 
 NOT_LOOKED_UP: Any = object()  # ``take`` found no answer: look the row up yourself
@@ -31,13 +32,23 @@ _CHILDREN: dict[str, tuple[Any, ...]] = {
 class BatchRows:
     """Stored rows of a batch's records by (kind, site, canonical URL); ``None`` = not stored."""
 
-    def __init__(self, rows: dict[tuple[str, str, str], Any] | None = None) -> None:
+    def __init__(self, rows: dict[tuple[str, str, str], Any] | None = None,
+                 *, texts_applied: bool = False) -> None:
         self._rows: dict[tuple[str, str, str], Any] = rows or {}
+        # The batch's attachment dicts already carry the cached file texts
+        # (``apply_cached_texts`` once per batch): the upserts need not ask again.
+        self.texts_applied = texts_applied
 
     @classmethod
     def load(cls, session: Session,
              records: Iterable[tuple[str, Mapping[str, Any]]]) -> BatchRows:
-        """Look up every record's row, one query per kind and site (per 500 URLs)."""
+        """Look up every record's row, one query per kind and site (per 500 URLs).
+
+        Also gives every attachment dict of the batch its cached file text, in one query.
+        """
+        records = list(records)
+        attachments = [a for _, record in records for a in record.get("attachments") or []]
+        apply_cached_texts(session, attachments)
         wanted: dict[tuple[str, str], set[str]] = {}
         for kind, record in records:
             site, url = record.get("site"), record.get("canonical_url")
@@ -56,7 +67,7 @@ class BatchRows:
                     .options(*_CHILDREN[kind])
                 )
                 rows.update({(kind, site, row.canonical_url): row for row in found})
-        return cls(rows)
+        return cls(rows, texts_applied=True)
 
     def take(self, kind: str, site: str, url: str) -> Any:
         """The stored row (or ``None``) once; ``NOT_LOOKED_UP`` after that or if never asked."""

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from congdoan.storage.archive import archive_raw, packed_body
@@ -73,7 +73,8 @@ def upsert_article(session: Session, record: Mapping[str, Any],
     them, or when they do not answer for this record, the article is looked up here.
     """
     seen = seen_at(record)
-    apply_cached_texts(session, record.get("attachments") or [])
+    if rows is None or not rows.texts_applied:
+        apply_cached_texts(session, record.get("attachments") or [])
     content = content_fields(record, ARTICLE_CONTENT_FIELDS)
     digest = content_hash(content)
     article = (rows.take("article", record["site"], record["canonical_url"])
@@ -123,6 +124,13 @@ def upsert_article(session: Session, record: Mapping[str, Any],
     return "changed"
 
 
+# Built once, values passed as parameters (a statement built per row cost as much as
+# the insert itself).
+_INSERT_ARTICLE = insert(Article.__table__)  # type: ignore[arg-type]
+_INSERT_ATTACHMENT = insert(Attachment.__table__)  # type: ignore[arg-type]
+_INSERT_REFERENCE = insert(ArticleReference.__table__)  # type: ignore[arg-type]
+
+
 def _insert_article(session: Session, record: Mapping[str, Any], content: Mapping[str, Any],
                     digest: str, seen: datetime) -> None:
     """A new article and its children as three Core INSERTs.
@@ -134,15 +142,15 @@ def _insert_article(session: Session, record: Mapping[str, Any], content: Mappin
     columns = _article_columns(session, record, digest, seen)
     references = [{"code": code, "document_id": document_for_code(session, code)}
                   for code in content["references"]]
-    result = session.execute(insert(Article.__table__).values(  # type: ignore[arg-type]
-        first_seen_at=seen, last_seen_at=seen, **columns))
+    result = session.execute(_INSERT_ARTICLE, {"first_seen_at": seen, "last_seen_at": seen,
+                                                **columns})
     article_id = result.inserted_primary_key[0]  # type: ignore[index]
     attachments = [attachment_row(a, article_id=article_id)
                    for a in record.get("attachments") or []]
     if attachments:
-        session.execute(insert(Attachment.__table__), attachments)  # type: ignore[arg-type]
+        session.execute(_INSERT_ATTACHMENT, attachments)
     if references:
-        session.execute(insert(ArticleReference.__table__),  # type: ignore[arg-type]
+        session.execute(_INSERT_REFERENCE,
                         [{"article_id": article_id, **ref} for ref in references])
 
 
@@ -282,22 +290,25 @@ def refresh_attachment_files(
 
 def document_for_code(session: Session, code: str) -> int | None:
     """The id of the one document with normalised ``code``; ``None`` if none or ambiguous."""
-    ids = session.scalars(
+    ids = _document_ids(session, code)
+    return ids[0] if len(ids) == 1 else None
+
+
+def _document_ids(session: Session, code: str) -> Sequence[int]:
+    """Ids of at most two documents with normalised ``code`` (none, the one, or ambiguous)."""
+    return session.scalars(
         select(Document.id).where(Document.code_normalized == code).limit(2)
     ).all()
-    return ids[0] if len(ids) == 1 else None
 
 
 def resolve_references(session: Session, code: str) -> None:
     """Point every article reference to ``code`` at its document, now that documents changed."""
-    count = session.scalar(
-        select(func.count()).select_from(Document).where(Document.code_normalized == code)
-    )
-    if not count:
+    ids = _document_ids(session, code)
+    if not ids:
         return
     session.execute(
         update(ArticleReference)
         .where(ArticleReference.code == code)
-        .values(document_id=document_for_code(session, code))
+        .values(document_id=ids[0] if len(ids) == 1 else None)
         .execution_options(synchronize_session="fetch")
     )

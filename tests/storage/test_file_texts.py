@@ -141,3 +141,39 @@ def test_two_readers_saving_one_file_at_once_leave_one_reading(
         assert session.scalar(select(func.count()).select_from(FileText)) == 1
         assert session.scalar(select(FileText.text)).endswith("bản của tiến trình hai")
         assert len(search(session, "tien trinh hai")) == 2
+
+
+def test_a_batch_takes_cached_texts_in_one_lookup(session: Session) -> None:
+    from sqlalchemy import event
+
+    from congdoan.storage.store import write_batch
+
+    _one_file_on_two_portals(session)
+    save_reading(session, SHA, _reading("Lịch tiếp công dân"))
+    session.commit()
+    batch = [
+        ("document", document_record(
+            site="hanoi", canonical_url="https://congdoanhanoi.vn/laws/detail/17-ct-tw-9/",
+            attachments=[{"url": "https://congdoanhanoi.vn/f/17.pdf", "name": "17.pdf",
+                          **_stored(SHA)}])),
+        ("article", article_record(
+            site="hanoi", canonical_url="https://congdoanhanoi.vn/news/a-1.html",
+            attachments=[{"url": "https://congdoanhanoi.vn/f/17b.pdf", "name": "17b.pdf",
+                          **_stored(SHA)}])),
+    ]
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        outcomes = write_batch(session, batch)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    session.commit()
+    assert [o.status for o in outcomes] == ["new", "new"]
+    assert sum("FROM file_texts" in s for s in statements) == 1
+    texts = session.scalars(select(Attachment.text).where(Attachment.sha256 == SHA)).all()
+    assert len(texts) == 4 and all("Lịch tiếp công dân" in t for t in texts)
