@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
-from congdoan.storage.search import TITLE_WEIGHT, query_phrases, ranking_score
+from congdoan.storage.search import TITLE_WEIGHT, pg_tsquery, query_phrases, ranking_score
 
 Sort = Literal["relevance", "date"]
 MAX_PER_PAGE = 100
@@ -162,11 +162,7 @@ def _fts(fts: ColumnElement[Any], phrases: list[str]) -> tuple[Any, ColumnElemen
 
 def _pg_text(model: Any, phrases: list[str]) -> tuple[Select[Any], ColumnElement[Any]]:
     vector = literal_column(f"{model.__tablename__}.search_vector")
-    config = literal_column("'simple'::regconfig")
-    query: Any = None
-    for phrase in phrases:
-        part = func.phraseto_tsquery(config, phrase)
-        query = part if query is None else query.op("&&")(part)
+    query = pg_tsquery(phrases)  # the same tsquery as congdoan search, computed once
     kind: Kind = "article" if model is Article else "document"
     return (select(model).where(vector.op("@@")(query)),
             ranking_score(func.ts_rank(vector, query), kind, postgres=True))

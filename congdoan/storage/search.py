@@ -263,14 +263,20 @@ def _sqlite_documents(phrases: list[str], filtered: bool) -> Select[Any]:
 # --- PostgreSQL: tsvector + GIN --------------------------------------------------------
 
 
-def _tsquery(phrases: list[str]) -> ColumnElement[Any]:
+def pg_tsquery(phrases: list[str]) -> ColumnElement[Any]:
+    """The tsquery of ``phrases`` (all must match), computed once per execution.
+
+    A scalar subquery, so PostgreSQL evaluates it once (an InitPlan): psycopg prepares
+    a statement run five times, and the generic plan of a prepared statement parsed
+    the bound phrases again for every match, in ``ts_rank`` (``phuc loi``: 74 -> 42 ms).
+    """
     config = literal_column("'simple'::regconfig")  # a constant, not user input
     query: ColumnElement[Any] | None = None
     for phrase in phrases:
         part = func.phraseto_tsquery(config, phrase)
         query = part if query is None else query.op("&&")(part)
     assert query is not None
-    return query
+    return select(query).scalar_subquery()
 
 
 def _pg_search_table(model: type[Article] | type[Document]) -> Any:
@@ -285,7 +291,7 @@ def _pg_match_and_score(model: type[Article] | type[Document], phrases: list[str
     """The item's search table, the match condition and the ranking score on it: the
     same ``ranking_score`` (relevance over age) as the row, read from the narrow table."""
     side = _pg_search_table(model)
-    tsquery = _tsquery(phrases)
+    tsquery = pg_tsquery(phrases)
     score = _recent(func.ts_rank(side.c.search_vector, tsquery), side.c.day, postgres=True)
     return side, side.c.search_vector.op("@@")(tsquery), score
 
