@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Select,
     and_,
     column,
@@ -383,13 +384,52 @@ def _document_facet(session: Session, f: Filters, key: Any) -> list[tuple[str, i
 def _year_facet(session: Session, f: Filters) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for kind in _kinds(f):
-        if kind == "article":
-            stmt, _ = _articles(session, f)
-            key = func.extract("year", article_day())
+        if kind == "article" and _unfiltered(f) and not _postgres(session):
+            found = _article_years_from_index(session)
         else:
-            stmt, _ = _documents(session, f)
-            key = func.extract("year", document_day())
-        for k, n in _grouped(session, stmt, key).items():
-            year = str(int(float(k)))
+            stmt, _ = (_articles if kind == "article" else _documents)(session, f)
+            key = func.extract("year", article_day() if kind == "article" else document_day())
+            found = {str(int(float(k))): n for k, n in _grouped(session, stmt, key).items()}
+        for year, n in found.items():
             counts[year] = counts.get(year, 0) + n
     return sorted(counts.items(), key=lambda kv: kv[0], reverse=True)[:FACET_SIZE]
+
+
+MAX_INDEXED_YEARS = 200  # a wider span means garbage dates: group every row instead
+
+
+def _unfiltered(f: Filters) -> bool:
+    """No condition but the kind: every article counts (the browse page's front)."""
+    return not (f.phrases or f.site or f.date_from or f.date_to or f.year or f.new_since)
+
+
+def _article_years_from_index(session: Session) -> dict[str, int]:
+    """Articles per year, counted in ``ix_articles_by_day`` one year's range at a time.
+
+    Grouping by the year of every row read all 102,000 articles of the bench's country
+    (180 of the browse page's 260 ms on SQLite); a range of the indexed date reads only
+    index entries (38 ms). SQLite only: PostgreSQL cannot answer from an index on an
+    expression alone (it visits every row of the range), so it groups as before.
+    """
+    day = article_day()
+    first = session.scalar(select(day).where(day.is_not(None)).order_by(day).limit(1))
+    last = session.scalar(select(day).where(day.is_not(None)).order_by(day.desc()).limit(1))
+    if first is None or last is None:
+        return {}
+    low, high = _year_of(first), _year_of(last)
+    if high - low > MAX_INDEXED_YEARS:
+        key = func.extract("year", day)
+        return {str(int(float(k))): n for k, n in _grouped(session, select(Article), key).items()}
+    counts = {}
+    for year in range(low, high + 1):
+        n = session.scalar(select(func.count()).select_from(Article).where(
+            day >= literal(date(year, 1, 1), Date), day < literal(date(year + 1, 1, 1), Date))
+        ) or 0
+        if n:
+            counts[str(year)] = n
+    return counts
+
+
+def _year_of(value: Any) -> int:
+    # SQLite hands the coalesced timestamp back as its stored text.
+    return value.year if isinstance(value, (date, datetime)) else int(str(value)[:4])
