@@ -290,8 +290,7 @@ def refresh_attachment_files(
 
 def document_for_code(session: Session, code: str) -> int | None:
     """The id of the one document with normalised ``code``; ``None`` if none or ambiguous."""
-    ids = _document_ids(session, code)
-    return ids[0] if len(ids) == 1 else None
+    return _the_one(_document_ids(session, code))
 
 
 def _document_ids(session: Session, code: str) -> Sequence[int]:
@@ -299,6 +298,10 @@ def _document_ids(session: Session, code: str) -> Sequence[int]:
     return session.scalars(
         select(Document.id).where(Document.code_normalized == code).limit(2)
     ).all()
+
+
+def _the_one(ids: Sequence[int]) -> int | None:
+    return ids[0] if len(ids) == 1 else None
 
 
 def resolve_references(session: Session, code: str) -> None:
@@ -309,6 +312,6 @@ def resolve_references(session: Session, code: str) -> None:
     session.execute(
         update(ArticleReference)
         .where(ArticleReference.code == code)
-        .values(document_id=ids[0] if len(ids) == 1 else None)
+        .values(document_id=_the_one(ids))
         .execution_options(synchronize_session="fetch")
     )

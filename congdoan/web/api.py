@@ -8,7 +8,7 @@ docstrings on purpose: FastAPI would publish them as operation descriptions.
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from congdoan.storage.facets import Page, find
@@ -16,7 +16,7 @@ from congdoan.storage.records import jsonable
 from congdoan.web import views
 from congdoan.web.downloads import export, feed
 from congdoan.web.exporting import EXPORT_MAX
-from congdoan.web.params import Db, PageNo, PerPage, RowId, Search, clean_text
+from congdoan.web.params import Db, PageNo, PerPage, RowId, Search, clean_text, found
 
 router = APIRouter()
 
@@ -29,17 +29,13 @@ def api_search(db: Db, params: Search, page: PageNo = 1, per_page: PerPage = 20
 
 @router.get("/api/articles/{article_id}", tags=["api"], summary="Một tin bài")
 def api_article(db: Db, article_id: RowId) -> JSONResponse:
-    article = views.article_view(db, article_id)
-    if article is None:
-        raise HTTPException(404, "no such article")
+    article = found(views.article_view(db, article_id), "no such article")
     return JSONResponse(jsonable(article))
 
 
 @router.get("/api/documents/{document_id}", tags=["api"], summary="Một văn bản")
 def api_document(db: Db, document_id: RowId) -> JSONResponse:
-    document = views.document_view(db, document_id)
-    if document is None:
-        raise HTTPException(404, "no such document")
+    document = found(views.document_view(db, document_id), "no such document")
     return JSONResponse(jsonable(document))
 
 
@@ -50,9 +46,7 @@ def api_sites(db: Db) -> JSONResponse:
 
 @router.get("/api/sites/{site_id}", tags=["api"], summary="Một trang: số liệu, lần chạy, lỗi")
 def api_site(db: Db, site_id: str) -> JSONResponse:
-    site = views.site_view(db, clean_text(site_id) or "")
-    if site is None:
-        raise HTTPException(404, "no such site")
+    site = found(views.site_view(db, clean_text(site_id) or ""), "no such site")
     return JSONResponse(jsonable(site))
 
 

@@ -2,14 +2,14 @@
 
 # No `from __future__ import annotations`: FastAPI reads the Depends aliases at runtime.
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from congdoan.storage.facets import find
 from congdoan.web import views
-from congdoan.web.params import Db, PageNo, RowId, Search, html
+from congdoan.web.params import Db, PageNo, RowId, Search, found, html
 
 router = APIRouter()
 
@@ -33,18 +33,14 @@ def search_page(request: Request, db: Db, params: Search, page: PageNo = 1) -> H
 @router.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
 def article_page(request: Request, db: Db, article_id: RowId) -> HTMLResponse:
     """The page of one article."""
-    article = views.article_view(db, article_id)
-    if article is None:
-        raise HTTPException(404, "Không có tin bài này")
+    article = found(views.article_view(db, article_id), "Không có tin bài này")
     return html(request, "article.html", article=article)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
 def document_page(request: Request, db: Db, document_id: RowId) -> HTMLResponse:
     """The page of one legal document."""
-    document = views.document_view(db, document_id)
-    if document is None:
-        raise HTTPException(404, "Không có văn bản này")
+    document = found(views.document_view(db, document_id), "Không có văn bản này")
     return html(request, "document.html", document=document)
 
 
@@ -57,7 +53,5 @@ def sites_page(request: Request, db: Db) -> HTMLResponse:
 @router.get("/sites/{site_id}", response_class=HTMLResponse, include_in_schema=False)
 def site_page(request: Request, db: Db, site_id: str) -> HTMLResponse:
     """The page of one portal."""
-    site = views.site_view(db, site_id)
-    if site is None:
-        raise HTTPException(404, "Không có trang này")
+    site = found(views.site_view(db, site_id), "Không có trang này")
     return html(request, "site.html", site=site)

@@ -9,16 +9,17 @@ are plain module-level ``APIRouter``s.
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from congdoan.storage.facets import MAX_PER_PAGE, Filters
 
+_T = TypeVar("_T")
 LABELS = {"article": "Tin bài", "document": "Văn bản"}
 
 
@@ -28,6 +29,13 @@ def clean_text(value: str | None) -> str | None:
         return None
     value = value.replace("\x00", "").strip()
     return value or None
+
+
+def found(value: _T | None, missing: str) -> _T:
+    """``value``, or a 404 saying ``missing`` when the record does not exist."""
+    if value is None:
+        raise HTTPException(404, missing)
+    return value
 
 
 def _blank_is_none(value: Any) -> Any:
