@@ -38,3 +38,36 @@ def shown_date(value: datetime | date | None, tz: tzinfo = VN_TZ) -> str:
             value = value.replace(tzinfo=UTC)
         return value.astimezone(tz).date().isoformat()
     return value.isoformat()
+
+
+def vn_day(value: datetime) -> date:
+    """The Vietnam calendar day of the instant ``value`` (naive = UTC, as SQLite hands it back).
+
+    The one conversion from an instant to the day a person in Vietnam calls it: an article
+    published 10/04 00:43 in Hà Nội is stored as 09/04 17:43 UTC and belongs to 10/04.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(VN_TZ).date()
+
+
+def day_start(day: date) -> datetime:
+    """The first instant (UTC-aware) of the Vietnam day ``day``: 00:00 in Hà Nội.
+
+    Filters by day (``from``/``to``) compare stored instants with these bounds, so a day
+    means Vietnam's day on every surface.
+    """
+    day = min(day, date.max.replace(day=30))  # the day after stays representable
+    return datetime(day.year, day.month, day.day, tzinfo=VN_TZ).astimezone(UTC)
+
+
+def day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """Instants ``[start, end)`` covering the Vietnam days ``first`` to ``last``, inclusive.
+
+    ``None`` leaves that side open.
+    """
+    start = day_start(first) if first is not None else None
+    end = None
+    if last is not None:
+        end = day_start(date.fromordinal(min(last.toordinal() + 1, date.max.toordinal())))
+    return start, end
