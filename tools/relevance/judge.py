@@ -71,52 +71,58 @@ class V:
 Rule = tuple[int, Callable[[V], bool]]
 QueryFn = Callable[..., None]
 
+
+def title_else_body(phrase: str) -> tuple[Rule, Rule]:
+    """The commonest grading: the phrase in the title = 2, in the body only = 1."""
+    return (2, lambda v: v.T(phrase)), (1, lambda v: v.B(phrase))
+
+
 def define(q: QueryFn) -> None:
     """Every judged query: text, class, note, then (grade, rule) pairs; the best grade wins."""
     # ---------------- topical, with diacritics
     TOP = [
         ("thương lượng tập thể", "titles about collective bargaining (training articles, the HD-TLĐ guide) = 2; the phrase in the body only = 1",
-         lambda v: v.T("thương lượng tập thể"), lambda v: v.B("thương lượng tập thể")),
+         *title_else_body("thương lượng tập thể")),
         ("chăm lo Tết", "titles 'chăm lo Tết' (grassroots-union articles, the CT-UBND directives on Tết care) = 2; the phrase in the body = 1",
-         lambda v: v.T("chăm lo tết"), lambda v: v.B("chăm lo tết")),
+         *title_else_body("chăm lo tết")),
         ("Tết Sum vầy", "the programme in the title (articles, công văn) = 2; named in the body (stock sentence on its gifts) = 1",
-         lambda v: v.T("tết sum vầy"), lambda v: v.B("tết sum vầy")),
+         *title_else_body("tết sum vầy")),
         ("an toàn vệ sinh lao động", "occupational safety in the title (training articles, CT-UBND directives; with or without the comma) = 2; in the body = 1",
-         lambda v: v.T("an toàn vệ sinh lao động") or v.T("an toàn, vệ sinh lao động"), lambda v: v.B("an toàn vệ sinh lao động")),
+         (2, lambda v: v.T("an toàn vệ sinh lao động") or v.T("an toàn, vệ sinh lao động")), (1, lambda v: v.B("an toàn vệ sinh lao động"))),
         ("lương tối thiểu vùng", "regional minimum wage in the title = 2; the minimum-wage decree without 'vùng' and body mentions = 1",
-         lambda v: v.T("lương tối thiểu vùng"), lambda v: v.A("lương tối thiểu")),
+         (2, lambda v: v.T("lương tối thiểu vùng")), (1, lambda v: v.A("lương tối thiểu"))),
         ("chế độ thai sản", "the maternity Q&A articles = 2; body mentions = 1",
-         lambda v: v.T("chế độ thai sản"), lambda v: v.B("thai sản")),
+         (2, lambda v: v.T("chế độ thai sản")), (1, lambda v: v.B("thai sản"))),
         ("tai nạn lao động", "the work-accident Q&A = 2; body mentions = 1",
-         lambda v: v.T("tai nạn lao động"), lambda v: v.B("tai nạn lao động")),
+         *title_else_body("tai nạn lao động")),
         ("kinh phí công đoàn", "the công văn on collecting union dues (kinh phí, đoàn phí) = 2; union finance decree and body mentions (stock sentence on paying kinh phí công đoàn) = 1",
-         lambda v: v.T("kinh phí công đoàn"), lambda v: v.B("kinh phí công đoàn") or v.T("tài chính công đoàn")),
+         (2, lambda v: v.T("kinh phí công đoàn")), (1, lambda v: v.B("kinh phí công đoàn") or v.T("tài chính công đoàn"))),
         ("phát triển đoàn viên", "plans for membership growth (KH-LĐLĐ) = 2; body list items/table rows on it = 1",
-         lambda v: v.T("phát triển đoàn viên"), lambda v: v.B("phát triển đoàn viên")),
+         *title_else_body("phát triển đoàn viên")),
         ("Mái ấm Công đoàn", "the housing programme in the title = 2; the stock sentence on the fund = 1",
-         lambda v: v.T("mái ấm công đoàn"), lambda v: v.B("mái ấm công đoàn")),
+         *title_else_body("mái ấm công đoàn")),
         ("hội nghị người lao động", "workers' conferences in the title = 2; body mentions = 1",
-         lambda v: v.T("hội nghị người lao động"), lambda v: v.B("hội nghị người lao động")),
+         *title_else_body("hội nghị người lao động")),
         ("giai cấp công nhân", "the KL/TW conclusions on the working class = 2; body mentions = 1",
-         lambda v: v.T("giai cấp công nhân"), lambda v: v.B("giai cấp công nhân")),
+         *title_else_body("giai cấp công nhân")),
         ("Luật Công đoàn sửa đổi", "the amended Trade Union Law (documents) and articles on what is new in it = 2; 'Căn cứ Luật Công đoàn' in a document's preamble = 0",
-         lambda v: v.T("luật công đoàn") and v.A("sửa đổi"), lambda v: v.T("luật công đoàn")),
+         (2, lambda v: v.T("luật công đoàn") and v.A("sửa đổi")), (1, lambda v: v.T("luật công đoàn"))),
         ("đối thoại với công nhân", "dialogues with workers in the title (articles, TB-LĐLĐ conclusions) = 2; 'đối thoại' in the body = 1",
-         lambda v: v.T("đối thoại") and v.T("công nhân"), lambda v: v.A("đối thoại")),
+         (2, lambda v: v.T("đối thoại") and v.T("công nhân")), (1, lambda v: v.A("đối thoại"))),
         ("Bộ luật Lao động", "the Labour Code documents = 2; articles on spreading it (title) = 1, mentions in the body = 1",
-         lambda v: v.doc() and v.T("bộ luật lao động"), lambda v: v.A("bộ luật lao động")),
+         (2, lambda v: v.doc() and v.T("bộ luật lao động")), (1, lambda v: v.A("bộ luật lao động"))),
         ("công đoàn số", "the 'Công đoàn số' (digital union) launch = 2; mentions in the body = 1; 'công đoàn' + 'số' scattered = 0",
-         lambda v: v.T("công đoàn số"), lambda v: v.B("công đoàn số")),
+         *title_else_body("công đoàn số")),
         ("nghị quyết đại hội XIII", "the conference on the resolution of the 13th Congress = 2; other items on the XIII congress or congress resolutions = 1",
-         lambda v: v.T("nghị quyết đại hội") and v.T("xiii"), lambda v: v.T("nghị quyết đại hội") or v.T("xiii") or v.B("đại hội xiii")),
+         (2, lambda v: v.T("nghị quyết đại hội") and v.T("xiii")), (1, lambda v: v.T("nghị quyết đại hội") or v.T("xiii") or v.B("đại hội xiii"))),
         ("hội thao", "sports meets (hội thao) in the title = 2; in the body = 1",
-         lambda v: v.T("hội thao"), lambda v: v.B("hội thao")),
+         *title_else_body("hội thao")),
     ]
-    for text, note, two, one in TOP:
-        q(text, "topical", note, (2, two), (1, one))
+    for text, note, *rules in TOP:
+        q(text, "topical", note, *rules)
     # ---------------- the same, typed without diacritics: a folded query matches every spelling
-    for text, note, two, one in TOP[:10]:
-        q(search_fold(text), "topical_no_diacritics", "as '" + text + "': " + note, (2, two), (1, one))
+    for text, note, *rules in TOP[:10]:
+        q(search_fold(text), "topical_no_diacritics", "as '" + text + "': " + note, *rules)
     # ---------------- document type + topic
     q("chỉ thị tết", "type_topic", "directives (Chỉ thị) on Tết = 2; other documents about Tết = 1",
       (2, lambda v: v.doc("Chỉ thị") and v.A("tết")), (1, lambda v: v.doc() and v.T("tết")))
@@ -170,9 +176,9 @@ def define(q: QueryFn) -> None:
     q("Cao su Quảng Trị", "name", "the company in the title = 2; thị xã Quảng Trị (same province name, not the company) = 0",
       (2, lambda v: v.T("cao su quảng trị")))
     q("Điện Biên Phủ", "name", "the city in the title = 2; Xi măng Điện Biên (no 'Phủ') = 0",
-      (2, lambda v: v.T("điện biên phủ")), (1, lambda v: v.B("điện biên phủ")))
-    q("Lao Bảo", "name", "the border economic zone in the title = 2", (2, lambda v: v.T("lao bảo")), (1, lambda v: v.B("lao bảo")))
-    q("Tân Phú", "name", "the district in the title = 2", (2, lambda v: v.T("tân phú")), (1, lambda v: v.B("tân phú")))
+      *title_else_body("điện biên phủ"))
+    q("Lao Bảo", "name", "the border economic zone in the title = 2", *title_else_body("lao bảo"))
+    q("Tân Phú", "name", "the district in the title = 2", *title_else_body("tân phú"))
     q("Nguyễn Đình Khang", "name", "documents he signed = 2", (2, lambda v: v.A("nguyễn đình khang")))
     q("Phạm Thị Thanh Hương", "name", "documents she signed = 2 (article authors are not in the searchable text)",
       (2, lambda v: v.A("phạm thị thanh hương")))
@@ -189,10 +195,10 @@ def define(q: QueryFn) -> None:
     q("thị", "short", "the syllable 'thị' as typed: in the title (thị xã, chỉ thị, Phạm Thị) = 2, directives (Chỉ thị category) = 2; in the body = 1; 'thi'/'thì' only = 0",
       (2, lambda v: v.T("thị") or v.doc("Chỉ thị")), (1, lambda v: v.B("thị")))
     q("đoàn phí", "short", "the công văn on kinh phí and đoàn phí = 2; 'đoàn phí' elsewhere = 1; 'đoàn' ... 'phí' scattered = 0",
-      (2, lambda v: v.T("đoàn phí")), (1, lambda v: v.B("đoàn phí")))
+      *title_else_body("đoàn phí"))
     q("thỏa ước", "short", "'thỏa ước' (collective agreement): in the title = 2; table row 'Thỏa ước lao động tập thể' in the body = 1",
-      (2, lambda v: v.T("thỏa ước")), (1, lambda v: v.B("thỏa ước")))
-    q("tết", "short", "Tết in the title = 2; in the body = 1", (2, lambda v: v.T("tết")), (1, lambda v: v.B("tết")))
+      *title_else_body("thỏa ước"))
+    q("tết", "short", "Tết in the title = 2; in the body = 1", *title_else_body("tết"))
 
 
 def judged() -> list[dict[str, Any]]:
