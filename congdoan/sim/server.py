@@ -148,7 +148,7 @@ class SimServer:
             portal.urls.base_url = f"http://{self.host}:{server.server_address[1]}"
             self._servers[_site_id(spec)] = server
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                      name=f"sim-{spec.site_id}", daemon=True)
+                                      name=f"sim-{_site_id(spec)}", daemon=True)
             thread.start()
             self._threads.append(thread)
         return self

@@ -138,9 +138,9 @@ def stories_of(session: Session, article_ids: Iterable[int]) -> dict[int, int]:
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         return {}
-    return dict(session.execute(
-        select(StoryMember.article_id, StoryMember.story_id)
-        .where(StoryMember.article_id.in_(ids))).tuples().all())
+    rows = session.execute(select(StoryMember.article_id, StoryMember.story_id)
+                           .where(StoryMember.article_id.in_(ids)))
+    return {article_id: story_id for article_id, story_id in rows}
 
 
 def story_sizes(session: Session, story_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
