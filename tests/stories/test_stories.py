@@ -16,8 +16,8 @@ from congdoan.sim.stories import NATIONAL, StoryScenario
 from congdoan.sim.truth import article_truth
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.models import Article, Story, StoryBucket, StoryMember
-from congdoan.storage.stories import also_posted, story_view
 from congdoan.storage.store import write_batch
+from congdoan.storage.stories import also_posted, story_view
 from congdoan.stories.evaluate import pair_scores
 from tests.crawling import FAST, run_congdoan
 
