@@ -95,10 +95,10 @@ def monthly_counts(series: dict[str, Iterable[datetime | date]]) -> tuple[list[s
 def bar_chart(title: str, desc: str, labels: Sequence[str],
               series: dict[str, list[int]]) -> bytes:
     """Stacked bars: one bar per label, one colour per series."""
-    every = max(1, len(labels) // 12)
+    every = max(1, -(-len(labels) // 12))  # about 12 labels, never overlapping
     chart = pygal.StackedBar(title=title, x_labels=list(labels), x_label_rotation=0,
                              x_labels_major_every=every, show_minor_x_labels=every == 1,
-                             truncate_label=-1, **_OPTIONS)
+                             truncate_label=-1, min_scale=1, max_scale=8, **_OPTIONS)
     for name, values in series.items():
         chart.add(name, values)
     return _render(chart, title, desc)
@@ -108,9 +108,12 @@ def spread_chart(title: str, desc: str, moments: Sequence[datetime], total: int 
                  series: str = "Số đơn vị") -> bytes:
     """A timeline: how many were reached by each moment (a step up at each one)."""
     points = [(moment, n) for n, moment in enumerate(sorted(moments), start=1)]
+    top = max(total or 0, len(points), 1)
+    step = max(1, -(-top // 8))  # whole units on the axis, eight steps at most
     chart = pygal.DateTimeLine(title=title, x_label_rotation=0, show_dots=True, dots_size=4,
                                x_value_formatter=lambda d: d.strftime("%d/%m/%Y"),
-                               range=(0, max(total or 0, len(points), 1)),
+                               x_labels_major_count=4, show_minor_x_labels=False,
+                               range=(0, top), y_labels=list(range(0, top + step, step)),
                                truncate_label=-1, **_OPTIONS)
     chart.add(series, points)
     return _render(chart, title, desc)
