@@ -163,3 +163,28 @@ def test_pair_scores() -> None:
     assert (scores.true_pairs, scores.predicted_pairs, scores.correct_pairs) == (3, 3, 1)
     assert scores.precision == pytest.approx(1 / 3) and scores.recall == pytest.approx(1 / 3)
     assert pair_scores({}, {}).f1 == 1.0
+
+
+def test_export_carries_story_id_and_drops_duplicates(tmp_path: Path) -> None:
+    import json
+
+    scenario = StoryScenario(seed=9, national=8, provinces=3, own_per_province=3,
+                             repost_rate=0.7)
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    engine = make_engine(url)
+    _store(session_factory(engine), _records(scenario))
+    engine.dispose()
+    every, firsts = tmp_path / "all.jsonl", tmp_path / "first.jsonl"
+    for path, flag in ((every, "--duplicates"), (firsts, "--drop-duplicates")):
+        result = run_congdoan("export", "--kind", "article", flag, "-o", str(path), "--db", url,
+                              cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in every.read_text(encoding="utf-8").splitlines()]
+    kept = [json.loads(line) for line in firsts.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(scenario.postings) and all(r["story_id"] for r in rows)
+    assert sorted(r["story_id"] for r in kept) == sorted({r["story_id"] for r in rows})
+    national = {r["story_id"] for r in rows if r["site"] == NATIONAL}
+    assert all(r["site"] == NATIONAL for r in kept if r["story_id"] in national)
+    result = run_congdoan("export", "--package", str(tmp_path / "pkg"), "--drop-duplicates",
+                          "--db", url, cwd=tmp_path)
+    assert result.returncode == 2 and "--drop-duplicates" in result.stderr
