@@ -12,14 +12,12 @@ import argparse
 import random
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from congdoan.sim.stories import StoryScenario
-from congdoan.sim.truth import article_truth
 from congdoan.storage import repository
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.models import Article, StoryMember
@@ -28,13 +26,8 @@ from congdoan.stories.evaluate import PairScores, pair_scores
 
 
 def records(scenario: StoryScenario) -> list[dict[str, Any]]:
-    """The scenario's articles as the pipelines hand them to the store."""
-    portals = {p.spec.site_id: p for p in scenario.portals()}
-    for site, portal in portals.items():
-        portal.urls.base_url = f"http://{site}.test"
-    now = datetime.now(UTC).isoformat()
-    out = [{**article_truth(portals[p.site], p.article), "site": p.site, "fetched_at": now,
-            "references": [], "published_precision": "minute"} for p in scenario.postings]
+    """The scenario's articles as the pipelines hand them to the store, shuffled."""
+    out = scenario.records()
     random.Random(5).shuffle(out)  # a crawl meets reposts before their original
     return out
 

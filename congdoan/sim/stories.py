@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from congdoan.sim import newsvocab as v
 from congdoan.sim.content import (
@@ -31,6 +32,7 @@ from congdoan.sim.content import (
 from congdoan.sim.nvtext import news_alias
 from congdoan.sim.site import Portal
 from congdoan.sim.spec import PortalSpec
+from congdoan.sim.truth import article_truth
 
 NATIONAL = "tld"
 _START = datetime(2024, 1, 8, 8, 0, tzinfo=VN_TZ)
@@ -104,6 +106,17 @@ class StoryScenario:
     def articles(self, site: str) -> list[Article]:
         """The articles portal ``site`` publishes."""
         return [p.article for p in self.postings if p.site == site]
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every posting as the crawl's pipelines hand it to the store, read from the truth
+        (portals at ``http://SITE.test``): for storing the scenario without serving it."""
+        portals = {p.spec.site_id: p for p in self.portals()}
+        for site, portal in portals.items():
+            portal.urls.base_url = f"http://{site}.test"
+        now = datetime.now(UTC).isoformat()
+        return [{**article_truth(portals[p.site], p.article), "site": p.site,
+                 "fetched_at": now, "references": [], "published_precision": "minute"}
+                for p in self.postings]
 
     def portals(self) -> list[Portal]:
         """One simulated NukeViet portal per site, serving the scenario's articles."""

@@ -22,16 +22,21 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from congdoan.storage.models import Article, Site, Story, StoryBucket, StoryMember
-from congdoan.stories.signature import Signature, signature
+from congdoan.stories.signature import Signature, signature, title_overlap
 
 # Overlap (share of the shorter text found in the longer, estimated) from which two
 # articles are the same news; tuned on the simulator's reposts and near-namesakes
 # (docs/stories.md has the curve).
 MATCH_OVERLAP = 0.5
+# ... and their titles share this much (the shorter title's words): real portals repeat
+# filler paragraphs under different news (tests/fixtures/stories/real_pairs.json).
+MATCH_TITLE = 0.5
 # At most this many candidates are verified: a band key shared by thousands of
 # articles is boilerplate, not news.
 MAX_CANDIDATES = 500
 _INSERT_BUCKETS = insert(StoryBucket.__table__)  # type: ignore[arg-type]
+_INSERT_MEMBER = insert(StoryMember.__table__)  # type: ignore[arg-type]
+_INSERT_STORY = insert(Story.__table__)  # type: ignore[arg-type]
 
 
 def assign_story(session: Session, article_id: int, title: str | None, body: str | None,
@@ -46,20 +51,20 @@ def assign_story(session: Session, article_id: int, title: str | None, body: str
         if kept is not None:
             return kept
         leave_story(session, article_id)
-    matches = _matches(session, article_id, sig) if sig is not None else []
+    keys = list(dict.fromkeys(sig.bands())) if sig is not None else []
+    matches = _matches(session, article_id, title, sig, keys) if sig is not None else []
     if matches:
         story_id, similarity = _join(session, matches)
     else:
         story_id, similarity = _found(session), None
-    session.add(StoryMember(article_id=article_id, story_id=story_id,
-                            signature=sig.to_bytes() if sig is not None else None,
-                            shingles=sig.shingles if sig is not None else 0,
-                            similarity=similarity))
-    if sig is not None:
-        session.execute(_INSERT_BUCKETS,
-                        [{"bucket": key, "article_id": article_id}
-                         for key in dict.fromkeys(sig.bands())])
-    session.flush()
+    # Core INSERTs: rows written once and never read back in this session.
+    session.execute(_INSERT_MEMBER, {
+        "article_id": article_id, "story_id": story_id,
+        "signature": sig.to_bytes() if sig is not None else None,
+        "shingles": sig.shingles if sig is not None else 0, "similarity": similarity})
+    if keys:
+        session.execute(_INSERT_BUCKETS, [{"bucket": key, "article_id": article_id}
+                                          for key in keys])
     return story_id
 
 
@@ -92,21 +97,24 @@ def leave_story(session: Session, article_id: int) -> None:
         session.execute(delete(Story).where(Story.id == story_id))
 
 
-def _matches(session: Session, article_id: int, sig: Signature) -> list[tuple[float, int]]:
-    """(overlap, story id) of every candidate that is the same news, best first."""
-    candidates = session.scalars(
-        select(StoryBucket.article_id).where(StoryBucket.bucket.in_(sig.bands()),
-                                             StoryBucket.article_id != article_id)
-        .distinct().limit(MAX_CANDIDATES)).all()
-    if not candidates:
-        return []
+def _matches(session: Session, article_id: int, title: str | None, sig: Signature,
+             keys: list[int]) -> list[tuple[float, int]]:
+    """(overlap, story id) of every candidate that is the same news, best first.
+
+    One statement: the band keys' articles (index probes on ``story_buckets``), then
+    their signatures and titles by primary key.
+    """
+    candidates = (select(StoryBucket.article_id)
+                  .where(StoryBucket.bucket.in_(keys), StoryBucket.article_id != article_id)
+                  .distinct().limit(MAX_CANDIDATES).scalar_subquery())
     rows = session.execute(
-        select(StoryMember.story_id, StoryMember.signature, StoryMember.shingles)
+        select(StoryMember.story_id, StoryMember.signature, StoryMember.shingles, Article.title)
+        .join(Article, Article.id == StoryMember.article_id)
         .where(StoryMember.article_id.in_(candidates), StoryMember.signature.is_not(None)))
     found = []
-    for story_id, data, count in rows:
+    for story_id, data, count, other_title in rows:
         overlap = sig.overlap(Signature.from_bytes(data, count))
-        if overlap >= MATCH_OVERLAP:
+        if overlap >= MATCH_OVERLAP and title_overlap(title, other_title) >= MATCH_TITLE:
             found.append((overlap, story_id))
     return sorted(found, reverse=True)
 
@@ -124,10 +132,8 @@ def _join(session: Session, matches: list[tuple[float, int]]) -> tuple[int, floa
 
 
 def _found(session: Session) -> int:
-    story = Story(created_at=datetime.now(UTC))
-    session.add(story)
-    session.flush()
-    return story.id
+    result = session.execute(_INSERT_STORY, {"created_at": datetime.now(UTC)})
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 # --- reading -------------------------------------------------------------------------

@@ -27,6 +27,9 @@ from congdoan.storage.records import search_fold
 
 NUM_PERM = 128
 SEED = 1  # fixed: signatures stored by one process are compared by another
+# Named, not left to datasketch's default: stored signatures are only comparable with
+# signatures of the same permutation scheme (2.0 changed the default once already).
+SCHEME = "affine32"
 SHINGLE_WORDS = 7
 # Candidates: pairs whose Jaccard similarity may be this or more (LSH's S-curve midpoint).
 CANDIDATE_JACCARD = 0.3
@@ -77,6 +80,12 @@ class Signature:
 
 
 @cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    # Drawn once: MinHash would seed a generator and draw them for every article.
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+@cache
 def band_shape() -> tuple[int, int]:
     """(bands, rows per band): datasketch's choice for ``CANDIDATE_JACCARD`` and ``NUM_PERM``."""
     lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
@@ -92,11 +101,22 @@ def shingles(*parts: str | None) -> set[bytes]:
             for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
+def title_overlap(first: str | None, second: str | None) -> float:
+    """Share of the shorter title's folded words found in the other title.
+
+    A repost keeps the title's words and adds a prefix ("TLĐ: …"); two different
+    pieces of news that share a body's filler paragraphs do not share a title.
+    """
+    a, b = set(search_fold(first).split()), set(search_fold(second).split())
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
 def signature(title: str | None, body: str | None) -> Signature | None:
     """The signature of an article's title and body; ``None`` when there is too little text."""
     grams = shingles(title, body)
     if len(grams) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(),
+                      scheme=SCHEME)
     minhash.update_batch(list(grams))
     return Signature(minhash.hashvalues.copy(), len(grams))

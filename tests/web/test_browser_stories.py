@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import urllib.request
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from lxml import etree
 from selenium.webdriver.common.by import By
 
 from congdoan.sim.stories import NATIONAL, StoryScenario
-from congdoan.sim.truth import article_truth
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.store import write_batch
 from congdoan.web.app import create_app
@@ -33,12 +31,7 @@ def _story_db(tmp_path: Path) -> str:
     """The story scenario's articles stored through the real store code into SQLite."""
     scenario = StoryScenario(seed=3, national=10, provinces=5, own_per_province=4,
                              repost_rate=0.8, shared_titles=1)
-    portals = {p.spec.site_id: p for p in scenario.portals()}
-    for site, portal in portals.items():
-        portal.urls.base_url = f"http://{site}.test"
-    now = datetime.now(UTC).isoformat()
-    records = [{**article_truth(portals[p.site], p.article), "site": p.site, "fetched_at": now,
-                "references": [], "published_precision": "minute"} for p in scenario.postings]
+    records = scenario.records()
     url = f"sqlite:///{tmp_path / 'stories.sqlite3'}"
     engine = make_engine(url)
     with session_factory(engine).begin() as session:
