@@ -102,13 +102,20 @@ def shingles(*parts: str | None) -> set[bytes]:
 
 
 def title_overlap(first: str | None, second: str | None) -> float:
-    """Share of the shorter title's folded words found in the other title.
+    """Share of the shorter title's folded words found in the other title; 0 when a number
+    of the shorter title is missing from the other.
 
     A repost keeps the title's words and adds a prefix ("TLĐ: …"); two different
-    pieces of news that share a body's filler paragraphs do not share a title.
+    pieces of news that share a body's filler paragraphs do not share a title. Numbers
+    are facts: "… từ ngày 01/01/2027" is not "… từ ngày 01/7/2025", whatever the words.
     """
     a, b = set(search_fold(first).split()), set(search_fold(second).split())
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    short, other = (a, b) if len(a) <= len(b) else (b, a)
+    if any(word.isdigit() and word not in other for word in short):
+        return 0.0
+    return len(short & other) / len(short)
 
 
 def signature(title: str | None, body: str | None) -> Signature | None:
