@@ -1,7 +1,7 @@
 """Server-rendered charts: SVG drawn by pygal, sanitised, with a title and a description.
 
-pygal draws (measured against matplotlib's SVG backend on the same monthly
-chart, this machine: 42 ms vs 237 ms, and its labels stay ``<text>`` a screen
+pygal draws (5.5x faster than matplotlib's SVG backend on the same monthly
+chart, ``bench/charts.py``; and its labels stay ``<text>`` a screen
 reader and a search can read, where matplotlib draws glyphs as paths; see
 docs/web.md). Its interactive script is not wanted: ``js=[]`` drops the
 script files, and ``safe_svg`` removes the inline configuration script pygal
