@@ -62,6 +62,10 @@ def export(
     package: Annotated[Path | None, typer.Option(
         "--package", help="Write a Frictionless Data Package (CSV + Parquet + "
                           "datapackage.json + README datasheet) into DIR instead.")] = None,
+    duplicates: Annotated[bool, typer.Option(
+        "--duplicates/--drop-duplicates",
+        help="Keep every posting of a story (default), or only its first posting: an "
+             "article reposted from an earlier one on another portal is left out.")] = True,
     db: DbOpt = None,
 ) -> None:
     """Export stored articles and documents to JSON Lines, CSV or Parquet, streaming.
@@ -88,14 +92,15 @@ def export(
       congdoan export -f csv --kind document --site dienbien -o vanban.csv
       congdoan export -o dataset.parquet --since 01/03/2024
       congdoan export -o new.jsonl --since last-export     (run it nightly)
+      congdoan export --kind article --drop-duplicates -o news.csv   (one row per story)
     """
     if package is not None:
-        if fmt or output or site or kind or since:
+        if fmt or output or site or kind or since or not duplicates:
             die("--package writes everything: it takes no --format, --output, --site, "
-                "--kind or --since")
+                "--kind, --since or --drop-duplicates")
         _package(package, db)
         return
-    _export(_request(fmt, site, kind, since, output), db)
+    _export(_request(fmt, site, kind, since, output, duplicates), db)
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ class _Request:
     word: str | None  # --since last-run or last-export, resolved against the database
     moment: Since | None  # --since as a date or time
     complete: bool  # moves the last-export mark
+    first_postings: bool = False  # --drop-duplicates
 
     @property
     def kinds(self) -> tuple[Kind, ...]:
@@ -116,7 +122,7 @@ class _Request:
 
 
 def _request(fmt: str | None, site: str | None, kind: str | None, since: str | None,
-             output: str | None) -> _Request:
+             output: str | None, duplicates: bool = True) -> _Request:
     """Read the options; dies (one line) on a bad one or on output stdout cannot take."""
     from congdoan.exports.marks import LAST_EXPORT, SINCE_WORDS
 
@@ -133,8 +139,9 @@ def _request(fmt: str | None, site: str | None, kind: str | None, since: str | N
     # Only an export of everything new since the previous one (or of everything)
     # moves the last-export mark: an ad-hoc export of one site or one kind, or of
     # one crawl's items, must not make the next `--since last-export` skip records.
-    complete = site is None and wanted is None and (since is None or word == LAST_EXPORT)
-    return _Request(chosen, target, wanted, site, word, moment, complete)
+    complete = (site is None and wanted is None and duplicates
+                and (since is None or word == LAST_EXPORT))
+    return _Request(chosen, target, wanted, site, word, moment, complete, not duplicates)
 
 
 def _export(request: _Request, db: str | None) -> None:
@@ -159,9 +166,10 @@ def _write(session: Session, request: _Request, moment: Since | None,
     """Write to stdout or to the file(s); what went where, for the summary."""
     fmt, site = request.fmt, request.site
     if request.target is None:
-        return [(request.kinds, _to_stdout(session, fmt, request.kinds, site, moment),
-                 "stdout")]
-    return [(kinds, _to_file(session, fmt, kinds, site, moment, path), str(path))
+        return [(request.kinds, _to_stdout(session, fmt, request.kinds, site, moment,
+                                           request.first_postings), "stdout")]
+    return [(kinds, _to_file(session, fmt, kinds, site, moment, path, request.first_postings),
+             str(path))
             for kinds, path in _files(request, request.target)]
 
 
@@ -237,14 +245,15 @@ def _kind_path(target: Path, kind: Kind, fmt: Format) -> Path:
 
 
 def _to_file(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str | None,
-             since: Since | None, path: Path) -> dict[Kind, int]:
+             since: Since | None, path: Path, first_postings: bool = False) -> dict[Kind, int]:
     # Write beside the target and rename at the end, so a failed export never
     # leaves a truncated file that looks like a finished one.
     partial = path.with_name(f".{path.name}.partial")
     try:
         with partial.open("wb") as sink:
             counts = write_records(session, open_writer(fmt, sink, kinds[0] if fmt in
-                                   ONE_KIND_PER_FILE else None), kinds, site=site, since=since)
+                                   ONE_KIND_PER_FILE else None), kinds, site=site, since=since,
+                                   first_postings=first_postings)
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -256,12 +265,13 @@ def _to_file(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str |
 
 
 def _to_stdout(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str | None,
-               since: Since | None) -> dict[Kind, int]:
+               since: Since | None, first_postings: bool = False) -> dict[Kind, int]:
     sink = cast(BinaryIO, sys.stdout.buffer)
     sys.stdout.flush()
     try:
         counts = write_records(session, open_writer(fmt, sink, kinds[0] if fmt in
-                               ONE_KIND_PER_FILE else None), kinds, site=site, since=since)
+                               ONE_KIND_PER_FILE else None), kinds, site=site, since=since,
+                                   first_postings=first_postings)
         sink.flush()
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep Python from

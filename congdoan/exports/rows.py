@@ -56,7 +56,7 @@ ARTICLE_COLUMNS = _cols(
     "source category category_path:list tags:list published_at:timestamp published_text "
     "published_precision modified_text image_urls:list attachment_names:list attachment_urls:list "
     "references:list first_seen_at:timestamp last_seen_at:timestamp changed_at:timestamp "
-    "fetched_at:timestamp http_status:int content_hash raw_sha256"
+    "fetched_at:timestamp http_status:int content_hash raw_sha256 story_id:int"
 )
 DOCUMENT_COLUMNS = _cols(
     "id:int code code_normalized code_number:int code_year:int type_abbr type_name "

@@ -38,11 +38,14 @@ def open_writer(fmt: Format, sink: BinaryIO, kind: Kind | None) -> Writer:
 
 
 def stored(
-    session: Session, kind: Kind, site: str | None, since: Since | None
+    session: Session, kind: Kind, site: str | None, since: Since | None,
+    first_postings: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """The stored records of ``kind`` (see ``storage.iterate`` for ``site`` and ``since``)."""
-    iterate = iter_articles if kind == "article" else iter_documents
-    return iterate(session, site=site, since=since)
+    """The stored records of ``kind`` (see ``storage.iterate`` for ``site``, ``since`` and
+    ``first_postings``, which only articles have)."""
+    if kind == "article":
+        return iter_articles(session, site=site, since=since, first_postings=first_postings)
+    return iter_documents(session, site=site, since=since)
 
 
 def write_records(
@@ -52,6 +55,7 @@ def write_records(
     *,
     site: str | None = None,
     since: Since | None = None,
+    first_postings: bool = False,
 ) -> dict[Kind, int]:
     """Stream the records of ``kinds`` into ``writer``; return how many of each were written.
 
@@ -61,7 +65,7 @@ def write_records(
     try:
         for kind in kinds:
             counts[kind] = 0
-            for data in stored(session, kind, site, since):
+            for data in stored(session, kind, site, since, first_postings):
                 writer.write(kind, data)
                 counts[kind] += 1
     finally:

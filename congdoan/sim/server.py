@@ -19,9 +19,15 @@ AnySpec = PortalSpec | WordPressSpec
 AnyPortal = Portal | WordPressPortal
 
 
-def make_portal(spec: AnySpec) -> AnyPortal:
-    """The simulated portal a spec describes: NukeViet or WordPress."""
+def make_portal(spec: AnySpec | AnyPortal) -> AnyPortal:
+    """The simulated portal a spec describes (NukeViet or WordPress), or the portal given."""
+    if isinstance(spec, Portal | WordPressPortal):
+        return spec
     return WordPressPortal(spec) if isinstance(spec, WordPressSpec) else Portal(spec)
+
+
+def _site_id(spec: AnySpec | AnyPortal) -> str:
+    return spec.spec.site_id if isinstance(spec, Portal | WordPressPortal) else spec.site_id
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,9 @@ class SimServer:
     Usable as a context manager (``with SimServer([...]) as sim:``).
     """
 
-    def __init__(self, portals: list[AnySpec], host: str = "127.0.0.1",
-                 base_port: int = 0) -> None:
-        ids = [spec.site_id for spec in portals]
+    def __init__(self, portals: list[AnySpec] | list[AnySpec | AnyPortal],
+                 host: str = "127.0.0.1", base_port: int = 0) -> None:
+        ids = [_site_id(spec) for spec in portals]
         if len(set(ids)) != len(ids):
             raise ValueError(f"duplicate site ids in {ids}")
         self.host = host
@@ -140,9 +146,9 @@ class SimServer:
             portal = make_portal(spec)
             server = _PortalServer((self.host, port), portal)
             portal.urls.base_url = f"http://{self.host}:{server.server_address[1]}"
-            self._servers[spec.site_id] = server
+            self._servers[_site_id(spec)] = server
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                      name=f"sim-{spec.site_id}", daemon=True)
+                                      name=f"sim-{_site_id(spec)}", daemon=True)
             thread.start()
             self._threads.append(thread)
         return self

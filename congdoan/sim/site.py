@@ -75,9 +75,11 @@ ResponseHook = Callable[[Request, Response], "Response | None"]
 class Portal:
     """A simulated NukeViet portal: content, URL scheme and page rendering."""
 
-    def __init__(self, spec: PortalSpec, base_url: str = "") -> None:
+    def __init__(self, spec: PortalSpec, base_url: str = "",
+                 content: ContentModel | None = None) -> None:
         self.spec = spec
-        self.content = ContentModel(spec)
+        # ``content``: items given as they are (sim/stories.py) instead of seeded from the spec.
+        self.content = content or ContentModel(spec)
         self.urls = UrlScheme(spec, base_url)
         self.hooks: list[ResponseHook] = []
         self._sessions = itertools.count(1)

@@ -6,10 +6,10 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, inspect, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, and_, exists, false, func, inspect, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
-from congdoan.storage.models import Article, Attachment, Document, DocumentPosting
+from congdoan.storage.models import Article, Attachment, Document, DocumentPosting, StoryMember
 from congdoan.storage.records import as_moment
 
 BATCH = 500
@@ -39,23 +39,42 @@ def _attachments(rows: list[Attachment]) -> list[dict[str, Any]]:
     return [{k: v for k, v in row_dict(a).items() if k not in drop} for a in rows]
 
 
+def _reposted() -> ColumnElement[bool]:
+    """An article whose story another article posted earlier (by date, then id): a duplicate."""
+    other, member = aliased(Article), aliased(StoryMember)
+    mine = func.coalesce(Article.published_at, Article.first_seen_at)
+    theirs = func.coalesce(other.published_at, other.first_seen_at)
+    return exists().where(
+        member.story_id == StoryMember.story_id, other.id == member.article_id,
+        other.id != Article.id,
+        or_(theirs < mine, and_(theirs == mine, other.id < Article.id)))
+
+
 def iter_articles(
-    session: Session, site: str | None = None, since: Since | None = None
+    session: Session, site: str | None = None, since: Since | None = None,
+    first_postings: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Every article as a dict with ``attachments`` and ``references``, oldest id first.
+    """Every article as a dict with ``attachments``, ``references`` and ``story_id``, oldest
+    id first.
 
     ``since`` keeps articles whose current content appeared at or after it
-    (``changed_at``), which is what an incremental export wants.
+    (``changed_at``), which is what an incremental export wants. ``first_postings``
+    drops reposts: of each story only its first posting is kept.
     """
-    stmt = select(Article).options(
+    stmt = select(Article, StoryMember.story_id).outerjoin(
+        StoryMember, StoryMember.article_id == Article.id).options(
         selectinload(Article.attachments), selectinload(Article.references)
     )
+    if first_postings:
+        stmt = stmt.where(~_reposted())
     if site is not None:
         stmt = stmt.where(Article.site == site)
     if since is not None:
         stmt = stmt.where(changed_since(Article.site, Article.changed_at, since))
-    for article in session.scalars(stmt.order_by(Article.id).execution_options(yield_per=BATCH)):
+    rows = session.execute(stmt.order_by(Article.id).execution_options(yield_per=BATCH))
+    for article, story_id in rows:
         data = row_dict(article)
+        data["story_id"] = story_id
         data["attachments"] = _attachments(article.attachments)
         data["references"] = [
             {"code": r.code, "document_id": r.document_id} for r in article.references

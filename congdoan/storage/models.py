@@ -406,3 +406,50 @@ class FilePage(Base):
     text: Mapped[str] = mapped_column(Text)
 
     file: Mapped[FileText] = relationship(back_populates="pages")
+
+
+# --- stories: one piece of news across portals (migration 0010) ---------------------
+
+
+class Story(Base):
+    """One piece of news as several portals posted it; its postings are ``StoryMember`` rows.
+
+    Who posted first and how it spread are read from the members' articles when
+    asked (``storage/stories.py``), so a changed or merged story never holds a
+    stale summary.
+    """
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class StoryMember(Base):
+    """An article's place in a story, with the MinHash signature it was matched by."""
+
+    __tablename__ = "story_members"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"),
+                                          index=True)
+    # ``NUM_PERM`` little-endian uint64 (stories/signature.py); NULL: too little text to match.
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    shingles: Mapped[int] = mapped_column(Integer)
+    # How similar to the member it joined by (estimated overlap); NULL for a story's founder.
+    similarity: Mapped[float | None] = mapped_column(Float)
+
+
+class StoryBucket(Base):
+    """One LSH band key of an article: articles sharing a key are candidates for one story.
+
+    Plain BIGINT keys with the primary key's index, so SQLite and PostgreSQL answer
+    a lookup the same way (``bucket IN (…)``, one index probe per band).
+    """
+
+    __tablename__ = "story_buckets"
+
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -35,6 +35,7 @@ from congdoan.storage.records import (
     content_hash,
     search_fold,
 )
+from congdoan.storage.stories import assign_story, ensure_story
 
 Status = Literal["new", "changed", "unchanged"]
 ATTACHMENT_FILE_FIELDS = ("stored_path", "media_type", "size", "sha256", "text")
@@ -91,11 +92,13 @@ def upsert_article(session: Session, record: Mapping[str, Any],
         # Outside the content hash: the latest reading is kept without a new version.
         article.modified_text = record.get("modified_text")
         refresh_attachment_files(article.attachments, record.get("attachments") or [])
+        ensure_story(session, article)  # stored before stories existed (migration 0010)
         return "unchanged"
 
     if article is None:
         ensure_site(session, record["site"])
-        _insert_article(session, record, content, digest, seen)
+        article_id = _insert_article(session, record, content, digest, seen)
+        assign_story(session, article_id, record["title"], record.get("body_text"), new=True)
         return "new"
 
     keep_version(
@@ -121,6 +124,7 @@ def upsert_article(session: Session, record: Mapping[str, Any],
         for code in content["references"]
     ]
     session.flush()
+    assign_story(session, article.id, record["title"], record.get("body_text"))
     return "changed"
 
 
@@ -132,8 +136,8 @@ _INSERT_REFERENCE = insert(ArticleReference.__table__)  # type: ignore[arg-type]
 
 
 def _insert_article(session: Session, record: Mapping[str, Any], content: Mapping[str, Any],
-                    digest: str, seen: datetime) -> None:
-    """A new article and its children as three Core INSERTs.
+                    digest: str, seen: datetime) -> int:
+    """A new article and its children as three Core INSERTs; returns the article's id.
 
     Most items of a crawl are new: the ORM's unit of work (state tracking,
     dependency sort, a flush) adds nothing to rows written once and never read
@@ -152,6 +156,7 @@ def _insert_article(session: Session, record: Mapping[str, Any], content: Mappin
     if references:
         session.execute(_INSERT_REFERENCE,
                         [{"article_id": article_id, **ref} for ref in references])
+    return int(article_id)
 
 
 def _article_columns(session: Session, record: Mapping[str, Any], digest: str,

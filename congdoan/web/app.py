@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from congdoan.web import api, downloads, files, pages
+from congdoan.web import api, chartroutes, downloads, files, pages
 from congdoan.web.api import page_json
 from congdoan.web.downloads import feed_bytes
 from congdoan.web.render import install_filters
@@ -51,7 +51,7 @@ def create_app(db_url: str, files_dir: Path | None = None, token: str | None = N
     app.state.files_dir = files_dir
     app.add_exception_handler(StarletteHTTPException, pages.error_page)
     # In this order: the OpenAPI schema lists the API's paths as they were added.
-    for area in (pages, files, downloads, api):
+    for area in (pages, chartroutes, files, downloads, api):
         app.include_router(area.router)
     return app
 

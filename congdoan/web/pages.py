@@ -1,4 +1,4 @@
-"""The HTML pages for people: search, an article, a document, the portals, and error pages."""
+"""The HTML pages for people: search, an article, a document, a story, the portals, errors."""
 
 # No `from __future__ import annotations`: FastAPI reads the Depends aliases at runtime.
 
@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from congdoan.storage.facets import find
+from congdoan.storage.stories import stories_of, story_sizes, story_view
+from congdoan.stories.collapse import Group, collapse
 from congdoan.web import views
 from congdoan.web.params import Db, PageNo, RowId, Search, found, html
 
@@ -27,7 +29,21 @@ async def error_page(request: Request, exc: StarletteHTTPException) -> Response:
 def search_page(request: Request, db: Db, params: Search, page: PageNo = 1) -> HTMLResponse:
     """The search form and one page of results with their facets."""
     result = find(db, params.filters, page=page, per_page=20)
-    return html(request, "search.html", result=result, params=params)
+    if params.collapse:
+        groups = collapse(result.hits, stories_of(db, [h.id for h in result.hits
+                                                       if h.kind == "article"]))
+        sizes = story_sizes(db, [g.story_id for g in groups if g.story_id is not None])
+    else:
+        groups, sizes = [Group(hit) for hit in result.hits], {}
+    return html(request, "search.html", result=result, params=params, groups=groups,
+                sizes=sizes)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+def story_page(request: Request, db: Db, story_id: RowId) -> HTMLResponse:
+    """One piece of news across portals: who posted it first and how it spread."""
+    story = found(story_view(db, story_id), "Không có câu chuyện này")
+    return html(request, "story.html", story=story)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -65,7 +65,11 @@ class SearchParams:
         since: Annotated[date | None, Blank,
                          Query(description="Chỉ mục thu thập từ ngày này")] = None,
         sort: Annotated[Literal["relevance", "date"] | None, Blank, Query()] = None,
+        collapse: Annotated[bool | None, Blank,
+                            Query(description="Gộp các tin bài của cùng một tin (một câu chuyện)")
+                            ] = None,
     ) -> None:
+        self.collapse = bool(collapse)
         self.filters = Filters(
             q=clean_text(q) or "", site=clean_text(site), kind=kind, doc_type=clean_text(type),
             issuer=clean_text(issuer), year=year, date_from=date_from, date_to=date_to,
@@ -74,6 +78,7 @@ class SearchParams:
         self.query = {k: v for k, v in {
             "q": q, "site": site, "kind": kind, "type": type, "issuer": issuer, "year": year,
             "from": date_from, "to": date_to, "since": since, "sort": sort,
+            "collapse": 1 if collapse else None,
         }.items() if v not in (None, "")}
 
     def url(self, path: str, **changes: Any) -> str:

@@ -23,6 +23,11 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+# The charts (web/charts.py) are SVG images with pygal's stylesheet inside and nothing that
+# runs (they are sanitised): their own responses may style themselves, and nothing more.
+# Pages keep CSP above; an <img> of ours is allowed by its img-src 'self'.
+SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+               "Cache-Control": "no-cache"}
 TOKEN_COOKIE = "congdoan_token"
 TOKEN_PARAM = "token"
 

@@ -31,6 +31,8 @@ from congdoan.storage.models import (
 from congdoan.storage.records import jsonable
 from congdoan.storage.repository import article_content
 from congdoan.storage.stats import stats
+from congdoan.storage.stories import also_posted
+from congdoan.web.charts import monthly_counts
 
 _HIDDEN = frozenset({"search_title", "search_text", "identity_key"})
 _ATTACHMENT_KEYS = ("id", "url", "name", "media_type", "size", "sha256", "stored_path")
@@ -120,6 +122,7 @@ def article_view(session: Session, article_id: int) -> dict[str, Any] | None:
     data["raw"] = _raw(session, article.raw_sha256)
     data["versions"] = versions(session, "article", article.id, article_content(article),
                                 article.changed_at)
+    data["story"] = also_posted(session, article.id)
     return data
 
 
@@ -234,8 +237,27 @@ def site_view(session: Session, site_id: str) -> dict[str, Any] | None:
             select(Failure).where(Failure.site == site_id, Failure.resolved_at.is_(None))
             .order_by(Failure.last_seen.desc()).limit(100))
     ]
+    months, series = site_monthly(session, site_id)
     return {"id": site.id, "name": site.name, "base_url": site.base_url, **counts,
-            "runs": runs, "failures": failures}
+            "runs": runs, "failures": failures,
+            "monthly": [{"month": m, **{k: v[i] for k, v in series.items()}}
+                        for i, m in enumerate(months)]}
+
+
+MONTHLY_SERIES = ("Tin bài", "Văn bản")
+
+
+def site_monthly(session: Session, site_id: str) -> tuple[list[str], dict[str, list[int]]]:
+    """Items a portal posted per month: articles by publication (else first seen), documents
+    by issue date (else when its posting was first seen)."""
+    articles = session.scalars(select(func.coalesce(Article.published_at, Article.first_seen_at))
+                               .where(Article.site == site_id))
+    documents = session.execute(
+        select(Document.issued_on, DocumentPosting.first_seen_at)
+        .join(DocumentPosting, DocumentPosting.document_id == Document.id)
+        .where(DocumentPosting.site == site_id))
+    return monthly_counts({MONTHLY_SERIES[0]: list(articles),
+                           MONTHLY_SERIES[1]: [issued or seen for issued, seen in documents]})
 
 
 def attachment_file(session: Session, attachment_id: int) -> Attachment | None:

@@ -74,11 +74,13 @@ def test_make_engine_migrates_on_first_use(empty_url: str) -> None:
     engine.dispose()
 
 
-def test_items_stored_before_0007_are_found_after_it(empty_url: str) -> None:
+def test_items_stored_before_0007_are_found_after_it(empty_url: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The upgrade to 0007 copies every stored item's search vector and date into the
     narrow search tables (PostgreSQL; a no-op on SQLite, whose FTS5 index stays)."""
     from sqlalchemy.orm import Session
 
+    from congdoan.storage import repository
     from congdoan.storage.documents import upsert_document
     from congdoan.storage.repository import upsert_article
     from congdoan.storage.search import search_page
@@ -87,6 +89,8 @@ def test_items_stored_before_0007_are_found_after_it(empty_url: str) -> None:
 
     upgrade(empty_url, "0006")
     engine = create_engine(empty_url)
+    # A 0006 schema has no story tables (0010): store as the code of that time did.
+    monkeypatch.setattr(repository, "assign_story", lambda *args, **kwargs: 0)
     with Session(engine) as session:
         upsert_article(session, article_record(title="Hội nghị thỏa ước lao động tập thể"))
         upsert_document(session, document_record())

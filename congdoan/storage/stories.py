@@ -1,0 +1,215 @@
+"""Stories in the database: put each stored article in one, and read a story back.
+
+``assign_story`` runs in the transaction that stores the article. It costs one
+indexed lookup of the article's LSH band keys (``story_buckets``), one read of
+the few candidates' signatures, and a handful of inserts: never a pass over the
+corpus. A candidate joins when the estimated overlap of the two texts reaches
+``MATCH_OVERLAP``; when the article matches members of several stories (the
+national original arriving after two differently cut reposts), those stories
+become one, so the outcome does not depend on the order of the crawl.
+
+Who posted first and how the story spread are read from the members' articles
+(``story_view``), never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from congdoan.storage.models import Article, Site, Story, StoryBucket, StoryMember
+from congdoan.stories.signature import Signature, signature, title_overlap
+
+# Overlap (share of the shorter text found in the longer, estimated) from which two
+# articles are the same news; tuned on the simulator's reposts and near-namesakes
+# (docs/stories.md has the curve).
+MATCH_OVERLAP = 0.5
+# ... and their titles share this much (the shorter title's words): real portals repeat
+# filler paragraphs under different news (tests/fixtures/stories/real_pairs.json).
+MATCH_TITLE = 0.5
+# At most this many candidates are verified: a band key shared by thousands of
+# articles is boilerplate, not news.
+MAX_CANDIDATES = 500
+_INSERT_BUCKETS = insert(StoryBucket.__table__)  # type: ignore[arg-type]
+_INSERT_MEMBER = insert(StoryMember.__table__)  # type: ignore[arg-type]
+_INSERT_STORY = insert(Story.__table__)  # type: ignore[arg-type]
+
+
+def assign_story(session: Session, article_id: int, title: str | None, body: str | None,
+                 *, new: bool = False) -> int:
+    """Put article ``article_id`` in its story (found or new); return the story id.
+
+    ``new``: the article was just inserted, so it has no story to leave yet.
+    """
+    sig = signature(title, body)
+    if not new:
+        kept = _keep_if_same(session, article_id, sig)
+        if kept is not None:
+            return kept
+        leave_story(session, article_id)
+    keys = list(dict.fromkeys(sig.bands())) if sig is not None else []
+    matches = _matches(session, article_id, title, sig, keys) if sig is not None else []
+    if matches:
+        story_id, similarity = _join(session, matches)
+    else:
+        story_id, similarity = _found(session), None
+    # Core INSERTs: rows written once and never read back in this session.
+    session.execute(_INSERT_MEMBER, {
+        "article_id": article_id, "story_id": story_id,
+        "signature": sig.to_bytes() if sig is not None else None,
+        "shingles": sig.shingles if sig is not None else 0, "similarity": similarity})
+    if keys:
+        session.execute(_INSERT_BUCKETS, [{"bucket": key, "article_id": article_id}
+                                          for key in keys])
+    return story_id
+
+
+def ensure_story(session: Session, article: Article) -> None:
+    """Give a stored article its story if it has none (stored before stories existed)."""
+    if session.get(StoryMember, article.id) is None:
+        assign_story(session, article.id, article.title, article.body_text, new=True)
+
+
+def _keep_if_same(session: Session, article_id: int, sig: Signature | None) -> int | None:
+    """The article's story when its signature did not change (tags edited, a re-parse)."""
+    member = session.get(StoryMember, article_id)
+    if member is None:
+        return None
+    same = (member.signature is None and sig is None) or (
+        sig is not None and member.signature == sig.to_bytes())
+    return member.story_id if same else None
+
+
+def leave_story(session: Session, article_id: int) -> None:
+    """Take the article out of its story (and drop the story if nobody is left)."""
+    member = session.get(StoryMember, article_id)
+    session.execute(delete(StoryBucket).where(StoryBucket.article_id == article_id))
+    if member is None:
+        return
+    story_id = member.story_id
+    session.delete(member)
+    session.flush()
+    if not session.scalar(select(func.count()).where(StoryMember.story_id == story_id)):
+        session.execute(delete(Story).where(Story.id == story_id))
+
+
+def _matches(session: Session, article_id: int, title: str | None, sig: Signature,
+             keys: list[int]) -> list[tuple[float, int]]:
+    """(overlap, story id) of every candidate that is the same news, best first.
+
+    One statement: the band keys' articles (index probes on ``story_buckets``), then
+    their signatures and titles by primary key.
+    """
+    candidates = (select(StoryBucket.article_id)
+                  .where(StoryBucket.bucket.in_(keys), StoryBucket.article_id != article_id)
+                  .distinct().limit(MAX_CANDIDATES).scalar_subquery())
+    rows = session.execute(
+        select(StoryMember.story_id, StoryMember.signature, StoryMember.shingles, Article.title)
+        .join(Article, Article.id == StoryMember.article_id)
+        .where(StoryMember.article_id.in_(candidates), StoryMember.signature.is_not(None)))
+    found = []
+    for story_id, data, count, other_title in rows:
+        overlap = sig.overlap(Signature.from_bytes(data, count))
+        if overlap >= MATCH_OVERLAP and title_overlap(title, other_title) >= MATCH_TITLE:
+            found.append((overlap, story_id))
+    return sorted(found, reverse=True)
+
+
+def _join(session: Session, matches: list[tuple[float, int]]) -> tuple[int, float]:
+    """The story of the best match, with every other matched story merged into it."""
+    best, story_id = matches[0]
+    others = {s for _, s in matches} - {story_id}
+    if others:
+        session.execute(update(StoryMember).where(StoryMember.story_id.in_(others))
+                        .values(story_id=story_id).execution_options(synchronize_session=False))
+        session.execute(delete(Story).where(Story.id.in_(others)))
+        session.expire_all()  # members moved under the session's feet
+    return story_id, best
+
+
+def _found(session: Session) -> int:
+    result = session.execute(_INSERT_STORY, {"created_at": datetime.now(UTC)})
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def stories_of(session: Session, article_ids: Iterable[int]) -> dict[int, int]:
+    """The story id of each of ``article_ids`` that has one."""
+    ids = list(dict.fromkeys(article_ids))
+    if not ids:
+        return {}
+    rows = session.execute(select(StoryMember.article_id, StoryMember.story_id)
+                           .where(StoryMember.article_id.in_(ids)))
+    return {article_id: story_id for article_id, story_id in rows}
+
+
+def story_sizes(session: Session, story_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(postings, portals) of each story."""
+    ids = list(dict.fromkeys(story_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(StoryMember.story_id, func.count(), func.count(Article.site.distinct()))
+        .join(Article, Article.id == StoryMember.article_id)
+        .where(StoryMember.story_id.in_(ids)).group_by(StoryMember.story_id))
+    return {story_id: (postings, portals) for story_id, postings, portals in rows}
+
+
+def _when() -> Any:
+    return func.coalesce(Article.published_at, Article.first_seen_at)
+
+
+def postings(session: Session, story_id: int) -> list[dict[str, Any]]:
+    """A story's articles, first posted first: id, site, site name, title, url, when."""
+    when = _when()
+    rows = session.execute(
+        select(Article.id, Article.site, Site.name, Article.title, Article.canonical_url,
+               when.label("when"), StoryMember.similarity)
+        .join(StoryMember, StoryMember.article_id == Article.id)
+        .join(Site, Site.id == Article.site)
+        .where(StoryMember.story_id == story_id).order_by(when, Article.id))
+    return [{"id": r.id, "site": r.site, "site_name": r.name, "title": r.title,
+             "url": r.canonical_url, "when": r.when, "similarity": r.similarity}
+            for r in rows]
+
+
+def spread(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """How a story reached portals: each portal's first posting, in time, with the running count."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item["site"] in seen:
+            continue
+        seen.add(item["site"])
+        out.append({**item, "portals": len(seen),
+                    "after": item["when"] - items[0]["when"] if items else None})
+    return out
+
+
+def story_view(session: Session, story_id: int) -> dict[str, Any] | None:
+    """A story: its postings, the first poster, and its spread over portals and time."""
+    items = postings(session, story_id)
+    if not items:
+        return None
+    return {"id": story_id, "title": items[0]["title"], "postings": items,
+            "first": items[0], "spread": spread(items),
+            "portals": len({i["site"] for i in items})}
+
+
+def also_posted(session: Session, article_id: int) -> dict[str, Any] | None:
+    """The story of an article when other postings share it: its id and the other postings."""
+    story_id = stories_of(session, [article_id]).get(article_id)
+    if story_id is None:
+        return None
+    items = postings(session, story_id)
+    others = [i for i in items if i["id"] != article_id]
+    if not others:
+        return None
+    return {"story_id": story_id, "others": others, "first": items[0],
+            "portals": len({i["site"] for i in items})}

@@ -1,0 +1,129 @@
+"""An article's text as a MinHash signature and its LSH band keys (datasketch does the hashing).
+
+Reposts of one piece of news differ by a lead added, a source line, a body cut
+short or a prefix on the title; unrelated news share boilerplate and often the
+very title ("Hội nghị tổng kết năm 2024"). So the text compared is the folded
+title and body (``search_fold``: case, diacritics and punctuation gone), cut in
+overlapping word shingles long enough that boilerplate phrases rarely repeat.
+
+A signature is ``NUM_PERM`` 64-bit minimum hashes. LSH cuts it into ``BANDS``
+bands of ``ROWS`` values (datasketch's ``MinHashLSH`` chooses the split for
+``CANDIDATE_JACCARD``); each band becomes one signed 64-bit key, stored in the
+database, so a later crawl finds candidates with one indexed ``IN`` lookup
+instead of a pass over the corpus. Candidates are then verified on the
+estimated overlap (``overlap``), which forgives a shortened repost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from congdoan.storage.records import search_fold
+
+NUM_PERM = 128
+SEED = 1  # fixed: signatures stored by one process are compared by another
+# Named, not left to datasketch's default: stored signatures are only comparable with
+# signatures of the same permutation scheme (2.0 changed the default once already).
+SCHEME = "affine32"
+SHINGLE_WORDS = 7
+# Candidates: pairs whose Jaccard similarity may be this or more (LSH's S-curve midpoint).
+CANDIDATE_JACCARD = 0.3
+# Too little text to tell news apart (a title alone): such an article stays on its own.
+MIN_SHINGLES = 12
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A MinHash of an article's shingles and how many distinct shingles it had."""
+
+    hashvalues: np.ndarray
+    shingles: int
+
+    def to_bytes(self) -> bytes:
+        """The hash values as little-endian uint64 bytes (what the database holds)."""
+        return self.hashvalues.astype("<u8").tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, shingles: int) -> Signature:
+        """The signature ``to_bytes`` wrote."""
+        return cls(np.frombuffer(data, dtype="<u8").astype(np.uint64), shingles)
+
+    def jaccard(self, other: Signature) -> float:
+        """Estimated Jaccard similarity of the two shingle sets."""
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / NUM_PERM
+
+    def overlap(self, other: Signature) -> float:
+        """Estimated share of the smaller text found in the larger one (containment).
+
+        From Jaccard J and the set sizes: |A∩B| = J (|A| + |B|) / (1 + J). A repost
+        cut to half its source keeps an overlap near 1 while its Jaccard is 0.5.
+        """
+        j = self.jaccard(other)
+        common = j * (self.shingles + other.shingles) / (1 + j)
+        return min(1.0, common / max(1, min(self.shingles, other.shingles)))
+
+    def bands(self) -> list[int]:
+        """One signed 64-bit key per LSH band (the band's number is hashed in)."""
+        bands, rows = band_shape()
+        values = self.hashvalues.astype("<u8")
+        keys = []
+        for band in range(bands):
+            chunk = values[band * rows:(band + 1) * rows].tobytes()
+            digest = hashlib.blake2b(chunk, digest_size=8, salt=band.to_bytes(8, "little"))
+            keys.append(int.from_bytes(digest.digest(), "little", signed=True))
+        return keys
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    # Drawn once: MinHash would seed a generator and draw them for every article.
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+@cache
+def band_shape() -> tuple[int, int]:
+    """(bands, rows per band): datasketch's choice for ``CANDIDATE_JACCARD`` and ``NUM_PERM``."""
+    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def shingles(*parts: str | None) -> set[bytes]:
+    """Word ``SHINGLE_WORDS``-grams of the folded text (the whole text if it is shorter)."""
+    words = search_fold(*parts).split()
+    if len(words) <= SHINGLE_WORDS:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + SHINGLE_WORDS]).encode()
+            for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def title_overlap(first: str | None, second: str | None) -> float:
+    """Share of the shorter title's folded words found in the other title; 0 when a number
+    of the shorter title is missing from the other.
+
+    A repost keeps the title's words and adds a prefix ("TLĐ: …"); two different
+    pieces of news that share a body's filler paragraphs do not share a title. Numbers
+    are facts: "… từ ngày 01/01/2027" is not "… từ ngày 01/7/2025", whatever the words.
+    """
+    a, b = set(search_fold(first).split()), set(search_fold(second).split())
+    if not a or not b:
+        return 0.0
+    short, other = (a, b) if len(a) <= len(b) else (b, a)
+    if any(word.isdigit() and word not in other for word in short):
+        return 0.0
+    return len(short & other) / len(short)
+
+
+def signature(title: str | None, body: str | None) -> Signature | None:
+    """The signature of an article's title and body; ``None`` when there is too little text."""
+    grams = shingles(title, body)
+    if len(grams) < MIN_SHINGLES:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(),
+                      scheme=SCHEME)
+    minhash.update_batch(list(grams))
+    return Signature(minhash.hashvalues.copy(), len(grams))
