@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urldefrag, urljoin
 
+from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 from congdoan.normalize.text import clean_line
@@ -61,6 +62,9 @@ _MAYBE_LABEL = re.compile(
     r"ngày cập nhật|tác giả|người viết|bút danh|nguồn)", re.IGNORECASE)
 
 
+_INLINE = {"strong", "b", "span", "em", "i", "a"}
+
+
 def _css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
 
@@ -72,11 +76,17 @@ _TAG_LINKS = _css("a[rel~=tag]")
 _AUTHOR = _css("a[rel~=author], .author .fn, .byline .author, [class*=post-author__name], "
                "[class*=author-name]")
 # Where pages say which section an article is in, besides meta and JSON-LD.
-_BREADCRUMB = _css("[class*=breadcrumb], [id*=breadcrumb], [class*=duongdan], "
-                   "[class*=duong-dan], [itemtype$=BreadcrumbList], nav[aria-label=breadcrumb]")
+# (few alternatives: each is one more walk of the tree)
+_BREADCRUMB = _css("[class*=breadcrumb], [class*=duongdan], [class*=duong-dan], "
+                   "[itemtype$=BreadcrumbList]")
 _CATEGORY_LINK = _css("a[rel~=category], a[class*=category], a[href*='/category/'], "
                       "a[href*='/categories/'], a[href*='/chuyen-muc/']")
 _ARTICLE = _css("article, [itemtype$=Article], [itemtype$=BlogPosting], main")
+# The first crumb of a trail without a class of its own (one XPath, not a walk in Python)
+_HOME_LINKS = etree.XPath("//a[" + " or ".join(
+    f"normalize-space(.) = '{w}'" for w in ("Trang chủ", "Trang Chủ", "TRANG CHỦ", "Home",
+                                             "HOME", "Trang nhất", "Trang chính")) + "]")
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _HOME_WORDS = {"trang chu", "home", "trang nhat", "trang chinh"}
 _TAG_LABELS = {"tu khoa", "tags", "tag", "the", "the tag", "tu khoa lien quan"}
 # A person's name, as bylines list them: two to five words, each capitalised.
@@ -166,13 +176,13 @@ def _ld_name(value: Any) -> str | None:
 def _labelled(doc: HtmlElement) -> dict[str, str]:
     """``{published, modified, author, source}`` from ``Label: value`` lines of the page."""
     found: dict[str, str] = {}
-    for el in doc.iter():
-        if not is_element(el) or el.tag in ("script", "style", "head", "title", "html", "body"):
+    for el in doc.iter(etree.Element):
+        # A label line is a few words and inline bits; a block of many children is none.
+        if el.tag in ("script", "style", "head", "title", "html", "body") or len(el) > 12:
             continue
         raw = (el.text or "") + "".join(
-            (child.text_content() if is_element(child) and child.tag in ("strong", "b", "span",
-                                                                          "em", "i", "a")
-             else "") + (child.tail or "") for child in el)
+            (child.text_content() if is_element(child) and child.tag in _INLINE else "")
+            + (child.tail or "") for child in el)
         if len(raw) > 400 or not _MAYBE_LABEL.search(raw.strip()) or is_hidden(el):
             continue
         own = clean_line(raw)
@@ -342,23 +352,21 @@ def _modified(src: _Sources) -> str | None:
 
 def _author(src: _Sources) -> str | None:
     """Every author, ``", "``-joined: the first source that names any (JSON-LD, the
-    ``article:author`` meta, the byline's ``Tác giả:``, ``rel=author`` links), widened
-    when a later source names the same people and more (a theme whose JSON-LD keeps
-    only the first of two authors still prints both in its byline)."""
+    ``article:author`` meta, the byline's ``Tác giả:``), widened when a later one names
+    the same people and more (a theme whose JSON-LD keeps only the first of two authors
+    still prints both in its byline); else the ``rel=author`` links and author classes."""
     picked = src.pick("author")
     if picked:
         return picked
-    sources = [
-        _ld_names(src.ld.get("author")),
-        [n for n in (_not_url(v) for v in src.meta.get("article:author", [])) if n],
-        _split_names(src.labels.get("author")),
-        list(dict.fromkeys(t for t in (text_of(a) for a in _AUTHOR(src.doc)
-                                       if not is_hidden(a)) if t)),
-    ]
     names: list[str] = []
-    for found in sources:
+    for found in (_ld_names(src.ld.get("author")),
+                  [n for n in (_not_url(v) for v in src.meta.get("article:author", [])) if n],
+                  _split_names(src.labels.get("author"))):
         if not names or set(names) < set(found):
             names = found
+    if not names:  # the costliest source last: a selector walks the whole page
+        names = list(dict.fromkeys(t for t in (text_of(a) for a in _AUTHOR(src.doc)
+                                               if not is_hidden(a)) if t))
     return ", ".join(names) or None
 
 
@@ -397,11 +405,13 @@ def _labelled_tags(doc: HtmlElement) -> list[str]:
 # -- the section ----------------------------------------------------------------------------
 
 def _category(src: _Sources, title: str | None) -> str | None:
-    """The article's section: the site's selector, JSON-LD ``articleSection``, the
-    breadcrumb's last link, ``article:section`` (a slug is named by the page's link to
-    it), a category link in the article, else the primary (first) ``article:tag``."""
+    """The article's section: the site's selector, JSON-LD ``articleSection``,
+    ``article:section`` when it is a name, the breadcrumb's last link, ``article:section``
+    given as a slug (named by the page's link to it), a category link in the article,
+    else the primary (first) ``article:tag``. Cheap sources first."""
     section = src.meta1("article:section")
-    return (src.pick("category") or _ld_name(src.ld.get("articleSection"))
+    named = section if section and not _SLUG.fullmatch(section) else None
+    return (src.pick("category") or _ld_name(src.ld.get("articleSection")) or named
             or _breadcrumb(src, title) or (_named(src.doc, section) if section else None)
             or _first_text(_CATEGORY_LINK, _article_root(src.doc)) or src.meta1("article:tag"))
 
@@ -427,21 +437,23 @@ def _breadcrumb(src: _Sources, title: str | None) -> str | None:
 
 def _home_trail(doc: HtmlElement) -> HtmlElement | None:
     """A small block of links starting with ``Trang chủ``, joined by » › / >: a trail."""
-    for el in doc.iter("div", "p", "nav", "ol", "ul"):
-        links = el.findall(".//a")
-        if not 2 <= len(links) <= 6 or label_key(text_of(links[0])) not in _HOME_WORDS:
-            continue
-        text = el.text_content() or ""
-        if len(text) < 200 and re.search(r"[»›>/|]", text) and not is_hidden(el):
-            return el
+    for home in _HOME_LINKS(doc):
+        el = home.getparent()
+        for _level in range(2):  # the link's block, or the list holding its item
+            if el is None:
+                break
+            links = el.findall(".//a")
+            if 2 <= len(links) <= 6 and links[0] is home:
+                text = el.text_content() or ""
+                if len(text) < 200 and re.search(r"[»›>/|]", text) and not is_hidden(el):
+                    return el
+            el = el.getparent()
     return None
 
 
 def _named(doc: HtmlElement, slug: str) -> str:
     """A section given as a slug (Hugo's ``article:section``) named as the page's link to
     that section names it; the slug itself when no link does."""
-    if not re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", slug):
-        return slug
     for a in doc.iter("a"):
         path = (a.get("href") or "").split("?")[0].rstrip("/")
         if path.rsplit("/", 1)[-1] == slug:
