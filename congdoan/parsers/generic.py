@@ -7,9 +7,12 @@ OpenGraph and ``article:*`` meta, ``<time datetime>``, the Vietnamese labels
 portals print (``Ngày đăng``, ``Cập nhật``, ``Tác giả``, ``Nguồn``), and last
 the page's shape (the ``<h1>``, the densest block of paragraphs for the body).
 
-lxml, not BeautifulSoup: the pages are parsed once with lxml's forgiving HTML
-parser (the same tree BeautifulSoup would build on its lxml backend), CSS
-selectors compile once with cssselect, and it is many times faster.
+lxml first: the pages are parsed once with lxml's forgiving HTML parser (the same
+tree BeautifulSoup would build on its lxml backend), CSS selectors compile once
+with cssselect, and it is many times faster. BeautifulSoup (with Python's
+``html.parser``) only where its tolerance is needed: a page in which libxml2 finds
+no article body (markup after ``</html>``, an attribute quote never closed) is
+parsed again through it, into the same kind of tree.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from congdoan.parsers.markup import (
     is_hidden,
     label_key,
     parse_html,
+    parse_html_tolerant,
     split_label,
     text_of,
 )
@@ -290,8 +294,23 @@ class _Body:
 
 def parse_generic_article(html: str | bytes, url: str,
                           selectors: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Read an article from a page of an unknown CMS; raises ``ParseError`` without a body."""
-    doc = parse_html(html)
+    """Read an article from a page of an unknown CMS; raises ``ParseError`` without a body.
+
+    A page lxml reads without a body is read again through BeautifulSoup
+    (``parse_html_tolerant``): broken markup of unknown CMSs that libxml2 stops at."""
+    try:
+        return _read_article(parse_html(html), url, selectors)
+    except NotAnArticle:
+        raise
+    except ParseError as exc:
+        try:
+            return _read_article(parse_html_tolerant(html), url, selectors)
+        except ParseError:
+            raise exc from None
+
+
+def _read_article(doc: HtmlElement, url: str, selectors: Mapping[str, str] | None
+                  ) -> dict[str, Any]:
     base = base_url(doc, url)
     src = _Sources(doc, compile_selectors(selectors or {}), _json_ld(doc), _meta(doc),
                    _labelled(doc))

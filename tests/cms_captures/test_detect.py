@@ -16,7 +16,8 @@ from congdoan.detect.portal import detect_portal
 from congdoan.parsers.feeds import parse_sitemap
 from congdoan.parsers.site_urls import article_pattern, sitemap_lists_posts
 from tests.cms_captures.captures import CAPTURES
-from tests.wordpress_replay import CAPTURES as WORDPRESS, CapturedSite, serve_capture, url_key
+from tests.wordpress_replay import CAPTURES as WORDPRESS
+from tests.wordpress_replay import CapturedSite, serve_capture, url_key
 
 FOLDERS = {**CAPTURES, "wordpress-twentytwentyone-pretty": WORDPRESS / "twentytwentyone-pretty",
            "wordpress-twentytwentythree-pretty": WORDPRESS / "twentytwentythree-pretty"}

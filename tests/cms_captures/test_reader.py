@@ -104,3 +104,20 @@ def test_the_section_from_wherever_the_page_names_it(page: str, category: str | 
 ], ids=["ld-list", "byline", "ld-widened", "unit-name", "rel-author"])
 def test_every_author(page: str, author: str) -> None:
     assert parse_generic_article(page, "http://127.0.0.1/bai/1")["author"] == author
+
+
+@pytest.mark.parametrize("broken", [
+    # a template that closes the page before its content, as some portals' do
+    "<html><head><title>T</title></head><body><h1>Tiêu đề</h1></body></html>"
+    "<div class='content'><p>Ngày đăng: 03/04/2025</p>{body}{body}</div>",
+    # an attribute quote never closed: libxml2 drops the rest of the page
+    "<html><body><h1>Tiêu đề</h1><div class=\"x>y</div><div>{body}{body}</div></body></html>",
+], ids=["after-html", "unclosed-quote"])
+def test_markup_libxml2_stops_at_is_read_through_beautifulsoup(broken: str) -> None:
+    from congdoan.parsers.markup import parse_html
+
+    page = broken.format(body=BODY).encode()
+    assert "Công đoàn cơ sở" not in (parse_html(page).text_content() or "")  # lxml alone
+    parsed = parse_generic_article(page, "http://127.0.0.1/bai/1")
+    assert parsed["title"] == "Tiêu đề"
+    assert parsed["body_text"].startswith("Công đoàn cơ sở tổ chức hội nghị")
