@@ -19,14 +19,16 @@ from urllib.parse import urlsplit
 
 # Path segments that name listings and people, never articles (any CMS's words).
 LISTING_WORDS = ("tag", "tags", "the", "author", "authors", "tac-gia", "category", "categories",
-                 "chuyen-muc", "page", "pages", "trang", "archives", "search", "feed", "users",
-                 "taxonomies")
+                 "chuyen-muc", "chu-de", "page", "pages", "trang", "archives", "search", "feed",
+                 "users", "taxonomies")
 _NOT_LISTING = "(?!(?:" + "|".join(re.escape(w) for w in LISTING_WORDS) + ")/)"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _EXT = re.compile(r"\.(html?|php|aspx?)$", re.I)
 # An article's own segment: a slug of three words or more, a number, or a name with an id
 _ARTICLE_LEAF = re.compile(r"^(?:[^/]*[a-z0-9%]+(?:-[^/-]+){2,}|\d+|[^/]*\d{3,}[^/]*)$", re.I)
-_WORD = re.compile(r"[a-z0-9]+")
+# a listing word between separators of a sitemap's file name: "-page-", "-tac-gia."
+_TYPED_NAME = re.compile(r"(?:^|[-_.])(?:" + "|".join(re.escape(w) for w in LISTING_WORDS)
+                         + r")(?:[-_.\d]|$)")
 _MIN_SUPPORT = 3
 
 
@@ -36,8 +38,7 @@ def sitemap_lists_posts(url: str) -> bool:
     ``wp-sitemap-posts-page-1.xml``, Yoast's ``category-sitemap.xml`` and Ghost's
     ``sitemap-tags.xml``/``sitemap-authors.xml``/``sitemap-pages.xml`` do not."""
     name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
-    words = set(_WORD.findall(name))
-    return not words & set(LISTING_WORDS)
+    return not _TYPED_NAME.search(name)
 
 
 def _segment(value: str, last: bool) -> str:
