@@ -20,12 +20,11 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import importlib.util
 import json
 import re
 import sys
 import threading
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -33,12 +32,20 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-COMPRESS_OVER = 8 * 1024
+
+def _wordpress_capture():  # type: ignore[no-untyped-def]
+    """tools/wordpress/capture.py: its loopback-only fetch, compression size, file types."""
+    path = Path(__file__).resolve().parent.parent / "wordpress" / "capture.py"
+    spec = importlib.util.spec_from_file_location("wordpress_capture", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+_WP = _wordpress_capture()
+fetch, COMPRESS_OVER = _WP.fetch, _WP.COMPRESS_OVER
 SKIP = re.compile(r"\.(css|js|png|jpe?g|gif|svg|ico|woff2?|ttf|eot|map)$", re.I)
-EXTENSIONS = {"text/html": "html", "application/xml": "xml", "text/xml": "xml",
-              "application/rss+xml": "xml", "application/atom+xml": "xml",
-              "text/plain": "txt", "application/pdf": "pdf",
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
+EXTENSIONS = {**_WP.EXTENSIONS, "application/atom+xml": "xml"}
 FALLBACK_404 = b"<!DOCTYPE html><html><head><title>404 Not Found</title></head>" \
                b"<body><h1>Not Found</h1></body></html>"
 
@@ -48,8 +55,7 @@ class StaticSite(SimpleHTTPRequestHandler):
 
     extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
                       ".xml": "application/xml", ".html": "text/html; charset=utf-8",
-                      ".docx": "application/vnd.openxmlformats-officedocument."
-                               "wordprocessingml.document"}
+                      ".docx": next(k for k, v in EXTENSIONS.items() if v == "docx")}
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None
                    ) -> None:
@@ -80,25 +86,6 @@ class _Links(HTMLParser):
             return
         if tag == "a" or (tag == "link" and "alternate" in (values.get("rel") or "")):
             self.links.append(href)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return None
-
-
-OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def fetch(url: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    if urlsplit(url).hostname != "127.0.0.1":
-        raise SystemExit(f"refusing to fetch {url}: the lab site is on 127.0.0.1 only")
-    request = urllib.request.Request(url, headers={"User-Agent": "congdoan-capture/1.0"})
-    try:
-        with OPENER.open(request, timeout=30) as response:
-            return response.status, list(response.headers.items()), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, list(error.headers.items()), error.read()
 
 
 def links_of(url: str, content_type: str, body: bytes) -> list[str]:

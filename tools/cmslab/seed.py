@@ -176,6 +176,22 @@ def write_hugo(site: Path) -> None:
             "---\n" + "\n".join(front) + "\n---\n\n" + markdown_body(post), encoding="utf-8")
 
 
+def _hide(post: Post, front: list[str]) -> str:
+    """Jekyll's and Hexo's folder for ``post``: a never-public one is the first hidden
+    post in ``_drafts/``, the others ``published: false`` (added to ``front``)."""
+    if post.published:
+        return "_posts"
+    if post.number == 100:
+        return "_drafts"
+    front.append("published: false")
+    return "_posts"
+
+
+def _write(path: Path, front: list[str], post: Post) -> None:
+    path.write_text("---\n" + "\n".join(front) + "\n---\n\n" + markdown_body(post),
+                    encoding="utf-8")
+
+
 def write_jekyll(site: Path) -> None:
     """_posts/DATE-slug.md (categories = the section), one hidden post in _drafts/."""
     for folder in ("_posts", "_drafts"):
@@ -189,15 +205,9 @@ def write_jekyll(site: Path) -> None:
                  f"tags: {_yaml_list(post.tags)}"]
         front.append(f'author: "{post.authors[0]}"' if len(post.authors) == 1
                      else f"author: {_yaml_list(post.authors)}")
-        folder = "_posts"
-        if not post.published:
-            if post.number == 100:
-                folder = "_drafts"
-            else:
-                front.append("published: false")
+        folder = _hide(post, front)
         name = f"{post.date[:10]}-{post.slug}.md" if folder == "_posts" else f"{post.slug}.md"
-        (site / folder / name).write_text(
-            "---\n" + "\n".join(front) + "\n---\n\n" + markdown_body(post), encoding="utf-8")
+        _write(site / folder / name, front, post)
 
 
 def write_hexo(site: Path) -> None:
@@ -211,14 +221,7 @@ def write_hexo(site: Path) -> None:
         front = [f'title: "{post.title}"', f"date: {post.date[:19].replace('T', ' ')}",
                  f'categories: ["{SECTIONS[post.section]}"]', f"tags: {_yaml_list(post.tags)}",
                  f"author: {_yaml_list(post.authors)}"]
-        folder = "_posts"
-        if not post.published:
-            if post.number == 100:
-                folder = "_drafts"
-            else:
-                front.append("published: false")
-        (site / "source" / folder / f"{post.slug}.md").write_text(
-            "---\n" + "\n".join(front) + "\n---\n\n" + markdown_body(post), encoding="utf-8")
+        _write(site / "source" / _hide(post, front) / f"{post.slug}.md", front, post)
 
 
 def write_files(folder: Path) -> None:
