@@ -53,6 +53,7 @@ def _segment(value: str, last: bool) -> str:
     return "lit"
 
 
+_TOP_SLUG = r"[^/]+-[^/]+-[^/]+"
 _REGEX = {"year": r"\d{4}", "small": r"\d{1,2}", "num": r"\d+", "leaf": r"[^/]+"}
 
 
@@ -87,8 +88,14 @@ def article_pattern(urls: Iterable[str], min_support: int = _MIN_SUPPORT) -> tup
             parts.append(re.escape(values.pop()) if len(values) == 1 else _NOT_LISTING + "[^/]+")
         elif kind.startswith("leaf"):
             ext = kind.removeprefix("leaf")
-            parts.append(_REGEX["leaf"].replace("+", "+?") + re.escape(ext) if ext
-                         else _REGEX["leaf"])
+            if ext:
+                parts.append(r"[^/]+?" + re.escape(ext))
+            elif len(kinds) == 1:
+                # Posts at the top level (Ghost's /slug/): nothing but the slug tells them
+                # from /about/ or /lien-he/, so it must look like one (three words or more).
+                parts.append(_TOP_SLUG)
+            else:
+                parts.append(_REGEX["leaf"])
         else:
             parts.append(_REGEX[kind])
     return "^/" + "/".join(parts) + ("/?$" if trailing else "$"), support

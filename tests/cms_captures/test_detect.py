@@ -89,3 +89,46 @@ def test_varying_sections_never_match_listings() -> None:
 
 def test_too_few_alike_urls_give_no_pattern() -> None:
     assert article_pattern(["/gioi-thieu/", "/lien-he/", "/a-b-c/x-y-z"]) == ("", 0)
+
+
+def test_posts_at_the_top_level_are_told_from_pages_and_listings() -> None:
+    """A Ghost-shaped site: /slug/ posts, a feed of the newest 15, a sitemap index typed
+    by posts, pages, tags and authors, an /about/ page and tag/author listings."""
+    from tests.detect.pages_server import serve_pages
+
+    slugs = [f"bai-viet-so-{n}-cua-cong-doan" for n in range(30)]
+    xml = {"Content-Type": "application/xml"}
+
+    def urlset(paths: list[str]) -> str:
+        return ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
+            f"<url><loc>{{base}}{p}</loc></url>" for p in paths) + "</urlset>")
+
+    children = ("posts", "pages", "tags", "authors")
+    pages = {
+        "/": (200, {"Content-Type": "text/html"}, "<html><head><title>LĐLĐ</title><link "
+              'rel="alternate" type="application/rss+xml" href="/rss/"></head><body>'
+              '<a href="/about/">Giới thiệu</a><a href="/tag/tin-tuc/">Tin tức</a>'
+              '<a href="/author/minh-anh/">Minh Anh</a>'
+              + "".join(f'<a href="/{s}/">x</a>' for s in slugs[:10]) + "</body></html>"),
+        "/rss/": (200, {"Content-Type": "application/rss+xml"},
+                  '<rss version="2.0"><channel><title>t</title>' + "".join(
+                      f"<item><title>x</title><link>{{base}}/{s}/</link></item>"
+                      for s in slugs[:15]) + "</channel></rss>"),
+        "/sitemap.xml": (200, xml, '<sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                         'sitemap/0.9">' + "".join(f"<sitemap><loc>{{base}}/sitemap-{c}.xml"
+                                                   "</loc></sitemap>" for c in children)
+                         + "</sitemapindex>"),
+        "/sitemap-posts.xml": (200, xml, urlset([f"/{s}/" for s in slugs])),
+        "/sitemap-pages.xml": (200, xml, urlset(["/about/", "/lien-he/"])),
+        "/sitemap-tags.xml": (200, xml, urlset(["/tag/tin-tuc/", "/tag/nu-cong-va-gia-dinh/"])),
+        "/sitemap-authors.xml": (200, xml, urlset(["/author/minh-anh/"])),
+    }
+    with serve_pages(pages) as (base, seen):
+        detection = detect_portal(base)
+    regex = re.compile(detection.fields["generic"]["article_pattern"])
+    assert all(regex.search(f"/{s}/") for s in slugs)
+    for other in ("/about/", "/lien-he/", "/tag/tin-tuc/", "/tag/nu-cong-va-gia-dinh/",
+                  "/author/minh-anh/", "/"):
+        assert not regex.search(other), other
+    asked = {path for path, _agent in seen}
+    assert not asked & {"/sitemap-pages.xml", "/sitemap-tags.xml", "/sitemap-authors.xml"}
