@@ -10,6 +10,7 @@ sitemap.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -73,9 +74,9 @@ class _OwnUrls:
     def rebase(self, url: str) -> str:
         return same_site_url(url, self.origin)
 
-    def keep(self, urls: object) -> list[str]:
+    def keep(self, urls: Iterable[str]) -> list[str]:
         host = urlsplit(self.origin).netloc
-        moved = (self.rebase(u) for u in urls)  # type: ignore[attr-defined]
+        moved = (self.rebase(u) for u in urls)
         return list(dict.fromkeys(u for u in moved if urlsplit(u).netloc == host))
 
 
