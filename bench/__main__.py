@@ -122,7 +122,8 @@ def render(report: dict[str, Any]) -> str:
     if gr := report.get("generic"):
         acc_o, acc_t = gr["accuracy"]["ours"], gr["accuracy"]["trafilatura"]
         lines.append(
-            f"| generic reader, pages/s ({gr['pages']} pages, NukeViet + WordPress) "
+            f"| generic reader, pages/s ({gr['pages']} pages: NukeViet, WordPress, "
+            "Hugo, Jekyll, Hexo) "
             f"| {gr['ours_pages_per_s']:,.0f} | trafilatura {gr['trafilatura_pages_per_s']:,.1f} "
             f"| {gr['speedup']:.1f}x | >= 5x | {_met(gr['speedup'] >= gr['target_speedup'])} |")
         for field in acc_o:

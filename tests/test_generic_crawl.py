@@ -1,6 +1,6 @@
 """The generic spider against the generic portal simulator, over real HTTP into real databases.
 
-The portal (``congdoan.sim.generic``) has a custom layout: ``/bai-viet/<slug>``
+The portal (``congdoan.sim.generic``) has a custom layout: ``/bai-viet/<slug>/``
 articles, a paginated listing without ``rel=next``, an RSS feed found through
 the home page, a sitemap index from robots.txt with a news sitemap, articles
 linked only from the sitemap, a documents table and fault pages.
@@ -46,7 +46,7 @@ def _stored(db: str) -> tuple[dict[str, SimpleNamespace], dict[str, SimpleNamesp
     with Session(engine) as session:
         articles = {a.url: SimpleNamespace(
             title=a.title, published_text=a.published_text, published_at=a.published_at,
-            author=a.author, source=a.source, body_text=a.body_text,
+            author=a.author, source=a.source, body_text=a.body_text, category=a.category,
             attachments=[f.url for f in a.attachments]) for a in session.scalars(select(Article))}
         documents = {p.url: SimpleNamespace(
             code=p.document.code, title=p.document.title, issuer=p.document.issuer,
@@ -94,7 +94,9 @@ def _assert_matches_truth(truth: dict, db: str) -> None:
         day, clock = want["published_text"].split()
         local = datetime.strptime(f"{day} {clock}", "%d/%m/%Y %H:%M")
         assert got.published_at.replace(tzinfo=None) == local - timedelta(hours=7)  # UTC
+        # every author ("Minh Anh, Thu Hà"), the section of article:section and the trail
         assert got.author == want["author"] and got.source == want["source"]
+        assert got.category == want["category"]
         assert got.body_text.startswith(want["first_paragraph"])
         assert "Tác giả" not in got.body_text and "Ngày đăng" not in got.body_text
         assert got.attachments == want["attachments"]

@@ -1,4 +1,5 @@
-"""A replay server for a captured WordPress site (tests/fixtures/wordpress/<variant>/).
+"""A replay server for a captured site (tests/fixtures/wordpress/<variant>/, and the static
+CMSs' captures in the same format: tests/fixtures/{hugo,jekyll,hexo}/<theme>/).
 
 Every URL of the capture's ``manifest.json`` answers with its saved status,
 headers and body, byte for byte (gzip-stored bodies are served decompressed,
@@ -78,8 +79,8 @@ def load_capture(folder: Path) -> CapturedSite:
         responses[url_key(page["url"])] = CapturedResponse(
             page["url"], page["status"], [(k, v) for k, v in page["headers"]],
             read_body(folder, page["file"]))
-    not_found = next(r for r in responses.values()
-                     if r.status == 404 and "text/html" in dict(r.headers).get("Content-Type", ""))
+    not_found = next(r for r in responses.values() if r.status == 404 and "text/html" in
+                     {k.lower(): v for k, v in r.headers}.get("content-type", ""))
     return CapturedSite(folder, manifest["capture"], responses, not_found)
 
 
@@ -109,9 +110,11 @@ def _handler(site: CapturedSite) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve_capture(variant: str) -> Iterator[tuple[str, CapturedSite]]:
-    """Serve one capture on a free port of 127.0.0.1; yields (base_url, site)."""
-    site = load_capture(CAPTURES / variant)
+def serve_capture(variant: str | Path) -> Iterator[tuple[str, CapturedSite]]:
+    """Serve one capture (a WordPress variant's name, or any capture folder in the same
+    format, e.g. ``tests/fixtures/hugo/lab-news``) on a free port of 127.0.0.1; yields
+    (base_url, site)."""
+    site = load_capture(variant if isinstance(variant, Path) else CAPTURES / variant)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -38,7 +38,7 @@ def sim(
                               ] = False,
     generic: Annotated[bool, typer.Option(
         "--generic", help="Serve one portal of unknown CMS instead (the generic spider's "
-        "test site: /bai-viet/<slug> pages, sitemaps, a feed, a documents table).")] = False,
+        "test site: /bai-viet/<slug>/ pages, sitemaps, a feed, a documents table).")] = False,
 ) -> None:
     """Serve simulated NukeViet (and WordPress) portals on 127.0.0.1 until Ctrl-C.
 

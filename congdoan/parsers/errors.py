@@ -14,3 +14,7 @@ class ParseError(ValueError):
         self.url = url
         self.what = " ".join(what.split())
         super().__init__(f"{url}: {self.what}")
+
+
+class NotAnArticle(ParseError):
+    """A page that says it is no article (an about page, a listing): skipped, not failed."""

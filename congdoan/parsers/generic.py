@@ -7,9 +7,12 @@ OpenGraph and ``article:*`` meta, ``<time datetime>``, the Vietnamese labels
 portals print (``Ngày đăng``, ``Cập nhật``, ``Tác giả``, ``Nguồn``), and last
 the page's shape (the ``<h1>``, the densest block of paragraphs for the body).
 
-lxml, not BeautifulSoup: the pages are parsed once with lxml's forgiving HTML
-parser (the same tree BeautifulSoup would build on its lxml backend), CSS
-selectors compile once with cssselect, and it is many times faster.
+lxml first: the pages are parsed once with lxml's forgiving HTML parser (the same
+tree BeautifulSoup would build on its lxml backend), CSS selectors compile once
+with cssselect, and it is many times faster. BeautifulSoup (with Python's
+``html.parser``) only where its tolerance is needed: a page in which libxml2 finds
+no article body (markup after ``</html>``, an attribute quote never closed) is
+parsed again through it, into the same kind of tree.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urldefrag, urljoin
 
+from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
 from congdoan.normalize.text import clean_line
 from congdoan.parsers.body import body_images, body_text, clean_fragment, inner_html
-from congdoan.parsers.errors import ParseError
+from congdoan.parsers.errors import NotAnArticle, ParseError
 from congdoan.parsers.markup import (
     DATE_PATTERN,
     HtmlElement,
@@ -36,6 +40,7 @@ from congdoan.parsers.markup import (
     is_hidden,
     label_key,
     parse_html,
+    parse_html_tolerant,
     split_label,
     text_of,
 )
@@ -61,6 +66,9 @@ _MAYBE_LABEL = re.compile(
     r"ngày cập nhật|tác giả|người viết|bút danh|nguồn)", re.IGNORECASE)
 
 
+_INLINE = {"strong", "b", "span", "em", "i", "a"}
+
+
 def _css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
 
@@ -71,6 +79,23 @@ _TAG_LINKS = _css("a[rel~=tag]")
 # WordPress and most blog themes: rel=author, hCard's .fn, the block theme's author name
 _AUTHOR = _css("a[rel~=author], .author .fn, .byline .author, [class*=post-author__name], "
                "[class*=author-name]")
+# Where pages say which section an article is in, besides meta and JSON-LD.
+# (few alternatives: each is one more walk of the tree)
+_BREADCRUMB = _css("[class*=breadcrumb], [class*=duongdan], [class*=duong-dan], "
+                   "[itemtype$=BreadcrumbList]")
+_CATEGORY_LINK = _css("a[rel~=category], a[class*=category], a[href*='/category/'], "
+                      "a[href*='/categories/'], a[href*='/chuyen-muc/']")
+_ARTICLE = _css("article, [itemtype$=Article], [itemtype$=BlogPosting], main")
+# The first crumb of a trail without a class of its own (one XPath, not a walk in Python)
+_HOME_LINKS = etree.XPath("//a[" + " or ".join(
+    f"normalize-space(.) = '{w}'" for w in ("Trang chủ", "Trang Chủ", "TRANG CHỦ", "Home",
+                                             "HOME", "Trang nhất", "Trang chính")) + "]")
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+_HOME_WORDS = {"trang chu", "home", "trang nhat", "trang chinh"}
+_TAG_LABELS = {"tu khoa", "tags", "tag", "the", "the tag", "tu khoa lien quan"}
+# A person's name, as bylines list them: two to five words, each capitalised.
+_PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\w'’.-]*\s+){1,4}[A-ZĐÀ-Ỹ][\w'’.-]*$")
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\bvà\b|\band\b)\s*")
 _SUMMARY = _css("[class*=sapo], [class*=summary], [class*=chapeau], [class*=lead], "
                 "[itemprop~=description]")
 
@@ -88,8 +113,19 @@ def compile_selectors(selectors: Mapping[str, str]) -> dict[str, CSSSelector]:
     return compiled
 
 
-def _json_ld(doc: HtmlElement) -> dict[str, Any]:
-    """The first JSON-LD object of an article type (``@graph`` searched too)."""
+def _ld_nodes(doc: HtmlElement, kind: str) -> list[dict[str, Any]]:
+    """Every JSON-LD object of ``@type`` ``kind`` (lower case; ``@graph`` searched too)."""
+    return [node for node in _ld_objects(doc) if kind in _ld_types(node)]
+
+
+def _ld_types(node: dict[str, Any]) -> set[str]:
+    kinds = node.get("@type")
+    return {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])}
+
+
+def _ld_objects(doc: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, in order, ``@graph`` members included."""
+    found: list[dict[str, Any]] = []
     for script in doc.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
@@ -100,13 +136,17 @@ def _json_ld(doc: HtmlElement) -> dict[str, Any]:
         stack = data if isinstance(data, list) else [data]
         while stack:
             node = stack.pop(0)
-            if not isinstance(node, dict):
-                continue
-            stack.extend(node.get("@graph") or [])
-            kinds = node.get("@type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(str(k).lower() in _ARTICLE_TYPES for k in kinds) and node.get("headline"):
-                return node
+            if isinstance(node, dict):
+                found.append(node)
+                stack.extend(node.get("@graph") or [])
+    return found
+
+
+def _json_ld(doc: HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object of an article type (``@graph`` searched too)."""
+    for node in _ld_objects(doc):
+        if _ld_types(node) & _ARTICLE_TYPES and node.get("headline"):
+            return node
     return {}
 
 
@@ -118,6 +158,14 @@ def _meta(doc: HtmlElement) -> dict[str, list[str]]:
         if key and content:
             found.setdefault(key, []).append(content)
     return found
+
+
+def _ld_names(value: Any) -> list[str]:
+    """Every name of a JSON-LD ``author``: a string, a Person, or a list of them."""
+    if isinstance(value, list):
+        return [n for v in value for n in _ld_names(v)]
+    name = _ld_name(value)
+    return [name] if name else []
 
 
 def _ld_name(value: Any) -> str | None:
@@ -132,13 +180,13 @@ def _ld_name(value: Any) -> str | None:
 def _labelled(doc: HtmlElement) -> dict[str, str]:
     """``{published, modified, author, source}`` from ``Label: value`` lines of the page."""
     found: dict[str, str] = {}
-    for el in doc.iter():
-        if not is_element(el) or el.tag in ("script", "style", "head", "title", "html", "body"):
+    for el in doc.iter(etree.Element):
+        # A label line is a few words and inline bits; a block of many children is none.
+        if el.tag in ("script", "style", "head", "title", "html", "body") or len(el) > 12:
             continue
         raw = (el.text or "") + "".join(
-            (child.text_content() if is_element(child) and child.tag in ("strong", "b", "span",
-                                                                          "em", "i", "a")
-             else "") + (child.tail or "") for child in el)
+            (child.text_content() if is_element(child) and child.tag in _INLINE else "")
+            + (child.tail or "") for child in el)
         if len(raw) > 400 or not _MAYBE_LABEL.search(raw.strip()) or is_hidden(el):
             continue
         own = clean_line(raw)
@@ -246,17 +294,33 @@ class _Body:
 
 def parse_generic_article(html: str | bytes, url: str,
                           selectors: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Read an article from a page of an unknown CMS; raises ``ParseError`` without a body."""
-    doc = parse_html(html)
+    """Read an article from a page of an unknown CMS; raises ``ParseError`` without a body.
+
+    A page lxml reads without a body is read again through BeautifulSoup
+    (``parse_html_tolerant``): broken markup of unknown CMSs that libxml2 stops at."""
+    try:
+        return _read_article(parse_html(html), url, selectors)
+    except NotAnArticle:
+        raise
+    except ParseError as exc:
+        try:
+            return _read_article(parse_html_tolerant(html), url, selectors)
+        except ParseError:
+            raise exc from None
+
+
+def _read_article(doc: HtmlElement, url: str, selectors: Mapping[str, str] | None
+                  ) -> dict[str, Any]:
     base = base_url(doc, url)
     src = _Sources(doc, compile_selectors(selectors or {}), _json_ld(doc), _meta(doc),
                    _labelled(doc))
     title = _title(src)
-    category = src.pick("category") or _ld_name(src.ld.get("articleSection")) or src.meta1(
-        "article:section")
+    published = _published(src)
+    _refuse_non_article(src, published, url)
+    category = _category(src, title)
     body = _body(src, base, title, url)
     return {
-        "title": title, "published_text": _published(src), "modified_text": _modified(src),
+        "title": title, "published_text": published, "modified_text": _modified(src),
         "author": _author(src), "source": src.pick("source") or src.labels.get("source"),
         "category": category, "category_path": [category] if category else [],
         "summary": _summary(src), "body_text": body.text, "body_html": body.html,
@@ -267,6 +331,21 @@ def parse_generic_article(html: str | bytes, url: str,
 
 
 # -- the fields, each from its sources in order ---------------------------------------------
+
+_PAGE_TYPES = {"website", "profile", "webpage", "aboutpage", "profilepage", "collectionpage",
+               "contactpage"}
+
+
+def _refuse_non_article(src: _Sources, published: str | None, url: str) -> None:
+    """Raise ``NotAnArticle`` for a page that calls itself a web site or profile page
+    (``og:type``, JSON-LD ``@type``), names no article type and shows no date: an
+    about or contact page whose URL looks like an article's."""
+    if published:
+        return
+    og_type = (src.meta1("og:type") or "").lower()
+    if og_type in _PAGE_TYPES and not _ld_types(src.ld) & (_ARTICLE_TYPES - {"webpage"}):
+        raise NotAnArticle(url, f"not an article (og:type {og_type}, no date)")
+
 
 def _title(src: _Sources) -> str | None:
     doc = src.doc
@@ -291,9 +370,34 @@ def _modified(src: _Sources) -> str | None:
 
 
 def _author(src: _Sources) -> str | None:
-    return (src.pick("author") or _ld_name(src.ld.get("author"))
-            or _not_url(src.meta1("article:author")) or src.labels.get("author")
-            or _first_text(_AUTHOR, src.doc))
+    """Every author, ``", "``-joined: the first source that names any (JSON-LD, the
+    ``article:author`` meta, the byline's ``Tác giả:``), widened when a later one names
+    the same people and more (a theme whose JSON-LD keeps only the first of two authors
+    still prints both in its byline); else the ``rel=author`` links and author classes."""
+    picked = src.pick("author")
+    if picked:
+        return picked
+    names: list[str] = []
+    for found in (_ld_names(src.ld.get("author")),
+                  [n for n in (_not_url(v) for v in src.meta.get("article:author", [])) if n],
+                  _split_names(src.labels.get("author"))):
+        if not names or set(names) < set(found):
+            names = found
+    if not names:  # the costliest source last: a selector walks the whole page
+        names = list(dict.fromkeys(t for t in (text_of(a) for a in _AUTHOR(src.doc)
+                                               if not is_hidden(a)) if t))
+    return ", ".join(names) or None
+
+
+def _split_names(text: str | None) -> list[str]:
+    """A byline's people: ``"Nguyễn Thị Hoa và Trần Văn Minh"`` -> both; split only when
+    every part is a person's name (``"Ban Chính sách và Pháp luật"`` stays whole)."""
+    if not text:
+        return []
+    parts = [p for p in _NAME_SEPARATORS.split(text) if p]
+    if len(parts) > 1 and all(_PERSON.match(p) for p in parts):
+        return parts
+    return [text]
 
 
 def _summary(src: _Sources) -> str | None:
@@ -303,7 +407,83 @@ def _summary(src: _Sources) -> str | None:
 
 def _tags(src: _Sources) -> list[str]:
     return src.meta.get("article:tag") or _keywords(src.ld.get("keywords")) or [
-        t for t in (text_of(a) for a in _TAG_LINKS(src.doc)) if t]
+        t for t in (text_of(a) for a in _TAG_LINKS(src.doc)) if t] or _labelled_tags(src.doc)
+
+
+def _labelled_tags(doc: HtmlElement) -> list[str]:
+    """The links of a ``Từ khóa: <a>…</a>, <a>…</a>`` line (themes without ``rel=tag``)."""
+    for el in doc.iter("div", "p", "span", "li", "section", "footer"):
+        head = (el.text or "").strip()
+        if not head or len(head) > 30 or not el.findall(".//a"):
+            continue
+        if label_key(head.rstrip(":").strip()) in _TAG_LABELS and not is_hidden(el):
+            return [t for t in (text_of(a) for a in el.iter("a")) if t]
+    return []
+
+
+# -- the section ----------------------------------------------------------------------------
+
+def _category(src: _Sources, title: str | None) -> str | None:
+    """The article's section: the site's selector, JSON-LD ``articleSection``,
+    ``article:section`` when it is a name, the breadcrumb's last link, ``article:section``
+    given as a slug (named by the page's link to it), a category link in the article,
+    else the primary (first) ``article:tag``. Cheap sources first."""
+    section = src.meta1("article:section")
+    named = section if section and not _SLUG.fullmatch(section) else None
+    return (src.pick("category") or _ld_name(src.ld.get("articleSection")) or named
+            or _breadcrumb(src, title) or (_named(src.doc, section) if section else None)
+            or _first_text(_CATEGORY_LINK, _article_root(src.doc)) or src.meta1("article:tag"))
+
+
+def _breadcrumb(src: _Sources, title: str | None) -> str | None:
+    """The last crumb that is neither the home page nor the article itself."""
+    crumbs: list[str] = []
+    for node in _ld_nodes(src.doc, "breadcrumblist"):
+        items = sorted((i for i in node.get("itemListElement") or [] if isinstance(i, dict)),
+                       key=lambda i: i.get("position") or 0)
+        crumbs = [n for n in (_ld_name(i.get("item") if isinstance(i.get("item"), dict)
+                                       else i) for i in items) if n]
+        break
+    if not crumbs:
+        trail = next((el for el in _BREADCRUMB(src.doc) if not is_hidden(el)), None)
+        if trail is None:
+            trail = _home_trail(src.doc)
+        if trail is not None:
+            crumbs = [t for t in (text_of(a) for a in trail.iter("a")) if t]
+    crumbs = [c for c in crumbs if label_key(c) not in _HOME_WORDS and c != title]
+    return crumbs[-1] if crumbs else None
+
+
+def _home_trail(doc: HtmlElement) -> HtmlElement | None:
+    """A small block of links starting with ``Trang chủ``, joined by » › / >: a trail."""
+    for home in _HOME_LINKS(doc):
+        el = home.getparent()
+        for _level in range(2):  # the link's block, or the list holding its item
+            if el is None:
+                break
+            links = el.findall(".//a")
+            if 2 <= len(links) <= 6 and links[0] is home:
+                text = el.text_content() or ""
+                if len(text) < 200 and re.search(r"[»›>/|]", text) and not is_hidden(el):
+                    return el
+            el = el.getparent()
+    return None
+
+
+def _named(doc: HtmlElement, slug: str) -> str:
+    """A section given as a slug (Hugo's ``article:section``) named as the page's link to
+    that section names it; the slug itself when no link does."""
+    for a in doc.iter("a"):
+        path = (a.get("href") or "").split("?")[0].rstrip("/")
+        if path.rsplit("/", 1)[-1] == slug:
+            text = text_of(a)
+            if text:
+                return text
+    return slug
+
+
+def _article_root(doc: HtmlElement) -> HtmlElement:
+    return next(iter(_ARTICLE(doc)), doc)
 
 
 # -- the body -------------------------------------------------------------------------------

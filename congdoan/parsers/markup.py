@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from congdoan.normalize.text import clean_line, fold
-from congdoan.parsers.decoding import decode
+from congdoan.parsers.decoding import decode, decode_body
 
 HtmlElement = lxml.html.HtmlElement
 
@@ -56,6 +56,27 @@ def parse_html(body: str | bytes) -> HtmlElement:
     if not text.strip():
         text = "<html></html>"
     return lxml.html.document_fromstring(text)
+
+
+def parse_html_tolerant(body: str | bytes) -> HtmlElement:
+    """Parse a page with BeautifulSoup's own HTML parser into an lxml tree of the same kind.
+
+    Slower than ``parse_html`` and only for pages libxml2 reads short: markup that
+    goes on after ``</html>`` (templates that close the page before their last
+    widgets), an attribute whose quote never closes (libxml2 drops the rest of the
+    page). Python's ``html.parser``, through BeautifulSoup, keeps reading.
+    """
+    from lxml.html import soupparser  # BeautifulSoup is imported only for such pages
+
+    text = decode_body(body) if isinstance(body, bytes) else body
+    text = _XML_DECL_TEXT.sub("", text.lstrip("\ufeff").replace("\x00", ""), count=1)
+    doc = soupparser.fromstring(text or "<html></html>", features="html.parser")
+    body = doc.find("body")
+    if body is not None:  # what browsers do with markup after </body>: it joins the body
+        for stray in list(body.itersiblings()):
+            if is_element(stray) and stray.tag != "head":
+                body.append(stray)
+    return doc
 
 
 def _clean_utf8(body: bytes, text: str) -> bytes | None:

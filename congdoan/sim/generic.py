@@ -1,13 +1,18 @@
 """A generic-portal simulator: a hand-written custom layout standing for a CMS we do not know.
 
-Modelled on Đà Nẵng's union portal: articles at ``/bai-viet/<slug>``, a news
+Modelled on Đà Nẵng's union portal: articles at ``/bai-viet/<slug>/`` (the trailing
+slash of Hugo, Hexo, Ghost and WordPress permalinks; the slashless URL answers 301), a news
 listing ``/tin-tuc?trang=N`` paginated by a "Trang sau" link (no ``rel=next``),
 a home page with the newest articles and an RSS ``<link rel="alternate">``,
-robots.txt naming a sitemap index (articles, a news sitemap, static pages), a
+robots.txt naming a sitemap index with typed children (articles, a news sitemap,
+static pages, author and section listings, as real CMSs split theirs), a
 documents page ``/van-ban?trang=N`` whose table has ``Số/Ký hiệu | Ngày ban
 hành | Trích yếu`` columns, and PDF files. Some articles are linked only from
 the sitemap; fault articles answer 404, 500, a truncated body or a redirect
-to the home page (a soft 404).
+to the home page (a soft 404). Article pages carry what the real CMSs'
+showed (``tests/fixtures/{hugo,jekyll,hexo}``): ``article:section`` meta, a
+breadcrumb trail to the section, and a byline naming every author (some
+articles have two: "Tác giả: Minh Anh và Thu Hà").
 
 ``truth()`` reports what is served: every readable article and document with
 its fields, and every fault URL with its kind.
@@ -41,6 +46,7 @@ _SENTENCES = ("Công đoàn cơ sở đã phối hợp với chuyên môn tổ c
               "Chương trình nhằm chăm lo đời sống vật chất và tinh thần cho công nhân lao động.",
               "Các công đoàn cơ sở tiếp tục đổi mới nội dung và phương thức hoạt động.")
 _AUTHORS = ("Minh Anh", "Thu Hà", "Quốc Bảo", "Lan Phương")
+_SECTIONS = ("Hoạt động công đoàn", "Tin tức - Sự kiện", "Chính sách - Pháp luật", "Nữ công")
 _ISSUERS = (("LĐLĐ", "LĐLĐ thành phố"), ("CT-UBND", "UBND thành phố"),
             ("QĐ-TLĐ", "Tổng LĐLĐ Việt Nam"))
 
@@ -52,18 +58,24 @@ class GenericArticle:
     slug: str
     title: str
     published: datetime
-    author: str
+    authors: list[str]
     source: str
     paragraphs: list[str]
     listed: bool = True  # on the listing and in the feed; False: only in the sitemap
     fault: str = ""  # "", or one of FAULT_KINDS ("soft404": a redirect to the home page)
     modified: datetime | None = None
     attachment: str = ""  # a file name under /files/, or ""
+    section: str = _SECTIONS[0]
 
     @property
     def path(self) -> str:
         """The article's path on the portal."""
-        return f"/bai-viet/{self.slug}"
+        return f"/bai-viet/{self.slug}/"
+
+    @property
+    def author(self) -> str:
+        """Every author, as a reader should give them: ``"Minh Anh, Thu Hà"``."""
+        return ", ".join(self.authors)
 
     @property
     def lastmod(self) -> datetime:
@@ -124,7 +136,9 @@ class GenericPortal:
             portal.articles.append(GenericArticle(
                 slug=f"{_slug(topic)}-tai-{_slug(place)}-lan-{index + 1}", title=title,
                 published=start - timedelta(days=index, hours=index % 5),
-                author=_AUTHORS[index % len(_AUTHORS)], source=f"LĐLĐ quận {place}",
+                authors=[_AUTHORS[index % len(_AUTHORS)]] + (
+                    [_AUTHORS[(index + 1) % len(_AUTHORS)]] if index % 5 == 2 else []),
+                source=f"LĐLĐ quận {place}", section=_SECTIONS[index % len(_SECTIONS)],
                 paragraphs=paragraphs,
                 listed=index not in hidden,
                 fault=fault, attachment=f"tai-lieu-{index + 1}.pdf" if index % 7 == 3 else ""))
@@ -152,6 +166,7 @@ class GenericPortal:
             articles = {base + a.path: {
                 "title": a.title, "published_text": a.published.strftime("%d/%m/%Y %H:%M"),
                 "author": a.author, "source": a.source, "first_paragraph": a.paragraphs[0],
+                "category": a.section,
                 "attachments": [base + "/files/" + a.attachment] if a.attachment else [],
                 "listed": a.listed} for a in self.articles if not a.fault}
             documents = {f"{base}/van-ban/chi-tiet/{_slug(d.code)}": _document_truth(base, d)
@@ -179,7 +194,13 @@ class GenericPortal:
             if path == "/van-ban":
                 return _html(self._documents(page))
             if path.startswith("/bai-viet/"):
-                return self._article(path.removeprefix("/bai-viet/"))
+                slug = path.removeprefix("/bai-viet/")
+                if not slug.endswith("/"):  # as web servers do for a directory-like URL
+                    return Response(301, b"", [("Location", f"{self.base_url}{path}/")])
+                return self._article(slug.rstrip("/"))
+            listing = self._people_or_section(path)
+            if listing is not None:
+                return _html(listing)
             if path.startswith("/files/"):
                 body, media_type = build_file(path.rsplit("/", 1)[-1], ("Tài liệu công đoàn",))
                 return Response(200, body, [("Content-Type", media_type)])
@@ -194,6 +215,19 @@ class GenericPortal:
                     return _text(xml, "application/xml; charset=utf-8")
         return Response(404, _page("Không tìm thấy", "<p>Trang không tồn tại.</p>",
                                    self.base_url).encode(), [("Content-Type", "text/html")])
+
+    def _people_or_section(self, path: str) -> str | None:
+        """An author's or a section's listing (``/tac-gia/<slug>/``, ``/chuyen-muc/<slug>/``)."""
+        for prefix, key in (("/tac-gia/", "authors"), ("/chuyen-muc/", "section")):
+            if path.startswith(prefix) and path.endswith("/"):
+                slug = path.removeprefix(prefix).rstrip("/")
+                items = [a for a in self._newest() if slug in (
+                    [_slug(n) for n in a.authors] if key == "authors" else [_slug(a.section)])]
+                if items:
+                    rows = "".join(f'<li><a href="{a.path}">{html.escape(a.title)}</a></li>'
+                                   for a in items[:self.per_page])
+                    return _page(slug, f'<ul class="danh-sach">{rows}</ul>', self.base_url)
+        return None
 
     def _newest(self) -> list[GenericArticle]:
         return sorted((a for a in self.articles if a.listed), key=lambda a: a.published,
@@ -242,15 +276,19 @@ class GenericPortal:
         if article.attachment:
             paragraphs += (f'<p>Tài liệu: <a href="/files/{article.attachment}">'
                            f"{article.attachment}</a></p>")
-        body = (f'<div class="post-detail"><h1 class="post-title">{html.escape(article.title)}'
+        section = html.escape(article.section)
+        body = (f'<div class="breadcrumb"><a href="/">Trang chủ</a> › <a href="/chuyen-muc/'
+                f'{_slug(article.section)}/">{section}</a></div>'
+                f'<div class="post-detail"><h1 class="post-title">{html.escape(article.title)}'
                 f'</h1><div class="post-info">Ngày đăng: {article.published:%d/%m/%Y %H:%M} | '
                 f'Lượt xem: 12</div><div class="post-content">{paragraphs}</div>'
-                f'<div class="post-author">Tác giả: {article.author}</div>'
+                f'<div class="post-author">Tác giả: {" và ".join(article.authors)}</div>'
                 f'<div class="post-source">Nguồn: {article.source}</div></div>'
                 '<div class="related-posts"><h3>Tin liên quan</h3><ul>'
                 + "".join(f'<li><a href="{a.path}">{html.escape(a.title)}</a></li>'
                           for a in self._newest()[:3]) + "</ul></div>")
-        data = _page(article.title, body, self.base_url).encode()
+        data = _page(article.title, body, self.base_url,
+                     f'<meta property="article:section" content="{section}">').encode()
         response = Response(200, data, [("Content-Type", "text/html; charset=utf-8")])
         if article.fault == "truncated":
             response.abort_after = len(data) // 3
@@ -273,7 +311,10 @@ class GenericPortal:
                 f"<sitemap><loc>{base}/{name}</loc><lastmod>{when}</lastmod></sitemap>"
                 for name, when in (("sitemap-bai-viet.xml", newest),
                                    ("sitemap-tin-moi.xml", newest),
-                                   ("sitemap-trang.xml", "2026-01-05T08:00:00+07:00")))
+                                   ("sitemap-trang.xml", "2026-01-05T08:00:00+07:00"),
+                                   # listings change with every post, like WordPress's
+                                   ("sitemap-tac-gia.xml", newest),
+                                   ("sitemap-chuyen-muc.xml", newest)))
             return ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex '
                     f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{children}'
                     "</sitemapindex>")
@@ -290,6 +331,10 @@ class GenericPortal:
         elif path == "/sitemap-trang.xml":
             urls = "".join(f"<url><loc>{base}{p}</loc></url>" for p in ("/gioi-thieu",
                                                                        "/lien-he"))
+        elif path in ("/sitemap-tac-gia.xml", "/sitemap-chuyen-muc.xml"):
+            prefix, names = (("/tac-gia/", _AUTHORS) if "tac-gia" in path
+                             else ("/chuyen-muc/", _SECTIONS))
+            urls = "".join(f"<url><loc>{base}{prefix}{_slug(n)}/</loc></url>" for n in names)
         else:
             return None
         return ('<?xml version="1.0" encoding="UTF-8"?><urlset '
@@ -305,9 +350,9 @@ def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_fold(text).lower()).split())
 
 
-def _page(title: str, content: str, base: str) -> str:
+def _page(title: str, content: str, base: str, head: str = "") -> str:
     return ('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)} - LĐLĐ thành phố</title>"
+            f"<title>{html.escape(title)} - LĐLĐ thành phố</title>{head}"
             '<link rel="alternate" type="application/rss+xml" title="Tin tức" href="/rss.xml">'
             '</head><body><header class="site-header">LIÊN ĐOÀN LAO ĐỘNG THÀNH PHỐ</header>'
             '<nav class="main-menu"><a href="/">Trang chủ</a> <a href="/tin-tuc">Tin tức</a> '
@@ -382,7 +427,7 @@ class GenericSimServer:
         lines = ["[[site]]", f'id = "{self.portal.site_id}"', 'province = "Đà Nẵng"',
                  'name = "LĐLĐ thành phố (mô phỏng)"', f'base_url = "{self.base_url}"',
                  'cms = "generic"', "cms_confirmed = true", "enabled = true", "",
-                 "[site.generic]", 'article_pattern = "^/bai-viet/[^/]+$"']
+                 "[site.generic]", 'article_pattern = "^/bai-viet/[^/]+/?$"']
         if with_nav:
             lines += ['listing_urls = ["/tin-tuc"]', 'next_page = ".phan-trang a.sau"',
                       'document_pages = ["/van-ban"]']

@@ -31,7 +31,7 @@ from scrapy.http import Response
 
 from congdoan.items import ArticleItem, DocumentItem
 from congdoan.items.contract import ContractError, check_parser_keys, parser_keys
-from congdoan.parsers.errors import ParseError
+from congdoan.parsers.errors import NotAnArticle, ParseError
 from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
 from congdoan.parsers.generic import (
     document_row_url,
@@ -39,6 +39,8 @@ from congdoan.parsers.generic import (
     parse_generic_article,
 )
 from congdoan.parsers.markup import parse_html
+from congdoan.parsers.nukeviet_urls import same_site_url
+from congdoan.parsers.site_urls import sitemap_lists_posts
 from congdoan.runtime import incremental
 from congdoan.spiders.site import (
     DETAIL_PRIORITY,
@@ -80,8 +82,10 @@ class GenericSpider(SiteSpider):
 
     # -- URLs -------------------------------------------------------------------
     def url(self, href: str, base: str | None = None) -> str:
-        """An absolute URL of this portal, without fragment."""
-        return urldefrag(urljoin(base or self.base + "/", href.strip()))[0]
+        """An absolute URL of this portal, without fragment; a link to the portal's host
+        under another scheme or port (how the CMS was installed) is moved onto it."""
+        url = urldefrag(urljoin(base or self.base + "/", href.strip()))[0]
+        return same_site_url(url, self.base)
 
     def same_site(self, url: str) -> bool:
         """A URL on the portal's own host (feeds and sitemaps may list others)."""
@@ -303,8 +307,9 @@ class GenericSpider(SiteSpider):
         self.read_ok(response.url)
         last_crawl = self._last_crawl()
         for entry in sitemap["sitemaps"]:
-            child = entry["url"]
-            if not self.same_site(child):
+            child = self.url(entry["url"])
+            # A child named for tags, authors or pages lists no article.
+            if not self.same_site(child) or not sitemap_lists_posts(child):
                 continue
             changed = _when(entry["lastmod"])
             # Unchanged since the last crawl: its items are stored already.
@@ -329,7 +334,9 @@ class GenericSpider(SiteSpider):
         self.read_ok(response.url)
         for entry in entries:
             url = entry.get("url")
-            if url and self.same_site(url):
+            # Some CMSs (Hugo) put their pages in the feed too: a learnt pattern says
+            # which items are articles; without one, a feed's items are taken as such.
+            if url and self.same_site(url) and (self._pattern is None or self.is_article(url)):
                 request = self._dated_entry(url, entry.get("published_text"),
                                             entry.get("published_text"), "rss")
                 if request is not None:
@@ -371,6 +378,12 @@ class GenericSpider(SiteSpider):
             return
         try:
             parsed = parse_generic_article(response.body, response.url, self.site.selectors)
+        except NotAnArticle as exc:
+            # An about page or a listing the pattern let through: nothing to store, no failure.
+            self.logger.info("%s: skipped %s", self.site.id, exc)
+            if self.crawler is not None:
+                self.crawler.stats.inc_value("congdoan/not_an_article")
+            return
         except ParseError as exc:
             self.fail(response.url, f"article page unreadable: {exc.what}", "article",
                       parse=True)
