@@ -75,6 +75,7 @@ EXACT_WEIGHT = 1.0  # an exact-spelling match adds this much of a folded one, pe
 RECENCY_BONUS = 0.2  # the most recency adds: +20 % today, +10 % a year old, +2 % at ten
 REFERENCE_SCORE = 1.0e6  # documents named by the query rank above any text match
 MAX_REFERENCES = 10
+_FIRST_DAY = date(1, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ class Filters:
         if self.year:
             low = max(filter(None, (low, date(self.year, 1, 1))))
             high = min(filter(None, (high, date(self.year, 12, 31))))
-        return low, high
+        # 0001-01-01 00:00 in Hà Nội is before the first representable UTC instant.
+        return (max(low, _FIRST_DAY) if low else low), (max(high, _FIRST_DAY) if high else high)
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ def _filter(stmt: Select[Any], kind: Kind, f: Filters) -> Select[Any]:
         if f.since:
             stmt = stmt.where(day >= f.since)
         if f.new_since:
-            stmt = stmt.where(Article.first_seen_at >= day_start(f.new_since))
+            stmt = stmt.where(Article.first_seen_at >= day_start(max(f.new_since, _FIRST_DAY)))
         return stmt
     if f.site:
         stmt = stmt.where(exists().where(DocumentPosting.document_id == Document.id,
@@ -334,7 +336,7 @@ def _filter(stmt: Select[Any], kind: Kind, f: Filters) -> Select[Any]:
         stmt = stmt.where(or_(issued >= vn_day(f.since),
                               and_(issued.is_(None), seen >= f.since)))
     if f.new_since:
-        stmt = stmt.where(seen >= day_start(f.new_since))
+        stmt = stmt.where(seen >= day_start(max(f.new_since, _FIRST_DAY)))
     return stmt
 
 
