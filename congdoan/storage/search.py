@@ -71,7 +71,10 @@ from congdoan.vntime import day_bounds, day_start, vn_day
 
 Sort = Literal["relevance", "date"]
 TITLE_WEIGHT = 5.0  # a title (and a document's code and type) weighs this many times the text
-EXACT_WEIGHT = 1.0  # an exact-spelling match adds this much of a folded one, per unit
+# Weights of the ranking-only units against the folded syllables (which count twice in
+# SQLite's expression, see fts_expression): whole numbers, a phrase is repeated to weigh.
+PAIR_WEIGHT = 3  # adjacent syllables: the compound, found as written
+EXACT_WEIGHT = 2  # the spelling typed
 RECENCY_BONUS = 0.2  # the most recency adds: +20 % today, +10 % a year old, +2 % at ten
 REFERENCE_SCORE = 1.0e6  # documents named by the query rank above any text match
 MAX_REFERENCES = 10
@@ -370,15 +373,14 @@ def _reference_ids(session: Session, ref: Reference, f: Filters) -> list[int]:
     else:
         if ref.type_abbr:
             conditions.append(Document.type_abbr == ref.type_abbr)
-        elif ref.type_name:
-            conditions.append(Document.type_name == ref.type_name)
         if ref.number is not None:
             conditions.append(Document.code_number == ref.number)
         if ref.year is not None:
             conditions.append(or_(Document.code_year == ref.year,
                                   extract("year", Document.issued_on) == ref.year))
         if ref.number is None:
-            # A law by its year ("luật công đoàn 2024"): the other words must match too.
+            # A law by its year ("luật công đoàn 2024"): laws carry no type abbreviation
+            # (and often no type name), so the words, "luật" among them, must match too.
             conditions.append(text_condition(session, "document", f.query))
     stmt = _filter(select(Document).where(*conditions), "document", f)
     newest = func.coalesce(Document.issued_on, Document.first_seen_at)
@@ -453,10 +455,13 @@ def fts_expression(query: SearchQuery) -> str:
     """
     required = f"{_FOLDED} : ({' AND '.join(_quoted(query.phrases))})"
     optional = []
+    # bm25() has no weight per phrase: a phrase written n times counts n times.
     if query.bigrams:
-        optional.append(f"{_FOLDED} : ({' OR '.join(_quoted(query.bigrams))})")
+        pairs = _quoted(query.bigrams) * PAIR_WEIGHT
+        optional.append(f"{_FOLDED} : ({' OR '.join(pairs)})")
     if query.exact:
-        optional.append(f"{_EXACT} : ({' OR '.join(_quoted(query.exact))})")
+        exact = _quoted(query.exact) * EXACT_WEIGHT
+        optional.append(f"{_EXACT} : ({' OR '.join(exact)})")
     if not optional:
         return required
     return f"{required} AND ({' OR '.join(optional)} OR {required})"
@@ -470,7 +475,7 @@ def _sqlite_ranking(kind: Kind, query: SearchQuery) -> Select[Any]:
     day = table(f"{name}_fts_day", column("id"), column("day"))
     index = literal_column(f"{name}_fts")
     match = index.op("MATCH")(fts_expression(query))
-    relevance = -func.bm25(index, TITLE_WEIGHT, 1.0, TITLE_WEIGHT * EXACT_WEIGHT, EXACT_WEIGHT)
+    relevance = -func.bm25(index, TITLE_WEIGHT, 1.0, TITLE_WEIGHT, 1.0)
     age = func.max(func.coalesce(func.julianday("now") - day.c.day, 0.0), 0.0)
     return (select(day.c.id, _recency(relevance, age).label("score"))
             .select_from(fts).join(day, day.c.id == fts.c.rowid).where(match))
@@ -482,6 +487,7 @@ def _sqlite_ranking(kind: Kind, query: SearchQuery) -> Select[Any]:
 # title, A folded title (migration 0008).
 _PG_WEIGHTS = f"{{{1 / TITLE_WEIGHT}, {1 / TITLE_WEIGHT}, 1.0, 1.0}}"  # at most 1 each
 PAIR_IDF_BONUS = math.log(4.0)  # a pair is rarer than its rarer syllable: idf estimate
+PG_SATURATION = 0.15  # ts_rank of one title occurrence is ~0.6, of one in the text ~0.12
 STATS_SECONDS = 300.0  # how long the planner's term frequencies are reused
 
 
@@ -526,9 +532,12 @@ def _pg_ranking(session: Session, kind: Kind, query: SearchQuery) -> Select[Any]
     for words, where, pair in _units(query):
         unit = select(cast(literal(_lexemes(words, where)), TSQUERY)).scalar_subquery()
         part = func.ts_rank(weights, vector, unit)
+        part = part / (part + PG_SATURATION)  # BM25's saturation: a title match is not 5x
         if pair:  # ts_rank reads a phrase as its words: count it only where they are adjacent
             part = case((vector.op("@@")(unit), part), else_=0.0)
-        idf = _idf(frequencies, words) * (EXACT_WEIGHT if where == "BC" else 1.0)
+        # The weights SQLite's expression gives (fts_expression): syllables count twice.
+        weight = EXACT_WEIGHT if where == "BC" else PAIR_WEIGHT if pair else 2
+        idf = _idf(frequencies, words) * weight
         relevance = part * idf if relevance is None else relevance + part * idf
     assert relevance is not None
     age = func.greatest(func.coalesce(
