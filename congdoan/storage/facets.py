@@ -20,8 +20,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
-from congdoan.storage.search import Filters, Ranked, filtered, item_day, merged
-from congdoan.storage.search_query import Reference
+from congdoan.storage.search import (
+    Filters,
+    Ranked,
+    filtered,
+    item_day,
+    merged,
+    suggested_spelling,
+)
 from congdoan.vntime import VN_TZ_NAME, day_start, vn_day
 
 __all__ = ["FACET_SIZE", "MAX_PER_PAGE", "Filters", "Hit", "Page", "facet_counts", "find",
@@ -66,9 +72,20 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
     @property
-    def reference(self) -> Reference | None:
-        """The document reference the query was read as, when a hit is that document."""
-        return self.filters.query.reference if any(h.reference for h in self.hits) else None
+    def reference(self) -> str | None:
+        """The code of the document the query names (``chi thi 17`` → ``17-CT/TW``), when
+        it is among the hits (first)."""
+        named = next((h for h in self.hits if h.reference), None)
+        if named is None:
+            return None
+        reference = self.filters.query.reference
+        return named.code or (reference.label() if reference else None)
+
+    @property
+    def suggestion(self) -> str | None:
+        """The query spelt with diacritics as the hits spell it, when typed without any."""
+        texts = [t for h in self.hits for t in (h.title, h.summary)]
+        return suggested_spelling(self.filters.query, texts)
 
 
 def article_day() -> ColumnElement[Any]:

@@ -38,6 +38,8 @@ from __future__ import annotations
 import functools
 import math
 import time
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -64,7 +66,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
-from congdoan.storage.search_query import Reference, SearchQuery, read_query
+from congdoan.storage.search_query import Reference, SearchQuery, query_words, read_query
 from congdoan.storage.search_query import query_phrases as query_phrases  # the one reader
 from congdoan.storage.snippet import Span, make_snippet, match_spans
 from congdoan.vntime import day_bounds, day_start, vn_day
@@ -476,7 +478,9 @@ def _sqlite_ranking(kind: Kind, query: SearchQuery) -> Select[Any]:
     index = literal_column(f"{name}_fts")
     match = index.op("MATCH")(fts_expression(query))
     relevance = -func.bm25(index, TITLE_WEIGHT, 1.0, TITLE_WEIGHT, 1.0)
-    age = func.max(func.coalesce(func.julianday("now") - day.c.day, 0.0), 0.0)
+    # From the start of today: the same scores all day, so every surface (and a page
+    # asked again) orders near-ties alike.
+    age = func.max(func.coalesce(func.julianday("now", "start of day") - day.c.day, 0.0), 0.0)
     return (select(day.c.id, _recency(relevance, age).label("score"))
             .select_from(fts).join(day, day.c.id == fts.c.rowid).where(match))
 
@@ -541,7 +545,8 @@ def _pg_ranking(session: Session, kind: Kind, query: SearchQuery) -> Select[Any]
         relevance = part * idf if relevance is None else relevance + part * idf
     assert relevance is not None
     age = func.greatest(func.coalesce(
-        func.date_part("epoch", func.now() - side.c.day) / 86400.0, 0.0), 0.0)
+        func.date_part("epoch", func.date_trunc("day", func.now()) - side.c.day) / 86400.0,
+        0.0), 0.0)
     return (select(side.c.id, _recency(relevance, age).label("score"))
             .where(vector.op("@@")(pg_tsquery(query.phrases))))
 
@@ -596,6 +601,31 @@ def _pg_count_and_rank(session: Session, stmt: Select[Any],
 
 
 # --- hits for people: the rows of a page, with snippets ---------------------------------
+
+
+def suggested_spelling(query: SearchQuery, texts: Iterable[str | None]) -> str | None:
+    """For a query typed without diacritics, its most frequent spelling with diacritics in
+    ``texts`` (the hits' titles and summaries): ``chi thi`` → ``chỉ thị``. The whole query
+    as written together first, else word by word; ``None`` when nothing is spelt
+    differently or the query carries diacritics already."""
+    words = query.syllables
+    if query.has_diacritics or not words or query.reference is not None:
+        return None
+    shown = [t for t in texts if t]
+    best = _commonest(shown, " ".join(words))
+    if best is None:
+        spelt = [_commonest(shown, word) or word for word in words]
+        best = " ".join(spelt)
+    return best if best != " ".join(words) else None
+
+
+def _commonest(texts: list[str], phrase: str) -> str | None:
+    counts: Counter[str] = Counter()
+    for text_ in texts:
+        for start, end in match_spans(text_, [phrase]):
+            counts[" ".join(query_words(text_[start:end]))] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
 
 
 def hits(session: Session, ranked: list[Ranked], query: SearchQuery) -> list[SearchHit]:
