@@ -144,6 +144,8 @@ def _pg_upgrade(table: str) -> None:
                f"FOR EACH ROW EXECUTE FUNCTION {side}_sync()")
     op.execute(f"UPDATE {side} SET search_vector = {pg_vector(table, table)} "
                f"FROM {table} WHERE {table}.id = {side}.id")
+    # Search reads its idf estimates from the planner's statistics of this vector.
+    op.execute(f"ANALYZE {side}")
 
 
 def downgrade() -> None:
