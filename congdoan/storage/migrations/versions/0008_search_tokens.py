@@ -125,23 +125,27 @@ def pg_vector(table: str, row: str) -> str:
             f"setweight(to_tsvector('simple', {row}.search_text), 'D')")
 
 
-def _pg_upgrade(table: str) -> None:
+def _pg_sync(table: str, vector: str, watched: str) -> None:
+    """(Re)create the trigger keeping ``{table}_search`` (0007) with ``vector`` (SQL on NEW)."""
     side = f"{table}_search"
     op.execute(f"DROP TRIGGER IF EXISTS {side}_sync ON {table}")
     op.execute(f"DROP FUNCTION IF EXISTS {side}_sync()")
-    day = PG_DAY[table]
     op.execute(
         f"CREATE FUNCTION {side}_sync() RETURNS trigger LANGUAGE plpgsql "
         "SET search_path FROM CURRENT AS $$ BEGIN "
         f"INSERT INTO {side} (id, day, search_vector) "
-        f"VALUES (NEW.id, {day.format(row='NEW')}, {pg_vector(table, 'NEW')}) "
+        f"VALUES (NEW.id, {PG_DAY[table].format(row='NEW')}, {vector}) "
         "ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, "
         "search_vector = EXCLUDED.search_vector; "
         "RETURN NULL; END $$")
-    watched = WATCHED[table] + (", published_at, first_seen_at" if table == "articles"
-                                else ", issued_on, first_seen_at")
-    op.execute(f"CREATE TRIGGER {side}_sync AFTER INSERT OR UPDATE OF {watched} ON {table} "
-               f"FOR EACH ROW EXECUTE FUNCTION {side}_sync()")
+    dates = "published_at, first_seen_at" if table == "articles" else "issued_on, first_seen_at"
+    op.execute(f"CREATE TRIGGER {side}_sync AFTER INSERT OR UPDATE OF {watched}, {dates} "
+               f"ON {table} FOR EACH ROW EXECUTE FUNCTION {side}_sync()")
+
+
+def _pg_upgrade(table: str) -> None:
+    side = f"{table}_search"
+    _pg_sync(table, pg_vector(table, "NEW"), WATCHED[table])
     op.execute(f"UPDATE {side} SET search_vector = {pg_vector(table, table)} "
                f"FROM {table} WHERE {table}.id = {side}.id")
     # Search reads its idf estimates from the planner's statistics of this vector.
@@ -150,26 +154,10 @@ def _pg_upgrade(table: str) -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for table in TABLES:
-            side = f"{table}_search"
-            op.execute(f"DROP TRIGGER IF EXISTS {side}_sync ON {table}")
-            op.execute(f"DROP FUNCTION IF EXISTS {side}_sync()")
-            op.execute(f"UPDATE {side} SET search_vector = {table}.search_vector "
-                       f"FROM {table} WHERE {table}.id = {side}.id")
-            # 0007's trigger: copy the item's folded vector.
-            day = PG_DAY[table]
-            op.execute(
-                f"CREATE FUNCTION {side}_sync() RETURNS trigger LANGUAGE plpgsql "
-                "SET search_path FROM CURRENT AS $$ BEGIN "
-                f"INSERT INTO {side} (id, day, search_vector) "
-                f"VALUES (NEW.id, {day.format(row='NEW')}, NEW.search_vector) "
-                "ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, "
-                "search_vector = EXCLUDED.search_vector; RETURN NULL; END $$")
-            watched = ("published_at, first_seen_at" if table == "articles"
-                       else "issued_on, first_seen_at")
-            op.execute(f"CREATE TRIGGER {side}_sync AFTER INSERT OR UPDATE OF search_title, "
-                       f"search_text, {watched} ON {table} FOR EACH ROW "
-                       f"EXECUTE FUNCTION {side}_sync()")
+        for table in TABLES:  # back to 0007: a copy of the item's folded vector
+            _pg_sync(table, "NEW.search_vector", "search_title, search_text")
+            op.execute(f"UPDATE {table}_search SET search_vector = {table}.search_vector "
+                       f"FROM {table} WHERE {table}.id = {table}_search.id")
         return
     for table in TABLES:
         _drop_sqlite_index(table)
