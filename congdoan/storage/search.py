@@ -535,8 +535,9 @@ def _pg_ranking(session: Session, kind: Kind, query: SearchQuery) -> Select[Any]
     relevance: ColumnElement[Any] | None = None
     for words, where, pair in _units(query):
         unit = select(cast(literal(_lexemes(words, where)), TSQUERY)).scalar_subquery()
-        part = func.ts_rank(weights, vector, unit)
-        part = part / (part + PG_SATURATION)  # BM25's saturation: a title match is not 5x
+        # BM25's saturation, x / (x + K) written with x once (each ts_rank reads the vector):
+        # a title match does not count 5x a match in the text.
+        part = 1.0 - PG_SATURATION / (func.ts_rank(weights, vector, unit) + PG_SATURATION)
         if pair:  # ts_rank reads a phrase as its words: count it only where they are adjacent
             part = case((vector.op("@@")(unit), part), else_=0.0)
         # The weights SQLite's expression gives (fts_expression): syllables count twice.
