@@ -28,6 +28,7 @@ from congdoan.storage.search import (
     merged,
     suggested_spelling,
 )
+from congdoan.storage.snippet import make_snippet
 from congdoan.vntime import VN_TZ_NAME, day_start, vn_day
 
 __all__ = ["FACET_SIZE", "MAX_PER_PAGE", "Filters", "Hit", "Page", "facet_counts", "find",
@@ -53,6 +54,8 @@ class Hit:
     updated: datetime  # when the current content was first seen
     score: float
     reference: bool = False  # the document the query names as a reference
+    snippet: str = ""  # a line of the text around the first match (none without words)
+    type_name: str | None = None  # a document's type: Chỉ thị, Quyết định …
 
 
 @dataclass
@@ -84,7 +87,7 @@ class Page:
     @property
     def suggestion(self) -> str | None:
         """The query spelt with diacritics as the hits spell it, when typed without any."""
-        texts = [t for h in self.hits for t in (h.title, h.summary)]
+        texts = [t for h in self.hits for t in (h.type_name, h.title, h.summary, h.snippet)]
         return suggested_spelling(self.filters.query, texts)
 
 
@@ -112,8 +115,8 @@ def find(session: Session, filters: Filters, *, page: int = 1, per_page: int = 2
     page = max(1, page)
     needed = page * per_page
     total, ranked = merged(session, filters, needed)
-    result = Page(filters, _rows(session, ranked[needed - per_page:needed]), total, page,
-                  per_page)
+    result = Page(filters, _rows(session, ranked[needed - per_page:needed], filters.phrases),
+                  total, page, per_page)
     if facets:
         result.facets = facet_counts(session, filters)
     return result
@@ -127,14 +130,14 @@ def iter_ids(session: Session, filters: Filters, limit: int) -> dict[Kind, list[
             for kind in filters.kinds}
 
 
-def _rows(session: Session, ranked: list[Ranked]) -> list[Hit]:
+def _rows(session: Session, ranked: list[Ranked], phrases: list[str]) -> list[Hit]:
     articles = {a.id: a for a in session.scalars(select(Article).where(
         Article.id.in_([r.id for r in ranked if r.kind == "article"])))}
     documents = {d.id: d for d in session.scalars(
         select(Document).where(Document.id.in_([r.id for r in ranked if r.kind == "document"]))
         .options(selectinload(Document.postings)))}
-    return [_article_hit(articles[r.id], r) if r.kind == "article"
-            else _document_hit(documents[r.id], r) for r in ranked]
+    return [_article_hit(articles[r.id], r, phrases) if r.kind == "article"
+            else _document_hit(documents[r.id], r, phrases) for r in ranked]
 
 
 def _as_day(value: Any) -> date | None:
@@ -143,18 +146,23 @@ def _as_day(value: Any) -> date | None:
     return value
 
 
-def _article_hit(a: Article, r: Ranked) -> Hit:
+def _snippet(text: str | None, phrases: list[str]) -> str:
+    return make_snippet(text, phrases).text if phrases else ""
+
+
+def _article_hit(a: Article, r: Ranked, phrases: list[str]) -> Hit:
     return Hit("article", a.id, a.site, a.title, a.canonical_url,
                _as_day(a.published_at or a.first_seen_at), None, a.summary, a.changed_at,
-               r.score, r.reference)
+               r.score, r.reference, _snippet(a.body_text or a.summary, phrases))
 
 
-def _document_hit(d: Document, r: Ranked) -> Hit:
+def _document_hit(d: Document, r: Ranked, phrases: list[str]) -> Hit:
     # A document has one row per portal; the one seen first stands for it.
     posting = min(d.postings, key=lambda p: p.id)
     return Hit("document", d.id, posting.site, d.title, posting.canonical_url,
                d.issued_on or _as_day(d.first_seen_at), d.code, d.intro,
-               max(p.changed_at for p in d.postings), r.score, r.reference)
+               max(p.changed_at for p in d.postings), r.score, r.reference,
+               _snippet(d.body_text or d.intro, phrases), d.type_name)
 
 
 def _postgres(session: Session) -> bool:

@@ -420,27 +420,28 @@ def _postgres(session: Session) -> bool:
 
 def suggested_spelling(query: SearchQuery, texts: Iterable[str | None]) -> str | None:
     """For a query typed without diacritics, its most frequent spelling with diacritics in
-    ``texts`` (the hits' titles and summaries): ``chi thi`` → ``chỉ thị``. The whole query
-    as written together first, else word by word; ``None`` when nothing is spelt
-    differently or the query carries diacritics already."""
+    ``texts`` (the hits' titles, types, summaries, snippets): ``chi thi`` → ``chỉ thị``. The
+    whole query as written together first, else word by word (a word not found stays as
+    typed); ``None`` when the commonest spelling is the one typed, or the query carries
+    diacritics already."""
     words = query.syllables
     if query.has_diacritics or not words or query.reference is not None:
         return None
     shown = [t for t in texts if t]
     best = _commonest(shown, " ".join(words))
     if best is None:
-        spelt = [_commonest(shown, word) or word for word in words]
-        best = " ".join(spelt)
+        best = " ".join(_commonest(shown, word) or word for word in words)
     return best if best != " ".join(words) else None
 
 
 def _commonest(texts: list[str], phrase: str) -> str | None:
+    """The commonest spelling of the folded ``phrase`` in ``texts`` (the plain one counts:
+    where ``thi`` is spelt so most often, ``thi`` is offered nothing)."""
     counts: Counter[str] = Counter()
     for text_ in texts:
         for start, end in match_spans(text_, [phrase]):
             counts[" ".join(query_words(text_[start:end]))] += 1
     return counts.most_common(1)[0][0] if counts else None
-
 
 
 def hits(session: Session, ranked: list[Ranked], query: SearchQuery) -> list[SearchHit]:

@@ -154,3 +154,14 @@ def test_judged_queries_score_high(corpus) -> None:
     scores = {query: _ndcg(_ranking(corpus, query), judged) for query, judged in JUDGED.items()}
     mean = sum(scores.values()) / len(scores)
     assert mean >= 0.95, scores
+
+
+def test_the_spelling_offered_is_the_commonest_in_the_hits() -> None:
+    from congdoan.storage.search import read_query, suggested_spelling
+
+    texts = ["Chỉ thị về Tết", "quán triệt chỉ thị", "Đồng chí chủ tịch", "Hội thi"]
+    assert suggested_spelling(read_query("chi thi"), texts) == "chỉ thị"
+    assert suggested_spelling(read_query("chỉ thị"), texts) is None  # typed with diacritics
+    # Spelt "thi" most often among the hits: nothing to offer.
+    assert suggested_spelling(read_query("thi"), ["Hội thi", "thi đua", "thị xã"]) is None
+    assert suggested_spelling(read_query("thi"), ["Hội thi", "thị xã", "thị trấn"]) == "thị"

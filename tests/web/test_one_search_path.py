@@ -97,4 +97,5 @@ def test_a_query_without_diacritics_is_offered_its_spelling(web_db: WebDb) -> No
     _, html = _page(web_db, q="cong doan")
     assert "Bạn có muốn tìm" in html and "công đoàn" in html
     assert _api(web_db, q="công đoàn")["suggestion"] is None  # typed with diacritics
+    assert _api(web_db, q="chi thi")["suggestion"] == "chỉ thị"  # the directives' type
     assert fold(api["suggestion"]) == "cong doan"
