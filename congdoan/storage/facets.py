@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
@@ -26,6 +26,7 @@ from congdoan.storage.search import (
     filtered,
     item_day,
     merged,
+    page_rows,
     suggested_spelling,
 )
 from congdoan.storage.snippet import make_snippet
@@ -131,11 +132,7 @@ def iter_ids(session: Session, filters: Filters, limit: int) -> dict[Kind, list[
 
 
 def _rows(session: Session, ranked: list[Ranked], phrases: list[str]) -> list[Hit]:
-    articles = {a.id: a for a in session.scalars(select(Article).where(
-        Article.id.in_([r.id for r in ranked if r.kind == "article"])))}
-    documents = {d.id: d for d in session.scalars(
-        select(Document).where(Document.id.in_([r.id for r in ranked if r.kind == "document"]))
-        .options(selectinload(Document.postings)))}
+    articles, documents = page_rows(session, ranked)
     return [_article_hit(articles[r.id], r, phrases) if r.kind == "article"
             else _document_hit(documents[r.id], r, phrases) for r in ranked]
 

@@ -444,14 +444,21 @@ def _commonest(texts: list[str], phrase: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def hits(session: Session, ranked: list[Ranked], query: SearchQuery) -> list[SearchHit]:
-    """The page's items as hits, in ``ranked`` order, with where they matched."""
-    phrases = query.phrases
+def page_rows(session: Session, ranked: list[Ranked]
+              ) -> tuple[dict[int, Article], dict[int, Document]]:
+    """The rows of a page's items by id (documents with their postings), read at once."""
     articles = {a.id: a for a in session.scalars(select(Article).where(
         Article.id.in_([r.id for r in ranked if r.kind == "article"])))}
     documents = {d.id: d for d in session.scalars(
         select(Document).where(Document.id.in_([r.id for r in ranked if r.kind == "document"]))
         .options(selectinload(Document.postings)))}
+    return articles, documents
+
+
+def hits(session: Session, ranked: list[Ranked], query: SearchQuery) -> list[SearchHit]:
+    """The page's items as hits, in ``ranked`` order, with where they matched."""
+    phrases = query.phrases
+    articles, documents = page_rows(session, ranked)
     out = []
     for r in ranked:
         if r.kind == "article":
