@@ -165,7 +165,10 @@ def _print_hits(results: SearchResults, query: str, limit: int,
 
 def _about(hit: SearchHit) -> Text:
     parts = [hit.kind, hit.site, _shown(hit.when)] + ([hit.code] if hit.code else [])
-    return Text(" · ".join(p for p in parts if p), style="dim")
+    about = Text(" · ".join(p for p in parts if p), style="dim")
+    if hit.reference:  # "chi thi 17": the document the query names, first
+        about += Text(" · the document this query names", style="bold")
+    return about
 
 
 def _shown(when: datetime | date | None) -> str:

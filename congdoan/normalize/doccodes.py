@@ -494,3 +494,12 @@ def _issuer(token: str) -> str:
     """Canonical issuer group: upper case, known stroke-less forms restored, TTg kept."""
     up = _upper(token)
     return _ISSUER_CANON.get(up, up)
+
+
+def type_words() -> dict[str, tuple[str | None, str]]:
+    """Each document-type word, folded (``chi thi``), with its abbreviation and name.
+
+    ``{"chi thi": ("CT", "Chỉ thị"), "luat": (None, "Luật"), ...}``: search reads a
+    query such as ``chi thi 17`` as a reference with these (laws have no abbreviation).
+    """
+    return {folded: (_ABBR_BY_NAME.get(name), name) for folded, name in _NAME_BY_FOLD.items()}

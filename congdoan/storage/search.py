@@ -1,34 +1,55 @@
-"""Full-text search over articles and documents, the same on SQLite and PostgreSQL.
+"""The one search path: what matches a query, in which order, on SQLite and PostgreSQL.
 
-Stored text and queries are folded the same way (``records.search_fold``), so
-``chỉ thị 17``, ``chi thi 17`` and ``CHỈ THỊ 17`` are one query. User input never
-reaches the query syntax: each whitespace-separated word becomes a quoted
-phrase of its letter/digit tokens (``17-CT/TW`` → the phrase ``17 ct tw``),
-text in double quotes is one phrase (``"an toàn lao động"``: those words in that
-order), and all phrases must match.
+Every surface searches through here: ``congdoan search`` (``search_page``), the
+web pages, ``/api/search``, the Atom feeds, exports and watches
+(``storage/facets.py`` ``find``, which adds facet counts with ``filtered``).
+The same query and filters give the same hits in the same order everywhere.
 
-Ranking: bm25 on SQLite (FTS5) and ts_rank on PostgreSQL, with title matches
-weighted up (5x on SQLite; weight A against D on PostgreSQL), divided by
-``1 + age / RECENCY_DAYS`` so that, at equal relevance, the recent item comes
-first (an item two years old counts half). The age is the publication (issue)
-date, else when the item was first seen.
+**What matches** (``search_query.py`` reads the query): every word of the
+query, folded (``chi thi`` = ``chỉ thị`` = ``CHỈ THỊ``), anywhere in the item's
+folded title or text; quoted words as a phrase. A document the query names as
+a reference (``chỉ thị 17``, ``17-CT/TW``) matches too.
+
+**How it ranks**, Okapi BM25 over the item's fields (title and code weigh
+``ranking.TITLE_WEIGHT`` times the text; the idf makes stock sentences weigh little)
+summed over:
+
+* the query's folded syllables (they must all match);
+* its adjacent syllable pairs (``chi thi``): a compound found as written scores
+  far above the same syllables scattered (Vietnamese words are one to four
+  syllables: a pair of adjacent syllables is the unit most words are made of);
+* when the query was typed with diacritics, its exact words and pairs in the
+  exact-spelling index (``thị`` above ``thi``; migration 0008).
+
+Then a mild prior for recency: ``× (1 + ranking.RECENCY_BONUS / (1 + age in years))``,
+at most +20 % for an item of today, +2 % for one ten years old: it breaks ties,
+never buries a relevant old document under weak new matches. Documents the
+query names as a reference come first of all.
+
+``storage/ranking.py`` scores per database. SQLite computes BM25 in FTS5 (``bm25()``)
+over one expression: the required
+syllables, and the ranking-only phrases OR-ed in so that they score without
+narrowing the matches. PostgreSQL has no BM25: the same sum is built from
+``ts_rank`` per query unit, each weighted by its idf, estimated from the
+planner's statistics of the ranking table (``pg_stats.most_common_elems``).
 """
 
 from __future__ import annotations
 
-import re
+import functools
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
-    DateTime,
     Select,
     and_,
-    cast,
     column,
     exists,
+    extract,
     func,
     literal_column,
     or_,
@@ -39,12 +60,93 @@ from sqlalchemy.orm import Session, selectinload
 
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
-from congdoan.storage.records import as_moment, search_fold
+from congdoan.storage.ranking import (
+    fts_match,
+    model_of,
+    pg_count_and_rank,
+    pg_ranking,
+    pg_tsquery,
+    sqlite_ranking,
+)
+from congdoan.storage.search_query import Reference, SearchQuery, query_words, read_query
+from congdoan.storage.search_query import query_phrases as query_phrases  # the one reader
 from congdoan.storage.snippet import Span, make_snippet, match_spans
+from congdoan.vntime import day_bounds, day_start, vn_day
 
-TITLE_WEIGHT = 5.0  # bm25 weight of search_title against 1.0 for search_text
-RECENCY_DAYS = 730.0  # at equal relevance, an item this old scores half a new one
-_QUOTED_OR_WORD = re.compile(r'"([^"]*)"|(\S+)')
+Sort = Literal["relevance", "date"]
+REFERENCE_SCORE = 1.0e6  # documents named by the query rank above any text match
+MAX_REFERENCES = 10
+_FIRST_DAY = date(1, 1, 2)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search asks for; every field is optional (nothing set = everything, newest first).
+
+    Days (``date_from``, ``date_to``, ``new_since``, ``year``) are Vietnam days.
+    """
+
+    q: str = ""
+    site: str | None = None
+    kind: Kind | None = None
+    doc_type: str | None = None  # a document's type abbreviation: QĐ, CT, HD …
+    issuer: str | None = None
+    year: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    new_since: date | None = None  # first seen by the crawler on or after this day
+    since: datetime | None = None  # the item's date at or after this instant (CLI --since)
+    sort: Sort | None = None  # default: relevance with words, date without
+
+    @functools.cached_property
+    def query(self) -> SearchQuery:
+        """The query read for matching and ranking."""
+        return read_query(self.q or "")
+
+    @property
+    def phrases(self) -> list[str]:
+        """The folded phrases of ``q`` (empty: no text condition)."""
+        return self.query.phrases
+
+    @property
+    def order(self) -> Sort:
+        """The sort actually used."""
+        if self.phrases and self.sort in (None, "relevance"):
+            return "relevance"
+        return "date"
+
+    @property
+    def documents_only(self) -> bool:
+        """Document-only filters (type, issuer) leave articles out."""
+        return bool(self.doc_type or self.issuer)
+
+    @property
+    def kinds(self) -> list[Kind]:
+        """The kinds of item these filters can return."""
+        if self.kind == "article":
+            return [] if self.documents_only else ["article"]
+        if self.kind == "document":
+            return ["document"]
+        return ["document"] if self.documents_only else ["article", "document"]
+
+    def days(self) -> tuple[date | None, date | None]:
+        """The first and last Vietnam day asked for (``from``/``to`` within ``year``)."""
+        low, high = self.date_from, self.date_to
+        if self.year:
+            low = max(filter(None, (low, date(self.year, 1, 1))))
+            high = min(filter(None, (high, date(self.year, 12, 31))))
+        # 0001-01-01 00:00 in Hà Nội is before the first representable UTC instant.
+        return (max(low, _FIRST_DAY) if low else low), (max(high, _FIRST_DAY) if high else high)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One matching item in the order of a search."""
+
+    kind: Kind
+    id: int
+    score: float
+    reference: bool = False  # named by the query as a reference
 
 
 @dataclass(frozen=True)
@@ -62,6 +164,7 @@ class SearchHit:
     snippet: str = ""  # a line of the text around the first match
     snippet_spans: tuple[Span, ...] = ()  # where the matches are in ``snippet``
     title_spans: tuple[Span, ...] = ()  # where the matches are in ``title``
+    reference: bool = False  # the document the query names (``chi thi 17`` → 17-CT/TW)
 
 
 @dataclass(frozen=True)
@@ -73,322 +176,304 @@ class SearchResults:
     offset: int
 
 
-def query_phrases(query: str) -> list[str]:
-    """The folded phrases of a user query; empty when nothing searchable is left.
-
-    A word is a phrase of its tokens; text in balanced double quotes is one phrase.
-    """
-    phrases = (search_fold(quoted or word)
-               for quoted, word in _QUOTED_OR_WORD.findall(_balanced(query)))
-    return [p for p in phrases if p]
+# --- the entry points ------------------------------------------------------------------
 
 
-def _balanced(query: str) -> str:
-    # An unmatched quote is a plain character (it folds away), not an open phrase.
-    if query.count('"') % 2:
-        head, _, tail = query.rpartition('"')
-        return head + " " + tail
-    return query
-
-
-def search(
-    session: Session,
-    query: str,
-    *,
-    site: str | None = None,
-    kind: Kind | None = None,
-    since: datetime | date | None = None,
-    limit: int = 20,
-) -> list[SearchHit]:
+def search(session: Session, query: str, *, site: str | None = None, kind: Kind | None = None,
+           since: datetime | date | None = None, limit: int = 20) -> list[SearchHit]:
     """Best ``limit`` hits for ``query``, best first, optionally by site, kind and date."""
     return search_page(session, query, site=site, kind=kind, since=since, limit=limit).hits
 
 
-def search_page(
-    session: Session,
-    query: str,
-    *,
-    site: str | None = None,
-    kind: Kind | None = None,
-    since: datetime | date | None = None,
-    limit: int = 20,
-    offset: int = 0,
-) -> SearchResults:
-    """Hits ``offset`` to ``offset + limit`` of ``query``, best first, and the total count."""
-    phrases = query_phrases(query)
-    if not phrases or limit <= 0:
+def search_page(session: Session, query: str, *, site: str | None = None,
+                kind: Kind | None = None, since: datetime | date | None = None,
+                limit: int = 20, offset: int = 0) -> SearchResults:
+    """Hits ``offset`` to ``offset + limit`` of ``query``, best first, and the total count.
+
+    ``since`` is an instant, or a Vietnam day (its first instant).
+    """
+    moment = day_start(since) if isinstance(since, date) and not isinstance(
+        since, datetime) else since
+    filters = Filters(q=query, site=site, kind=kind, since=moment, sort="relevance")
+    if not filters.phrases or limit <= 0:
         return SearchResults([], 0, offset)
-    postgres = session.get_bind().dialect.name == "postgresql"
-    filtered = site is not None or since is not None
-    # Without filters SQLite counts the matches in the FTS5 index alone (``_fts_count``).
-    indexed = not postgres and not filtered
-    hits: list[SearchHit] = []
+    total, ranked = merged(session, filters, offset + limit)
+    return SearchResults(hits(session, ranked[offset:offset + limit], filters.query),
+                         total, offset)
+
+
+def merged(session: Session, f: Filters, depth: int) -> tuple[int, list[Ranked]]:
+    """How many items match ``f``, and the first ``depth`` of them in its order, every
+    kind merged: best first (references first of all), or newest first."""
     total = 0
-    depth = offset + limit  # the best `depth` of each kind hold the best `depth` of both
-    if kind in (None, "article"):
-        stmt = _filter_articles(
-            _pg_articles(phrases, filtered) if postgres else _sqlite_articles(phrases, filtered),
-            site, since)
-        found, ranked = _count_and_rank(session, stmt, depth, postgres,
-                                        "articles_fts" if indexed else None, phrases)
+    out: list[Ranked] = []
+    for kind in f.kinds:
+        found, ranked = rank(session, kind, f, depth)
         total += found
-        hits += _article_hits(session, ranked, phrases)
-    if kind in (None, "document"):
-        stmt = _filter_documents(
-            _pg_documents(phrases, filtered) if postgres else _sqlite_documents(phrases, filtered),
-            site, since)
-        found, ranked = _count_and_rank(session, stmt, depth, postgres,
-                                        "documents_fts" if indexed else None, phrases)
-        total += found
-        hits += _document_hits(session, ranked, phrases)
-    hits.sort(key=lambda h: (-h.score, h.kind, h.id))
-    return SearchResults(hits[offset:depth], total, offset)
+        out += ranked
+    if f.order == "relevance":
+        out.sort(key=lambda r: (-r.score, r.kind, -r.id))
+    return total, out[:depth] if f.order == "relevance" else _by_date(session, out, depth)
 
 
-def _count_and_rank(session: Session, stmt: Select[Any], depth: int, postgres: bool,
-                    count_in: str | None, phrases: list[str],
-                    ) -> tuple[int, list[tuple[int, float]]]:
-    """How many rows ``stmt`` matches, and the best ``depth`` of them (id, score)."""
-    if postgres:
-        return _pg_count_and_rank(session, stmt, depth)
-    found = _fts_count(session, count_in, phrases) if count_in else _count(session, stmt)
-    return found, _ranked(session, stmt.limit(depth))
+def rank(session: Session, kind: Kind, f: Filters, depth: int) -> tuple[int, list[Ranked]]:
+    """How many items of ``kind`` match ``f`` and the first ``depth`` in its order."""
+    if f.order == "date":
+        stmt = filtered(session, kind, f)
+        model: Any = model_of(kind)
+        day = item_day(kind)
+        count = _count(session, stmt)
+        ids = session.scalars(stmt.with_only_columns(model.id, maintain_column_froms=True)
+                              .order_by(day.desc(), model.id.desc()).limit(depth)).all()
+        return count, [Ranked(kind, i, 0.0) for i in ids]
+    references = _references(session, kind, f)
+    count, scored = _rank_text(session, kind, f, depth)
+    named = set(references)
+    if named:
+        count += len(named - _text_matches(session, kind, f.query, named))
+    ranked = [Ranked(kind, i, REFERENCE_SCORE - n, True) for n, i in enumerate(references)]
+    ranked += [Ranked(kind, i, s) for i, s in scored if i not in named]
+    return count, ranked[:depth]
 
 
-def _pg_count_and_rank(session: Session, stmt: Select[Any],
-                       depth: int) -> tuple[int, list[tuple[int, float]]]:
-    """One pass over the matches for both the count and the ranking: the matches' ids
-    and scores are kept (``MATERIALIZED``), counted, and the best taken from them. Two
-    queries read every matching row twice (1.4x slower for 'phuc loi' on the bench)."""
-    matches = stmt.order_by(None).cte("matches").prefix_with("MATERIALIZED")
-    counted = select(func.count()).select_from(matches).scalar_subquery()
-    rows = session.execute(
-        select(matches.c.id, matches.c.score, counted)
-        .order_by(matches.c.score.desc(), matches.c.id).limit(depth)).all()
-    if not rows:
-        return 0, []
-    return int(rows[0][2]), [(row_id, float(score)) for row_id, score, _ in rows]
+def _by_date(session: Session, ranked: list[Ranked], depth: int) -> list[Ranked]:
+    # Each kind came newest first; merge them by the item's date.
+    when: dict[tuple[str, int], Any] = {}
+    for kind in {r.kind for r in ranked}:
+        model: Any = model_of(kind)
+        ids = [r.id for r in ranked if r.kind == kind]
+        for row_id, day in session.execute(select(model.id, item_day(kind)).where(
+                model.id.in_(ids))):
+            when[(kind, row_id)] = _sortable(day)
+    ranked.sort(key=lambda r: (when.get((r.kind, r.id)) or "", r.kind == "document", r.id),
+                reverse=True)
+    return ranked[:depth]
 
 
-def _fts_count(session: Session, fts: str, phrases: list[str]) -> int:
-    """Matches counted in the FTS5 table alone: every row has exactly one index row (the
-    triggers keep them so), and not reading the large rows is 10-40x faster on the bench's
-    country (docs/benchmarks.md)."""
-    match, _ = _fts_match(fts, phrases)
-    return int(session.scalar(select(func.count()).select_from(table(fts)).where(match)) or 0)
+def _sortable(value: Any) -> str:
+    # SQLite hands a coalesced date back as text, PostgreSQL as a date or timestamp.
+    if isinstance(value, datetime):
+        return value.isoformat()[:19].replace("T", " ")
+    return str(value)[:19].replace("T", " ") if value is not None else ""
+
+
+# --- the match, on the item rows (facets, date order, counts) ---------------------------
+
+
+def item_day(kind: Kind) -> ColumnElement[Any]:
+    """The item's date as SQL: an article's publication, a document's issue, else first seen."""
+    if kind == "article":
+        return func.coalesce(Article.published_at, Article.first_seen_at)
+    return func.coalesce(Document.issued_on, Document.first_seen_at)
+
+
+def filtered(session: Session, kind: Kind, f: Filters) -> Select[Any]:
+    """``select(model)`` of the items of ``kind`` matching ``f``: the text (the same match
+    as the ranking) and every filter. Facets group it; date order sorts it."""
+    model: Any = model_of(kind)
+    stmt = select(model)
+    if f.phrases:
+        condition = text_condition(session, kind, f.query)
+        names = _references(session, kind, f)
+        if names:
+            condition = or_(condition, model.id.in_(names))
+        stmt = stmt.where(condition)
+    return _filter(stmt, kind, f)
+
+
+def text_condition(session: Session, kind: Kind, query: SearchQuery) -> ColumnElement[bool]:
+    """The rows whose folded text matches ``query`` (every phrase), as a condition."""
+    model: Any = model_of(kind)
+    if _postgres(session):
+        # The row's own folded vector: the same lexemes as the ranking table's A and D.
+        return literal_column(f"{model.__tablename__}.search_vector").op("@@")(
+            pg_tsquery(query.phrases))
+    fts = table(f"{model.__tablename__}_fts", column("rowid"))
+    return model.id.in_(select(fts.c.rowid).where(fts_match(kind, query.phrases)))
+
+
+def _text_matches(session: Session, kind: Kind, query: SearchQuery, ids: set[int]) -> set[int]:
+    model: Any = model_of(kind)
+    return set(session.scalars(select(model.id).where(
+        model.id.in_(ids), text_condition(session, kind, query))))
+
+
+def _filter(stmt: Select[Any], kind: Kind, f: Filters) -> Select[Any]:
+    """``stmt`` (which reads the item's row) with the filters of ``f``; Vietnam days."""
+    low, high = f.days()
+    start, end = day_bounds(low, high)
+    if kind == "article":
+        day = item_day("article")
+        if f.site:
+            stmt = stmt.where(Article.site == f.site)
+        if start:
+            stmt = stmt.where(day >= start)
+        if end:
+            stmt = stmt.where(day < end)
+        if f.since:
+            stmt = stmt.where(day >= f.since)
+        if f.new_since:
+            stmt = stmt.where(Article.first_seen_at >= day_start(max(f.new_since, _FIRST_DAY)))
+        return stmt
+    if f.site:
+        stmt = stmt.where(exists().where(DocumentPosting.document_id == Document.id,
+                                         DocumentPosting.site == f.site))
+    if f.doc_type:
+        stmt = stmt.where(Document.type_abbr == f.doc_type)
+    if f.issuer:
+        stmt = stmt.where(Document.issuer == f.issuer)
+    # A document's issue date is a calendar day already; without one, the instant it was
+    # first seen counts, in Vietnam days.
+    issued, seen = Document.issued_on, Document.first_seen_at
+    if low:
+        stmt = stmt.where(or_(issued >= low, and_(issued.is_(None), seen >= start)))
+    if high:
+        stmt = stmt.where(or_(issued <= high, and_(issued.is_(None), seen < end)))
+    if f.since:
+        stmt = stmt.where(or_(issued >= vn_day(f.since),
+                              and_(issued.is_(None), seen >= f.since)))
+    if f.new_since:
+        stmt = stmt.where(seen >= day_start(max(f.new_since, _FIRST_DAY)))
+    return stmt
+
+
+def _row_filtered(f: Filters, kind: Kind) -> bool:
+    """Whether a filter needs the item's row (ranking reads the narrow tables otherwise)."""
+    del kind
+    return bool(f.site or f.doc_type or f.issuer or f.year or f.date_from or f.date_to
+                or f.new_since or f.since)
 
 
 def _count(session: Session, stmt: Select[Any]) -> int:
-    counted = stmt.order_by(None).with_only_columns(
-        literal_column("1"), maintain_column_froms=True).subquery()
-    return int(session.scalar(select(func.count()).select_from(counted)) or 0)
+    return int(session.scalar(select(func.count()).select_from(
+        stmt.order_by(None).subquery())) or 0)
 
 
-def _age_days(moment: ColumnElement[Any], postgres: bool) -> ColumnElement[Any]:
-    """Days from ``moment`` to now, never negative (a future date is new, not newer)."""
-    if postgres:
-        # date_part gives a double; extract() a numeric, whose arithmetic over every
-        # match cost a quarter of the ranking query (15 of 55 ms for 'phuc loi').
-        seconds = func.date_part("epoch", func.now() - moment)
-        return func.greatest(func.coalesce(seconds / 86400.0, 0.0), 0.0)
-    return func.max(func.coalesce(func.julianday("now") - func.julianday(moment), 0.0), 0.0)
+# --- references: documents the query names ---------------------------------------------
 
 
-def _recent(relevance: ColumnElement[Any], moment: ColumnElement[Any],
-            postgres: bool) -> ColumnElement[Any]:
-    return relevance / (1.0 + _age_days(moment, postgres) / RECENCY_DAYS)
+def _references(session: Session, kind: Kind, f: Filters) -> list[int]:
+    """Documents the query names (``chỉ thị 17``), best guess first, within the filters."""
+    reference = f.query.reference
+    if kind != "document" or reference is None:
+        return []
+    return list(_reference_ids(session, reference, f))
 
 
-def ranking_score(relevance: ColumnElement[Any], kind: Kind,
-                  postgres: bool) -> ColumnElement[Any]:
-    """The score hits are ranked by, from the item's row: ``relevance`` divided by
-    ``1 + age / RECENCY_DAYS`` (the module doc). Whoever ranks by relevance uses it, so
-    the web interface and ``congdoan search`` give one order."""
-    moment = _article_moment() if kind == "article" else _document_moment(postgres)
-    return _recent(relevance, moment, postgres)
+def _reference_ids(session: Session, ref: Reference, f: Filters) -> list[int]:
+    conditions: list[ColumnElement[bool]] = []
+    if ref.code:
+        conditions.append(Document.code_normalized == ref.code)
+    else:
+        if ref.type_abbr:
+            conditions.append(Document.type_abbr == ref.type_abbr)
+        if ref.number is not None:
+            conditions.append(Document.code_number == ref.number)
+        if ref.year is not None:
+            conditions.append(or_(Document.code_year == ref.year,
+                                  extract("year", Document.issued_on) == ref.year))
+        if ref.number is None:
+            # A law by its year ("luật công đoàn 2024"): laws carry no type abbreviation
+            # (and often no type name), so the words, "luật" among them, must match too.
+            conditions.append(text_condition(session, "document", f.query))
+    stmt = _filter(select(Document).where(*conditions), "document", f)
+    newest = func.coalesce(Document.issued_on, Document.first_seen_at)
+    return list(session.scalars(stmt.with_only_columns(Document.id)
+                                .order_by(newest.desc(), Document.id.desc())
+                                .limit(MAX_REFERENCES)))
 
 
-def _article_moment() -> ColumnElement[Any]:
-    return func.coalesce(Article.published_at, Article.first_seen_at)
+# --- ranking -----------------------------------------------------------------------------
 
 
-def _document_moment(postgres: bool) -> ColumnElement[Any]:
-    issued: ColumnElement[Any] = (cast(Document.issued_on, DateTime(timezone=True)) if postgres
-                                  else Document.issued_on)
-    return func.coalesce(issued, Document.first_seen_at)
+def _rank_text(session: Session, kind: Kind, f: Filters,
+               depth: int) -> tuple[int, list[tuple[int, float]]]:
+    """How many items of ``kind`` match the text and filters, and the best ``depth``
+    (id, score), ranked in the narrow index tables (the row is read only to filter)."""
+    if _postgres(session):
+        stmt = pg_ranking(session, kind, f.query)
+    else:
+        stmt = sqlite_ranking(kind, f.query)
+    model: Any = model_of(kind)
+    id_column = stmt.selected_columns.id
+    if _row_filtered(f, kind):
+        stmt = _filter(stmt.join(model, model.id == id_column), kind, f)
+    if _postgres(session):
+        return pg_count_and_rank(session, stmt, depth)
+    if _row_filtered(f, kind):
+        count = _count(session, stmt)
+    else:  # every row has exactly one index row (triggers): count in the index alone
+        fts = table(f"{model.__tablename__}_fts")
+        count = int(session.scalar(select(func.count()).select_from(fts).where(
+            fts_match(kind, f.phrases))) or 0)
+    score = stmt.selected_columns.score
+    rows = session.execute(stmt.order_by(score.desc(), id_column.desc()).limit(depth))
+    return count, [(row_id, float(s)) for row_id, s in rows]
 
 
-# --- SQLite: FTS5 ----------------------------------------------------------------------
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
-def _fts_match(table: str, phrases: list[str]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    # Phrases hold letters, digits and spaces only (search_fold), so quoting is safe;
-    # the expression is still passed as a bound parameter, never spliced into SQL.
-    expression = " AND ".join(f'"{p}"' for p in phrases)
-    fts = literal_column(table)
-    rank = func.bm25(fts, TITLE_WEIGHT, 1.0)
-    return fts.op("MATCH")(expression), -rank
+# --- hits for people: the rows of a page, with snippets ---------------------------------
 
 
-def _sqlite_ranking(model: type[Article] | type[Document],
-                    phrases: list[str]) -> Select[Any]:
-    """Ids and scores of the matches, best first, from the FTS index and the narrow date
-    table beside it (``{table}_fts_day``, migration 0005): no match's row is read."""
-    name = model.__tablename__
-    match, relevance = _fts_match(f"{name}_fts", phrases)
-    fts = table(f"{name}_fts", column("rowid"))
-    day = table(f"{name}_fts_day", column("id"), column("day"))
-    age = func.max(func.coalesce(func.julianday("now") - day.c.day, 0.0), 0.0)
-    score = relevance / (1.0 + age / RECENCY_DAYS)
-    return (
-        select(day.c.id, score.label("score"))
-        .select_from(fts)
-        .join(day, day.c.id == fts.c.rowid)
-        .where(match)
-        .order_by(score.desc(), day.c.id)
-    )
+def suggested_spelling(query: SearchQuery, texts: Iterable[str | None]) -> str | None:
+    """For a query typed without diacritics, its most frequent spelling with diacritics in
+    ``texts`` (the hits' titles, types, summaries, snippets): ``chi thi`` → ``chỉ thị``. The
+    whole query as written together first, else word by word (a word not found stays as
+    typed); ``None`` when the commonest spelling is the one typed, or the query carries
+    diacritics already."""
+    words = query.syllables
+    if query.has_diacritics or not words or query.reference is not None:
+        return None
+    shown = [t for t in texts if t]
+    best = _commonest(shown, " ".join(words))
+    if best is None:
+        best = " ".join(_commonest(shown, word) or word for word in words)
+    return best if best != " ".join(words) else None
 
 
-def _sqlite_articles(phrases: list[str], filtered: bool) -> Select[Any]:
-    stmt = _sqlite_ranking(Article, phrases)
-    # A filter on the site or the date needs the row; only then is it read.
-    return stmt.join(Article, Article.id == stmt.selected_columns.id) if filtered else stmt
+def _commonest(texts: list[str], phrase: str) -> str | None:
+    """The commonest spelling of the folded ``phrase`` in ``texts`` (the plain one counts:
+    where ``thi`` is spelt so most often, ``thi`` is offered nothing)."""
+    counts: Counter[str] = Counter()
+    for text_ in texts:
+        for start, end in match_spans(text_, [phrase]):
+            counts[" ".join(query_words(text_[start:end]))] += 1
+    return counts.most_common(1)[0][0] if counts else None
 
 
-def _sqlite_documents(phrases: list[str], filtered: bool) -> Select[Any]:
-    stmt = _sqlite_ranking(Document, phrases)
-    return stmt.join(Document, Document.id == stmt.selected_columns.id) if filtered else stmt
-
-
-# --- PostgreSQL: tsvector + GIN --------------------------------------------------------
-
-
-def pg_tsquery(phrases: list[str]) -> ColumnElement[Any]:
-    """The tsquery of ``phrases`` (all must match), computed once per execution.
-
-    A scalar subquery, so PostgreSQL evaluates it once (an InitPlan): psycopg prepares
-    a statement run five times, and the generic plan of a prepared statement parsed
-    the bound phrases again for every match, in ``ts_rank`` (``phuc loi``: 74 -> 42 ms).
-    """
-    config = literal_column("'simple'::regconfig")  # a constant, not user input
-    query: ColumnElement[Any] | None = None
-    for phrase in phrases:
-        part = func.phraseto_tsquery(config, phrase)
-        query = part if query is None else query.op("&&")(part)
-    assert query is not None
-    return select(query).scalar_subquery()
-
-
-def _pg_search_table(model: type[Article] | type[Document]) -> Any:
-    """The narrow table PostgreSQL matches and ranks in (migration 0007): id, the date
-    search ranks by, and the tsvector."""
-    name = model.__tablename__
-    return table(f"{name}_search", column("id"), column("day"), column("search_vector"))
-
-
-def _pg_match_and_score(model: type[Article] | type[Document], phrases: list[str]
-                       ) -> tuple[Any, ColumnElement[Any], ColumnElement[Any]]:
-    """The item's search table, the match condition and the ranking score on it: the
-    same ``ranking_score`` (relevance over age) as the row, read from the narrow table."""
-    side = _pg_search_table(model)
-    tsquery = pg_tsquery(phrases)
-    score = _recent(func.ts_rank(side.c.search_vector, tsquery), side.c.day, postgres=True)
-    return side, side.c.search_vector.op("@@")(tsquery), score
-
-
-def _pg_select(model: type[Article] | type[Document], phrases: list[str],
-               filtered: bool) -> Select[Any]:
-    side, match, score = _pg_match_and_score(model, phrases)
-    stmt = select(side.c.id, score.label("score")).where(match).order_by(score.desc(), side.c.id)
-    # A filter on the site or the date needs the row; only then is it read.
-    return stmt.join(model, model.id == side.c.id) if filtered else stmt
-
-
-def _pg_articles(phrases: list[str], filtered: bool) -> Select[Any]:
-    return _pg_select(Article, phrases, filtered)
-
-
-def _pg_documents(phrases: list[str], filtered: bool) -> Select[Any]:
-    return _pg_select(Document, phrases, filtered)
-
-
-# --- filters and results ---------------------------------------------------------------
-
-
-def _filter_articles(
-    stmt: Select[Any], site: str | None, since: datetime | date | None
-) -> Select[Any]:
-    if site is not None:
-        stmt = stmt.where(Article.site == site)
-    if since is not None:
-        moment = as_moment(since)
-        stmt = stmt.where(func.coalesce(Article.published_at, Article.first_seen_at) >= moment)
-    return stmt
-
-
-def _filter_documents(
-    stmt: Select[Any], site: str | None, since: datetime | date | None
-) -> Select[Any]:
-    if site is not None:
-        stmt = stmt.where(
-            exists().where(DocumentPosting.document_id == Document.id, DocumentPosting.site == site)
-        )
-    if since is not None:
-        moment = as_moment(since)
-        stmt = stmt.where(
-            or_(
-                Document.issued_on >= moment.date(),
-                and_(Document.issued_on.is_(None), Document.first_seen_at >= moment),
-            )
-        )
-    return stmt
-
-
-def _ranked(session: Session, stmt: Select[Any]) -> list[tuple[int, float]]:
-    # Ranking selects ids and scores only, so no match's whole row (bodies and all) goes
-    # through the sort; the rows of the page alone are loaded afterwards.
-    return [(row_id, float(score)) for row_id, score in session.execute(stmt)]
-
-
-def _article_hits(session: Session, ranked: list[tuple[int, float]],
-                  phrases: list[str]) -> list[SearchHit]:
-    rows = {a.id: a for a in session.scalars(
-        select(Article).where(Article.id.in_([row_id for row_id, _ in ranked])))}
-    hits = []
-    for row_id, score in ranked:
-        a = rows[row_id]
-        snippet = make_snippet(a.body_text or a.summary, phrases)
-        hits.append(SearchHit(
-            "article", a.id, a.site, a.title, a.canonical_url, a.published_at, None,
-            score, snippet.text, snippet.spans, tuple(match_spans(a.title, phrases)),
-        ))
-    return hits
-
-
-def _document_hits(session: Session, ranked: list[tuple[int, float]],
-                   phrases: list[str]) -> list[SearchHit]:
-    rows = {d.id: d for d in session.scalars(
-        select(Document).where(Document.id.in_([row_id for row_id, _ in ranked]))
+def page_rows(session: Session, ranked: list[Ranked]
+              ) -> tuple[dict[int, Article], dict[int, Document]]:
+    """The rows of a page's items by id (documents with their postings), read at once."""
+    articles = {a.id: a for a in session.scalars(select(Article).where(
+        Article.id.in_([r.id for r in ranked if r.kind == "article"])))}
+    documents = {d.id: d for d in session.scalars(
+        select(Document).where(Document.id.in_([r.id for r in ranked if r.kind == "document"]))
         .options(selectinload(Document.postings)))}
-    hits = []
-    for row_id, score in ranked:
-        document = rows[row_id]
-        # A document has one row per portal; show the one seen first.
-        posting = min(document.postings, key=lambda p: p.id)
-        snippet = make_snippet(document.body_text or document.intro, phrases)
-        hits.append(
-            SearchHit(
-                "document",
-                document.id,
-                posting.site,
-                document.title,
-                posting.canonical_url,
-                document.issued_on,
-                document.code,
-                score,
-                snippet.text,
-                snippet.spans,
-                tuple(match_spans(document.title, phrases)),
-            )
-        )
-    return hits
+    return articles, documents
+
+
+def hits(session: Session, ranked: list[Ranked], query: SearchQuery) -> list[SearchHit]:
+    """The page's items as hits, in ``ranked`` order, with where they matched."""
+    phrases = query.phrases
+    articles, documents = page_rows(session, ranked)
+    out = []
+    for r in ranked:
+        if r.kind == "article":
+            a = articles[r.id]
+            snippet = make_snippet(a.body_text or a.summary, phrases)
+            out.append(SearchHit("article", a.id, a.site, a.title, a.canonical_url,
+                                 a.published_at, None, r.score, snippet.text, snippet.spans,
+                                 tuple(match_spans(a.title, phrases)), r.reference))
+            continue
+        d = documents[r.id]
+        posting = min(d.postings, key=lambda p: p.id)  # one row per portal: the first seen
+        snippet = make_snippet(d.body_text or d.intro, phrases)
+        out.append(SearchHit("document", d.id, posting.site, d.title, posting.canonical_url,
+                             d.issued_on, d.code, r.score, snippet.text, snippet.spans,
+                             tuple(match_spans(d.title, phrases)), r.reference))
+    return out
+
+

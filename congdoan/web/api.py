@@ -70,6 +70,9 @@ def page_json(result: Page) -> dict[str, Any]:
     return {
         "total": result.total, "page": result.page, "pages": result.pages,
         "per_page": result.per_page, "sort": result.filters.order,
+        # The document the query names, when it is among the hits ("chi thi 17").
+        "reference": result.reference,
+        "suggestion": result.suggestion,  # the query with diacritics, when typed without
         "hits": [jsonable(vars(h)) for h in result.hits],
         "facets": {name: [{"value": v, "count": n} for v, n in values]
                    for name, values in result.facets.items()},

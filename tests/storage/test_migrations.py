@@ -101,3 +101,34 @@ def test_items_stored_before_0007_are_found_after_it(empty_url: str,
         assert search_page(session, "", kind="document").total == 0  # no words, no hits
         assert search_page(session, document_record()["title"], kind="document").total == 1
     engine.dispose()
+
+
+def test_items_stored_before_0008_are_ranked_by_their_exact_spelling_after_it(
+        empty_url: str) -> None:
+    """The upgrade to 0008 indexes every stored item's exact spelling (SQLite: the FTS5
+    table is rebuilt; PostgreSQL: the ranking vectors), so ``thị`` and ``thi`` rank the
+    old items differently, and a document is found by its type name."""
+    from sqlalchemy.orm import Session
+
+    from congdoan.storage.repository import upsert_article
+    from congdoan.storage.search import search_page
+
+    from .conftest import article_record
+
+    upgrade(empty_url, "0007")
+    engine = create_engine(empty_url)
+    titles = {"thi": "Hội thi cán bộ nữ công giỏi", "thị": "Tết Sum vầy tại thị xã Quảng Trị"}
+    with Session(engine) as session:
+        for n, title in enumerate(sorted(set(titles.values())), start=1):
+            upsert_article(session, article_record(
+                title=title, source_id=n, summary=None, tags=[], references=[],
+                canonical_url=f"https://ldld.dienbien.gov.vn/vi/news/a-{n}.html"))
+        session.commit()
+    upgrade(empty_url)
+    with Session(engine) as session:
+        hits = search_page(session, "thị").hits
+        assert len(hits) == 2  # every spelling matches ...
+        assert hits[0].title == titles["thị"]  # ... the one typed ranks first
+        hits = search_page(session, "hội thi").hits  # both hold "hội" (the body) and "thi"
+        assert hits[0].title == titles["thi"]  # the pair adjacent, spelled as typed
+    engine.dispose()
