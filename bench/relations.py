@@ -18,7 +18,7 @@ from typing import Any
 
 from congdoan.normalize.relations import find_effective, find_relations
 
-JUDGED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "relations" / "judged.jsonl"
+JUDGED = Path(__file__).resolve().parent.parent / "tests/fixtures/relations/judged.jsonl"
 FIELDS = ("type", "target_code", "target_kind", "target_date", "scope")
 
 

@@ -147,6 +147,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 
 def _kind(code: DocCode) -> str | None:
+    """The target's kind: doccodes reads it from the code and the word before it."""
     return code.type_name
 
 
@@ -198,7 +199,7 @@ def find_relations(text: str | None, own_code: str | None = None) -> list[Relati
         codes = [c for c in find_doc_codes(clause) if c.normalised != own_code]
         sentence = " ".join(clause.split())
         if listed and _LIST_ITEM.match(low):
-            for i, code in enumerate(codes):
+            for i in range(len(codes)):
                 rel = _relation(listed, low, codes, i, 0, sentence)
                 out.setdefault((rel.type, rel.target_code), rel)
             continue
