@@ -1098,6 +1098,42 @@ def parse_vn_date_range(
     return VnDateRange(start, VnDate(parsed.end, end_precision, parsed.raw))
 
 
+# Where dates sit in running text (folded): lunar shapes first, then full dates,
+# then a day/month after a day word. Each hit is read by ``parse_vn_date``.
+_IN_TEXT: Final = re.compile(
+    r"(?:\b(?:ngay\s+)?(?:mung|mong)\s*\d{1,2}\s+(?:tet|thang\s+\w+)|\bram\s+thang\s+\w+)"
+    r"(?:\s+(?:nam\s+)?(?:\d{4}|[a-z]+\s+[a-z]+))?"
+    r"|(?<![\d/.])\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\s*\(?\s*(?:am\s*lich|al\s*\))"
+    r"|(?<![\d/.])\d{1,2}\s+thang\s+\d{1,2}(?:\s*,?\s*nam\s+\d{4})?\s*\(?\s*am\s*lich"
+    r"|(?<![\d/.])\d{1,2}\s*/\s*\d{1,2}\s+nam\s+[a-z]+\s+[a-z]+"
+    r"|(?<![\d/.:])\d{1,2}\s*([/.-])\s*\d{1,2}\s*\1\s*\d{4}(?![\d/])"
+    r"(?:[\s,]*(?:luc\s+)?\d{1,2}[:h]\d{2})?"
+    r"|(?<![\d/.])\d{1,2}\s+thang\s+\d{1,2}\s*,?\s+nam\s+\d{4}"
+    r"|\b(?:sang|chieu|trua|toi|dem|ngay)\s+(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?![\d/])"
+    r"(?:\s+nam\s+[a-z]+\s+[a-z]+|\s*\(?\s*(?:am\s*lich|al\s*\)))?"  # a lunar tail
+)
+
+
+def find_vn_dates(text: str | None, *, now: datetime | None = None,
+                  tz: str = DEFAULT_TZ) -> list[VnDate]:
+    """Every date written in running text, in order (``raw`` is each one's own words).
+
+    ``now`` is the page's own date: it gives a year to ``Chiều 03/4`` and to
+    lunar dates without one. Lunar dates come back converted (``calendar="lunar"``).
+    """
+    if not text or not any(ch.isdigit() for ch in text):
+        return []
+    folded = _fold(text)
+    if len(folded) != len(text):  # NFD or odd letters: fold per character to keep spans
+        folded = "".join((_fold(ch) or " ")[:1] for ch in text)
+    found = []
+    for m in _IN_TEXT.finditer(folded):
+        parsed = parse_vn_date(text[m.start() : m.end()], now=now, tz=tz)
+        if parsed is not None:
+            found.append(parsed)
+    return found
+
+
 def _lunar(folded: str, text: str, now: datetime | None, zone: tzinfo) -> VnDate | None:
     """The Gregorian day of the lunar date in ``text``, or None (none, or it does not exist)."""
     ref = _reference(now, zone)

@@ -210,7 +210,8 @@ def find_relations(text: str | None, own_code: str | None = None) -> list[Relati
                 verb = _VERB.search(low)
                 listed = verb.lastgroup if verb else None
             continue
-        basis = _BASIS.match(low) or (in_basis and _KIND_FIRST.match(low))
+        basis = _BASIS.match(low) or (in_basis and _KIND_FIRST.match(low)
+                                      and not _THIS_OR_EFFECT.search(low))
         in_basis = bool(basis)
         if basis:
             for rel in _basis(low, codes, sentence):
@@ -228,6 +229,8 @@ _KIND_FIRST: Final = re.compile(
     r"^\W*(?:bo\s+luat|luat|phap\s+lenh|nghi\s+dinh|thong\s+tu|quyet\s+dinh|nghi\s+quyet"
     r"|chi\s+thi|huong\s+dan|ket\s+luan|quy\s+che|quy\s+dinh|dieu\s+le|cong\s+van)\b"
 )
+# "Quyết định này …", "… có hiệu lực …": the document speaking of itself, not a basis.
+_THIS_OR_EFFECT: Final = re.compile(r"^\W*\w+(?:\s+\w+)?\s+nay\b|\bco\s+hieu\s+luc\b")
 _LIST_ITEM: Final = re.compile(r"^\s*(?:[-+•*]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
