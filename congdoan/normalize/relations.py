@@ -37,6 +37,9 @@ from congdoan.normalize.doccodes import DocCode, find_doc_codes
 RelationType = Literal["replaces", "repeals", "amends", "based_on"]
 EffectiveKind = Literal["on_signing", "on_date", "after_days"]
 RELATION_TYPES: Final = ("replaces", "repeals", "amends", "based_on")
+# Bumped whenever the rules below change, so that stored relations are read again
+# (``storage/relations.py`` keeps a fingerprint of the texts and this version).
+RULES_VERSION: Final = 1
 
 
 @dataclass(frozen=True, slots=True)
