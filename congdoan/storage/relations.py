@@ -232,3 +232,46 @@ def refresh_and_alert(session: Session, document: Document) -> list[StatusChange
         if change.before is not None:  # a document's first status is no news
             _alert(session, change)
     return changes
+
+
+def relations_of(session: Session, document_id: int) -> dict[str, object]:
+    """A document's status and its relations both ways, for its page, the API and exports.
+
+    ``outgoing``: what this document does to others; ``incoming``: what others do
+    to it. Each row names the other document's code and, when stored, its id and title.
+    """
+    state = session.get(DocumentStatus, document_id)
+    by = session.get(Document, state.by_document_id) if state and state.by_document_id else None
+    out_rows = session.execute(
+        select(DocumentRelation, Document.title)
+        .outerjoin(Document, Document.id == DocumentRelation.target_document_id)
+        .where(DocumentRelation.document_id == document_id).order_by(DocumentRelation.id)
+    ).all()
+    in_rows = session.execute(
+        select(DocumentRelation, Document.title, Document.code_normalized)
+        .join(Document, Document.id == DocumentRelation.document_id)
+        .where(DocumentRelation.target_document_id == document_id,
+               DocumentRelation.document_id != document_id)
+        .order_by(Document.issued_on, DocumentRelation.id)
+    ).all()
+    return {
+        "status": None if state is None else {
+            "status": state.status, "label": STATUS_LABELS[state.status],
+            "by_document_id": state.by_document_id, "by_code": state.by_code,
+            "by_title": by.title if by else None, "sentence": state.sentence,
+            "source": state.source,
+            "effective": None if state.effective_kind is None else {
+                "kind": state.effective_kind, "date": state.effective_date,
+                "days": state.effective_days, "sentence": state.effective_sentence},
+        },
+        "outgoing": [_row(rel, rel.target_code, rel.target_document_id, title)
+                     for rel, title in out_rows],
+        "incoming": [_row(rel, code, rel.document_id, title) for rel, title, code in in_rows],
+    }
+
+
+def _row(rel: DocumentRelation, code: str | None, other_id: int | None,
+         title: str | None) -> dict[str, object]:
+    return {"type": rel.type, "code": code, "document_id": other_id, "title": title,
+            "kind": rel.target_kind, "date": rel.target_date, "scope": rel.scope,
+            "sentence": rel.sentence, "source": rel.source}
