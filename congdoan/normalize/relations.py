@@ -39,7 +39,7 @@ EffectiveKind = Literal["on_signing", "on_date", "after_days"]
 RELATION_TYPES: Final = ("replaces", "repeals", "amends", "based_on")
 # Bumped whenever the rules below change, so that stored relations are read again
 # (``storage/relations.py`` keeps a fingerprint of the texts and this version).
-RULES_VERSION: Final = 1
+RULES_VERSION: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +97,9 @@ _DESCRIBES: Final = re.compile(r"\b(?:ve\s+viec|ve|v/v|nhu\s+sau\s*:?)\s*(?:\S+\
 # Drafts and mere wishes name documents that do not yet act.
 _DRAFT: Final = re.compile(r"\bdu\s+thao\b|\bde\s+nghi\b|\bkien\s+nghi\b|\bdu\s+kien\b")
 # A scope: "điểm a khoản 2 Điều 5", "khoản 2 Điều 5", "Điều 3", "Điều 3 và Điều 4", "Mục II".
+# "Điều 3." is the heading of this document's own article, never a scope.
 _SCOPE: Final = re.compile(
-    r"(?:\bcac\s+)?\b(?:(?:diem\s+[a-z]\s*,?\s*)?(?:khoan\s+\d+\s*,?\s*)?dieu\s+\d+[a-z]?"
+    r"(?:\bcac\s+)?\b(?:(?:diem\s+[a-z]\s*,?\s*)?(?:khoan\s+\d+\s*,?\s*)?dieu\s+\d+[a-z]?(?!\s*\.)"
     r"(?:\s*(?:,|va)\s*(?:dieu\s+)?\d+[a-z]?\b)*|muc\s+[ivx\d]+|phu\s+luc\s+[ivx\d]+)\b"
 )
 # "ngày 22/7/2019", "ngày 22 tháng 7 năm 2019" right after a code.
