@@ -62,6 +62,10 @@ def export(
     package: Annotated[Path | None, typer.Option(
         "--package", help="Write a Frictionless Data Package (CSV + Parquet + "
                           "datapackage.json + README datasheet) into DIR instead.")] = None,
+    relations: Annotated[Path | None, typer.Option(
+        "--relations", metavar="DIR",
+        help="Write the relations between documents (relations.csv) and each document's "
+             "status (document_status.csv) into DIR instead.")] = None,
     db: DbOpt = None,
 ) -> None:
     """Export stored articles and documents to JSON Lines, CSV or Parquet, streaming.
@@ -88,7 +92,13 @@ def export(
       congdoan export -f csv --kind document --site dienbien -o vanban.csv
       congdoan export -o dataset.parquet --since 01/03/2024
       congdoan export -o new.jsonl --since last-export     (run it nightly)
+      congdoan export --relations relations/     (relations.csv, document_status.csv)
     """
+    if relations is not None:
+        if package or fmt or output or site or kind or since:
+            die("--relations writes the two relation tables: it takes no other option")
+        _relation_tables(relations, db)
+        return
     if package is not None:
         if fmt or output or site or kind or since:
             die("--package writes everything: it takes no --format, --output, --site, "
@@ -188,6 +198,20 @@ def _package(directory: Path, db: str | None) -> None:
     err_console.print(f"data package written to {directory}: "
                       f"{_count(release.rows['article'], 'article')}, "
                       f"{_count(release.rows['document'], 'document')}",
+                      markup=False, highlight=False, soft_wrap=True)
+
+
+def _relation_tables(directory: Path, db: str | None) -> None:
+    from congdoan.exports.relations import write_tables
+
+    with read_session(db) as session:
+        try:
+            counts = write_tables(session, directory)
+        except OSError as exc:
+            die(f"{directory}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+    err_console.print(f"relation tables written to {directory}: "
+                      f"{_count(counts['relations'], 'relation')}, "
+                      f"{_count(counts['document_status'], 'status row')}",
                       markup=False, highlight=False, soft_wrap=True)
 
 
