@@ -55,6 +55,7 @@ class Filters:
     date_to: date | None = None
     new_since: date | None = None  # first seen by the crawler on or after this day
     sort: Sort | None = None  # default: relevance with words, date without
+    status: str | None = None  # a document's status: in_force, replaced … (relations)
 
     @property
     def phrases(self) -> list[str]:
@@ -72,8 +73,8 @@ class Filters:
 
     @property
     def documents_only(self) -> bool:
-        """Document-only filters (type, issuer) leave articles out."""
-        return bool(self.doc_type or self.issuer)
+        """Document-only filters (type, issuer, status) leave articles out."""
+        return bool(self.doc_type or self.issuer or self.status)
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,8 @@ def _documents(session: Session, f: Filters) -> tuple[Select[Any], ColumnElement
         stmt = stmt.where(Document.type_abbr == f.doc_type)
     if f.issuer:
         stmt = stmt.where(Document.issuer == f.issuer)
+    if f.status:
+        stmt = stmt.where(status_condition(f.status))
     low, high = f.date_from, f.date_to
     if f.year:
         y_low, y_high = _year_bounds(f.year)
@@ -224,6 +227,21 @@ def _documents(session: Session, f: Filters) -> tuple[Select[Any], ColumnElement
     if f.new_since:
         stmt = stmt.where(Document.first_seen_at >= _moment(f.new_since))
     return stmt, score
+
+
+# --- the status filter (relations, migration 0009) -------------------------------------
+
+
+def status_condition(status: str) -> ColumnElement[bool]:
+    """Documents of ``status``; one not yet read for relations counts as in force."""
+    from congdoan.storage.models import DocumentStatus
+
+    stated = exists().where(DocumentStatus.document_id == Document.id,
+                            DocumentStatus.status == status)
+    if status != "in_force":
+        return stated
+    unread = ~exists().where(DocumentStatus.document_id == Document.id)
+    return or_(stated, unread)
 
 
 def _kinds(f: Filters) -> list[Kind]:

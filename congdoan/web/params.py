@@ -65,15 +65,17 @@ class SearchParams:
         since: Annotated[date | None, Blank,
                          Query(description="Chỉ mục thu thập từ ngày này")] = None,
         sort: Annotated[Literal["relevance", "date"] | None, Blank, Query()] = None,
+        status: Annotated[Literal["in_force", "replaced", "repealed", "amended"] | None, Blank,
+                          Query(description="Tình trạng hiệu lực của văn bản")] = None,
     ) -> None:
         self.filters = Filters(
             q=clean_text(q) or "", site=clean_text(site), kind=kind, doc_type=clean_text(type),
             issuer=clean_text(issuer), year=year, date_from=date_from, date_to=date_to,
-            new_since=since, sort=sort,
+            new_since=since, sort=sort, status=status,
         )
         self.query = {k: v for k, v in {
             "q": q, "site": site, "kind": kind, "type": type, "issuer": issuer, "year": year,
-            "from": date_from, "to": date_to, "since": since, "sort": sort,
+            "from": date_from, "to": date_to, "since": since, "sort": sort, "status": status,
         }.items() if v not in (None, "")}
 
     def url(self, path: str, **changes: Any) -> str:

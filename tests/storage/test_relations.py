@@ -106,3 +106,19 @@ def test_the_successor_deleted_puts_the_target_back_in_force(session: Session) -
                                   body="Quyết định này có hiệu lực kể từ ngày ký."))
     assert _status(session, "12/QĐ-LĐLĐ").status == "in_force"
     assert session.scalars(select(DocumentRelation)).all() == []
+
+
+def test_an_unchanged_document_stored_again_gets_its_relations(session: Session) -> None:
+    """What ``reparse`` does for a database filled before relations were read (0009): the
+    unchanged posting is merged again, and its relations and statuses are read then."""
+    from sqlalchemy import delete
+
+    upsert_document(session, _doc("12/QĐ-LĐLĐ", "dienbien", 12))
+    successor = _doc("20/QĐ-LĐLĐ", "laichau", 20, issued="2024-05-02",
+                     body="Quyết định này thay thế Quyết định số 12/QĐ-LĐLĐ.")
+    upsert_document(session, successor)
+    session.execute(delete(DocumentRelation))
+    session.execute(delete(DocumentStatus))
+    assert upsert_document(session, successor) == "unchanged"
+    assert _status(session, "12/QĐ-LĐLĐ").status == "replaced"
+    assert len(session.scalars(select(DocumentRelation)).all()) == 1

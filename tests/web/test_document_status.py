@@ -50,3 +50,18 @@ def test_the_api_carries_status_and_relations(web_db: WebDb) -> None:
     assert relations["status"]["by_document_id"] == successor_id
     assert any(r["type"] == "replaces" and r["document_id"] == successor_id
                for r in relations["incoming"])
+
+
+def test_search_filters_on_status(web_db: WebDb) -> None:
+    replaced_id, _, _ = _replaced(web_db)
+    client = web_db.client()
+    found = client.get("/api/search", params={"status": "replaced", "per_page": 100}).json()
+    ids = {hit["id"] for hit in found["hits"]}
+    assert replaced_id in ids and all(hit["kind"] == "document" for hit in found["hits"])
+    in_force = client.get("/api/search", params={"status": "in_force", "per_page": 100}).json()
+    assert replaced_id not in {hit["id"] for hit in in_force["hits"]}
+    assert found["total"] + in_force["total"] <= client.get(
+        "/api/search", params={"kind": "document"}).json()["total"]
+    page = client.get("/", params={"status": "replaced"})
+    assert page.status_code == 200 and 'value="replaced" selected' in page.text
+    assert client.get("/api/search", params={"status": "nonsense"}).status_code == 422
