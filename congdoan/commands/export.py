@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, BinaryIO, cast
+from typing import Annotated, Any, BinaryIO, cast
 
 import typer
 from sqlalchemy.orm import Session
@@ -190,29 +190,32 @@ _BY_SUFFIX: dict[str, Format] = {"": "jsonl", ".jsonl": "jsonl", ".ndjson": "jso
 def _package(directory: Path, db: str | None) -> None:
     from congdoan.exports.package import write_package
 
-    with read_session(db) as session:
-        try:
-            release = write_package(session, directory)
-        except OSError as exc:
-            die(f"{directory}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
-    err_console.print(f"data package written to {directory}: "
-                      f"{_count(release.rows['article'], 'article')}, "
-                      f"{_count(release.rows['document'], 'document')}",
-                      markup=False, highlight=False, soft_wrap=True)
+    release = _into(directory, db, write_package)
+    _said(f"data package written to {directory}: "
+          f"{_count(release.rows['article'], 'article')}, "
+          f"{_count(release.rows['document'], 'document')}")
 
 
 def _relation_tables(directory: Path, db: str | None) -> None:
     from congdoan.exports.relations import write_tables
 
+    counts = _into(directory, db, write_tables)
+    _said(f"relation tables written to {directory}: "
+          f"{_count(counts['relations'], 'relation')}, "
+          f"{_count(counts['document_status'], 'status row')}")
+
+
+def _into(directory: Path, db: str | None, write: Any) -> Any:
+    """``write(session, directory)`` on the database; a directory it cannot write dies."""
     with read_session(db) as session:
         try:
-            counts = write_tables(session, directory)
+            return write(session, directory)
         except OSError as exc:
             die(f"{directory}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
-    err_console.print(f"relation tables written to {directory}: "
-                      f"{_count(counts['relations'], 'relation')}, "
-                      f"{_count(counts['document_status'], 'status row')}",
-                      markup=False, highlight=False, soft_wrap=True)
+
+
+def _said(line: str) -> None:
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("package-diff")
