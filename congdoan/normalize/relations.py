@@ -39,7 +39,7 @@ EffectiveKind = Literal["on_signing", "on_date", "after_days"]
 RELATION_TYPES: Final = ("replaces", "repeals", "amends", "based_on")
 # Bumped whenever the rules below change, so that stored relations are read again
 # (``storage/relations.py`` keeps a fingerprint of the texts and this version).
-RULES_VERSION: Final = 2
+RULES_VERSION: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,8 @@ _DRAFT: Final = re.compile(r"\bdu\s+thao\b|\bde\s+nghi\b|\bkien\s+nghi\b|\bdu\s+
 # A scope: "điểm a khoản 2 Điều 5", "khoản 2 Điều 5", "Điều 3", "Điều 3 và Điều 4", "Mục II".
 # "Điều 3." is the heading of this document's own article, never a scope.
 _SCOPE: Final = re.compile(
-    r"(?:\bcac\s+)?\b(?:(?:diem\s+[a-z]\s*,?\s*)?(?:khoan\s+\d+\s*,?\s*)?dieu\s+\d+[a-z]?(?!\s*\.)"
+    r"(?:\bcac\s+)?\b(?:(?:diem\s+[a-z]\s*,?\s*)?(?:khoan\s+\d+\s*(?:,|va)?\s*)*dieu\s+\d+[a-z]?"
+    r"(?!\s*\.)"
     r"(?:\s*(?:,|va)\s*(?:dieu\s+)?\d+[a-z]?\b)*|muc\s+[ivx\d]+|phu\s+luc\s+[ivx\d]+)\b"
 )
 # "ngày 22/7/2019", "ngày 22 tháng 7 năm 2019" right after a code.
@@ -115,7 +116,7 @@ _ON_SIGNING: Final = re.compile(
     r"^[\s,:]*(?:ke\s+)?(?:tu\s+)?ngay\s+(?:ky|ban\s+hanh)\b"
 )
 _AFTER_DAYS: Final = re.compile(
-    r"^[\s,:]*(?:ke\s+)?sau\s+(?:[a-z]+\s+){0,3}\(?\s*(\d{1,3})\s*\)?\s+ngay\b"
+    r"^[\s,:]*(?:ke\s+)?sau\s+(?:[a-z]+\s+){0,3}\(?\s*(\d{1,3})\s*\)?\s*(?:\([a-z\s]+\)\s*)?ngay\b"
 )
 _ON_DATE: Final = re.compile(r"^[\s,:]*(?:ke\s+)?(?:tu|vao|bat\s+dau\s+tu)\s+(?:ngay\s+)?")
 
@@ -198,6 +199,7 @@ def find_relations(text: str | None, own_code: str | None = None) -> list[Relati
     out: dict[tuple[str, str], Relation] = {}
     listed: str | None = None  # "Bãi bỏ các văn bản sau:" then a list, one target a line
     in_basis = False  # "Căn cứ Luật A; Luật sửa đổi … Luật A số …;": the basis goes on
+    going_on: str | None = None  # the relation of the previous clause's last target
     for start, end in _clauses(text):
         clause, low = text[start:end], folded[start:end]
         codes = [c for c in find_doc_codes(clause) if c.normalised != own_code]
@@ -207,7 +209,13 @@ def find_relations(text: str | None, own_code: str | None = None) -> list[Relati
                 rel = _relation(listed, low, codes, i, 0, sentence)
                 out.setdefault((rel.type, rel.target_code), rel)
             continue
-        listed = None
+        if (going_on and codes and _GOES_ON.match(low) and not _VERB.search(low)
+                and not _BASIS.match(low) and not _CITE_ONLY.match(low)):
+            for i in range(len(codes)):  # "thay thế các Quyết định: số 100 …; số 101 …"
+                rel = _relation(going_on, low, codes, i, 0, sentence)
+                out.setdefault((rel.type, rel.target_code), rel)
+            continue
+        listed = going_on = None
         if not codes:
             in_basis = bool(_BASIS.match(low) or (in_basis and _KIND_FIRST.match(low)))
             if low.rstrip().endswith(":") and not _CITE_ONLY.match(low) and not _DRAFT.search(low):
@@ -223,8 +231,12 @@ def find_relations(text: str | None, own_code: str | None = None) -> list[Relati
             continue
         if _CITE_ONLY.match(low) or _DRAFT.search(low):
             continue
-        for rel in _acts(low, codes, sentence):
+        acts = _acts(low, codes, sentence)
+        for rel in acts:
             out.setdefault((rel.type, rel.target_code), rel)
+        # A clause that ends on its last target may go on after a semicolon.
+        if acts and len(low) - codes[-1].span[1] < 40:
+            going_on = acts[-1].type
     return list(out.values())
 
 
@@ -235,6 +247,12 @@ _KIND_FIRST: Final = re.compile(
 )
 # "Quyết định này …", "… có hiệu lực …": the document speaking of itself, not a basis.
 _THIS_OR_EFFECT: Final = re.compile(r"^\W*\w+(?:\s+\w+)?\s+nay\b|\bco\s+hieu\s+luc\b")
+# A clause that is only more targets: "số 101/QĐ-LĐLĐ …", "Hướng dẫn số 7 …", "- Quyết định …".
+_GOES_ON: Final = re.compile(
+    r"^\W*(?:(?:[-+•*]|\d{1,2}[.)]|[a-z][.)])\s*)?(?:(?:\w+\s+){0,2}so\b|(?:quyet\s+dinh"
+    r"|huong\s+dan|ke\s+hoach|cong\s+van|thong\s+bao|chi\s+thi|nghi\s+quyet|quy\s+che"
+    r"|quy\s+dinh)\b)"
+)
 _LIST_ITEM: Final = re.compile(r"^\s*(?:[-+•*]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
