@@ -204,15 +204,16 @@ def find_relations(text: str | None, own_code: str | None = None) -> list[Relati
         clause, low = text[start:end], folded[start:end]
         codes = [c for c in find_doc_codes(clause) if c.normalised != own_code]
         sentence = " ".join(clause.split())
-        if listed and _LIST_ITEM.match(low):
+        # More targets of the previous clause's verb: a list after "Bãi bỏ các văn bản
+        # sau:", or "thay thế các Quyết định: số 100 …; số 101 …".
+        more = listed if listed and _LIST_ITEM.match(low) else None
+        if (more is None and going_on and codes and _GOES_ON.match(low)
+                and not _VERB.search(low) and not _BASIS.match(low)
+                and not _CITE_ONLY.match(low)):
+            more = going_on
+        if more is not None:
             for i in range(len(codes)):
-                rel = _relation(listed, low, codes, i, 0, sentence)
-                out.setdefault((rel.type, rel.target_code), rel)
-            continue
-        if (going_on and codes and _GOES_ON.match(low) and not _VERB.search(low)
-                and not _BASIS.match(low) and not _CITE_ONLY.match(low)):
-            for i in range(len(codes)):  # "thay thế các Quyết định: số 100 …; số 101 …"
-                rel = _relation(going_on, low, codes, i, 0, sentence)
+                rel = _relation(more, low, codes, i, 0, sentence)
                 out.setdefault((rel.type, rel.target_code), rel)
             continue
         listed = going_on = None
@@ -277,7 +278,7 @@ def _basis(low: str, codes: list[DocCode], sentence: str) -> list[Relation]:
         previous_end = code.span[1]
         if i and (_VERB.search(lead) or _TITLE_LINK.search(lead)):
             continue  # "Căn cứ Nghị định A sửa đổi Nghị định B": B belongs to A's title
-        out.append(_relation("based_on", low, codes, i, 0, sentence, lead="whole"))
+        out.append(_relation("based_on", low, codes, i, 0, sentence, lead=""))  # always whole
     return out
 
 
