@@ -32,6 +32,7 @@ from congdoan.storage.records import jsonable
 from congdoan.storage.relations import relations_of
 from congdoan.storage.repository import article_content
 from congdoan.storage.stats import stats
+from congdoan.web.relation_graph import layout
 
 _HIDDEN = frozenset({"search_title", "search_text", "identity_key"})
 _ATTACHMENT_KEYS = ("id", "url", "name", "media_type", "size", "sha256", "stored_path")
@@ -155,6 +156,7 @@ def document_view(session: Session, document_id: int) -> dict[str, Any] | None:
     data["citing"] = citing_articles(session, document)
     data["rollout"] = rollout(session, document, data["citing"])
     data["relations"] = relations_of(session, document.id)
+    data["relation_graph"] = layout(document.code_normalized or document.code, data["relations"])
     return data
 
 

@@ -36,6 +36,10 @@ def test_a_replaced_document_names_and_links_its_successor(web_db: WebDb) -> Non
     assert re.search(rf'bởi <a href="/documents/{successor_id}">{re.escape(successor_code)}</a>',
                      html)
     assert "Bị thay thế bởi" in html  # the relations table, incoming row
+    # The diagram: inline SVG with a title and description, the successor's box linked.
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert f'<a href="/documents/{successor_id}">' in svg and "thay thế" in svg
     # The successor's page lists what it replaces, linked back.
     successor = client.get(f"/documents/{successor_id}").text
     assert "Tình trạng:" in successor and "<td>Thay thế</td>" in successor
