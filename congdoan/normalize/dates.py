@@ -149,6 +149,18 @@ def _fold(text: str) -> str:
     return folded.encode("ascii", "ignore").decode("ascii")
 
 
+def fold_aligned(text: str) -> str:
+    """``_fold`` keeping one character per input character, so that spans line up.
+
+    NFC Vietnamese folds one to one; NFD input (letter + combining marks) would
+    shrink, so it is folded per character, a mark becoming a space.
+    """
+    folded = _fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join((_fold(ch) or " ")[:1] for ch in text)
+
+
 def _blank(match: re.Match[str]) -> str:
     # Same length, so that the spans of later matches stay where they were.
     return " " * (match.end() - match.start())
@@ -1123,9 +1135,7 @@ def find_vn_dates(text: str | None, *, now: datetime | None = None,
     """
     if not text or not any(ch.isdigit() for ch in text):
         return []
-    folded = _fold(text)
-    if len(folded) != len(text):  # NFD or odd letters: fold per character to keep spans
-        folded = "".join((_fold(ch) or " ")[:1] for ch in text)
+    folded = fold_aligned(text)
     found = []
     for m in _IN_TEXT.finditer(folded):
         parsed = parse_vn_date(text[m.start() : m.end()], now=now, tz=tz)

@@ -31,7 +31,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Final, Literal
 
-from congdoan.normalize.dates import _fold, parse_vn_date
+from congdoan.normalize.dates import fold_aligned, parse_vn_date
 from congdoan.normalize.doccodes import DocCode, find_doc_codes
 
 RelationType = Literal["replaces", "repeals", "amends", "based_on"]
@@ -73,8 +73,8 @@ class Effective:
 
 
 # --------------------------------------------------------------------------- patterns
-# All run on text folded by ``dates._fold`` (lower-case ASCII, same length as
-# the input for Vietnamese letters: see _folded), so spans map back one to one.
+# All run on text folded by ``dates.fold_aligned`` (lower-case ASCII, one character
+# per input character), so spans map back one to one.
 
 # Verbs by relation, longest first so that "cham dut hieu luc" wins over parts of it.
 _VERBS: Final = (
@@ -125,18 +125,6 @@ _ON_DATE: Final = re.compile(r"^[\s,:]*(?:ke\s+)?(?:tu|vao|bat\s+dau\s+tu)\s+(?:
 _CLAUSE_BREAK: Final = re.compile(
     r"\n+|;|(?<!\b\d)(?<!\b\d\d)(?<!\b[a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ\d\"“])|\./\."
 )
-
-
-def _folded(text: str) -> str:
-    """``dates._fold`` keeping one character per input character, so spans line up.
-
-    ``_fold`` drops combining marks of NFD input; NFC input of Vietnamese letters
-    folds one to one. Text that would change length is folded per character.
-    """
-    folded = _fold(text)
-    if len(folded) == len(text):
-        return folded
-    return "".join((_fold(ch) or " ")[:1] for ch in text)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -195,7 +183,7 @@ def find_relations(text: str | None, own_code: str | None = None) -> list[Relati
     """
     if not text or not any(ch.isdigit() for ch in text):
         return []
-    folded = _folded(text)
+    folded = fold_aligned(text)
     out: dict[tuple[str, str], Relation] = {}
     listed: str | None = None  # "Bãi bỏ các văn bản sau:" then a list, one target a line
     in_basis = False  # "Căn cứ Luật A; Luật sửa đổi … Luật A số …;": the basis goes on
@@ -349,7 +337,7 @@ def find_effective(text: str | None) -> Effective | None:
     """The document's own effective statement, or None when it states none."""
     if not text or "hi" not in text.lower():
         return None
-    folded = _folded(text)
+    folded = fold_aligned(text)
     for start, end in _clauses(text):
         low = folded[start:end]
         for m in _EFFECT.finditer(low):
