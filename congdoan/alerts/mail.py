@@ -11,7 +11,7 @@ from email.utils import formatdate
 from congdoan.alerts.settings import SmtpSettings
 from congdoan.storage.models import Delivery, Watch
 
-CHANGE_LABEL = {"new": "mới", "changed": "cập nhật"}
+CHANGE_LABEL = {"new": "mới", "changed": "cập nhật", "status": "đổi hiệu lực"}
 KIND_LABEL = {"article": "Tin bài", "document": "Văn bản"}
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, BinaryIO, cast
+from typing import Annotated, Any, BinaryIO, cast
 
 import typer
 from sqlalchemy.orm import Session
@@ -66,6 +66,10 @@ def export(
         "--duplicates/--drop-duplicates",
         help="Keep every posting of a story (default), or only its first posting: an "
              "article reposted from an earlier one on another portal is left out.")] = True,
+    relations: Annotated[Path | None, typer.Option(
+        "--relations", metavar="DIR",
+        help="Write the relations between documents (relations.csv) and each document's "
+             "status (document_status.csv) into DIR instead.")] = None,
     db: DbOpt = None,
 ) -> None:
     """Export stored articles and documents to JSON Lines, CSV or Parquet, streaming.
@@ -93,7 +97,13 @@ def export(
       congdoan export -o dataset.parquet --since 01/03/2024
       congdoan export -o new.jsonl --since last-export     (run it nightly)
       congdoan export --kind article --drop-duplicates -o news.csv   (one row per story)
+      congdoan export --relations relations/     (relations.csv, document_status.csv)
     """
+    if relations is not None:
+        if package or fmt or output or site or kind or since:
+            die("--relations writes the two relation tables: it takes no other option")
+        _relation_tables(relations, db)
+        return
     if package is not None:
         if fmt or output or site or kind or since or not duplicates:
             die("--package writes everything: it takes no --format, --output, --site, "
@@ -188,15 +198,32 @@ _BY_SUFFIX: dict[str, Format] = {"": "jsonl", ".jsonl": "jsonl", ".ndjson": "jso
 def _package(directory: Path, db: str | None) -> None:
     from congdoan.exports.package import write_package
 
+    release = _into(directory, db, write_package)
+    _said(f"data package written to {directory}: "
+          f"{_count(release.rows['article'], 'article')}, "
+          f"{_count(release.rows['document'], 'document')}")
+
+
+def _relation_tables(directory: Path, db: str | None) -> None:
+    from congdoan.exports.relations import write_tables
+
+    counts = _into(directory, db, write_tables)
+    _said(f"relation tables written to {directory}: "
+          f"{_count(counts['relations'], 'relation')}, "
+          f"{_count(counts['document_status'], 'status row')}")
+
+
+def _into(directory: Path, db: str | None, write: Any) -> Any:
+    """``write(session, directory)`` on the database; a directory it cannot write dies."""
     with read_session(db) as session:
         try:
-            release = write_package(session, directory)
+            return write(session, directory)
         except OSError as exc:
             die(f"{directory}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
-    err_console.print(f"data package written to {directory}: "
-                      f"{_count(release.rows['article'], 'article')}, "
-                      f"{_count(release.rows['document'], 'document')}",
-                      markup=False, highlight=False, soft_wrap=True)
+
+
+def _said(line: str) -> None:
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("package-diff")

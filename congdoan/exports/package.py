@@ -8,6 +8,8 @@
   ``datapackage.json`` with size and hash (``congdoan:rows`` gives the count);
 - ``items.csv``: one line per item (kind, id, stable key, content hash), so two
   releases of the same database can be compared (``compare_packages``);
+- ``relations.csv``, ``document_status.csv``: the relations between documents and
+  each document's status (``exports/relations.py``);
 - ``README.md``: a datasheet: how the data was collected, what it covers, what it
   does not contain;
 - in ``datapackage.json``: the portals (``sources``), the crawl runs, the time span.
@@ -180,7 +182,8 @@ def write_package(session: Session, directory: Path, name: str = "congdoan") -> 
     rows = {kind: _write_kind(session, directory, kind) for kind in KINDS}
     resources = [*(_csv_resource(directory, kind, rows[kind]) for kind in KINDS),
                  *(_parquet_resource(directory, kind, rows[kind]) for kind in KINDS),
-                 _items_resource(session, directory)]
+                 _items_resource(session, directory),
+                 *_relation_resources(session, directory)]
     descriptor = _descriptor(name, resources, _coverage(session))
     (directory / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -241,6 +244,29 @@ def _items_resource(session: Session, directory: Path) -> dict[str, Any]:
         "schema": {"fields": ITEM_FIELDS, "primaryKey": ["kind", "id"]},
         "hash": f"sha256:{digest}", "bytes": size, "congdoan:rows": item_rows,
     }
+
+
+def _relation_resources(session: Session, directory: Path) -> list[dict[str, Any]]:
+    """Write ``relations.csv`` and ``document_status.csv``; their tabular resources."""
+    from congdoan.exports.relations import schema, write_tables
+
+    counts = write_tables(session, directory)
+    descriptions = {
+        "relations": "What each document's text says it does to another (replaces, repeals, "
+                     "amends, based_on), with the stored document the target resolves to",
+        "document_status": "Each document's status (in force, replaced, repealed, amended), "
+                           "by which document, and its own effective statement",
+    }
+    resources = []
+    for name, rows in counts.items():
+        digest, size = _digest(directory / f"{name}.csv")
+        resources.append({
+            "name": name.replace("_", "-"), "path": f"{name}.csv", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "profile": "tabular-data-resource",
+            "description": descriptions[name], "schema": schema(name),
+            "hash": f"sha256:{digest}", "bytes": size, "congdoan:rows": rows,
+        })
+    return resources
 
 
 def _descriptor(name: str, resources: list[dict[str, Any]],

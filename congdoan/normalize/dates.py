@@ -40,6 +40,8 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Final, Literal, NamedTuple
 
+from congdoan.normalize.lunar import CAN_CHI_YEAR, lunar_to_gregorian
+from congdoan.normalize.lunar import INVALID as LUNAR_INVALID
 from congdoan.normalize.text import clean_line
 from congdoan.vntime import VN_TZ_NAME
 
@@ -61,7 +63,8 @@ class VnDate:
     ``từ ngày 01/3 đến ngày 15/3/2022``, else None, truncated to
     ``end_precision`` (the same as ``precision`` unless the text says otherwise).
     ``raw`` is the text as given. Minute precision keeps seconds (and fractions
-    of a second) when the text shows them.
+    of a second) when the text shows them. ``calendar`` is ``"lunar"`` when the
+    text named a lunar day (``Rằm tháng Giêng``) and ``value`` is its Gregorian day.
     """
 
     value: datetime
@@ -69,6 +72,7 @@ class VnDate:
     raw: str
     end: datetime | None = None
     end_precision: Precision | None = None
+    calendar: Literal["gregorian", "lunar"] = "gregorian"
 
     def iso(self) -> str:
         """ISO text cut to the precision, as the sample file writes it.
@@ -143,6 +147,18 @@ def _fold(text: str) -> str:
         folded = _ODD.sub(lambda m: _ODD_CHARS[m[0]], folded)
     folded = unicodedata.normalize("NFD", folded.replace("đ", "d"))
     return folded.encode("ascii", "ignore").decode("ascii")
+
+
+def fold_aligned(text: str) -> str:
+    """``_fold`` keeping one character per input character, so that spans line up.
+
+    NFC Vietnamese folds one to one; NFD input (letter + combining marks) would
+    shrink, so it is folded per character, a mark becoming a space.
+    """
+    folded = _fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join((_fold(ch) or " ")[:1] for ch in text)
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -557,22 +573,24 @@ def _midnight(dt: datetime) -> datetime:
 def _nearest_year(
     zone: tzinfo, mo: int, d: int, ref: datetime, weekday: int | None = None
 ) -> datetime | None:
-    """D/M without a year: the year that puts it nearest the reference date.
+    """D/M without a year: the nearest such day not after the reference (news reports the past).
 
-    With a ``weekday`` (0 = Monday) the one year whose date falls on it wins.
+    With a ``weekday`` (0 = Monday) the latest such day that falls on it wins,
+    when one of the last eight years has it. 29/2 reaches back to a leap year.
     """
+    anchor = _midnight(ref)
     days = [
         day
-        for y in (ref.year - 1, ref.year, ref.year + 1)
-        if (day := _make(zone, y, mo, d)) is not None
+        for y in range(ref.year, ref.year - 9, -1)
+        if (day := _make(zone, y, mo, d)) is not None and day <= anchor
     ]
     if not days:
         return None
-    agreeing = [day for day in days if day.weekday() == weekday]
-    if len(agreeing) == 1:
-        return agreeing[0]
-    anchor = _midnight(ref)
-    return min(days, key=lambda day: abs(day - anchor))
+    if weekday is not None:
+        agreeing = [day for day in days if day.weekday() == weekday]
+        if agreeing:
+            return agreeing[0]
+    return days[0]
 
 
 def _months_back(ref: datetime, months: int) -> datetime:
@@ -1037,9 +1055,11 @@ def parse_vn_date(
         s = _drop_lunar(s)
         strict = True
         if not any(ch.isdigit() for ch in s):
-            return None  # only the lunar date had numbers
+            return _lunar(_fold(text), text, now, zone)  # only the lunar date had numbers
     order = order or (_order_votes(context) if context else None)
-    hinted = ("ram" in s or "tet" in s or "mung" in s or "mong" in s) and _LUNAR_HINT.search(s)
+    hinted = (
+        ("ram" in s or "tet" in s or "mung" in s or "mong" in s) and _LUNAR_HINT.search(s)
+    ) or (("nam " in s or "tet " in s) and CAN_CHI_YEAR.search(s))
     if order != "mdy" and not strict:
         hit = _hot_paths(s, zone, tz, bool(hinted))
         if hit is not None:
@@ -1057,6 +1077,9 @@ def parse_vn_date(
         vietnamese=not text.isascii() or ("may" in s and "May" not in text and "MAY" not in text),
     )
     hit = _general(s, text, reading)
+    if (hit is None or hit is _INVALID) and (strict or hinted):
+        # No Gregorian date with its year: the lunar one, converted (never read as Gregorian).
+        return _lunar(_fold(text), text, now, zone)
     if hit is None or hit is _INVALID:
         return None
     value, precision, end, end_precision = hit
@@ -1085,6 +1108,50 @@ def parse_vn_date_range(
     start = VnDate(parsed.value, parsed.precision, parsed.raw)
     end_precision = parsed.end_precision or parsed.precision
     return VnDateRange(start, VnDate(parsed.end, end_precision, parsed.raw))
+
+
+# Where dates sit in running text (folded): lunar shapes first, then full dates,
+# then a day/month after a day word. Each hit is read by ``parse_vn_date``.
+_IN_TEXT: Final = re.compile(
+    r"(?:\b(?:ngay\s+)?(?:mung|mong)\s*\d{1,2}\s+(?:tet|thang\s+\w+)|\bram\s+thang\s+\w+)"
+    r"(?:\s+(?:nam\s+)?(?:\d{4}|[a-z]+\s+[a-z]+))?"
+    r"|(?<![\d/.])\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\s*\(?\s*(?:am\s*lich|al\s*\))"
+    r"|(?<![\d/.])\d{1,2}\s+thang\s+\d{1,2}(?:\s*,?\s*nam\s+\d{4})?\s*\(?\s*am\s*lich"
+    r"|(?<![\d/.])\d{1,2}\s*/\s*\d{1,2}\s+nam\s+[a-z]+\s+[a-z]+"
+    r"|(?<![\d/.:])\d{1,2}\s*([/.-])\s*\d{1,2}\s*\1\s*\d{4}(?![\d/])"
+    r"(?:[\s,]*(?:luc\s+)?\d{1,2}[:h]\d{2})?"
+    r"|(?<![\d/.])\d{1,2}\s+thang\s+\d{1,2}\s*,?\s+nam\s+\d{4}"
+    r"|\b(?:sang|chieu|trua|toi|dem|ngay)\s+(?:ngay\s+)?\d{1,2}\s*/\s*\d{1,2}(?![\d/])"
+    r"(?:\s+nam\s+[a-z]+\s+[a-z]+|\s*\(?\s*(?:am\s*lich|al\s*\)))?"  # a lunar tail
+)
+
+
+def find_vn_dates(text: str | None, *, now: datetime | None = None,
+                  tz: str = DEFAULT_TZ) -> list[VnDate]:
+    """Every date written in running text, in order (``raw`` is each one's own words).
+
+    ``now`` is the page's own date: it gives a year to ``Chiều 03/4`` and to
+    lunar dates without one. Lunar dates come back converted (``calendar="lunar"``).
+    """
+    if not text or not any(ch.isdigit() for ch in text):
+        return []
+    folded = fold_aligned(text)
+    found = []
+    for m in _IN_TEXT.finditer(folded):
+        parsed = parse_vn_date(text[m.start() : m.end()], now=now, tz=tz)
+        if parsed is not None:
+            found.append(parsed)
+    return found
+
+
+def _lunar(folded: str, text: str, now: datetime | None, zone: tzinfo) -> VnDate | None:
+    """The Gregorian day of the lunar date in ``text``, or None (none, or it does not exist)."""
+    ref = _reference(now, zone)
+    value = lunar_to_gregorian(folded, ref.date())
+    if value is None or value is LUNAR_INVALID:
+        return None
+    day = _make(zone, value.year, value.month, value.day)
+    return None if day is None else VnDate(day, "day", text, calendar="lunar")
 
 
 def _drop_lunar(s: str) -> str:

@@ -6,6 +6,7 @@ beside them, so a better normaliser can redo this from stored records.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from congdoan.normalize.dates import parse_vn_date, to_utc
@@ -21,12 +22,25 @@ def _others(item: Any, fields: tuple[str, ...], source: str) -> list[str]:
     return [text for field in fields if field != source and (text := item.get(field))]
 
 
+def fetch_time(item: Any) -> datetime | None:
+    """When the page was fetched: the reference of dates shown without a year (``Sáng 25/11``
+    is the nearest such day not after it), so that a reparse reads them as the crawl did."""
+    value = item.get("fetched_at")
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime) else None
+
+
 def article_dates(item: Any, timezone: str) -> None:
     """``published_at`` (UTC) and its precision from the visible date, else the listing's."""
     sources = ("published_text", "listed_text")
+    fetched = fetch_time(item)
     for source in sources:
         context = _others(item, sources, source)
-        parsed = parse_vn_date(item.get(source), tz=timezone, context=context)
+        parsed = parse_vn_date(item.get(source), tz=timezone, context=context, now=fetched)
         if parsed is not None:
             item["published_at"] = to_utc(parsed.value)
             item["published_precision"] = parsed.precision

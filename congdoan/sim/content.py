@@ -103,6 +103,17 @@ class DocKind:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """What a document's closing article does to an earlier one (the truth of a relation)."""
+
+    type: str  # replaces | repeals | amends
+    target_id: int
+    target_code: str  # as written in the sentence
+    scope: str  # "whole", "Điều 2", "khoản 1 Điều 2"
+    sentence: str
+
+
+@dataclass(frozen=True)
 class Document:
     """A legal document (văn bản) of the laws module."""
 
@@ -123,6 +134,7 @@ class Document:
     views: int
     downloads: int
     added: datetime
+    relations: tuple[Relation, ...] = ()
 
     @property
     def alias(self) -> str:
@@ -242,9 +254,7 @@ def build_document(
     rng = _rng(spec_key, "document", doc_id)
     kind_name, kind_alias, pattern, issuer, titles = rng.choice(vocab.DOC_KINDS)
     year = issued.year
-    code = pattern.format(
-        n=rng.randint(1, 6999), n2=f"{rng.randint(1, 99):02d}", y=year, leg=_legislature(year)
-    )
+    code = _code(rng, pattern, year)
     title = rng.choice(titles).format(y=year, y5=year + 5)
     intro = f"{title}. {vocab.DOC_CLOSING}" if rng.random() < 0.5 else title
     body: tuple[str, ...] = ()
@@ -255,6 +265,9 @@ def build_document(
             "Điều 2. Văn bản có hiệu lực kể từ ngày ký. Các cấp công đoàn, cơ quan, đơn vị liên "
             "quan chịu trách nhiệm thi hành.",
         )
+    relation = None if scanned else _relation(spec_key, doc_id, issued)
+    if relation is not None:
+        body = (*body, relation.sentence)
     effective = None
     if rng.random() < 0.7:
         effective = issued + timedelta(days=rng.choice((0, 0, 0, 15, 30, 45)))
@@ -283,7 +296,51 @@ def build_document(
         signer_id=_SIGNER_IDS[signer], issued=issued, effective=effective, expires=expires,
         files=tuple(files), views=views, downloads=rng.randint(0, views // 3 + 1),
         added=added or IMPORT_TIME + timedelta(seconds=doc_id),
+        relations=() if relation is None else (relation,),
     )
+
+
+def _code(rng: random.Random, pattern: str, year: int) -> str:
+    """A document's code from its kind's pattern: the draws ``build_document`` makes first."""
+    return pattern.format(
+        n=rng.randint(1, 6999), n2=f"{rng.randint(1, 99):02d}", y=year, leg=_legislature(year)
+    )
+
+
+# A document now and then replaces, repeals or amends an earlier one of its portal, as
+# the closing articles of real ones do: (type, scope, sentence pattern).
+_RELATIONS: tuple[tuple[str, str, str], ...] = (
+    ("replaces", "whole", "Điều 3. Văn bản này có hiệu lực kể từ ngày ký và thay thế {kind} "
+                          "số {code} ngày {day}."),
+    ("replaces", "whole", "Điều 3. {kind} số {code} ngày {day} được thay thế bằng văn bản này."),
+    ("repeals", "whole", "Điều 3. Bãi bỏ {kind} số {code} ngày {day}."),
+    ("repeals", "khoản 1 Điều 2", "Điều 3. Bãi bỏ khoản 1 Điều 2 {kind} số {code} ngày {day}."),
+    ("amends", "Điều 2", "Điều 3. Sửa đổi, bổ sung Điều 2 {kind} số {code} ngày {day} như sau: "
+                         "thời hạn báo cáo là ngày 20 hằng tháng."),
+)  # fmt: skip
+
+
+def _relation(spec_key: tuple[str, int], doc_id: int, issued: date) -> Relation | None:
+    """What document ``doc_id`` does to an earlier document of its portal, if anything.
+
+    Its own random stream, so the rest of the content stays as it was. Only documents
+    of the initial import are targets: their issue dates are known from the spec.
+    """
+    rng = _rng(spec_key, "relation", doc_id)
+    if doc_id < 3 or rng.random() >= 0.3:
+        return None
+    candidates = rng.sample(range(1, doc_id), min(8, doc_id - 1))
+    earlier = [p for p in candidates if _doc_issued(spec_key, p) < issued]
+    if not earlier:
+        return None
+    target_id = earlier[0]
+    target_issued = _doc_issued(spec_key, target_id)
+    target_rng = _rng(spec_key, "document", target_id)
+    kind, _, pattern, _, _ = target_rng.choice(vocab.DOC_KINDS)
+    code = _code(target_rng, pattern, target_issued.year)
+    rtype, scope, sentence = rng.choice(_RELATIONS)
+    return Relation(rtype, target_id, code, scope,
+                    sentence.format(kind=kind, code=code, day=f"{target_issued:%d/%m/%Y}"))
 
 
 @dataclass

@@ -114,4 +114,22 @@ def portal_truth(site: Portal) -> dict:
                      for i in sorted(content.article_ids())],
         "documents": [document_truth(site, content.document(i))
                       for i in sorted(content.document_ids())],
+        "relations": relation_truth(site),
     }
+
+
+def relation_truth(site: Portal) -> list[dict]:
+    """What each document's text says it does to an earlier one of the portal."""
+    from congdoan.normalize.doccodes import parse_doc_code
+
+    content = site.content
+    out = []
+    for doc_id in sorted(content.document_ids()):
+        doc = content.document(doc_id)
+        for rel in doc.relations:
+            target = parse_doc_code(rel.target_code)
+            out.append({"source_id": doc.id, "code": clean_line(doc.code), "type": rel.type,
+                        "target_id": rel.target_id,
+                        "target_code": target.normalised if target else rel.target_code,
+                        "scope": rel.scope, "sentence": rel.sentence})
+    return out

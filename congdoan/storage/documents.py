@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from congdoan.storage.file_texts import apply_cached_texts, files_text
-from congdoan.storage.models import Document, DocumentPosting
+from congdoan.storage.models import Document, DocumentPosting, DocumentRelation
 from congdoan.storage.prefetch import NOT_LOOKED_UP, BatchRows
 from congdoan.storage.records import (
     DOCUMENT_CONTENT_FIELDS,
@@ -28,6 +28,7 @@ from congdoan.storage.records import (
     document_identity,
     search_fold,
 )
+from congdoan.storage.relations import refresh_and_alert, retarget_after_delete
 from congdoan.storage.repository import (
     Status,
     ensure_site,
@@ -189,10 +190,14 @@ def _merge(session: Session, document: Document) -> None:
     )
     old_code = document.code_normalized
     if not postings:
+        targets = set(session.scalars(select(DocumentRelation.target_document_id).where(
+            DocumentRelation.document_id == document.id,
+            DocumentRelation.target_document_id.is_not(None))))
         session.delete(document)
         session.flush()
         if old_code:
             resolve_references(session, old_code)
+        retarget_after_delete(session, old_code, targets)
         return
 
     def first(name: str) -> Any:
@@ -221,6 +226,10 @@ def _merge(session: Session, document: Document) -> None:
         for code in (old_code, document.code_normalized):
             if code:
                 resolve_references(session, code)
+        if old_code:
+            retarget_after_delete(session, old_code, set())  # its old code names another now
+    # What its texts say of other documents, and what the others say of it.
+    refresh_and_alert(session, document)
 
 
 def document_search_text(document: Document,

@@ -113,6 +113,7 @@ def files_text(attachments: Iterable[Any]) -> list[str]:
 def reindex_owners(session: Session, rows: Iterable[Attachment]) -> None:
     """Recompute the search text of the articles and documents that own ``rows``."""
     from congdoan.storage.documents import document_search_text
+    from congdoan.storage.relations import refresh_and_alert
     from congdoan.storage.repository import article_search_text
 
     article_ids = {r.article_id for r in rows if r.article_id is not None}
@@ -125,6 +126,7 @@ def reindex_owners(session: Session, rows: Iterable[Attachment]) -> None:
         select(DocumentPosting.document_id).where(DocumentPosting.id.in_(posting_ids))))
     for document in session.scalars(documents):
         document.search_text = document_search_text(document)
+        refresh_and_alert(session, document)  # a file's text may state relations
     session.flush()
 
 

@@ -453,3 +453,69 @@ class StoryBucket(Base):
     bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
+# --- relations between documents and their status (migration 0011) ----------------------
+
+RELATION_TYPES = ("replaces", "repeals", "amends", "based_on")
+DOCUMENT_STATUSES = ("in_force", "replaced", "repealed", "amended")
+
+
+class DocumentRelation(Base):
+    """What one document's text says it does to another (``normalize/relations.py``).
+
+    ``target_document_id`` is the stored document the target code resolves to,
+    on any portal; None while no such document is stored (or the code is ambiguous).
+    ``source`` says where it was read: ``title``, ``intro``, ``body`` or ``file:NAME``.
+    """
+
+    __tablename__ = "document_relations"
+    __table_args__ = (
+        CheckConstraint(
+            "type IN (" + ", ".join(f"'{t}'" for t in RELATION_TYPES) + ")",
+            name="ck_document_relations_type",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str] = mapped_column(String(16))
+    target_code: Mapped[str] = mapped_column(Text, index=True)
+    target_kind: Mapped[str | None] = mapped_column(Text)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    scope: Mapped[str] = mapped_column(Text)
+    sentence: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    target_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+
+
+class DocumentStatus(Base):
+    """A document's status as the others state it, and its own effective statement."""
+
+    __tablename__ = "document_status"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in DOCUMENT_STATUSES) + ")",
+            name="ck_document_status_status",
+        ),
+    )
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    by_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL")
+    )
+    by_code: Mapped[str | None] = mapped_column(Text)
+    sentence: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    effective_kind: Mapped[str | None] = mapped_column(String(16))
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    effective_days: Mapped[int | None] = mapped_column(Integer)
+    effective_sentence: Mapped[str | None] = mapped_column(Text)
+    # sha256 of the texts (and rules) the document's own relations were read from.
+    input_hash: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime]

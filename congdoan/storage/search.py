@@ -68,6 +68,7 @@ from congdoan.storage.ranking import (
     pg_tsquery,
     sqlite_ranking,
 )
+from congdoan.storage.relations import status_condition
 from congdoan.storage.search_query import Reference, SearchQuery, query_words, read_query
 from congdoan.storage.search_query import query_phrases as query_phrases  # the one reader
 from congdoan.storage.snippet import Span, make_snippet, match_spans
@@ -97,6 +98,7 @@ class Filters:
     new_since: date | None = None  # first seen by the crawler on or after this day
     since: datetime | None = None  # the item's date at or after this instant (CLI --since)
     sort: Sort | None = None  # default: relevance with words, date without
+    status: str | None = None  # a document's status: in_force, replaced … (relations)
 
     @functools.cached_property
     def query(self) -> SearchQuery:
@@ -117,8 +119,8 @@ class Filters:
 
     @property
     def documents_only(self) -> bool:
-        """Document-only filters (type, issuer) leave articles out."""
-        return bool(self.doc_type or self.issuer)
+        """Document-only filters (type, issuer, status) leave articles out."""
+        return bool(self.doc_type or self.issuer or self.status)
 
     @property
     def kinds(self) -> list[Kind]:
@@ -322,6 +324,8 @@ def _filter(stmt: Select[Any], kind: Kind, f: Filters) -> Select[Any]:
         stmt = stmt.where(Document.type_abbr == f.doc_type)
     if f.issuer:
         stmt = stmt.where(Document.issuer == f.issuer)
+    if f.status:
+        stmt = stmt.where(status_condition(f.status))
     # A document's issue date is a calendar day already; without one, the instant it was
     # first seen counts, in Vietnam days.
     issued, seen = Document.issued_on, Document.first_seen_at
@@ -341,7 +345,7 @@ def _row_filtered(f: Filters, kind: Kind) -> bool:
     """Whether a filter needs the item's row (ranking reads the narrow tables otherwise)."""
     del kind
     return bool(f.site or f.doc_type or f.issuer or f.year or f.date_from or f.date_to
-                or f.new_since or f.since)
+                or f.new_since or f.since or f.status)
 
 
 def _count(session: Session, stmt: Select[Any]) -> int:

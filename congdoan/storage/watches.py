@@ -14,6 +14,8 @@ the search index is built from).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from congdoan.storage.models import (
     Delivery,
     Document,
     DocumentPosting,
+    DocumentStatus,
     Watch,
 )
 from congdoan.storage.records import search_fold
@@ -121,6 +124,11 @@ def queue_alerts(session: Session, kind: str, record: Mapping[str, Any], change:
     item = stored_candidate(session, kind, record)
     if item is None:
         return 0
+    return _queue(session, item, change, watches)
+
+
+def _queue(session: Session, item: Candidate, change: str, watches: list[Watch]) -> int:
+    """One outbox row per channel of every watch ``item`` matches, once per item version."""
     added = 0
     now = datetime.now(UTC)
     for watch in watches:
@@ -173,3 +181,22 @@ def _candidate_by_id(session: Session, kind: str, item_id: int) -> Candidate | N
     if document is None or not document.postings:
         return None
     return posting_candidate(min(document.postings, key=lambda p: p.id))
+
+
+def queue_status_alerts(session: Session, document_id: int) -> int:
+    """Outbox rows for every watch on a document whose status just changed; returns how many.
+
+    The version key is the status itself (``status:replaced:42``), so the same
+    change is sent once, and a later change again.
+    """
+    watches = list(session.scalars(select(Watch)))
+    document = session.get(Document, document_id)
+    state = session.get(DocumentStatus, document_id)
+    if not watches or document is None or state is None or not document.postings:
+        return 0
+    posting = min(document.postings, key=lambda p: p.id)
+    version = f"status:{state.status}:{state.by_document_id or ''}"
+    # The version key is the status, not the content: each change is news once.
+    item = dataclasses.replace(posting_candidate(posting),
+                               content_hash=hashlib.sha256(version.encode()).hexdigest())
+    return _queue(session, item, "status", watches)

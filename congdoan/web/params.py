@@ -68,17 +68,19 @@ class SearchParams:
         collapse: Annotated[bool | None, Blank,
                             Query(description="Gộp các tin bài của cùng một tin (một câu chuyện)")
                             ] = None,
+        status: Annotated[Literal["in_force", "replaced", "repealed", "amended"] | None, Blank,
+                          Query(description="Tình trạng hiệu lực của văn bản")] = None,
     ) -> None:
         self.collapse = bool(collapse)
         self.filters = Filters(
             q=clean_text(q) or "", site=clean_text(site), kind=kind, doc_type=clean_text(type),
             issuer=clean_text(issuer), year=year, date_from=date_from, date_to=date_to,
-            new_since=since, sort=sort,
+            new_since=since, sort=sort, status=status,
         )
         self.query = {k: v for k, v in {
             "q": q, "site": site, "kind": kind, "type": type, "issuer": issuer, "year": year,
             "from": date_from, "to": date_to, "since": since, "sort": sort,
-            "collapse": 1 if collapse else None,
+            "status": status, "collapse": 1 if collapse else None,
         }.items() if v not in (None, "")}
 
     def url(self, path: str, **changes: Any) -> str:

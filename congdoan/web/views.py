@@ -29,10 +29,12 @@ from congdoan.storage.models import (
     Site,
 )
 from congdoan.storage.records import jsonable
+from congdoan.storage.relations import relations_of
 from congdoan.storage.repository import article_content
 from congdoan.storage.stats import stats
 from congdoan.storage.stories import also_posted
 from congdoan.web.charts import monthly_counts
+from congdoan.web.relation_graph import layout
 
 _HIDDEN = frozenset({"search_title", "search_text", "identity_key"})
 _ATTACHMENT_KEYS = ("id", "url", "name", "media_type", "size", "sha256", "stored_path")
@@ -137,7 +139,7 @@ def _document_for(session: Session, code: str) -> int | None:
 
 def document_view(session: Session, document_id: int) -> dict[str, Any] | None:
     """A document: parsed code, dates, every posting as displayed, files, citing articles,
-    and the rollout across the stored sites."""
+    the rollout across the stored sites, and its status and relations to other documents."""
     document = session.scalars(
         select(Document).where(Document.id == document_id)
         .options(selectinload(Document.postings).selectinload(DocumentPosting.attachments))
@@ -156,6 +158,8 @@ def document_view(session: Session, document_id: int) -> dict[str, Any] | None:
         data["postings"].append(posting)
     data["citing"] = citing_articles(session, document)
     data["rollout"] = rollout(session, document, data["citing"])
+    data["relations"] = relations_of(session, document.id)
+    data["relation_graph"] = layout(document.code_normalized or document.code, data["relations"])
     return data
 
 

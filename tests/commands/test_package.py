@@ -52,7 +52,8 @@ def test_package_validates_and_two_releases_compare(db_url: str, tmp_path: Path)
         for resource in descriptor["resources"]:
             assert resource["hash"] == f"sha256:{stats[resource['name']]['sha256']}"
             if resource.get("schema"):
-                assert stats[resource["name"]]["rows"] == resource["congdoan:rows"]
+                # frictionless reports no row count for a table with none (relations may be)
+                assert stats[resource["name"]].get("rows", 0) == resource["congdoan:rows"]
                 for field in resource["schema"]["fields"]:
                     assert field["type"] and field["description"], field
         rows = {r["name"]: r["congdoan:rows"] for r in descriptor["resources"]}

@@ -390,19 +390,35 @@ def test_leap_day_exists_in_leap_years() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
-        "ngày 15 tháng 8 âm lịch",
-        "15/8 Âm lịch",
-        "15/08/2023 (âm lịch)",
-        "15/8 (ÂL)",
-        "Rằm tháng Giêng",
-        "Mùng 1 Tết Giáp Thìn",
-        "ngay 15 thang 8 am lich",
+        ("ngày 15 tháng 8 âm lịch", "2026-09-25"),  # Mid-Autumn 2026, never 15 August
+        ("15/8 Âm lịch", "2026-09-25"),
+        ("15/08/2023 (âm lịch)", "2023-09-29"),  # the year is the lunar year
+        ("15/8 (ÂL)", "2026-09-25"),
+        ("Rằm tháng Giêng", "2026-03-03"),
+        ("Mùng 1 Tết Giáp Thìn", "2024-02-10"),
+        ("ngay 15 thang 8 am lich", "2026-09-25"),
+        ("ngày 15/8 năm Nhâm Dần", "2022-09-10"),  # a can-chi year marks it lunar
+        ("mùng 1 Tết", "2026-02-17"),
+        ("Mùng 3 tháng Giêng năm Ất Tỵ", "2025-01-31"),
     ],
 )
-def test_lunar_dates_give_none(text: str) -> None:
-    assert iso(text) is None
+def test_lunar_dates_are_converted(text: str, expected: str) -> None:
+    result = parse_vn_date(text, now=NOW)
+    assert result is not None
+    assert (result.iso(), result.precision, result.calendar) == (expected, "day", "lunar")
+
+
+def test_vietnams_lunar_calendar_not_chinas() -> None:
+    # Tết 1985 and 2007 fell a day or a month apart in Vietnam (UTC+7) and China (UTC+8).
+    assert iso("Mùng 1 Tết Ất Sửu", now=datetime(1985, 6, 1, tzinfo=HCM)) == "1985-01-21"
+    assert iso("Mùng 1 Tết Đinh Hợi", now=datetime(2007, 6, 1, tzinfo=HCM)) == "2007-02-17"
+
+
+def test_a_lunar_day_that_does_not_exist_gives_none() -> None:
+    # Lunar month 12 of Giáp Thìn (2024) has 29 days: no 30th.
+    assert iso("ngày 30 tháng Chạp năm Giáp Thìn") is None
 
 
 @pytest.mark.parametrize(
@@ -484,10 +500,12 @@ def test_fractions_and_epochs_are_kept() -> None:
     [
         ("Sáng 25/11", "2026-11-25"),
         ("Chiều 03/4, đồng chí Chủ tịch dự hội nghị", "2026-04-03"),
-        ("Tối 28/12", "2025-12-28"),  # nearer in the year before the reference
+        ("Tối 28/12", "2025-12-28"),  # the last one before the reference
     ],
 )
-def test_day_month_without_year_takes_the_nearest_year(text: str, expected: str) -> None:
+def test_day_month_without_year_is_the_nearest_day_not_after_the_page(
+    text: str, expected: str
+) -> None:
     reference = datetime(2026, 6, 1, 9, 0, tzinfo=HCM) if "03/4" in text else NOW
     if "28/12" in text:
         reference = datetime(2026, 1, 5, tzinfo=HCM)
@@ -542,9 +560,9 @@ def test_leading_subject_date_wins_over_asides() -> None:
     ("text", "expected"),
     [
         ("Ngày 10/3 âm lịch (tức ngày 19/4/2024), Giỗ Tổ Hùng Vương", "2024-04-19"),
-        ("Giỗ Tổ Hùng Vương 10/3 âm lịch", None),
+        ("Giỗ Tổ Hùng Vương 10/3 âm lịch", "2026-04-26"),
         ("ngày 5 tháng Giêng năm 2024", "2024-01-05"),  # Giêng names January without lunar marks
-        ("Rằm tháng Giêng năm 2024", None),  # rằm: lunar
+        ("Rằm tháng Giêng năm 2024", "2024-02-24"),  # rằm: lunar
     ],
 )
 def test_lunar_dates_are_never_gregorian(text: str, expected: str | None) -> None:
@@ -577,7 +595,8 @@ def test_a_weekday_picks_the_year_of_a_day_month() -> None:
     # 18/3 is a Wednesday in 2026 only (of 2025-2027): the weekday beats nearness.
     assert iso("Sáng 18/3 (thứ Tư)") == "2026-03-18"
     assert iso("Thứ Tư, 18/3") == "2026-03-18"
-    assert iso("Sáng 18/3") == "2027-03-18"  # no weekday: the nearest year
+    assert iso("Sáng 18/3") == "2026-03-18"  # no weekday: the nearest past one
+    assert iso("Sáng 18/3 (thứ Hai)") == "2024-03-18"  # the latest past Monday 18/3
 
 
 def test_a_lunar_marker_may_introduce_its_date() -> None:

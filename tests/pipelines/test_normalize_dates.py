@@ -37,3 +37,11 @@ def test_code_parsed_keeps_its_keys() -> None:
     assert set(item["code_parsed"]) == {
         "normalized", "number", "year", "type_abbr", "type_name", "issuer_abbr", "unit_abbr",
     }  # fmt: skip
+
+
+def test_a_day_without_a_year_is_read_against_the_fetch_time() -> None:
+    # Fetched on 2 January 2027: "Chiều 28/12" is last December, never a future one.
+    item = {"published_text": "Chiều 28/12", "fetched_at": "2027-01-02T03:00:00+00:00"}
+    article_dates(item, TZ)
+    assert item["published_at"] == datetime(2026, 12, 27, 17, 0, tzinfo=UTC)
+    assert item["published_precision"] == "day"
