@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -74,13 +78,30 @@ def test_make_engine_migrates_on_first_use(empty_url: str) -> None:
     engine.dispose()
 
 
-def test_items_stored_before_0007_are_found_after_it(empty_url: str,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+# Tables of revisions after 0007 that today's store writes to (stories 0010, relations 0011).
+_LATER_TABLES = ("stories", "story_members", "story_buckets", "document_relations",
+                 "document_status")
+
+
+@contextmanager
+def _later_tables_lent(engine: Any) -> Iterator[None]:
+    """Store with today's code into an older schema: lend it the tables later revisions add
+    (today's store writes them too), and take them away before the upgrade creates them."""
+    later = [Base.metadata.tables[name] for name in _LATER_TABLES]
+    for table in later:
+        table.create(engine)
+    try:
+        yield
+    finally:
+        for table in reversed(later):
+            table.drop(engine)
+
+
+def test_items_stored_before_0007_are_found_after_it(empty_url: str) -> None:
     """The upgrade to 0007 copies every stored item's search vector and date into the
     narrow search tables (PostgreSQL; a no-op on SQLite, whose FTS5 index stays)."""
     from sqlalchemy.orm import Session
 
-    from congdoan.storage import repository
     from congdoan.storage.documents import upsert_document
     from congdoan.storage.repository import upsert_article
     from congdoan.storage.search import search_page
@@ -89,19 +110,10 @@ def test_items_stored_before_0007_are_found_after_it(empty_url: str,
 
     upgrade(empty_url, "0006")
     engine = create_engine(empty_url)
-    # A 0006 schema has no story tables (0010): store as the code of that time did.
-    monkeypatch.setattr(repository, "assign_story", lambda *args, **kwargs: 0)
-    # upsert_document also writes the relation tables of a later revision (0011): lend them
-    # for the write, and take them away before the upgrade creates them.
-    later = [Base.metadata.tables[name] for name in ("document_relations", "document_status")]
-    for table in later:
-        table.create(engine)
-    with Session(engine) as session:
+    with _later_tables_lent(engine), Session(engine) as session:
         upsert_article(session, article_record(title="Hội nghị thỏa ước lao động tập thể"))
         upsert_document(session, document_record())
         session.commit()
-    for table in reversed(later):
-        table.drop(engine)
     upgrade(empty_url)
     with Session(engine) as session:
         assert [h.kind for h in search_page(session, "thoa uoc lao dong").hits] == ["article"]
@@ -125,7 +137,7 @@ def test_items_stored_before_0008_are_ranked_by_their_exact_spelling_after_it(
     upgrade(empty_url, "0007")
     engine = create_engine(empty_url)
     titles = {"thi": "Hội thi cán bộ nữ công giỏi", "thị": "Tết Sum vầy tại thị xã Quảng Trị"}
-    with Session(engine) as session:
+    with _later_tables_lent(engine), Session(engine) as session:
         for n, title in enumerate(sorted(set(titles.values())), start=1):
             upsert_article(session, article_record(
                 title=title, source_id=n, summary=None, tags=[], references=[],
