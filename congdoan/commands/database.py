@@ -58,6 +58,9 @@ def no_database(path: Path) -> str:
 def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = False) -> Engine:
     """An engine for ``url`` (``None``: the default database), connected once to prove it works.
 
+    ``url`` is what ``--db`` takes, a URL or a SQLite file path: every command that opens
+    the database through here reads ``--db`` the same way (``db_url``).
+
     With ``migrate`` the schema is brought up to date first. ``must_exist``
     refuses a SQLite file that is not there yet (a read-only command should
     not create an empty database). Any failure ends the command with one line.
@@ -67,7 +70,7 @@ def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = F
 
     from congdoan.storage.db import database_url, make_engine
 
-    url = database_url(url)
+    url = database_url(db_url(url))
     try:
         parsed = make_url(url)
     except ArgumentError:
