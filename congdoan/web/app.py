@@ -32,7 +32,7 @@ __all__ = ["create_app", "feed_bytes", "page_json"]
 def create_app(db_url: str, files_dir: Path | None = None, token: str | None = None,
                engine: Engine | None = None) -> FastAPI:
     """The application over the database at ``db_url`` (opened read-only)."""
-    from congdoan.web.readonly import readonly_engine
+    from congdoan.storage.readonly import readonly_engine
 
     engine = engine or readonly_engine(db_url)
     app = FastAPI(
