@@ -406,3 +406,17 @@ class FilePage(Base):
     text: Mapped[str] = mapped_column(Text)
 
     file: Mapped[FileText] = relationship(back_populates="pages")
+
+
+# --- export marks (migration e21a) ------------------------------------------------------
+
+
+class ExportMark(Base):
+    """A named moment kept with the database: ``last-export``, when the previous complete
+    export started. In the database, so that it moves with it (a copied file, a server)
+    and no directory is written beside an export."""
+
+    __tablename__ = "export_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    moment: Mapped[datetime]
