@@ -282,6 +282,7 @@ def test_a_crawl_stopped_by_the_scheduler_never_stays_running(tmp_path: Path) ->
     assert [status for _, status, _ in _runs(config)] == ["interrupted"]
 
 
+@pytest.mark.crawl  # the scheduler in a child process
 def test_schedule_run_prints_its_own_lines_not_the_migrations(tmp_path: Path) -> None:
     """A fresh database is migrated at start: that is no news for the person watching."""
     registry = tmp_path / "sites.toml"

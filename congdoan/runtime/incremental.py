@@ -169,6 +169,12 @@ class ListingVerdict:
     stop: bool
     reason: str = ""
 
+    def passed(self, entries: list[ListingEntry]) -> list[ListingEntry]:
+        """The entries of the page not fetched on purpose (stored already, or older than
+        ``--since``): spider health does not count them as lost."""
+        chosen = set(self.fetch)
+        return [e for e in entries if e not in chosen]
+
 
 def entry_date(text: str | None) -> date | None:
     """The calendar date of a listed, sitemap (ISO) or RSS (RFC 822) date; None if unreadable."""

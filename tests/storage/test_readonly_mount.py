@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.store import write_batch
 from tests.storage.conftest import article_record
@@ -45,6 +47,7 @@ def _read_only_dir_commands(source: Path, commands: list[str]) -> subprocess.Com
         source.chmod(0o755)
 
 
+@pytest.mark.crawl  # child processes: the congdoan commands on the read-only mount
 def test_stats_search_and_serve_read_a_database_on_a_read_only_mount(tmp_path: Path) -> None:
     source = tmp_path / "dataset"
     source.mkdir()
