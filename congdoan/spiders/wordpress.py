@@ -40,6 +40,7 @@ from congdoan.parsers.wordpress_html import parse_wp_article, parse_wp_listing
 from congdoan.parsers.wordpress_rest import load_json, parse_rest_post
 from congdoan.runtime import incremental
 from congdoan.spiders.site import DETAIL_PRIORITY, MISSING_CODES, SiteSpider
+from congdoan.vntime import vn_day
 
 REST_CLOSED = (401, 403, 404)
 _POST_SITEMAP_HINTS = ("posts-post", "post-sitemap", "posttype-post")  # core, Yoast, others
@@ -156,7 +157,8 @@ class WordPressSpider(SiteSpider):
     def _before_since(self, post: Any, key: str = "date_gmt") -> bool:
         since = self.policy.since
         when = _gmt(post.get(key)) if isinstance(post, dict) else None
-        return since is not None and when is not None and when.date() < since
+        # ``since`` is a Vietnam day; a post of 10/04 00:43 there is 09/04 in UTC.
+        return since is not None and when is not None and vn_day(when) < since
 
     # -- REST closed: sitemaps, feed, categories, post pages -------------------------
     def html_entry_points(self) -> Iterable[scrapy.Request]:
