@@ -112,6 +112,7 @@ CONGDOAN_HEALTH_ERROR_MARGIN = 0.2  # … the parse-error share rise 20 points
 CONGDOAN_HEALTH_MIN_ERRORS = 3  # fewer parse errors are never a trend
 CONGDOAN_HEALTH_MIN_ITEMS = 5  # runs with fewer items of a kind give no fill rates
 CONGDOAN_HEALTH_HISTORY = 10  # earlier runs a run is compared with
+CONGDOAN_HEALTH_MIN_MISSING = 1  # listed items lost silently (not stored, not failed)
 
 # --- pipelines (one concern each, in order) ----------------------------------
 ITEM_PIPELINES = {

@@ -15,6 +15,17 @@ VN_TZ_NAME: Final = "Asia/Ho_Chi_Minh"
 VN_TZ: Final = ZoneInfo(VN_TZ_NAME)
 
 
+def vn_moment(value: datetime, tz: tzinfo = VN_TZ) -> datetime:
+    """The instant ``value`` on Vietnam's clock (or ``tz``'s), aware.
+
+    A naive ``value`` is taken as UTC (how the database hands back SQLite timestamps);
+    never as the machine's local time, which is what ``astimezone`` alone would assume.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(tz)
+
+
 def shown_time(value: datetime | None, tz: tzinfo = VN_TZ) -> str:
     """``value`` for people: ``YYYY-MM-DD HH:MM`` in ``tz`` with its UTC offset; ``-`` if None.
 
@@ -22,9 +33,7 @@ def shown_time(value: datetime | None, tz: tzinfo = VN_TZ) -> str:
     """
     if value is None:
         return "-"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone(tz)
+    local = vn_moment(value, tz)
     offset = local.strftime("%z")  # +0700
     return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 
@@ -34,10 +43,44 @@ def shown_date(value: datetime | date | None, tz: tzinfo = VN_TZ) -> str:
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(tz).date().isoformat()
+        return vn_moment(value, tz).date().isoformat()
     return value.isoformat()
+
+
+def vi_date(value: datetime | date | None) -> str:
+    """The Vietnam day of ``value`` as Vietnamese pages write it, ``10/04/2026``; ``""`` if None.
+
+    A date is a day already (a document's issue date) and is shown as it is.
+    """
+    if value is None:
+        return ""
+    day = vn_day(value) if isinstance(value, datetime) else value
+    return f"{day:%d/%m/%Y}"
+
+
+def vi_time(value: datetime | None) -> str:
+    """The instant ``value`` on Vietnam's clock as Vietnamese pages write it,
+    ``10/04/2026 00:43``; ``""`` if None."""
+    if value is None:
+        return ""
+    return f"{vn_moment(value):%d/%m/%Y %H:%M}"
+
+
+def item_day(value: datetime | date | str | None) -> date | None:
+    """The day a person gives an item: its date as it is, or the Vietnam day of its instant.
+
+    Text is read as ISO 8601: ``2024-01-30`` is that day, ``2024-01-29T17:57:00+00:00``
+    is the Vietnam day of that instant (30/01). Unreadable text is ``None``.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = (date.fromisoformat(value) if len(value) == 10
+                     else datetime.fromisoformat(value))
+        except ValueError:
+            return None
+    return vn_day(value) if isinstance(value, datetime) else value
 
 
 def vn_day(value: datetime) -> date:
@@ -46,9 +89,7 @@ def vn_day(value: datetime) -> date:
     The one conversion from an instant to the day a person in Vietnam calls it: an article
     published 10/04 00:43 in Hà Nội is stored as 09/04 17:43 UTC and belongs to 10/04.
     """
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(VN_TZ).date()
+    return vn_moment(value).date()
 
 
 def day_start(day: date) -> datetime:

@@ -90,6 +90,14 @@ def test_dates_of_listings_sitemaps_and_rss() -> None:
     assert entry_date("no date") is None
 
 
+def test_an_entry_of_the_night_is_of_its_vietnam_day() -> None:
+    # --since is a Vietnam day: a post of 10/04 00:43 in Hà Nội is 09/04 17:43 UTC.
+    assert entry_date("Thu, 09 Apr 2026 17:43:00 GMT") == date(2026, 4, 10)
+    assert entry_date("2026-04-09T17:43:00Z") == date(2026, 4, 10)
+    assert entry_date("Fri, 10 Apr 2026 06:59:00 +0700") == date(2026, 4, 10)
+    assert entry_date("2026-04-10") == date(2026, 4, 10)
+
+
 def test_nukeviet_last_modified_with_no_store_is_not_a_validator() -> None:
     nukeviet = {"cache-control": "max-age=0, no-cache, no-store, must-revalidate",
                 "last-modified": "Wed, 25 Nov 2026 10:00:00 GMT"}

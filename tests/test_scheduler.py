@@ -280,3 +280,29 @@ def test_a_crawl_stopped_by_the_scheduler_never_stays_running(tmp_path: Path) ->
     assert outcome and outcome[0].status == "interrupted"
     assert outcome[0].returncode == 0  # a clean exit, yet its run was left open
     assert [status for _, status, _ in _runs(config)] == ["interrupted"]
+
+
+@pytest.mark.crawl  # the scheduler in a child process
+def test_schedule_run_prints_its_own_lines_not_the_migrations(tmp_path: Path) -> None:
+    """A fresh database is migrated at start: that is no news for the person watching."""
+    registry = tmp_path / "sites.toml"
+    registry.write_text(
+        '[[site]]\nid = "x1"\nprovince = "Tỉnh"\nname = "X"\nbase_url = "http://127.0.0.1:9"\n'
+        'cms = "nukeviet"\ncms_confirmed = true\nurl_style = "rewrite"\nlang_prefix = false\n'
+        'news_module = ""\nnews_sections = ["tin-tuc"]\nlaws_module = "laws"\n',
+        encoding="utf-8")
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "congdoan", "schedule", "run", "--registry", str(registry),
+         "--db", str(tmp_path / "fresh.sqlite3")],
+        cwd=tmp_path, env={**_env(), "CONGDOAN_DATA_DIR": str(tmp_path / "data")},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert scheduler.stdout is not None
+        first = scheduler.stdout.readline()  # printed once the database is ready
+        assert first.startswith("scheduler running"), first
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+        _, errors = scheduler.communicate(timeout=60)
+    assert scheduler.returncode == 0, errors
+    assert "alembic" not in errors and "Running upgrade" not in errors, errors
+    assert "INFO stopping: 0 crawls running" in errors  # congdoan's own lines still show

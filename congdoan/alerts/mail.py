@@ -10,6 +10,7 @@ from email.utils import formatdate
 
 from congdoan.alerts.settings import SmtpSettings
 from congdoan.storage.models import Delivery, Watch
+from congdoan.vntime import item_day, vi_date
 
 CHANGE_LABEL = {"new": "mới", "changed": "cập nhật", "status": "đổi hiệu lực"}
 KIND_LABEL = {"article": "Tin bài", "document": "Văn bản"}
@@ -29,7 +30,8 @@ def message(watch: Watch, items: Sequence[Delivery], sender: str) -> EmailMessag
     for number, item in enumerate(items, start=1):
         lines.append(f"{number}. [{KIND_LABEL.get(item.kind, item.kind)}, "
                      f"{CHANGE_LABEL.get(item.change, item.change)}] {item.title}")
-        lines.append(f"   Ngày: {item.item_date or 'không rõ'} · Trang: {item.site}")
+        lines.append(f"   Ngày: {vi_date(item_day(item.item_date)) or 'không rõ'} · "
+                     f"Trang: {item.site}")
         lines.append(f"   {item.url}")
         lines.append("")
     lines.append("Gửi bởi congdoan. Bỏ theo dõi: congdoan watch remove " + watch.name)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from congdoan.storage.models import Delivery, Watch
+from congdoan.storage.watches import shown_day
 
 SIGNATURE_HEADER = "X-Congdoan-Signature"
 DELIVERY_HEADER = "X-Congdoan-Delivery"
@@ -38,7 +39,7 @@ def payload(watch: Watch, items: Sequence[Delivery]) -> dict[str, Any]:
         "watch": watch.name,
         "sent_at": datetime.now(UTC).isoformat(),
         "items": [{"delivery_id": d.id, "kind": d.kind, "id": d.item_id, "change": d.change,
-                   "title": d.title, "url": d.url, "site": d.site, "date": d.item_date,
+                   "title": d.title, "url": d.url, "site": d.site, "date": shown_day(d.item_date),
                    "content_hash": d.content_hash} for d in items],
     }
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from congdoan.commands.common import EXIT_FAILED, EXIT_OK, app, console, err_console
+from congdoan.commands.common import EXIT_FAILED, EXIT_OK, app, console, die, err_console
 
 
 @app.command("check-faults")
@@ -20,6 +20,8 @@ def check_faults(
     keep: Annotated[Path | None, typer.Option(
         help="Keep the database and logs in this directory (default: a temporary one).")
     ] = None,
+    port: Annotated[int | None, typer.Option(
+        min=1, max=65535, help="Port of the faulty portal (default: a free one).")] = None,
 ) -> None:
     """Serve a portal with every fault kind, crawl it, check served = stored + reported failed."""
     from congdoan.harness.reliability import check_faults as run_check
@@ -30,7 +32,11 @@ def check_faults(
                           "to place every fault kind", highlight=False)
         raise typer.Exit(2)
     with tempfile.TemporaryDirectory(prefix="congdoan-faults-") as tmp:
-        report = run_check(keep or Path(tmp), seed=seed, articles=articles, documents=documents)
+        try:
+            report = run_check(keep or Path(tmp), seed=seed, articles=articles,
+                               documents=documents, port=port)
+        except OSError as exc:
+            die(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
     table = Table(title=f"Reliability under faults (seed {seed})")
     table.add_column("figure")
     table.add_column("value", justify="right")

@@ -58,6 +58,9 @@ def no_database(path: Path) -> str:
 def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = False) -> Engine:
     """An engine for ``url`` (``None``: the default database), connected once to prove it works.
 
+    ``url`` is what ``--db`` takes, a URL or a SQLite file path: every command that opens
+    the database through here reads ``--db`` the same way (``db_url``).
+
     With ``migrate`` the schema is brought up to date first. ``must_exist``
     refuses a SQLite file that is not there yet (a read-only command should
     not create an empty database). Any failure ends the command with one line.
@@ -67,7 +70,7 @@ def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = F
 
     from congdoan.storage.db import database_url, make_engine
 
-    url = database_url(url)
+    url = database_url(db_url(url))
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -108,7 +111,7 @@ def read_session(db: str | None) -> Iterator[Session]:
     from congdoan.storage.db import database_url, session_factory
 
     url = database_url(db_url(db))
-    engine = open_database(url, must_exist=True)
+    engine = _reader(url)
     try:
         with session_factory(engine)() as session:
             yield session
@@ -116,6 +119,17 @@ def read_session(db: str | None) -> Iterator[Session]:
         die(f"database {shown_url(url)}: {one_line_reason(exc)}", EXIT_FAILED)
     finally:
         engine.dispose()
+
+
+def _reader(url: str) -> Engine:
+    """An engine to read ``url``: migrated first when it can be written; a SQLite file that
+    cannot be (a dataset on a read-only mount) is read as it is, read-only."""
+    from congdoan.storage.readonly import readonly_engine, sqlite_path, unwritable
+
+    path = sqlite_path(url)
+    if path is None or not path.is_file() or not unwritable(path):
+        return open_database(url, must_exist=True)
+    return readonly_engine(url)
 
 
 def check_site(session: Session, site: str | None) -> None:

@@ -11,7 +11,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from congdoan.commands.common import EXIT_FAILED, EXIT_OK, DbOpt, app, console, db_url, die
+from congdoan.commands.common import EXIT_FAILED, EXIT_OK, app, console, db_url, die
 from congdoan.commands.database import open_database, shown_url
 
 if TYPE_CHECKING:
@@ -31,7 +31,9 @@ def demo(
     articles: Annotated[int, typer.Option(min=0, help="Articles (posts) per portal.")] = 120,
     documents: Annotated[int, typer.Option(min=0, help="Documents per portal.")] = 40,
     seed: Annotated[int, typer.Option(help="Content seed (same seed, same portals).")] = 1,
-    db: DbOpt = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database URL or SQLite file (default: DATA_DIR/congdoan.sqlite3, "
+        "that is data/demo/congdoan.sqlite3; never $CONGDOAN_DATABASE_URL).")] = None,
     data_dir: Annotated[Path, typer.Option(
         "--data-dir", help="Where the demo keeps its database, registry and files.")
     ] = Path("data/demo"),

@@ -168,7 +168,8 @@ def _export(request: _Request, db: str | None) -> None:
                   else request.moment)
         done = _write(session, request, moment)
         _summary(done, _since_note(moment, request.word))
-    _remember(url, mark, request.complete)
+        if request.complete:
+            _remember(session, mark)
 
 
 def _write(session: Session, request: _Request, moment: Since | None,
@@ -312,11 +313,23 @@ def _to_stdout(session: Session, fmt: Format, kinds: tuple[Kind, ...], site: str
     return counts
 
 
-def _remember(url: str, mark: datetime, complete: bool) -> None:
+def _remember(session: Session, mark: datetime) -> None:
+    """Keep the last-export mark in the database; a database that cannot be written (a
+    read-only copy) keeps none, and the export still succeeded."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from congdoan.commands.database import one_line_reason
     from congdoan.exports.marks import record_export
 
-    if complete:
-        record_export(url, mark)
+    try:
+        session.rollback()  # the export's reads end here; the mark is a transaction of its own
+        record_export(session, mark)
+        session.commit()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        err_console.print(f"warning: the last-export mark was not kept: "
+                          f"{one_line_reason(exc)}", markup=False, highlight=False,
+                          soft_wrap=True)
 
 
 def _named_since(session: Session, word: str, url: str, site: str | None) -> Since | None:
@@ -328,7 +341,7 @@ def _named_since(session: Session, word: str, url: str, site: str | None) -> Sin
         if not starts:
             die("--since last-run: no crawl recorded in this database yet")
         return starts
-    return last_export(url)  # None: no earlier export, so everything is new
+    return last_export(session, url)  # None: no earlier export, so everything is new
 
 
 def _since_note(moment: Since | None, word: str | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich import box
@@ -13,8 +12,8 @@ from rich.text import Text
 
 from congdoan.commands.common import EXIT_DEGRADED, EXIT_FAILED, EXIT_OK, DbOpt, app, console, die
 from congdoan.commands.database import check_site, read_session
+from congdoan.vntime import shown_time
 
-SHOWN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Fields shown in the trend table; --json has every health field's counts.
 TREND_FIELDS = {"article": ("author", "body_text", "published_at"),
                 "document": ("code", "signer", "issued_on")}
@@ -91,13 +90,13 @@ def _print(sites: list) -> None:
             verdict = run.verdict or "-"
             table.add_row(
                 Text(entry.site if index == 0 else ""), str(run.run_id),
-                run.started_at.astimezone(SHOWN_TZ).strftime("%Y-%m-%d %H:%M"), run.status,
+                shown_time(run.started_at), run.status,
                 Text(verdict, style="bold magenta" if verdict == "degraded" else "green"),
                 f"{article.items}/{article.listed}",
                 *(_rate(article, f) for f in fields["article"]),
                 f"{document.items}/{document.listed}",
                 *(_rate(document, f) for f in fields["document"]), str(errors))
-    table.caption = "started: ICT; articles, docs: stored/listed; errors: parse errors" + (
+    table.caption = "started: Vietnam time; articles, docs: stored/listed; errors: parse errors" + (
         "" if detailed else f"; fill rates per field: --json, or a terminal of {WIDE}+ columns")
     console.print(table)
     for entry in sites:

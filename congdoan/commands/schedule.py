@@ -136,9 +136,10 @@ def _crawl_args(sets: list[str] | None) -> tuple[str, ...]:
 
 
 def _log_to_stderr() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    # APScheduler logs every job start and end at INFO; ours says more.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # congdoan's own messages at INFO; the libraries' only from WARNING: APScheduler
+    # logs every job start and end, alembic every migration step (ours say more).
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("congdoan").setLevel(logging.INFO)
 
 
 def _queue_runner(config: Any) -> Any:

@@ -16,7 +16,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 def files_dir_for(url: str, explicit: Path | None) -> Path:
     """Where attachment files are: ``--files``, beside a SQLite file, else the data directory."""
-    from congdoan.web.readonly import sqlite_path
+    from congdoan.storage.readonly import sqlite_path
 
     if explicit is not None:
         return explicit
@@ -28,7 +28,7 @@ def files_dir_for(url: str, explicit: Path | None) -> Path:
 
 def serve_hint(url: str, port: int = 8000) -> str:
     """The line that tells how to browse a database: the command and the address it serves."""
-    from congdoan.web.readonly import sqlite_path
+    from congdoan.storage.readonly import sqlite_path
 
     path = sqlite_path(url)
     where = str(path) if path is not None else url
@@ -61,8 +61,8 @@ def serve(
     from congdoan.commands.database import one_line_reason, shown_url
     from congdoan.commands.db import current_revision, head_revision
     from congdoan.storage.db import database_url
+    from congdoan.storage.readonly import NoDatabase, readonly_engine
     from congdoan.web.app import create_app
-    from congdoan.web.readonly import NoDatabase, readonly_engine
 
     url = database_url(db_url(db))
     try:

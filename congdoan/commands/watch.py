@@ -166,7 +166,7 @@ def test(
         found = recent_matches(session, watch, limit)
         session.expunge_all()
     for item in found:
-        console.print(Text(f"{item.kind:8} {item.when or '':25} {item.site:12} {item.title}"))
+        console.print(Text(f"{item.kind:8} {item.when or '':10} {item.site:12} {item.title}"))
     if not found:
         err_console.print("no stored item matches this watch yet", markup=False)
     if send and found:

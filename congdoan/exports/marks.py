@@ -2,9 +2,11 @@
 
 An analyst asks for "what is new" without remembering a date. ``last-run``
 reads the crawl history in the database: for each site, what changed since its
-latest crawl started. ``last-export`` is the start of the previous successful
-export from the same database, kept in ``<data dir>/exports.json`` (keyed by the
-database URL, password hidden), so that no schema change is needed for it.
+latest crawl started. ``last-export`` is the start of the previous complete
+export from the same database, kept in that database (``export_marks``), so it
+holds wherever the export runs from and an export writes no file beside it.
+Marks written by earlier versions in ``<data dir>/exports.json`` (keyed by the
+database URL, password hidden) are still read, never written.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
-from congdoan.storage.models import CrawlRun
+from congdoan.storage.models import CrawlRun, ExportMark
 from congdoan.storage.records import as_datetime
 
 LAST_RUN = "last-run"
@@ -75,32 +77,33 @@ def _key(url: str) -> str:
         return url
 
 
-def marks_path(data_dir: Path | None = None) -> Path:
-    """Where export moments are kept: ``<data dir>/exports.json``."""
+def legacy_marks_path(data_dir: Path | None = None) -> Path:
+    """Where earlier versions kept export moments: ``<data dir>/exports.json``."""
     return (data_dir or Path(os.environ.get("CONGDOAN_DATA_DIR") or "data")) / MARKS_FILE
 
 
-def last_export(url: str, data_dir: Path | None = None) -> datetime | None:
-    """When the previous successful export from the database ``url`` started, if any."""
-    path = marks_path(data_dir)
+def _legacy_mark(url: str, data_dir: Path | None) -> datetime | None:
     try:
-        marks = json.loads(path.read_text(encoding="utf-8"))
+        marks = json.loads(legacy_marks_path(data_dir).read_text(encoding="utf-8"))
         return as_datetime(marks[_key(url)])
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no file, no entry or a damaged file: no earlier export known
 
 
-def record_export(url: str, started: datetime, data_dir: Path | None = None) -> None:
-    """Remember that an export from ``url`` that started at ``started`` succeeded."""
-    path = marks_path(data_dir)
-    try:
-        marks = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(marks, dict):
-            marks = {}
-    except (OSError, ValueError):
-        marks = {}
-    marks[_key(url)] = started.astimezone(UTC).isoformat()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(marks, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(partial, path)  # a reader never sees half a file
+def last_export(session: Session, url: str, data_dir: Path | None = None) -> datetime | None:
+    """When the previous complete export from this database (at ``url``) started, if any."""
+    kept = session.get(ExportMark, LAST_EXPORT)
+    if kept is not None:
+        return as_datetime(kept.moment)
+    return _legacy_mark(url, data_dir)
+
+
+def record_export(session: Session, started: datetime) -> None:
+    """Remember, in the database, that a complete export that started at ``started``
+    succeeded (the caller commits)."""
+    moment = started.astimezone(UTC)
+    kept = session.get(ExportMark, LAST_EXPORT)
+    if kept is None:
+        session.add(ExportMark(name=LAST_EXPORT, moment=moment))
+    else:
+        kept.moment = moment

@@ -35,6 +35,7 @@ from congdoan.exports.parquet import ParquetWriter
 from congdoan.exports.rows import COLUMNS, KINDS, Kind
 from congdoan.exports.stream import write_records
 from congdoan.storage.models import Article, CrawlRun, Document, DocumentPosting, Site
+from congdoan.vntime import item_day, shown_date
 
 FRICTIONLESS_TYPES = {"str": "string", "int": "integer", "timestamp": "datetime",
                       "date": "date", "list": "string"}
@@ -55,7 +56,8 @@ DESCRIPTIONS = {
     "category": "The portal's category of the item",
     "category_path": "Category path, outermost first (joined with ' | ')",
     "tags": "Tags / keywords (joined with ' | ')",
-    "published_at": "Publication time, UTC (from the page's Vietnamese date)",
+    "published_at": "Publication time, UTC with its offset (read from the page's Vietnamese "
+                    "date, UTC+7: 10/04 00:43 there is 2026-04-09T17:43:00+00:00)",
     "published_text": "Publication date exactly as the page showed it",
     "published_precision": "Precision of published_at: day, minute or second",
     "modified_text": "The portal's own last-change time as it gave it (WordPress), if any",
@@ -225,10 +227,16 @@ def _parquet_resource(directory: Path, kind: Kind, rows: int) -> dict[str, Any]:
         "name": f"{plural}-parquet", "type": "file", "path": f"{plural}.parquet",
         "format": "parquet",
         "mediatype": "application/vnd.apache.parquet",
-        "description": f"The {plural} as typed Parquet (lists as list<string>, body_html "
-                       "kept)", "hash": f"sha256:{digest}", "bytes": size,
+        "description": f"The {plural} as typed Parquet ({_parquet_notes(kind)})",
+        "hash": f"sha256:{digest}", "bytes": size,
         "congdoan:rows": rows,
     }
+
+
+def _parquet_notes(kind: Kind) -> str:
+    """What a kind's Parquet file holds beyond its CSV, read from its declared columns."""
+    html = [c.name for c in COLUMNS[kind] if c.html]
+    return "lists as list<string>" + "".join(f", {name} kept" for name in html)
 
 
 def _items_resource(session: Session, directory: Path) -> dict[str, Any]:
@@ -290,10 +298,11 @@ def datasheet(descriptor: dict[str, Any], rows: dict[Kind, int]) -> str:
     out = io.StringIO()
     temporal = descriptor["congdoan:temporal"]
     out.write(f"# {descriptor['title']}\n\nRelease {descriptor['created']} (UTC).\n\n")
-    out.write(f"- {rows['article']} articles, published {temporal['articles_published'][0]} "
-              f"to {temporal['articles_published'][1]} (UTC)\n")
-    out.write(f"- {rows['document']} documents, issued {temporal['documents_issued'][0]} to "
-              f"{temporal['documents_issued'][1]}\n")
+    published = [shown_date(item_day(v)) for v in temporal["articles_published"]]
+    issued = [shown_date(item_day(v)) for v in temporal["documents_issued"]]
+    out.write(f"- {rows['article']} articles, published {published[0]} to {published[1]} "
+              "(days in Vietnam)\n")
+    out.write(f"- {rows['document']} documents, issued {issued[0]} to {issued[1]}\n")
     out.write(f"- {len(descriptor['sources'])} portals:\n")
     for source in descriptor["sources"]:
         out.write(f"  - {source['congdoan:site']}: {source['title']} {source['path']}\n")

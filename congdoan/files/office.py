@@ -1,7 +1,8 @@
-"""Text of office files: DOCX, legacy Word .doc, RTF, Excel .xls and .xlsx.
+"""Text of office files: DOCX, legacy Word .doc, RTF, Excel .xls and .xlsx, and OpenDocument
+(.odt, .ods, .odp: LibreOffice's own formats).
 
-DOCX and XLSX are ZIP packages: their unpacked size is checked against the
-limits before a library opens them (a 1 MB DOCX can unpack to gigabytes).
+DOCX, XLSX and OpenDocument files are ZIP packages: their unpacked size is checked
+against the limits before a library opens them (a 1 MB DOCX can unpack to gigabytes).
 Legacy formats go to Debian's own readers (antiword, catdoc, xls2csv) in a
 bounded subprocess.
 """
@@ -20,6 +21,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOC = "application/msword"
 XLS = "application/vnd.ms-excel"
 RTF = "application/rtf"
+ODF_PREFIX = "application/vnd.oasis.opendocument."
+ODT = ODF_PREFIX + "text"
+ODS = ODF_PREFIX + "spreadsheet"
+ODP = ODF_PREFIX + "presentation"
+ODF = frozenset({ODT, ODS, ODP})
+OFFICE = frozenset({DOC, DOCX, RTF, XLS, XLSX, *ODF})
+# OpenDocument's text namespace: paragraphs, headings and the marks inside them.
+_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_BLOCKS = frozenset({f"{{{_TEXT_NS}}}p", f"{{{_TEXT_NS}}}h"})
+_SPACE, _TAB, _BREAK = (f"{{{_TEXT_NS}}}{n}" for n in ("s", "tab", "line-break"))
 
 
 def read_office(data: bytes, media_type: str, limits: Limits) -> FileReading:
@@ -31,6 +42,9 @@ def read_office(data: bytes, media_type: str, limits: Limits) -> FileReading:
         elif media_type == XLSX:
             _check_package(data, limits)
             text, engine = _xlsx_text(data), "openpyxl"
+        elif media_type in ODF:
+            _check_package(data, limits)
+            text, engine = _odf_text(data), "content.xml (lxml)"
         elif media_type == DOC:
             text, engine = _doc_text(data, limits)
         elif media_type == XLS:
@@ -58,8 +72,8 @@ def read_office(data: bytes, media_type: str, limits: Limits) -> FileReading:
 
 
 def _label(media_type: str) -> str:
-    return {DOCX: "DOCX", XLSX: "XLSX", DOC: "Word .doc", XLS: "Excel .xls", RTF: "RTF"}.get(
-        media_type, media_type)
+    return {DOCX: "DOCX", XLSX: "XLSX", DOC: "Word .doc", XLS: "Excel .xls", RTF: "RTF",
+            ODT: "ODT", ODS: "ODS", ODP: "ODP"}.get(media_type, media_type)
 
 
 def _check_package(data: bytes, limits: Limits) -> None:
@@ -81,6 +95,40 @@ def _docx_text(data: bytes) -> str:
         for row in table.rows:
             lines.append(" ".join(cell.text for cell in row.cells))
     return "\n".join(lines)
+
+
+def _odf_text(data: bytes) -> str:
+    """The paragraphs and headings of an OpenDocument file's ``content.xml``, one a line
+    (a spreadsheet's cells and a presentation's frames hold paragraphs too)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        content = package.read("content.xml")
+    # No entities, no network, no huge trees: the package is a portal's file.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(content, parser)
+    lines = []
+    for block in root.iter(*_BLOCKS):
+        if block.getparent() is not None and block.getparent().tag in _BLOCKS:
+            continue  # a paragraph inside another's note is read with it
+        lines.append("".join(_odf_inline(block)))
+    return "\n".join(lines)
+
+
+def _odf_inline(element: object) -> list[str]:
+    """The text of a paragraph: spans, links and ODF's space, tab and line-break marks."""
+    parts = [element.text or ""]  # type: ignore[attr-defined]
+    for child in element:  # type: ignore[attr-defined]
+        if child.tag == _SPACE:
+            parts.append(" " * int(child.get(f"{{{_TEXT_NS}}}c", "1") or 1))
+        elif child.tag == _TAB:
+            parts.append("\t")
+        elif child.tag == _BREAK:
+            parts.append("\n")
+        elif isinstance(child.tag, str):
+            parts += _odf_inline(child)
+        parts.append(child.tail or "")
+    return parts
 
 
 def _xlsx_text(data: bytes) -> str:

@@ -11,13 +11,12 @@ import logging
 
 from congdoan.files.archives import ARCHIVES, read_archive
 from congdoan.files.images import read_image
-from congdoan.files.office import DOC, DOCX, RTF, XLS, XLSX, read_office
+from congdoan.files.office import OFFICE, read_office
 from congdoan.files.pdf import PDF, read_pdf
 from congdoan.files.reading import FileReading, Limits, failed
 from congdoan.files.sniff import sniff_media_type
 
 logger = logging.getLogger(__name__)
-_OFFICE = frozenset({DOC, DOCX, RTF, XLS, XLSX})
 _IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/tiff"})
 
 
@@ -40,7 +39,7 @@ def _dispatch(data: bytes, media_type: str, name: str | None, limits: Limits, oc
         return failed(media_type, f"an HTML page, not a document{claimed}")
     if media_type == PDF:
         return read_pdf(data, limits, ocr=ocr)
-    if media_type in _OFFICE:
+    if media_type in OFFICE:
         return read_office(data, media_type, limits)
     if media_type in _IMAGES:
         if not ocr:

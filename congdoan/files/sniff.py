@@ -31,6 +31,20 @@ _OOXML = {
 }
 
 
+_ODF_MIMETYPE = "mimetype"  # OpenDocument names its type in this first, stored member
+_ODF_PREFIX = "application/vnd.oasis.opendocument."
+
+
+def _odf_media_type(data: bytes) -> str | None:
+    """The type an OpenDocument package declares (``…opendocument.text`` for .odt)."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        info = archive.getinfo(_ODF_MIMETYPE)
+        if info.file_size > 100:  # a type name, never a payload
+            return None
+        declared = archive.read(info).decode("ascii", "replace").strip()
+    return declared if declared.startswith(_ODF_PREFIX) else None
+
+
 def sniff_media_type(data: bytes, name: str | None = None) -> str:
     """The media type of ``data``: magic bytes first, then the name's extension."""
     if data.startswith(_OLE2) and data.find(_EXCEL_STREAM) >= 0:
@@ -49,6 +63,8 @@ def sniff_media_type(data: bytes, name: str | None = None) -> str:
         for prefix, media_type in _OOXML.items():
             if any(n.startswith(prefix) for n in names):
                 return media_type
+        if _ODF_MIMETYPE in names:
+            return _odf_media_type(data) or "application/zip"
         guessed, _ = mimetypes.guess_type(name or "")
         if not names and guessed in _OOXML.values():
             return guessed  # a broken DOCX/XLSX: let its own reader say what is wrong

@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 from congdoan.sim import PortalSpec, SimServer, WordPressSpec
 from congdoan.storage.models import Article, CrawlRun, DocumentPosting
 from congdoan.storage.stats import stats
-from congdoan.vntime import VN_TZ
+from congdoan.vntime import shown_date
 
-LOCAL_TZ = VN_TZ
 PORT_ATTEMPTS = 20
 
 
@@ -253,4 +252,4 @@ def compare(session: Session, truth: dict[str, dict[str, Any]]) -> Comparison:
 
 def local_day(moment: datetime | None) -> str:
     """A stored UTC time as the portal's local date (``2023-03-29``), or ``-``."""
-    return moment.astimezone(LOCAL_TZ).date().isoformat() if moment else "-"
+    return shown_date(moment)

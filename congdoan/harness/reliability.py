@@ -169,13 +169,16 @@ def _crawl(registry: Path, db_url: str, workdir: Path, timeout: float) -> tuple[
 
 
 def check_faults(workdir: Path, *, seed: int = 1, articles: int = 40, documents: int = 12,
-                 timeout: float = 240.0) -> FaultReport:
-    """Serve a portal with every fault kind, crawl it twice (faulty, then clean), reconcile."""
+                 timeout: float = 240.0, port: int | None = None) -> FaultReport:
+    """Serve a portal with every fault kind, crawl it twice (faulty, then clean), reconcile.
+
+    The portal listens on ``port`` (a free one when ``None``); ``OSError`` if it is taken.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{workdir / 'faults.sqlite3'}"
     spec = PortalSpec(SITE, seed=seed, articles=articles, documents=documents,
                       news_per_page=3, laws_per_page=4)
-    with TrapServer() as trap, SimServer([spec]) as sim:
+    with TrapServer() as trap, SimServer([spec], base_port=port or 0) as sim:
         portal = sim.portal(SITE)
         injector = FaultInjector(portal, every_fault_plan(portal, seed), seed,
                                  max_size=MAX_SIZE, offsite_base=trap.base_url).install()

@@ -3,9 +3,11 @@
 A portal that changes its theme does not fail: its pages still parse, but
 fields go missing. So every run records, per kind, how many items it stored,
 how many of them had each field of the contract's health list filled
-(``congdoan.items.contract.health_fields``), how many items its listings showed and
-how many pages its parsers could not read; ``judge`` compares that with the
-site's recent runs and says ``healthy`` or ``degraded``, with the reasons.
+(``congdoan.items.contract.health_fields``), how many items its listings showed,
+how many of those it lost silently (neither stored, reported failed, unchanged
+nor passed over: ``missing``) and how many pages its parsers could not read;
+``judge`` compares that with the site's recent runs and says ``healthy`` or
+``degraded``, with the reasons.
 
 Like with like, so that an unchanged portal never cries wolf:
 
@@ -13,7 +15,9 @@ Like with like, so that an unchanged portal never cries wolf:
   ``min_items`` of the kind (an incremental rerun stores few or none);
 - a run that stored nothing is judged by what its listings showed: nothing
   new to fetch is fine, empty listings where recent runs listed many are not;
-- parse errors count as a share of the pages of that kind the run tried.
+- parse errors count as a share of the pages of that kind the run tried;
+- listed items the run lost silently need no history: a listing of 26
+  documents of which 16 were stored and none failed is degraded on any run.
 
 Pure functions: the extension ``congdoan.extensions.health`` collects the
 counts, the store pipeline judges and saves them with the run.
@@ -41,14 +45,17 @@ class KindHealth:
     """One kind's counts in one run.
 
     ``items``: items stored (for ``listing``: listing pages read); ``filled``:
-    items with each health field filled; ``listed``: items the listings showed;
-    ``parse_errors``: pages of the kind the parsers could not read.
+    items with each health field filled; ``listed``: items the listings showed
+    (each once); ``missing``: listed items neither stored, reported failed,
+    unchanged nor passed over; ``parse_errors``: pages of the kind the parsers
+    could not read.
     """
 
     items: int = 0
     filled: dict[str, int] = field(default_factory=dict)
     listed: int = 0
     parse_errors: int = 0
+    missing: int = 0
 
     def fill_rate(self, name: str) -> float | None:
         """Share of the stored items with ``name`` filled; ``None`` without items."""
@@ -62,14 +69,15 @@ class KindHealth:
     def to_json(self) -> dict[str, Any]:
         """Plain JSON for the run record."""
         return {"items": self.items, "filled": dict(self.filled), "listed": self.listed,
-                "parse_errors": self.parse_errors}
+                "parse_errors": self.parse_errors, "missing": self.missing}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> KindHealth:
         """Back from ``to_json``; missing keys are zero."""
         return cls(int(data.get("items", 0)), {k: int(v) for k, v in
                                                 (data.get("filled") or {}).items()},
-                   int(data.get("listed", 0)), int(data.get("parse_errors", 0)))
+                   int(data.get("listed", 0)), int(data.get("parse_errors", 0)),
+                   int(data.get("missing", 0)))
 
 
 @dataclass
@@ -103,7 +111,7 @@ class RunHealth:
             counts = kinds.setdefault(kind, KindHealth())
             if rest.startswith("filled/"):
                 counts.filled[rest[len("filled/"):]] = int(value)
-            elif rest in ("items", "listed", "parse_errors"):
+            elif rest in ("items", "listed", "parse_errors", "missing"):
                 setattr(counts, rest, int(value))
         return cls(kinds)
 
@@ -117,6 +125,7 @@ class Thresholds:
     min_errors: int = 3  # fewer parse errors than this are never a trend
     min_items: int = 5  # fewer items of a kind than this give no fill rates to compare
     history: int = 10  # how many earlier runs make "recent"
+    min_missing: int = 1  # listed items lost silently from this many on
 
     @classmethod
     def from_settings(cls, settings: Any) -> Thresholds:
@@ -129,6 +138,7 @@ class Thresholds:
             min_errors=int(get("CONGDOAN_HEALTH_MIN_ERRORS", defaults.min_errors)),
             min_items=int(get("CONGDOAN_HEALTH_MIN_ITEMS", defaults.min_items)),
             history=int(get("CONGDOAN_HEALTH_HISTORY", defaults.history)),
+            min_missing=int(get("CONGDOAN_HEALTH_MIN_MISSING", defaults.min_missing)),
         )
 
 
@@ -173,6 +183,13 @@ def _zero_reason(kind: str, run: KindHealth, history: Sequence[KindHealth],
     return f"{kind}: no items stored and the listings showed none (recent runs listed {usual:g})"
 
 
+def _short_reason(kind: str, run: KindHealth, limits: Thresholds) -> str | None:
+    if run.missing < max(limits.min_missing, 1):
+        return None
+    return (f"{kind}: {run.missing} of {run.listed} listed items neither stored nor reported "
+            f"failed ({run.items} stored)")
+
+
 def _error_reason(kind: str, run: KindHealth, history: Sequence[KindHealth],
                   limits: Thresholds) -> str | None:
     rate = run.error_rate()
@@ -191,7 +208,8 @@ def judge(run: RunHealth, history: Sequence[RunHealth],
           limits: Thresholds | None = None) -> Judgement:
     """``run`` against the site's recent runs (``history``, newest first).
 
-    A site with no history has nothing to fall behind: its first run is healthy.
+    A site with no history has nothing to fall behind: its first run is judged only by
+    what it lost silently (listed items neither stored nor reported failed).
     """
     limits = limits or Thresholds()
     recent = list(history)[:limits.history]
@@ -202,6 +220,9 @@ def judge(run: RunHealth, history: Sequence[RunHealth],
         zero = _zero_reason(kind, run.kind(kind), past, limits)
         if zero:
             reasons.append(zero)
+        short = _short_reason(kind, run.kind(kind), limits)
+        if short:
+            reasons.append(short)
     for kind in ERROR_KINDS:
         error = _error_reason(kind, run.kind(kind), [h.kind(kind) for h in recent], limits)
         if error:

@@ -42,6 +42,7 @@ from typing import Any
 
 from congdoan.normalize.dates import parse_vn_date
 from congdoan.storage.known import KnownItem
+from congdoan.vntime import vn_day
 
 MODES = ("incremental", "full")
 FEED_POLICIES = ("auto", "always", "never")
@@ -169,19 +170,30 @@ class ListingVerdict:
     stop: bool
     reason: str = ""
 
+    def passed(self, entries: list[ListingEntry]) -> list[ListingEntry]:
+        """The entries of the page not fetched on purpose (stored already, or older than
+        ``--since``): spider health does not count them as lost."""
+        chosen = set(self.fetch)
+        return [e for e in entries if e not in chosen]
+
 
 def entry_date(text: str | None) -> date | None:
-    """The calendar date of a listed, sitemap (ISO) or RSS (RFC 822) date; None if unreadable."""
+    """The Vietnam day of a listed, sitemap (ISO) or RSS (RFC 822) date; None if unreadable.
+
+    ``--since`` is a Vietnam day: an entry of ``Thu, 09 Apr 2026 17:43:00 GMT`` is of
+    10/04 (``vntime.vn_day``); a bare date is that day.
+    """
     if not text:
         return None
     text = text.strip()
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return vn_day(parsed) if parsed.tzinfo is not None else parsed.date()
     except ValueError:
         pass
     if "," in text or text[-3:].isalpha():
         try:
-            return parsedate_to_datetime(text).astimezone(UTC).date()
+            return vn_day(parsedate_to_datetime(text))
         except (TypeError, ValueError):
             pass
     parsed = parse_vn_date(text)

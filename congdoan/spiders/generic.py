@@ -224,8 +224,8 @@ class GenericSpider(SiteSpider):
                               if a.get("href"))
         entries = [incremental.ListingEntry("article", url, None, None)
                    for url in links if self.is_article(url)]
-        self.read_ok(response.url, "article", len(entries))
         verdict = incremental.judge_listing(entries, self.policy, self.known)
+        self.read_ok(response.url, "article", entries, verdict.passed(entries))
         for entry in verdict.fetch:
             request = self.detail_request(entry.url, "listing")
             if request is not None:
@@ -252,7 +252,6 @@ class GenericSpider(SiteSpider):
             self.fail(response.url, "no table of documents (headers like Số/Ký hiệu, Trích "
                       "yếu) on this document page", "listing", parse=True)
             return
-        self.read_ok(response.url, "document", len(records))
         # A row without a page of its own is named by the table page and a fragment of
         # its own (document_row_url): before, every such row had the page's URL and
         # only the last one was stored.
@@ -262,6 +261,7 @@ class GenericSpider(SiteSpider):
                    for url, record in by_url.items()]
         # The table names every document it holds: a reconciling crawl reads all its pages.
         verdict = incremental.judge_listing(entries, self.policy, self.known, item_list=True)
+        self.read_ok(response.url, "document", entries, verdict.passed(entries))
         for entry in verdict.fetch:
             yield self._document_item(response, entry.url, by_url[entry.url])
         if not verdict.stop:

@@ -191,11 +191,11 @@ class NukeVietSpider(SiteSpider):
     def _listing_requests(self, response: Response, listing: dict[str, Any], kind: str,
                           callback: Callable[..., Any]) -> Iterable[scrapy.Request]:
         """A read listing: its new items' pages, then the next page unless the walk stops."""
-        self.read_ok(response.url, kind, len(listing["items"]))
+        entries = self._listing_entries(listing["items"], kind)
         # The laws list names every document: a reconciling crawl reads all of it.
-        verdict = incremental.judge_listing(self._listing_entries(listing["items"], kind),
-                                            self.policy, self.known,
+        verdict = incremental.judge_listing(entries, self.policy, self.known,
                                             item_list=kind == "document")
+        self.read_ok(response.url, kind, entries, verdict.passed(entries))
         for entry in verdict.fetch:
             request = self.detail_request(entry.url, kind, "listing", entry.listed_text)
             if request is not None:

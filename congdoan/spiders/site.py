@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from congdoan.registry import RegistryError, Site, load_registry
 from congdoan.runtime import incremental
+from congdoan.runtime.incremental import ListingEntry
 from congdoan.runtime.signals import page_failed, page_read
 
 NOT_MODIFIED = 304
@@ -104,16 +105,22 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     # -- what every family reports: pages read and pages failed (the failure ledger) --
-    def read_ok(self, url: str, kind: str | None = None, items: int | None = None) -> None:
+    def read_ok(self, url: str, kind: str | None = None,
+                entries: Sequence[ListingEntry] | None = None,
+                passed: Sequence[ListingEntry] = ()) -> None:
         """A listing page, feed, sitemap or API page was read: counted and signalled.
 
         ``page_read`` closes the page's old failures; a listing page also tells the
-        kind of its items and how many it showed (spider health).
+        kind of its items and the items it showed, ``entries``, of which ``passed``
+        are passed over on purpose (older than ``--since``): spider health accounts
+        for every other one (stored, failed, unchanged or stored before).
         """
         if self.crawler is not None:
             self.crawler.stats.inc_value("congdoan/pages_read")
-            self.crawler.signals.send_catch_log(page_read, site=self.site_id, url=url,
-                                                kind=kind, items=items)
+            self.crawler.signals.send_catch_log(
+                page_read, site=self.site_id, url=url, kind=kind,
+                items=len(entries) if entries is not None else None, entries=entries,
+                passed=passed)
 
     def fail(self, url: str, reason: str, kind: str, *, parse: bool = False) -> None:
         """Record a page that gave no item: logged, counted, signalled; the crawl goes on.

@@ -40,6 +40,7 @@ from congdoan.parsers.wordpress_html import parse_wp_article, parse_wp_listing
 from congdoan.parsers.wordpress_rest import load_json, parse_rest_post
 from congdoan.runtime import incremental
 from congdoan.spiders.site import DETAIL_PRIORITY, MISSING_CODES, SiteSpider
+from congdoan.vntime import vn_day
 
 REST_CLOSED = (401, 403, 404)
 _POST_SITEMAP_HINTS = ("posts-post", "post-sitemap", "posttype-post")  # core, Yoast, others
@@ -107,18 +108,22 @@ class WordPressSpider(SiteSpider):
                 self.fail(response.url, f"REST posts page {page} answered HTTP "
                           f"{response.status} without a list of posts", "listing")
             return
-        # Every post the page lists, current or not: spider health's "listed" count.
-        self.read_ok(response.url, "article", len(posts))
+        # Every post the page lists, current or not: spider health's "listed" items; the
+        # current ones and those before --since are passed over on purpose.
+        links = [self._on_site(post.get("link") or response.url) if isinstance(post, dict)
+                 else response.url for post in posts]
+        entries = [incremental.ListingEntry("article", link, None, None) for link in links]
+        self.read_ok(response.url, "article", entries, [
+            entry for entry, post in zip(entries, posts, strict=True)
+            if self._is_current(post) or self._before_since(post)])
         fetched_at = datetime.now(UTC)
         current = 0
-        for post in posts:
+        for post, link in zip(posts, links, strict=True):
             if self._is_current(post):
                 current += 1
                 continue
             if self._before_since(post):
                 continue
-            link = self._on_site(post.get("link") or response.url) if isinstance(post, dict) \
-                else response.url
             try:
                 record = parse_rest_post(post, response.url)
             except ParseError as exc:
@@ -152,7 +157,8 @@ class WordPressSpider(SiteSpider):
     def _before_since(self, post: Any, key: str = "date_gmt") -> bool:
         since = self.policy.since
         when = _gmt(post.get(key)) if isinstance(post, dict) else None
-        return since is not None and when is not None and when.date() < since
+        # ``since`` is a Vietnam day; a post of 10/04 00:43 there is 09/04 in UTC.
+        return since is not None and when is not None and vn_day(when) < since
 
     # -- REST closed: sitemaps, feed, categories, post pages -------------------------
     def html_entry_points(self) -> Iterable[scrapy.Request]:
@@ -202,7 +208,7 @@ class WordPressSpider(SiteSpider):
             return
         # An index names sitemaps, not posts; a post sitemap lists every post.
         if sitemap["urls"] or not sitemap["sitemaps"]:
-            self.read_ok(response.url, "article", len(sitemap["urls"]))
+            self.read_ok(response.url, "article", self._entries(u["url"] for u in sitemap["urls"]))
         else:
             self.read_ok(response.url)
         for child in sitemap["sitemaps"]:
@@ -213,6 +219,11 @@ class WordPressSpider(SiteSpider):
             if request is not None:
                 yield request
 
+    def _entries(self, urls: Iterable[str]) -> list[incremental.ListingEntry]:
+        """Posts a sitemap or feed lists, as spider health counts them."""
+        return [incremental.ListingEntry("article", self._on_site(url), None, None)
+                for url in urls]
+
     def parse_rss(self, response: Response) -> Iterable[scrapy.Request]:
         """The posts feed: its newest posts."""
         try:
@@ -220,7 +231,7 @@ class WordPressSpider(SiteSpider):
         except ParseError as exc:
             self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed", parse=True)
             return
-        self.read_ok(response.url, "article", len(entries))
+        self.read_ok(response.url, "article", self._entries(e["url"] for e in entries))
         for entry in entries:
             request = self.post_request(entry["url"], "rss", entry.get("published_text"))
             if request is not None:
@@ -235,10 +246,10 @@ class WordPressSpider(SiteSpider):
             self.fail(response.url, f"category {section!r} page {page}: {exc.what}", "listing",
                       parse=True)
             return
-        self.read_ok(response.url, "article", len(listing["items"]))
         entries = [incremental.ListingEntry("article", self._on_site(e["url"]), None,
                                             e["listed_text"]) for e in listing["items"]]
         verdict = incremental.judge_listing(entries, self.policy, self.known)
+        self.read_ok(response.url, "article", entries, verdict.passed(entries))
         for entry in verdict.fetch:
             request = self.post_request(entry.url, "listing", entry.listed_text)
             if request is not None:

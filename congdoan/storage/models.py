@@ -519,3 +519,15 @@ class DocumentStatus(Base):
     # sha256 of the texts (and rules) the document's own relations were read from.
     input_hash: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime]
+# --- export marks (migration 0012) ------------------------------------------------------
+
+
+class ExportMark(Base):
+    """A named moment kept with the database: ``last-export``, when the previous complete
+    export started. In the database, so that it moves with it (a copied file, a server)
+    and no directory is written beside an export."""
+
+    __tablename__ = "export_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    moment: Mapped[datetime]

@@ -14,6 +14,7 @@ from typing import Any
 
 from congdoan.items.contract import content_field_names
 from congdoan.normalize.text import fold
+from congdoan.vntime import day_start
 
 # The fields whose change makes a new version (declared in the contract).
 # Provenance (fetch time, status, raw body hash) and per-visit counters are
@@ -48,9 +49,9 @@ def as_date(value: date | str | None) -> date | None:
 
 
 def as_moment(since: datetime | date) -> datetime:
-    """A UTC datetime for a ``since`` bound; a bare date means its midnight UTC."""
+    """A UTC datetime for a ``since`` bound; a bare date means the start of that Vietnam day."""
     if not isinstance(since, datetime):
-        since = datetime(since.year, since.month, since.day, tzinfo=UTC)
+        since = day_start(since)
     moment = as_datetime(since)
     assert moment is not None
     return moment

@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -35,6 +35,7 @@ from congdoan.storage.models import (
 )
 from congdoan.storage.records import search_fold
 from congdoan.storage.search import query_phrases
+from congdoan.vntime import item_day
 
 CHANNELS = ("email", "webhook")
 
@@ -49,7 +50,7 @@ class Candidate:
     sites: frozenset[str]
     title: str
     url: str
-    when: str | None
+    when: str | None  # the item's day, ISO: Vietnam's day of an article's publication
     text: str  # folded title and text
     codes: frozenset[str]  # its own code (documents) or the codes it cites (articles)
     issuer: str  # folded
@@ -59,6 +60,14 @@ class Candidate:
 def new_secret() -> str:
     """A fresh webhook signing secret."""
     return secrets.token_hex(32)
+
+
+def shown_day(value: datetime | date | str | None) -> str | None:
+    """The day an alert gives an item (``2024-01-30``): its date, or the Vietnam day of its
+    instant; ``None`` when it has none. Outbox rows written before days were Vietnam's hold
+    an instant: they are read the same way."""
+    day = item_day(value)
+    return day.isoformat() if day else None
 
 
 def matches(watch: Watch, item: Candidate) -> bool:
@@ -77,7 +86,7 @@ def matches(watch: Watch, item: Candidate) -> bool:
 
 def article_candidate(article: Article) -> Candidate:
     """An article as matching sees it."""
-    when = article.published_at.isoformat() if article.published_at else None
+    when = shown_day(article.published_at)
     return Candidate("article", article.id, article.site, frozenset({article.site}),
                      article.title, article.canonical_url, when,
                      f"{article.search_title} {article.search_text}",
@@ -87,7 +96,7 @@ def article_candidate(article: Article) -> Candidate:
 def posting_candidate(posting: DocumentPosting) -> Candidate:
     """A document, through the posting just stored, as matching sees it."""
     document: Document = posting.document
-    when = document.issued_on.isoformat() if document.issued_on else None
+    when = shown_day(document.issued_on)
     codes = {c for c in (document.code, document.code_normalized) if c}
     return Candidate("document", document.id, posting.site,
                      frozenset(p.site for p in document.postings), document.title,

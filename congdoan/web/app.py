@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -32,7 +33,7 @@ __all__ = ["create_app", "feed_bytes", "page_json"]
 def create_app(db_url: str, files_dir: Path | None = None, token: str | None = None,
                engine: Engine | None = None) -> FastAPI:
     """The application over the database at ``db_url`` (opened read-only)."""
-    from congdoan.web.readonly import readonly_engine
+    from congdoan.storage.readonly import readonly_engine
 
     engine = engine or readonly_engine(db_url)
     app = FastAPI(
@@ -50,6 +51,7 @@ def create_app(db_url: str, files_dir: Path | None = None, token: str | None = N
     app.state.templates = _templates()
     app.state.files_dir = files_dir
     app.add_exception_handler(StarletteHTTPException, pages.error_page)
+    app.add_exception_handler(RequestValidationError, pages.invalid_request)  # type: ignore[arg-type]
     # In this order: the OpenAPI schema lists the API's paths as they were added.
     for area in (pages, chartroutes, files, downloads, api):
         app.include_router(area.router)

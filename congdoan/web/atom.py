@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from xml.etree import ElementTree as ET
 
+from congdoan.vntime import day_start, vn_moment
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 200
 TAG_AUTHORITY = "congdoan,2026"
@@ -39,11 +41,11 @@ def entry_id(kind: str, item_id: int) -> str:
 
 
 def _stamp(moment: date | datetime) -> str:
+    # A day (an item's date) is Vietnam's: it starts at 00:00 in Hà Nội, and says so
+    # with its offset; an instant is written in UTC.
     if not isinstance(moment, datetime):
-        moment = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return vn_moment(day_start(moment)).isoformat(timespec="seconds")
+    return vn_moment(moment, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

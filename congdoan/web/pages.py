@@ -3,7 +3,11 @@
 # No `from __future__ import annotations`: FastAPI reads the Depends aliases at runtime.
 
 from fastapi import APIRouter, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -23,6 +27,32 @@ async def error_page(request: Request, exc: StarletteHTTPException) -> Response:
     return request.app.state.templates.TemplateResponse(
         request, "error.html", {"status": exc.status_code, "detail": exc.detail},
         status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+# What a parameter needs, by pydantic's error type, in words a reader of the page knows.
+_NEEDS = {
+    "date_from_datetime_parsing": "một ngày dạng năm-tháng-ngày, ví dụ 2026-04-10",
+    "date_parsing": "một ngày dạng năm-tháng-ngày, ví dụ 2026-04-10",
+    "int_parsing": "một số nguyên",
+    "greater_than_equal": "một số không nhỏ hơn {ge}",
+    "less_than_equal": "một số không lớn hơn {le}",
+    "string_too_long": "tối đa {max_length} ký tự",
+    "literal_error": "một trong các giá trị {expected}",
+}
+
+
+async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """A parameter that cannot be read: people get a page (400) naming it and what it needs;
+    the API keeps FastAPI's JSON (422)."""
+    if request.url.path.startswith("/api/"):
+        return await request_validation_exception_handler(request, exc)
+    problems = []
+    for error in exc.errors():
+        name = error["loc"][-1] if error.get("loc") else "?"
+        need = _NEEDS.get(error.get("type", ""), "")
+        need = need.format(**(error.get("ctx") or {})) if need else error.get("msg", "")
+        problems.append(f"«{name}» = «{error.get('input')}»: cần {need}")
+    return await error_page(request, StarletteHTTPException(400, "; ".join(problems)))
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -18,6 +18,7 @@ from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from congdoan.storage.facets import MAX_PER_PAGE, Filters
+from congdoan.storage.search import query_phrases
 
 _T = TypeVar("_T")
 LABELS = {"article": "Tin bài", "document": "Văn bản"}
@@ -72,8 +73,14 @@ class SearchParams:
                           Query(description="Tình trạng hiệu lực của văn bản")] = None,
     ) -> None:
         self.collapse = bool(collapse)
+        text = clean_text(q) or ""
+        if text and not query_phrases(text):
+            # Browsing everything is what an empty box means, not a query of quotes and
+            # brackets: say so instead of listing every item as if it matched.
+            raise HTTPException(400, f"Từ khóa «{text}» không có chữ hay số nào để tìm: hãy "
+                                     "gõ một từ, hoặc để trống để xem tất cả.")
         self.filters = Filters(
-            q=clean_text(q) or "", site=clean_text(site), kind=kind, doc_type=clean_text(type),
+            q=text, site=clean_text(site), kind=kind, doc_type=clean_text(type),
             issuer=clean_text(issuer), year=year, date_from=date_from, date_to=date_to,
             new_since=since, sort=sort, status=status,
         )

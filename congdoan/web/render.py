@@ -4,33 +4,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 from markupsafe import Markup
 
+from congdoan.vntime import vi_date, vi_time
 from congdoan.web.sanitize import clean_html
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TZ_LABEL = "giờ Việt Nam"
 
 
 def vn_time(value: datetime | date | None) -> str:
     """``27/11/2026 21:30 (giờ Việt Nam)`` for a moment; ``27/11/2026`` for a date."""
-    if value is None:
-        return ""
     if isinstance(value, datetime):
-        return f"{value.astimezone(VN_TZ):%d/%m/%Y %H:%M} ({TZ_LABEL})"
-    return f"{value:%d/%m/%Y}"
+        return f"{vi_time(value)} ({TZ_LABEL})"
+    return vi_date(value)
 
 
 def vn_date(value: datetime | date | None) -> str:
-    """The day of ``value`` in Vietnam: ``27/11/2026``."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(VN_TZ).date()
-    return f"{value:%d/%m/%Y}"
+    """The day of ``value`` in Vietnam: ``27/11/2026`` (``vntime`` decides the day)."""
+    return vi_date(value)
 
 
 def safe_body(html: str | None) -> Markup:

@@ -150,3 +150,47 @@ def test_an_unknown_suffix_writes_nothing(tmp_path: Path, portal_db: str = "") -
     forced = runner.invoke(app, ["export", "--db", url, "-o", str(target), "-f", "jsonl"],
                            env={"CONGDOAN_DATA_DIR": str(tmp_path / "data")})
     assert forced.exit_code == 0  # an explicit --format is the user's choice
+
+
+def test_the_last_export_mark_stays_with_the_database(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from anywhere, ``--since last-export`` means this database's last export; no
+    ``data/`` directory appears where the export was run."""
+    from congdoan.storage.db import make_engine, session_factory
+    from congdoan.storage.store import write_batch
+    from tests.storage.conftest import article_record
+
+    database = tmp_path / "dataset" / "congdoan.sqlite3"
+    database.parent.mkdir()
+    engine = make_engine(f"sqlite:///{database}")
+    with session_factory(engine).begin() as session:
+        write_batch(session, [("article", article_record())])
+    engine.dispose()
+    monkeypatch.delenv("CONGDOAN_DATA_DIR", raising=False)
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+
+    monkeypatch.chdir(here)
+    _next_second()
+    first = runner.invoke(app, ["export", "--db", str(database), "--since", "last-export"])
+    assert first.exit_code == 0, first.output
+    assert len(first.stdout.splitlines()) == 1
+    monkeypatch.chdir(there)
+    again = runner.invoke(app, ["export", "--db", str(database), "--since", "last-export"])
+    assert again.exit_code == 0, again.output
+    assert again.stdout == "" and "since " in again.stderr  # nothing new since the first
+    assert not (here / "data").exists() and not (there / "data").exists()
+
+
+def test_a_mark_kept_the_old_way_is_still_read(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
+    assert runner.invoke(app, ["db", "upgrade", "--db", url]).exit_code == 0
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "exports.json").write_text(json.dumps({url: "2026-04-09T17:43:00+00:00"}))
+    monkeypatch.setenv("CONGDOAN_DATA_DIR", str(data))
+    result = runner.invoke(app, ["export", "--db", url, "--since", "last-export"])
+    assert result.exit_code == 0, result.output
+    assert "since 2026-04-10 00:43 +07:00 (last-export)" in result.stderr

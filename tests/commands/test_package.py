@@ -84,3 +84,34 @@ def test_package_refuses_filters(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "--package", str(tmp_path / "p"), "--kind",
                                  "article"])
     assert result.exit_code == 2 and "--package" in result.output
+
+
+def test_the_datasheet_names_only_columns_the_files_hold(tmp_path: Path) -> None:
+    """Each Parquet file's description is read from its declared columns; the datasheet's
+    publication span is in Vietnam's days (a night article of 10/04 is of 10/04)."""
+    import re
+
+    from congdoan.storage.db import make_engine, session_factory
+    from congdoan.storage.store import write_batch
+    from tests.storage.conftest import article_record, document_record
+
+    url = f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
+    engine = make_engine(url)
+    with session_factory(engine).begin() as session:
+        write_batch(session, [
+            ("article", article_record(published_at="2026-04-10T00:43:00+07:00")),
+            ("document", document_record())])
+    engine.dispose()
+    release = tmp_path / "release"
+    assert runner.invoke(app, ["export", "--package", str(release), "--db", url]).exit_code == 0
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["format"] != "parquet":
+            continue
+        held = set(pq.read_schema(release / resource["path"]).names)
+        named = set(re.findall(r"(\w+) kept", resource["description"]))
+        assert named <= held, (resource["path"], named - held)
+    datasheet = (release / "README.md").read_text(encoding="utf-8")
+    assert "published 2026-04-10 to 2026-04-10 (days in Vietnam)" in datasheet
+    assert "documents.parquet`: The documents as typed Parquet (lists as list<string>)" in \
+        datasheet

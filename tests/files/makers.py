@@ -66,3 +66,39 @@ def zip_bomb(unpacked: int) -> bytes:
         for _ in range(unpacked >> 20):
             member.write(block)
     return out.getvalue()
+
+
+ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+
+def odf_package(media_type: str, body: str, extra: dict[str, bytes] | None = None) -> bytes:
+    """An OpenDocument package as LibreOffice writes one: ``mimetype`` first and stored,
+    then ``content.xml`` (``body`` inside ``office:body``), styles, meta and the manifest."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        f'xmlns:text="{ODF_TEXT}" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.3">'
+        '<office:automatic-styles/>'
+        f'<office:body>{body}</office:body></office:document-content>')
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.3"><manifest:file-entry manifest:full-path="/" '
+        f'manifest:media-type="{media_type}"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        '</manifest:manifest>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), media_type, zipfile.ZIP_STORED)
+        package.writestr("content.xml", content)
+        package.writestr("styles.xml", '<?xml version="1.0"?><office:document-styles '
+                         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>')
+        package.writestr("meta.xml", "<?xml version=\"1.0\"?><meta/>")
+        package.writestr("META-INF/manifest.xml", manifest)
+        for name, data in (extra or {}).items():
+            package.writestr(name, data)
+    return out.getvalue()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pypdf import PdfWriter
 
-from tests.files.makers import huge_png, many_page_pdf, zip_bomb, zip_of
+from tests.files.makers import huge_png, many_page_pdf, odf_package, zip_bomb, zip_of
 
 MEMORY_LIMIT = 1 << 30
 _CHILD = """
@@ -108,6 +108,15 @@ def test_a_docx_bomb_is_not_opened(tmp_path: Path) -> None:
         package.writestr("[Content_Types].xml", b"<Types/>")
         package.writestr("word/document.xml", bytes(250 << 20))
     reading = read_bounded(tmp_path, buffer.getvalue(), "bom.docx")
+    assert reading["status"] == "failed"
+    assert "over the limit of 209,715,200: not opened" in reading["reason"]
+
+
+def test_an_odt_bomb_is_not_opened(tmp_path: Path) -> None:
+    bomb = odf_package("application/vnd.oasis.opendocument.text", "<office:text/>",
+                       {"Pictures/anh.png": bytes(250 << 20)})
+    reading = read_bounded(tmp_path, bomb, "bom.odt")
+    assert reading["media_type"] == "application/vnd.oasis.opendocument.text"
     assert reading["status"] == "failed"
     assert "over the limit of 209,715,200: not opened" in reading["reason"]
 

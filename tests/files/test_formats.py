@@ -11,7 +11,7 @@ from congdoan.files.read import read_file
 from congdoan.files.textlayer import needs_ocr
 from congdoan.sim.files import build_pdf
 from congdoan.sim.scans import pages_to_pdf, render_page
-from tests.files.makers import zip_of
+from tests.files.makers import odf_package, zip_of
 
 SCAN_LINES = ("QUYẾT ĐỊNH", "Về việc khen thưởng đoàn viên công đoàn xuất sắc")
 
@@ -84,6 +84,41 @@ def test_an_xlsx_gives_the_text_of_its_cells() -> None:
     reading = read_file(buffer.getvalue(), "so-lieu.xlsx")
     assert reading.status == "ok", reading.reason
     assert reading.text == "Tổng hợp\nĐơn vị Số đoàn viên\nCông đoàn ngành Giáo dục 1520"
+
+
+ODT_BODY = (
+    '<office:text><text:h text:outline-level="1">QUYẾT ĐỊNH</text:h>'
+    '<text:p text:style-name="P1">Về việc <text:span text:style-name="T1">khen thưởng</text:span>'
+    ' đoàn viên<text:s text:c="2"/>xuất sắc<text:tab/>năm 2024</text:p>'
+    '<text:p>Điều 1.<text:line-break/>Tặng giấy khen cho '
+    '<text:a xlink:href="http://127.0.0.1/">Công đoàn cơ sở</text:a>.</text:p>'
+    '<table:table table:name="Bảng1"><table:table-row>'
+    '<table:table-cell><text:p>Đơn vị</text:p></table:table-cell>'
+    '<table:table-cell><text:p>Số đoàn viên</text:p></table:table-cell>'
+    '</table:table-row></table:table></office:text>')
+
+
+def test_an_odt_gives_the_text_of_its_paragraphs_not_its_xml() -> None:
+    data = odf_package("application/vnd.oasis.opendocument.text", ODT_BODY)
+    reading = read_file(data, "quyet-dinh.odt")
+    assert reading.status == "ok", reading.reason
+    assert reading.media_type == "application/vnd.oasis.opendocument.text"
+    assert reading.text == ("QUYẾT ĐỊNH\n"
+                            "Về việc khen thưởng đoàn viên xuất sắc năm 2024\n"
+                            "Điều 1.\nTặng giấy khen cho Công đoàn cơ sở.\n"
+                            "Đơn vị\nSố đoàn viên")
+    assert "<" not in reading.text and "office:" not in reading.text
+
+
+def test_an_ods_gives_the_text_of_its_cells() -> None:
+    body = ('<office:spreadsheet><table:table table:name="Tổng hợp"><table:table-row>'
+            '<table:table-cell><text:p>Công đoàn ngành Giáo dục</text:p></table:table-cell>'
+            '<table:table-cell><text:p>1520</text:p></table:table-cell>'
+            '</table:table-row></table:table></office:spreadsheet>')
+    reading = read_file(odf_package("application/vnd.oasis.opendocument.spreadsheet", body),
+                        "so-lieu.ods")
+    assert reading.status == "ok", reading.reason
+    assert reading.text == "Công đoàn ngành Giáo dục\n1520"
 
 
 def test_an_archive_is_read_member_by_member_with_their_names(scanned_page) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from congdoan.normalize.text import fold
-from congdoan.web.readonly import readonly_engine
+from congdoan.storage.readonly import readonly_engine
 from tests.web.conftest import WebDb
 
 
