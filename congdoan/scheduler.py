@@ -55,6 +55,7 @@ from congdoan.runtime.exitcodes import (
     EXIT_PARTIAL,
     EXIT_USAGE,
 )
+from congdoan.runtime.lifeline import supervised_env
 from congdoan.runtime.locks import holder_of
 from congdoan.vntime import VN_TZ_NAME
 
@@ -217,7 +218,10 @@ class CrawlRunner:
             return JobOutcome(site_id, "skipped", None, 0.0)
         log_dir = paths.logs_dir(self.config.data_dir)
         log_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "CONGDOAN_DATA_DIR": str(self.config.data_dir)}
+        # The child follows this process: if it is SIGKILLed, the crawl stops by itself
+        # (congdoan.runtime.lifeline) instead of running on with no timeout.
+        env = {**os.environ, "CONGDOAN_DATA_DIR": str(self.config.data_dir),
+               **supervised_env(self.config.kill_grace)}
         with open(log_dir / f"{site_id}.log", "ab") as log:
             log.write(f"\n== {started_wall.isoformat(timespec='seconds')} "
                       f"{' '.join(self.command(site_id))}\n".encode())
