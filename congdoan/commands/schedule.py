@@ -151,15 +151,14 @@ def _queue_runner(config: Any) -> Any:
             "(--db postgresql+psycopg://...), not " + config.db_url.split(":", 1)[0])
     from redis.exceptions import RedisError
 
-    from congdoan.files.queue import redis_url
+    from congdoan.files.queue import check_redis, redis_url
     from congdoan.runtime.queue import QueueRunner
 
-    runner = QueueRunner(config)
     try:
-        runner.check()
+        check_redis()
     except RedisError as exc:
         die(f"Redis not usable at {redis_url()}: {exc}")
-    return runner
+    return QueueRunner(config)
 
 
 def _run_scheduler(config: Any, reg: Registry, runner: Any, timezone: str) -> None:

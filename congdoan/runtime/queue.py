@@ -110,10 +110,6 @@ class QueueRunner:
     def __init__(self, config: ScheduleConfig) -> None:
         self.config = config
 
-    def check(self) -> None:
-        """Raise ``redis.exceptions.RedisError`` unless the queue's Redis answers."""
-        broker().client.ping()
-
     def run(self, site_id: str) -> JobOutcome:
         """Queue one crawl of ``site_id`` for the workers (``failed``: Redis did not take it)."""
         from redis.exceptions import RedisError
