@@ -15,6 +15,11 @@ VN_TZ_NAME: Final = "Asia/Ho_Chi_Minh"
 VN_TZ: Final = ZoneInfo(VN_TZ_NAME)
 
 
+def utc_aware(value: datetime) -> datetime:
+    """``value`` with a time zone: a naive one is UTC (how SQLite hands timestamps back)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def shown_time(value: datetime | None, tz: tzinfo = VN_TZ) -> str:
     """``value`` for people: ``YYYY-MM-DD HH:MM`` in ``tz`` with its UTC offset; ``-`` if None.
 

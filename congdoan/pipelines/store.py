@@ -26,7 +26,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 
 from congdoan import paths
-from congdoan.extensions.runtime import STAT_RECONCILED
+from congdoan.extensions.runtime import STAT_RECONCILED, STAT_RESUME_DISCARDED
 from congdoan.runtime.health import STAT_VERDICT, Judgement, RunHealth, Thresholds, judge
 from congdoan.runtime.incremental import page_not_modified
 from congdoan.runtime.outcome import DATABASE_ERROR, run_status
@@ -247,9 +247,13 @@ class StorePipeline:
     def _run_stats(self, reason: str) -> dict[str, Any]:
         """The facts of the run kept beside its counts."""
         stats = self.crawler.stats
-        return {"finish_reason": reason,
-                "pages": stats.get_value("response_received_count", 0),
-                "reconciled": bool(stats.get_value(STAT_RECONCILED))}
+        facts = {"finish_reason": reason,
+                 "pages": stats.get_value("response_received_count", 0),
+                 "reconciled": bool(stats.get_value(STAT_RECONCILED))}
+        discarded = stats.get_value(STAT_RESUME_DISCARDED)
+        if discarded:
+            facts["resume_discarded"] = discarded
+        return facts
 
     def _close_run(self, status: str, counts: dict[str, int], run_stats: dict[str, Any],
                    ledger: dict[str, str]) -> Judgement | None:

@@ -50,6 +50,20 @@ def recent_runs(session: Session, site: str | None = None, limit: int = 20) -> l
                    tuple(r.health_reasons or ())) for r in rows]
 
 
+COMPLETED = ("ok", "partial")  # a crawl that walked its site to the end
+
+
+def last_completed_run(session: Session, site: str) -> tuple[int, datetime] | None:
+    """The id and end of the latest run of ``site`` that completed, or ``None``."""
+    row = session.execute(
+        select(CrawlRun.id, CrawlRun.finished_at)
+        .where(CrawlRun.site == site, CrawlRun.status.in_(COMPLETED),
+               CrawlRun.finished_at.is_not(None))
+        .order_by(CrawlRun.finished_at.desc()).limit(1)
+    ).first()
+    return (row.id, row.finished_at) if row is not None else None
+
+
 def mark_latest_run(session: Session, site: str, started_after: datetime, status: str,
                     note: str, only_if: tuple[str, ...] = ("running", "interrupted")
                     ) -> int | None:
