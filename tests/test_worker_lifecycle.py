@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -70,9 +71,12 @@ def test_a_sigkilled_workers_crawl_stops_itself_and_records_interrupted(tmp_path
     assert f"supervisor pid {worker.pid} is gone: stopping this crawl" in log, log[-2000:]
     engine = make_engine(db)
     with engine.connect() as conn:
-        statuses = conn.scalars(select(CrawlRun.status).where(CrawlRun.site == "sim1")).all()
+        runs = conn.execute(select(CrawlRun.status, CrawlRun.host, CrawlRun.worker)
+                            .where(CrawlRun.site == "sim1")).all()
     engine.dispose()
-    assert statuses == ["interrupted"]
+    # Recorded by the crawl itself, naming the worker that started it.
+    assert [tuple(r) for r in runs] == [("interrupted", socket.gethostname(),
+                                         f"worker {worker.pid}")]
 
 
 FOLLOWER = textwrap.dedent("""
@@ -88,7 +92,7 @@ SUPERVISOR = textwrap.dedent("""
     import os, subprocess, sys
     from congdoan.runtime.lifeline import supervised_env
     child = subprocess.Popen([sys.executable, "-c", sys.argv[1]],
-                             env={**os.environ, **supervised_env(1.5)}, stdout=subprocess.PIPE)
+                             env={**os.environ, **supervised_env(1.5, "scheduler")}, stdout=subprocess.PIPE)
     assert child.stdout.readline() == b"following\\n"
     print(child.pid, flush=True)
     child.wait()

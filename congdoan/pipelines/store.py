@@ -29,6 +29,7 @@ from congdoan import paths
 from congdoan.extensions.runtime import STAT_RECONCILED, STAT_RESUME_DISCARDED
 from congdoan.runtime.health import STAT_VERDICT, Judgement, RunHealth, Thresholds, judge
 from congdoan.runtime.incremental import page_not_modified
+from congdoan.runtime.lifeline import run_origin
 from congdoan.runtime.outcome import DATABASE_ERROR, run_status
 from congdoan.runtime.signals import page_failed, page_read, run_judged
 from congdoan.storage import retry_file
@@ -107,7 +108,7 @@ class StorePipeline:
                 # Under the site lock no other crawl of the site runs: a run still
                 # "running" is one whose database went away before it could close.
                 mark_stale_runs_aborted(session, site=self.site_id)
-            self.run_id = start_run(session, self.site_id)
+            self.run_id = start_run(session, self.site_id, run_origin())
         self.store = Store(self.sessions, self.batch_size)
         self._packer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="congdoan-pack")
 

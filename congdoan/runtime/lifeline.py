@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import socket
 import sys
 import threading
 import time
@@ -32,12 +33,26 @@ from collections.abc import Callable
 
 # "<pid> <kill grace in seconds>": set by a supervisor in its crawl child's environment.
 SUPERVISOR_ENV = "CONGDOAN_SUPERVISOR"
+# "worker 4242", "scheduler 4242": what started the crawl, for its run record.
+RUN_BY_ENV = "CONGDOAN_RUN_BY"
+BY_HAND = "by hand"
 _POLL_S = 1.0
 
 
-def supervised_env(kill_grace: float) -> dict[str, str]:
-    """Environment entries that make a crawl child follow this process (``follow_supervisor``)."""
-    return {SUPERVISOR_ENV: f"{os.getpid()} {kill_grace:g}"}
+def supervised_env(kill_grace: float, role: str) -> dict[str, str]:
+    """Environment entries that make a crawl child follow this process (``follow_supervisor``)
+    and name it, as ``role`` (``worker``, ``scheduler``), in the child's run record."""
+    return {SUPERVISOR_ENV: f"{os.getpid()} {kill_grace:g}", RUN_BY_ENV: started_by(role)}
+
+
+def started_by(role: str) -> str:
+    """``worker 4242``: this process, as the starter of a crawl."""
+    return f"{role} {os.getpid()}"
+
+
+def run_origin() -> tuple[str, str]:
+    """Where this crawl runs: (host name, what started it: ``worker 4242`` or ``by hand``)."""
+    return socket.gethostname(), os.environ.get(RUN_BY_ENV) or BY_HAND
 
 
 def follow_supervisor() -> None:

@@ -66,7 +66,7 @@ def _crawl_site_job(site_id: str, db_url: str, registry: str | None, crawl_args:
     # The data directory (logs, resume folder, files) is this machine's own.
     config = ScheduleConfig(db_url=db_url, data_dir=paths.data_dir(), registry=registry,
                             crawl_args=tuple(crawl_args), job_timeout=job_timeout,
-                            kill_grace=kill_grace)
+                            kill_grace=kill_grace, role="worker")
     runner = CrawlRunner(config)
     with _running_lock:
         _running.append(runner)
