@@ -92,7 +92,8 @@ SUPERVISOR = textwrap.dedent("""
     import os, subprocess, sys
     from congdoan.runtime.lifeline import supervised_env
     child = subprocess.Popen([sys.executable, "-c", sys.argv[1]],
-                             env={**os.environ, **supervised_env(1.5, "scheduler")}, stdout=subprocess.PIPE)
+                             env={**os.environ, **supervised_env(1.5, "scheduler")},
+                             stdout=subprocess.PIPE)
     assert child.stdout.readline() == b"following\\n"
     print(child.pid, flush=True)
     child.wait()
