@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,28 @@ class Gate:
     def __call__(self, request: Any, response: Any) -> None:
         self.reached.set()
         self.open.wait(timeout=240)
+
+
+@dataclass
+class GatedSite:
+    """One simulated portal ``sim1`` holding its requests at a gate, a SQLite database, a
+    data directory and the queue environment of the processes that crawl it."""
+
+    server: Any
+    registry: Path
+    gate: Gate
+    db: str
+    data: Path
+    env: dict[str, str]
+
+
+def gated_site(tmp_path: Path) -> GatedSite:
+    """Serve ``sim1`` (8 articles, 3 documents) behind a closed gate; see ``GatedSite``."""
+    from tests.conftest import serve_portals
+
+    server, registry = serve_portals(tmp_path, sites=1, articles=8, documents=3)
+    gate = Gate()
+    server.portal("sim1").hooks.append(gate)
+    data = tmp_path / "data"
+    return GatedSite(server, registry, gate, f"sqlite:///{tmp_path / 'congdoan.sqlite3'}",
+                     data, queue_env(CONGDOAN_DATA_DIR=str(data)))

@@ -21,9 +21,8 @@ from sqlalchemy import select
 
 from congdoan.storage.db import make_engine
 from congdoan.storage.models import CrawlRun
-from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
-from tests.queueing import Gate, enqueue_crawl, queue_env, redis_or_fail, wait_for
+from tests.queueing import enqueue_crawl, gated_site, redis_or_fail, wait_for
 
 
 def _popen(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -50,12 +49,9 @@ def _runs(db: str) -> list[Any]:
 
 def test_a_queued_crawl_refused_by_the_site_lock_is_recorded_as_locked(tmp_path: Path) -> None:
     redis_or_fail()
-    server, registry = serve_portals(tmp_path, sites=1, articles=8, documents=3)
-    gate = Gate()
-    server.portal("sim1").hooks.append(gate)
-    db = f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
-    data = tmp_path / "data"
-    env = queue_env(CONGDOAN_DATA_DIR=str(data))
+    site = gated_site(tmp_path)
+    server, registry, gate, db, data, env = (site.server, site.registry, site.gate, site.db,
+                                             site.data, site.env)
     worker_log = tmp_path / "worker.log"
     processes: list[subprocess.Popen[bytes]] = []
     try:

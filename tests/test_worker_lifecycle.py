@@ -20,9 +20,8 @@ from sqlalchemy import select
 from bench import processes
 from congdoan.storage.db import make_engine
 from congdoan.storage.models import CrawlRun
-from tests.conftest import serve_portals
 from tests.crawling import FAST
-from tests.queueing import Gate, enqueue_crawl, queue_env, redis_or_fail, wait_for
+from tests.queueing import enqueue_crawl, gated_site, queue_env, redis_or_fail, wait_for
 
 
 def test_a_worker_without_redis_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -43,12 +42,9 @@ def _crawl_children(worker: int) -> list[processes.Proc]:
 
 def test_a_sigkilled_workers_crawl_stops_itself_and_records_interrupted(tmp_path: Path) -> None:
     redis_or_fail()
-    server, registry = serve_portals(tmp_path, sites=1, articles=8, documents=3)
-    gate = Gate()
-    server.portal("sim1").hooks.append(gate)
-    db = f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
-    data = tmp_path / "data"
-    env = queue_env(CONGDOAN_DATA_DIR=str(data))
+    site = gated_site(tmp_path)
+    server, registry, gate, db, data, env = (site.server, site.registry, site.gate, site.db,
+                                             site.data, site.env)
     worker = subprocess.Popen([sys.executable, "-m", "congdoan", "worker", "--crawls"], env=env,
                               stdout=(tmp_path / "worker.log").open("wb"),
                               stderr=subprocess.STDOUT, start_new_session=True)
