@@ -47,5 +47,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     lines = [f"{len(left)} process(es) started by the tests outlived them:",
              *(f"  {proc.describe()}" for proc in left)]
     if reporter is not None:
+        reporter.ensure_newline()
         reporter.write_line("\n".join(lines), red=True)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
