@@ -19,7 +19,8 @@ from tests.queueing import redis_or_fail
 CHECKS = ("no run left running", "no lock left held",
           "every item served stored or reported failed", "alerts by email",
           "alerts by webhook", "database size proportional to items",
-          "health flags exactly the broken portals", "no process left behind", "SIGKILLs")
+          "health flags exactly the portals crawled while broken", "no process left behind",
+          "SIGKILLs")
 
 
 @pytest.mark.postgres

@@ -174,7 +174,7 @@ def _soak(opts: Options, workdir: Path, tag: str, keep_schema: bool) -> list[che
                 *checks.alerts(db, [m["Message-ID"] for m in smtp.mailbox.messages],
                                [post["delivery"] for post in hook.accepted]),
                 *checks.database(sizes, warmup),
-                *checks.health(db, plan.broken()),
+                *checks.health(db, world.broken),
                 *checks.leftovers(at_start, peak, after),
             ]
             return rows

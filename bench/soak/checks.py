@@ -21,6 +21,7 @@ from congdoan.runtime.locks import holder_of
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.models import Article, CrawlRun, Delivery, DocumentPosting
 from congdoan.storage.runs import open_failures
+from congdoan.vntime import utc_aware
 
 Row = tuple[str, str, bool]
 MEMORY_BOUND_MB = 4.0  # growth allowed over the run after warm-up, beyond 5% of the RSS
@@ -184,18 +185,35 @@ def database(samples: list[SizeSample], warmup: int) -> list[Row]:
              f"{marginal / 1e3:.1f} kB per item added since", marginal <= 2 * per_item)]
 
 
-def health(db: str, broken: set[str]) -> list[Row]:
-    """The sites with a degraded run are exactly the broken ones."""
+def health(db: str, broken: dict[str, list[float | None]], min_items: int = 5) -> list[Row]:
+    """The sites with a degraded run are exactly those crawled while broken.
+
+    Crawled while broken: a run that started in the broken time and ran its
+    course (not stopped, not refused), and, for a re-themed portal, stored at
+    least ``min_items`` items (fewer give spider health no fill rates to compare).
+    """
     engine = make_engine(db)
     try:
         with engine.connect() as conn:
             flagged = set(conn.scalars(select(CrawlRun.site).where(
                 CrawlRun.verdict == "degraded").distinct()))
+            runs = conn.execute(select(CrawlRun.site, CrawlRun.started_at, CrawlRun.status,
+                                       CrawlRun.new).where(CrawlRun.site.in_(broken))).all()
     finally:
         engine.dispose()
-    return [("health flags exactly the broken portals",
-             f"flagged {sorted(flagged) or 'none'}; broken {sorted(broken)}",
-             flagged == broken)]
+    expected = set()
+    for site, started, status, new in runs:
+        since, until = broken[site]
+        when = utc_aware(started).timestamp()
+        if (since is not None and when >= since and (until is None or when < until)
+                and status in ("ok", "partial", "failed")
+                and (until is not None or new >= min_items)):
+            expected.add(site)
+    missed = sorted(set(broken) - expected)
+    return [("health flags exactly the portals crawled while broken",
+             f"flagged {sorted(flagged) or 'none'}; crawled while broken {sorted(expected)}"
+             + (f"; broken but not crawled so: {missed}" if missed else ""),
+             flagged == expected and bool(expected))]
 
 
 def leftovers(at_start: int, peak: int, after: list[str]) -> list[Row]:

@@ -12,6 +12,7 @@ The plan is drawn from a seed, so a run can be repeated.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 
 from congdoan.sim import SimServer, default_portals
@@ -61,10 +62,6 @@ class Plan:
             plan.kills[cycle] = ("worker", "crawl", "scheduler")[number % 3]
         return plan
 
-    def broken(self) -> set[str]:
-        """The portals that were broken for whole crawls: away, and re-themed."""
-        return {trouble_site(self.sites, "away"), trouble_site(self.sites, "theme")}
-
 
 def trouble_site(sites: list[str], trouble: str) -> str:
     """The portal that carries ``trouble``."""
@@ -98,6 +95,9 @@ class World:
             injector.enabled = trouble not in ("5xx_bursts", "away")
             self.injectors[trouble] = injector
         self.last_change: dict[str, int] = dict.fromkeys(self.sites, 0)
+        # When each portal was broken (epoch seconds, end None while it lasts): its crawls
+        # in that time must be flagged by spider health, and no others.
+        self.broken: dict[str, list[float | None]] = {}
 
     def apply(self, plan: Plan, cycle: int) -> list[str]:
         """Switch this cycle's troubles and publish its new items; what happened, in words."""
@@ -111,10 +111,15 @@ class World:
             self.injectors["away"].enabled = away
             site = trouble_site(self.sites, "away")
             self.last_change[site] = cycle
+            if away:
+                self.broken[site] = [time.time(), None]
+            else:
+                self.broken[site][1] = time.time()
             events.append(f"{site} {'gone' if away else 'back'}")
         if cycle == plan.theme_at:
             site = trouble_site(self.sites, "theme")
             self.server.portal(site).spec.theme = "reskin"
+            self.broken[site] = [time.time(), None]  # for good
             self.last_change[site] = cycle
             events.append(f"{site} re-themed")
         for site, articles, documents in plan.new_items.get(cycle, []):
