@@ -29,6 +29,7 @@ import hashlib
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -55,6 +56,7 @@ from congdoan.runtime.exitcodes import (
     EXIT_PARTIAL,
     EXIT_USAGE,
 )
+from congdoan.runtime.lifeline import started_by, supervised_env
 from congdoan.runtime.locks import holder_of
 from congdoan.vntime import VN_TZ_NAME
 
@@ -89,6 +91,7 @@ class ScheduleConfig:
     crawl_args: tuple[str, ...] = ()  # extra `congdoan crawl` arguments (e.g. -s KEY=VALUE)
     parallel: int | None = None  # crawls at once; None: 1 on SQLite, 4 on a server database
     python: str = sys.executable
+    role: str = "scheduler"  # what starts the crawls, in their run records ("worker" on a queue)
 
 
 def parallel_crawls(config: ScheduleConfig) -> int:
@@ -217,7 +220,10 @@ class CrawlRunner:
             return JobOutcome(site_id, "skipped", None, 0.0)
         log_dir = paths.logs_dir(self.config.data_dir)
         log_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "CONGDOAN_DATA_DIR": str(self.config.data_dir)}
+        # The child follows this process: if it is SIGKILLed, the crawl stops by itself
+        # (congdoan.runtime.lifeline) instead of running on with no timeout.
+        env = {**os.environ, "CONGDOAN_DATA_DIR": str(self.config.data_dir),
+               **supervised_env(self.config.kill_grace, self.config.role)}
         with open(log_dir / f"{site_id}.log", "ab") as log:
             log.write(f"\n== {started_wall.isoformat(timespec='seconds')} "
                       f"{' '.join(self.command(site_id))}\n".encode())
@@ -323,7 +329,8 @@ class CrawlRunner:
             return None
         try:
             with session_factory(engine)() as session, session.begin():
-                return record_unstarted(session, site_id, started_wall, status, note)
+                return record_unstarted(session, site_id, started_wall, status, note,
+                                        (socket.gethostname(), started_by(self.config.role)))
         except SQLAlchemyError as exc:
             logger.error("%s: cannot record the %s crawl (%s): %s", site_id, status, note, exc)
             return None

@@ -15,15 +15,18 @@ VN_TZ_NAME: Final = "Asia/Ho_Chi_Minh"
 VN_TZ: Final = ZoneInfo(VN_TZ_NAME)
 
 
+def utc_aware(value: datetime) -> datetime:
+    """``value`` with a time zone: a naive one is UTC (how SQLite hands timestamps back)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def vn_moment(value: datetime, tz: tzinfo = VN_TZ) -> datetime:
     """The instant ``value`` on Vietnam's clock (or ``tz``'s), aware.
 
     A naive ``value`` is taken as UTC (how the database hands back SQLite timestamps);
     never as the machine's local time, which is what ``astimezone`` alone would assume.
     """
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz)
+    return utc_aware(value).astimezone(tz)
 
 
 def shown_time(value: datetime | None, tz: tzinfo = VN_TZ) -> str:

@@ -22,6 +22,9 @@ from sqlalchemy.exc import OperationalError
 from congdoan.sim import SimServer, default_portals
 from tests.crawling import FAST, run_congdoan
 
+# The session fails if a process the tests started outlives them (tests/leftovers.py).
+pytest_plugins = ("tests.leftovers",)
+
 PG_URL = os.environ.get("CONGDOAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -178,6 +178,18 @@ def test_a_fill_rate_drop_beyond_the_margin_is_degraded() -> None:
     assert judge(_run(author=3), history, Thresholds(fill_margin=0.8)).verdict == "healthy"
 
 
+def test_a_drop_is_seen_against_many_small_runs_together() -> None:
+    # A portal publishing two articles a night, all with an author: no run alone is
+    # big enough to compare with, ten together are; a re-themed batch of six is not.
+    history = [_run(articles=2, author=2, documents=0, signer=0) for _ in range(10)]
+    verdict = judge(_run(articles=6, author=0, documents=0, signer=0), history)
+    assert verdict.reasons == ("article author: filled in 0 % of 6 items, "
+                               "100 % in recent runs",)
+    assert judge(_run(articles=6, author=6, documents=0, signer=0), history
+                 ).verdict == "healthy"
+    assert judge(_run(articles=6, author=0), history[:2]).verdict == "healthy"  # 4 items
+
+
 def test_empty_listings_where_there_used_to_be_many_are_degraded() -> None:
     empty = _run(articles=0, author=0, documents=0, signer=0, listed=0)
     verdict = judge(empty, [_run(listed=40), _run(listed=38)])

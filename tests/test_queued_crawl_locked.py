@@ -14,39 +14,15 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from congdoan.sim.site import Request, Response
 from congdoan.storage.db import make_engine
 from congdoan.storage.models import CrawlRun
-from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
-from tests.queueing import queue_env, redis_or_fail, wait_for
-
-ENQUEUE = """
-import sys
-from pathlib import Path
-from congdoan.runtime.queue import enqueue_crawl
-from congdoan.scheduler import ScheduleConfig
-db, data, registry, *crawl_args = sys.argv[1:]
-enqueue_crawl(ScheduleConfig(db_url=db, data_dir=Path(data), registry=registry,
-                             crawl_args=tuple(crawl_args)), "sim1")
-"""
-
-
-class Gate:
-    """Holds every request of the portal until opened; says when the first one came."""
-
-    def __init__(self) -> None:
-        self.reached, self.open = threading.Event(), threading.Event()
-
-    def __call__(self, request: Request, response: Response) -> None:
-        self.reached.set()
-        self.open.wait(timeout=240)
+from tests.queueing import enqueue_crawl, gated_site, redis_or_fail, wait_for
 
 
 def _popen(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -73,12 +49,9 @@ def _runs(db: str) -> list[Any]:
 
 def test_a_queued_crawl_refused_by_the_site_lock_is_recorded_as_locked(tmp_path: Path) -> None:
     redis_or_fail()
-    server, registry = serve_portals(tmp_path, sites=1, articles=8, documents=3)
-    gate = Gate()
-    server.portal("sim1").hooks.append(gate)
-    db = f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
-    data = tmp_path / "data"
-    env = queue_env(CONGDOAN_DATA_DIR=str(data))
+    site = gated_site(tmp_path)
+    server, registry, gate, db, data, env = (site.server, site.registry, site.gate, site.db,
+                                             site.data, site.env)
     worker_log = tmp_path / "worker.log"
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -87,10 +60,7 @@ def test_a_queued_crawl_refused_by_the_site_lock_is_recorded_as_locked(tmp_path:
         processes.append(holder)
         wait_for(gate.reached.is_set, "the first crawl to hold the site")
         processes.append(_popen(["-m", "congdoan", "worker", "--crawls"], env, worker_log))
-        enqueued = subprocess.run([sys.executable, "-c", ENQUEUE, db, str(data), str(registry),
-                                   *FAST], env=env, capture_output=True, text=True, timeout=60,
-                                  check=False)
-        assert enqueued.returncode == 0, enqueued.stderr
+        enqueue_crawl(env, "sim1", db, data, registry, *FAST)
         wait_for(lambda: " locked (exit 4" in worker_log.read_text(errors="replace"),
                  "the queued crawl to be refused by the site lock")
         gate.open.set()

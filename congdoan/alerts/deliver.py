@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.alerts import mail, webhook
@@ -37,15 +37,19 @@ class Report:
 
 def _due(session: Session) -> dict[tuple[int, str], list[int]]:
     rows = session.execute(
-        select(Delivery.id, Delivery.watch_id, Delivery.channel)
-        .where(or_(Delivery.status == "pending",
-                   (Delivery.status == "failed") & (Delivery.attempts < MAX_ATTEMPTS)))
+        select(Delivery.id, Delivery.watch_id, Delivery.channel).where(_is_due())
         .order_by(Delivery.id)
     )
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for delivery_id, watch_id, channel in rows:
         groups[(watch_id, channel)].append(delivery_id)
     return {key: ids for key, ids in groups.items() if not _digest_waits(session, *key)}
+
+
+def _is_due() -> ColumnElement[bool]:
+    """Pending, or failed fewer than ``MAX_ATTEMPTS`` times."""
+    return or_(Delivery.status == "pending",
+               (Delivery.status == "failed") & (Delivery.attempts < MAX_ATTEMPTS))
 
 
 def _digest_waits(session: Session, watch_id: int, channel: str) -> bool:
@@ -72,33 +76,35 @@ def deliver_pending(sessions: sessionmaker[Session], smtp: SmtpSettings | None =
 
 def _send_group(sessions: sessionmaker[Session], watch_id: int, channel: str, ids: list[int],
                 smtp: SmtpSettings | None, backoff: float, report: Report) -> None:
-    # Read, send with no transaction open (a slow server must not block the crawl's
-    # writes), then record the outcome in a transaction of its own.
-    with sessions() as session:
+    # One transaction around the send, holding the group's rows (PostgreSQL: FOR UPDATE
+    # SKIP LOCKED): a crawl ending at the same time on another worker skips them rather
+    # than send them again, and rows it marked sent meanwhile are no longer due. A
+    # process killed mid-send rolls back, so the next run sends the group again under
+    # the same ids. The crawls' writes are not held up: they add rows, never change these.
+    with sessions() as session, session.begin():
         watch = session.get(Watch, watch_id)
-        items = list(session.scalars(select(Delivery).where(Delivery.id.in_(ids))
-                                     .order_by(Delivery.id)))
-        session.expunge_all()
-    if watch is None or not items:
-        return
-    error: str | None = None
-    try:
-        if channel == "email":
-            settings = smtp or SmtpSettings.from_env()
-            mail.send(settings, mail.message(watch, items, settings.sender))
-        else:
-            webhook.post(watch, items, backoff=backoff)
-    except Exception as exc:  # any failure: kept in the outbox with its reason
-        error = f"{type(exc).__name__}: {exc}"
-    now = datetime.now(UTC)
-    with sessions.begin() as session:
-        for row in session.scalars(select(Delivery).where(Delivery.id.in_(ids))):
+        items = list(session.scalars(
+            select(Delivery).where(Delivery.id.in_(ids), _is_due())
+            .order_by(Delivery.id).with_for_update(skip_locked=True)))
+        if watch is None or not items:
+            return
+        name, error = watch.name, None
+        try:
+            if channel == "email":
+                settings = smtp or SmtpSettings.from_env()
+                mail.send(settings, mail.message(watch, items, settings.sender))
+            else:
+                webhook.post(watch, items, backoff=backoff)
+        except Exception as exc:  # any failure: kept in the outbox with its reason
+            error = f"{type(exc).__name__}: {exc}"
+        now = datetime.now(UTC)
+        for row in items:
             row.attempts += 1
             row.status = "failed" if error else "sent"
             row.last_error = error
             row.sent_at = None if error else now
     if error:
         report.failed += len(items)
-        report.errors.append(f"watch {watch.name} ({channel}): {error}")
+        report.errors.append(f"watch {name} ({channel}): {error}")
     else:
         report.sent += len(items)

@@ -89,6 +89,9 @@ def crawl(
       congdoan crawl --all -o items.jsonl        every enabled portal, also to a file
       congdoan crawl sim1 --registry sim.toml -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=false
     """
+    from congdoan.runtime.lifeline import follow_supervisor
+
+    follow_supervisor()  # a scheduler's or worker's child stops when they die (even SIGKILLed)
     # Imported here: Scrapy costs half a second that other commands need not pay.
     from congdoan.runtime.runner import DEFAULT_PARALLEL_SITES, crawl_sites
 

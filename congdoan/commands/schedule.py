@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -152,15 +153,14 @@ def _queue_runner(config: Any) -> Any:
             "(--db postgresql+psycopg://...), not " + config.db_url.split(":", 1)[0])
     from redis.exceptions import RedisError
 
-    from congdoan.files.queue import redis_url
+    from congdoan.files.queue import check_redis, redis_url
     from congdoan.runtime.queue import QueueRunner
 
-    runner = QueueRunner(config)
     try:
-        runner.check()
+        check_redis()
     except RedisError as exc:
         die(f"Redis not usable at {redis_url()}: {exc}")
-    return runner
+    return QueueRunner(config)
 
 
 def _run_scheduler(config: Any, reg: Registry, runner: Any, timezone: str) -> None:
@@ -321,16 +321,31 @@ def history(
             "finished_at": r.finished_at.isoformat() if r.finished_at else None,
             "seconds": r.seconds, "new": r.new, "changed": r.changed, "unchanged": r.unchanged,
             "dropped": r.dropped, "failed": r.failed, "stats": r.stats,
-            "verdict": r.verdict, "health_reasons": list(r.health_reasons)} for r in runs]))
+            "verdict": r.verdict, "health_reasons": list(r.health_reasons),
+            "host": r.host, "worker": r.worker} for r in runs]))
         return
-    table = Table(title="Crawl runs")
-    for column in ("run", "site", "status", "health", "started", "seconds", "new", "changed",
-                   "unchanged", "failed"):
-        table.add_column(column, justify="right" if column not in (
-            "site", "status", "health", "started") else "left")
+    console.print(_history_table(runs, timezone))
+
+
+def _history_table(runs: list, timezone: str) -> Table:
+    """The runs in two lines each, so that 80 columns hold them without cutting a word.
+
+    site over where it ran, status over health, start over duration, the counts
+    in words: each column's longest word is short, and a narrow terminal wraps
+    cells between words instead of truncating them ("star…").
+    """
+    # No inner rules: four columns' worth of width for the cells.
+    table = Table(title="Crawl runs", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("run", justify="right")
+    table.add_column("site\nran on, by", overflow="fold")  # a host name is one long word
+    table.add_column("status\nhealth")
+    table.add_column("started\ntook")
+    table.add_column("items")
     for r in runs:
-        table.add_row(str(r.id), r.site, r.status, r.verdict or "-",
-                      _local(r.started_at, timezone),
-                      f"{r.seconds:.1f}" if r.seconds is not None else "-", str(r.new),
-                      str(r.changed), str(r.unchanged), str(r.failed))
-    console.print(table)
+        took = f"{r.seconds:.1f} s" if r.seconds is not None else "running"
+        where = f"{r.host}, {r.worker}" if r.host else "-"
+        items = (f"{r.new} new, {r.changed} changed,\n{r.unchanged} unchanged, "
+                 f"{r.failed} failed")
+        table.add_row(str(r.id), f"{r.site}\n{where}", f"{r.status}\n{r.verdict or '-'}",
+                      f"{_local(r.started_at, timezone)}\n{took}", items)
+    return table

@@ -26,9 +26,12 @@ def worker(
     process with this machine's data directory ($CONGDOAN_DATA_DIR); a site
     being crawled elsewhere is not retried: the job is logged, and recorded in
     the run history (`congdoan schedule history`) as `locked`.
-    Redis: $CONGDOAN_REDIS_URL (default redis://127.0.0.1:6379/0). A killed
-    worker loses nothing: its unfinished jobs go back on the queue when its
-    heartbeat stops. SIGTERM stops running crawls cleanly (run `interrupted`).
+    Redis: $CONGDOAN_REDIS_URL (default redis://127.0.0.1:6379/0); not
+    answering at start: exit 2. SIGTERM stops running crawls cleanly (run
+    `interrupted`). A killed worker (even SIGKILL) loses nothing: each of its
+    crawls stops itself the same way (killed if it takes longer than the kill
+    grace), and its unfinished jobs go back on the queue when its heartbeat
+    stops (about a minute), then run again, resuming where they stopped.
     Exit status: 0 when stopped, 2 when Redis or OCR is unavailable.
     """
     from redis.exceptions import RedisError

@@ -29,6 +29,7 @@ When the crawl ends the validators are saved, the JOBDIR is marked finished
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,12 +42,15 @@ from congdoan import paths
 from congdoan.runtime import incremental
 from congdoan.runtime.locks import Lock, site_lock
 from congdoan.storage import retry_file
+from congdoan.vntime import utc_aware
 
 logger = logging.getLogger(__name__)
 
 # Crawl stats this extension sets; the store pipeline copies the first into the run record.
 STAT_RECONCILED = "congdoan/reconciled"
 STAT_KNOWN = "congdoan/known_before"
+# Why a stopped crawl's resume folder was not resumed (a crawl completed the site since).
+STAT_RESUME_DISCARDED = "congdoan/resume_discarded"
 
 
 class CrawlRuntime:
@@ -97,7 +101,7 @@ class CrawlRuntime:
 
             url = database_url(settings.get("CONGDOAN_DATABASE_URL") or None, self.data)
             check_database(url)
-            self._prepare_jobdir(policy)
+            self._prepare_jobdir(policy, url)
             known, policy = self._read_storage(url, policy)
             if policy.conditional and not policy.full:
                 self.validators = incremental.ValidatorStore(
@@ -108,17 +112,44 @@ class CrawlRuntime:
             self.crawler.stats.set_value(STAT_RECONCILED, 1)
         spider.policy, spider.known, spider.validators = policy, known, self.validators
 
-    def _prepare_jobdir(self, policy: incremental.CrawlPolicy) -> None:
+    def _prepare_jobdir(self, policy: incremental.CrawlPolicy, url: str) -> None:
         settings = self.crawler.settings
         if not settings.getbool("CONGDOAN_RESUME", True) or settings.get("JOBDIR"):
             return
         # Scrapy keeps the pending queue and the seen requests here: a killed crawl
         # resumes where it stopped. Prepared under the site lock: never shared.
         jobdir = paths.jobs_dir(self.data, self.site)
-        if incremental.prepare_jobdir(jobdir, "full" if policy.full else "incremental"):
+        mode = "full" if policy.full else "incremental"
+        if jobdir.exists():
+            self._discard_if_superseded(jobdir, mode, url)
+        if incremental.prepare_jobdir(jobdir, mode):
             logger.info("%s: resuming the stopped crawl in %s", self.site, jobdir)
         settings.set("JOBDIR", str(jobdir), priority="spider")
         self.jobdir = jobdir
+
+    def _discard_if_superseded(self, jobdir: Path, mode: str, url: str) -> None:
+        """Drop a stopped crawl's folder if a crawl of the site completed since (elsewhere)."""
+        from congdoan.storage.db import make_engine, session_factory
+        from congdoan.storage.history import last_completed_run
+
+        engine = make_engine(url)
+        try:
+            with session_factory(engine)() as session:
+                completed = last_completed_run(session, self.site)
+        finally:
+            engine.dispose()
+        started = incremental.discard_superseded_jobdir(
+            jobdir, mode, completed[1] if completed else None)
+        if started is None or completed is None:
+            return
+        note = (f"{self.site}: not resuming the crawl stopped after starting at "
+                f"{started.isoformat(timespec='seconds')}: run {completed[0]} completed the "
+                f"site since, at {utc_aware(completed[1]).isoformat(timespec='seconds')}")
+        self.crawler.stats.set_value(STAT_RESUME_DISCARDED, note)
+        # To stderr as well as the log: a scheduled crawl logs errors only, and this is
+        # what its site log must tell (the run's stats keep it too).
+        logger.warning("%s", note)
+        print(note, file=sys.stderr, flush=True)
 
     def _read_storage(self, url: str, policy: incremental.CrawlPolicy
                       ) -> tuple[incremental.KnownSet | None, incremental.CrawlPolicy]:

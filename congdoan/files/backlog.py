@@ -81,7 +81,12 @@ def store_reading(sessions: sessionmaker[Session], sha256: str, reading: FileRea
                     raise
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
+    # A reader outlives a SIGKILLed parent otherwise (waiting for work for ever,
+    # and keeping the forkserver and resource tracker alive with it).
+    from congdoan.runtime.lifeline import die_with
+
+    die_with(parent)
     # Tesseract runs 4 OpenMP threads by default: with one per process, N workers
     # use N cores instead of fighting over them.
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -161,4 +166,5 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: children start from a clean process, not a copy of one holding
     # database connections and threads.
     return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                               initargs=(os.getpid(),),
                                mp_context=multiprocessing.get_context("forkserver"))

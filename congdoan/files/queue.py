@@ -54,6 +54,15 @@ def broker() -> Any:
     return redis_broker
 
 
+def check_redis() -> None:
+    """Raise ``redis.exceptions.RedisError`` unless the queue's Redis answers.
+
+    Dramatiq itself would retry a lost connection every second for ever: a
+    worker or scheduler started without its Redis says so and stops instead.
+    """
+    broker().client.ping()
+
+
 @lru_cache(maxsize=1)
 def read_file_actor() -> Any:
     """The Dramatiq actor that reads one stored file, bound to the Redis broker (made once)."""
@@ -107,6 +116,7 @@ def run_worker(threads: int = 1, queues: frozenset[str] = frozenset({QUEUE}),
                on_stop: Callable[[], object] | None = None) -> None:
     """Take jobs from ``queues`` until SIGTERM or SIGINT (then finish the current ones, stop).
 
+    Raises ``redis.exceptions.RedisError`` at once when Redis does not answer.
     ``on_stop`` runs first on a stop (the crawl worker asks its crawls to stop there).
     """
     import signal
@@ -120,6 +130,7 @@ def run_worker(threads: int = 1, queues: frozenset[str] = frozenset({QUEUE}),
         from congdoan.runtime.queue import crawl_site_actor
 
         crawl_site_actor()
+    check_redis()
     worker = Worker(broker(), queues=set(queues), worker_threads=threads)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

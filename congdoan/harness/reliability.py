@@ -103,7 +103,8 @@ class FaultReport:
         return [kind for kind in FAULT_KINDS if not self.injected.get(kind)]
 
 
-def _item_key(url: str) -> tuple[str, int] | None:
+def item_key(url: str) -> tuple[str, int] | None:
+    """``("article", id)`` or ``("document", id)`` of a simulated portal's item page URL."""
     doc = document_id(url)
     if doc is not None and ("detail" in url):
         return ("document", doc)
@@ -144,7 +145,7 @@ def _read_outcome(db_url: str, truth: dict, returncode: int, stderr: str) -> Out
             failures = open_failures(session, SITE)
             outcome.failed_pages = len(failures)
             for failure in failures:
-                key = _item_key(failure.url)
+                key = item_key(failure.url)
                 if key is not None and key in served:
                     outcome.failed.add(key)
             last = session.scalars(select(CrawlRun).where(CrawlRun.site == SITE)

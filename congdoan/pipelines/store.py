@@ -26,9 +26,10 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 
 from congdoan import paths
-from congdoan.extensions.runtime import STAT_RECONCILED
+from congdoan.extensions.runtime import STAT_RECONCILED, STAT_RESUME_DISCARDED
 from congdoan.runtime.health import STAT_VERDICT, Judgement, RunHealth, Thresholds, judge
 from congdoan.runtime.incremental import page_not_modified
+from congdoan.runtime.lifeline import run_origin
 from congdoan.runtime.outcome import DATABASE_ERROR, run_status
 from congdoan.runtime.signals import page_failed, page_read, run_judged
 from congdoan.storage import retry_file
@@ -107,7 +108,7 @@ class StorePipeline:
                 # Under the site lock no other crawl of the site runs: a run still
                 # "running" is one whose database went away before it could close.
                 mark_stale_runs_aborted(session, site=self.site_id)
-            self.run_id = start_run(session, self.site_id)
+            self.run_id = start_run(session, self.site_id, run_origin())
         self.store = Store(self.sessions, self.batch_size)
         self._packer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="congdoan-pack")
 
@@ -247,9 +248,13 @@ class StorePipeline:
     def _run_stats(self, reason: str) -> dict[str, Any]:
         """The facts of the run kept beside its counts."""
         stats = self.crawler.stats
-        return {"finish_reason": reason,
-                "pages": stats.get_value("response_received_count", 0),
-                "reconciled": bool(stats.get_value(STAT_RECONCILED))}
+        facts = {"finish_reason": reason,
+                 "pages": stats.get_value("response_received_count", 0),
+                 "reconciled": bool(stats.get_value(STAT_RECONCILED))}
+        discarded = stats.get_value(STAT_RESUME_DISCARDED)
+        if discarded:
+            facts["resume_discarded"] = discarded
+        return facts
 
     def _close_run(self, status: str, counts: dict[str, int], run_stats: dict[str, Any],
                    ledger: dict[str, str]) -> Judgement | None:

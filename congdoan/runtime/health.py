@@ -160,11 +160,18 @@ def _fill_reasons(kind: str, run: KindHealth, history: Sequence[KindHealth],
     if run.items < limits.min_items:
         return
     comparable = [h for h in history if h.items >= limits.min_items]
-    if not comparable:
+    # A portal publishing a few items a night: no recent run stored enough on its own,
+    # but together they do (found by the soak: a theme change went unflagged once the
+    # site's first, big crawl had left the recent runs).
+    pooled = KindHealth(sum(h.items for h in history), {
+        name: sum(h.filled.get(name, 0) for h in history)
+        for name in health_fields(kind)})  # type: ignore[arg-type]
+    if not comparable and pooled.items < limits.min_items:
         return
     for name in health_fields(kind):  # type: ignore[arg-type]
         rate = run.fill_rate(name)
-        usual = median(h.fill_rate(name) or 0.0 for h in comparable)
+        usual = (median(h.fill_rate(name) or 0.0 for h in comparable) if comparable
+                 else pooled.fill_rate(name) or 0.0)
         if rate is not None and usual - rate > limits.fill_margin:
             yield (f"{kind} {name}: filled in {_pct(rate)} of {run.items} items, "
                    f"{_pct(usual)} in recent runs")

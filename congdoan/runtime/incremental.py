@@ -42,7 +42,7 @@ from typing import Any
 
 from congdoan.normalize.dates import parse_vn_date
 from congdoan.storage.known import KnownItem
-from congdoan.vntime import vn_day
+from congdoan.vntime import utc_aware, vn_day
 
 MODES = ("incremental", "full")
 FEED_POLICIES = ("auto", "always", "never")
@@ -318,28 +318,54 @@ def prepare_jobdir(path: Path, mode: str) -> bool:
     marker = path / _JOB_MARKER
     resumed = False
     if path.exists():
-        try:
-            state = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            state = {}
-        resumed = state.get("status") == "running" and state.get("mode") == mode
+        resumed = _resumable(_marker(path), mode)
         if not resumed:
             shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps({"mode": mode, "status": "running"}), encoding="utf-8")
+    # "started": when a crawl last took the folder (``discard_superseded_jobdir``).
+    marker.write_text(json.dumps({"mode": mode, "status": "running",
+                                  "started": datetime.now(UTC).isoformat()}), encoding="utf-8")
     return resumed
+
+
+def discard_superseded_jobdir(path: Path, mode: str, last_completed: datetime | None
+                              ) -> datetime | None:
+    """Wipe a stopped crawl's folder when a crawl of the site completed after it.
+
+    Another machine (or a manual crawl) walked the site to the end meanwhile:
+    resuming would fetch again, for nothing, every page the stopped crawl had
+    queued. Returns when the stopped crawl started if its folder was wiped.
+    """
+    state = _marker(path)
+    if last_completed is None or not _resumable(state, mode):
+        return None
+    try:
+        started = utc_aware(datetime.fromisoformat(state["started"]))
+    except (KeyError, TypeError, ValueError):
+        # A folder from before "started" was recorded: the marker's last write.
+        started = datetime.fromtimestamp((path / _JOB_MARKER).stat().st_mtime, UTC)
+    if utc_aware(last_completed) <= started:
+        return None
+    shutil.rmtree(path, ignore_errors=True)
+    return started
 
 
 def finish_jobdir(path: Path, reason: str) -> None:
     """Record how the crawl using ``path`` ended; only an unfinished one is resumed later."""
     status = "finished" if reason == "finished" else "running"
+    state = _marker(path)
     with contextlib.suppress(OSError):
-        (path / _JOB_MARKER).write_text(json.dumps({"status": status, "reason": reason,
-                                                    "mode": _mode_of(path)}), encoding="utf-8")
+        (path / _JOB_MARKER).write_text(json.dumps({**state, "status": status, "reason": reason}),
+                                        encoding="utf-8")
 
 
-def _mode_of(path: Path) -> str | None:
+def _marker(path: Path) -> dict[str, Any]:
     try:
-        return json.loads((path / _JOB_MARKER).read_text(encoding="utf-8")).get("mode")
+        state = json.loads((path / _JOB_MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _resumable(state: dict[str, Any], mode: str) -> bool:
+    return state.get("status") == "running" and state.get("mode") == mode

@@ -51,22 +51,38 @@ def crawl_site_actor() -> Any:
                           broker=broker(), max_retries=0)
 
 
-def enqueue_crawl(config: ScheduleConfig, site_id: str) -> None:
-    """Put one crawl job for ``site_id`` on the queue, carrying what the worker needs."""
-    limit_ms = int((config.job_timeout + config.kill_grace + TIME_LIMIT_MARGIN_S) * 1000)
+def enqueue_crawl(config: ScheduleConfig, site_id: str) -> bool:
+    """Put one crawl job for ``site_id`` on the queue, carrying what the worker needs.
+
+    Not when a job of the site is still waiting on the queue (False): workers
+    slower than the schedule would otherwise pile up jobs of one site, each a
+    crawl to start for nothing, as ``coalesce`` prevents without a queue. The
+    mark is cleared when a worker starts the job, and expires with the job's
+    time limit (a queue flushed by hand does not block the site for ever).
+    """
+    limit_s = config.job_timeout + config.kill_grace + TIME_LIMIT_MARGIN_S
+    if not broker().client.set(_waiting_key(site_id), "1", nx=True, ex=int(limit_s)):
+        return False
     crawl_site_actor().send_with_options(
         args=(site_id, config.db_url, config.registry, list(config.crawl_args),
               config.job_timeout, config.kill_grace),
-        time_limit=limit_ms)
+        time_limit=int(limit_s * 1000))
+    return True
+
+
+def _waiting_key(site_id: str) -> str:
+    """The Redis key marking a queued, not yet started, crawl job of ``site_id``."""
+    return f"{broker().namespace}:waiting-crawl:{site_id}"
 
 
 def _crawl_site_job(site_id: str, db_url: str, registry: str | None, crawl_args: list[str],
                     job_timeout: float, kill_grace: float) -> None:
     """Crawl ``site_id`` in a child under this worker's data directory; log how it ended."""
+    broker().client.delete(_waiting_key(site_id))  # started: the next one may be queued
     # The data directory (logs, resume folder, files) is this machine's own.
     config = ScheduleConfig(db_url=db_url, data_dir=paths.data_dir(), registry=registry,
                             crawl_args=tuple(crawl_args), job_timeout=job_timeout,
-                            kill_grace=kill_grace)
+                            kill_grace=kill_grace, role="worker")
     runner = CrawlRunner(config)
     with _running_lock:
         _running.append(runner)
@@ -110,20 +126,20 @@ class QueueRunner:
     def __init__(self, config: ScheduleConfig) -> None:
         self.config = config
 
-    def check(self) -> None:
-        """Raise ``redis.exceptions.RedisError`` unless the queue's Redis answers."""
-        broker().client.ping()
-
     def run(self, site_id: str) -> JobOutcome:
         """Queue one crawl of ``site_id`` for the workers (``failed``: Redis did not take it)."""
         from redis.exceptions import RedisError
 
         try:
-            enqueue_crawl(self.config, site_id)
+            queued = enqueue_crawl(self.config, site_id)
         except RedisError as exc:
             logger.error("%s: crawl not queued, Redis at %s failed: %s", site_id, redis_url(),
                          exc)
             return JobOutcome(site_id, "failed", None, 0.0)
+        if not queued:
+            logger.info("%s: not queued, its previous job is still waiting for a worker",
+                        site_id)
+            return JobOutcome(site_id, "skipped", None, 0.0)
         logger.info("%s: crawl queued on %s", site_id, CRAWL_QUEUE)
         return JobOutcome(site_id, "queued", None, 0.0)
 

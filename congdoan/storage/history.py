@@ -29,6 +29,8 @@ class RunRow:
     stats: dict[str, Any] | None
     verdict: str | None = None  # spider health: healthy, degraded, None (not judged)
     health_reasons: tuple[str, ...] = ()
+    host: str | None = None  # where it ran (None: recorded before the history kept it)
+    worker: str | None = None  # what started it: "worker 4242", "scheduler 4242", "by hand"
 
     @property
     def seconds(self) -> float | None:
@@ -47,7 +49,21 @@ def recent_runs(session: Session, site: str | None = None, limit: int = 20) -> l
                            .limit(limit))
     return [RunRow(r.id, r.site, r.status, r.started_at, r.finished_at, r.new, r.changed,
                    r.unchanged, r.dropped, r.failed, r.stats, r.verdict,
-                   tuple(r.health_reasons or ())) for r in rows]
+                   tuple(r.health_reasons or ()), r.host, r.worker) for r in rows]
+
+
+COMPLETED = ("ok", "partial")  # a crawl that walked its site to the end
+
+
+def last_completed_run(session: Session, site: str) -> tuple[int, datetime] | None:
+    """The id and end of the latest run of ``site`` that completed, or ``None``."""
+    row = session.execute(
+        select(CrawlRun.id, CrawlRun.finished_at)
+        .where(CrawlRun.site == site, CrawlRun.status.in_(COMPLETED),
+               CrawlRun.finished_at.is_not(None))
+        .order_by(CrawlRun.finished_at.desc()).limit(1)
+    ).first()
+    return (row.id, row.finished_at) if row is not None else None
 
 
 def mark_latest_run(session: Session, site: str, started_after: datetime, status: str,
@@ -77,17 +93,18 @@ def mark_latest_run(session: Session, site: str, started_after: datetime, status
 
 
 def record_unstarted(session: Session, site: str, started_at: datetime, status: str,
-                     note: str) -> int:
+                     note: str, origin: tuple[str, str] | None = None) -> int:
     """Record a crawl that ended before it could record itself, with the reason in ``note``.
 
     The scheduler calls this for a child that exited 2 (``failed``: its database
     was unusable) or 4 (``locked``: another crawl of the site held its lock):
     the run appears in the history with its one-line reason instead of not at all.
-    It stored nothing, so every count is 0.
+    It stored nothing, so every count is 0. ``origin``: (host, what started it).
     """
+    host, worker = origin or (None, None)
     run = CrawlRun(site=site, started_at=started_at, finished_at=datetime.now(UTC),
                    status=status, new=0, changed=0, unchanged=0, dropped=0, failed=0,
-                   stats={"note": note})
+                   stats={"note": note}, host=host, worker=worker)
     session.add(run)
     session.flush()
     return run.id

@@ -283,6 +283,10 @@ class CrawlRun(Base):
     health: Mapped[dict[str, Any] | None]
     verdict: Mapped[str | None] = mapped_column(String(16))
     health_reasons: Mapped[list[Any] | None]
+    # Where it ran (migration 0013): the machine's host name, and what started the
+    # crawl ("worker 4242", "scheduler 4242", "by hand"); NULL for older runs.
+    host: Mapped[str | None] = mapped_column(String(255))
+    worker: Mapped[str | None] = mapped_column(String(64))
 
 
 class Failure(Base):

@@ -18,9 +18,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def start_run(session: Session, site: str) -> int:
-    """Record that a crawl of ``site`` started; return the run id."""
-    run = CrawlRun(site=site, started_at=_now(), status="running", **dict.fromkeys(COUNTS, 0))
+def start_run(session: Session, site: str, origin: tuple[str, str] | None = None) -> int:
+    """Record that a crawl of ``site`` started; return the run id.
+
+    ``origin``: (host, what started it), kept on the run for ``schedule history``.
+    """
+    host, worker = origin or (None, None)
+    run = CrawlRun(site=site, started_at=_now(), status="running", host=host, worker=worker,
+                   **dict.fromkeys(COUNTS, 0))
     session.add(run)
     session.flush()
     return run.id
