@@ -18,10 +18,10 @@ listed item storage lacks.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -29,8 +29,7 @@ import scrapy
 from lxml.cssselect import CSSSelector
 from scrapy.http import Response
 
-from congdoan.items import ArticleItem, DocumentItem
-from congdoan.items.contract import ContractError, check_parser_keys, parser_keys
+from congdoan.items.contract import parser_keys
 from congdoan.parsers.errors import ParseError
 from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
 from congdoan.parsers.generic import (
@@ -49,6 +48,8 @@ from congdoan.spiders.site import (
     NOT_MODIFIED,
     REDIRECT_CODES,
     SiteSpider,
+    off_reactor,
+    parse_and_hash,
 )
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -259,20 +260,20 @@ class GenericSpider(SiteSpider):
         # The table names every document it holds: a reconciling crawl reads all its pages.
         verdict = incremental.judge_listing(entries, self.policy, self.known, item_list=True)
         for entry in verdict.fetch:
-            yield self._document_item(response, entry.url, by_url[entry.url])
+            item = self._document_item(response, entry.url, by_url[entry.url])
+            if item is not None:
+                yield item
         if not verdict.stop:
             yield from self._next_page(response, parse_html(response.body), "document")
 
     def _document_item(self, response: Response, url: str, record: dict[str, Any]
-                       ) -> scrapy.Item:
+                       ) -> scrapy.Item | None:
+        """A table row's document: its page is the row's own URL, its raw body the table's."""
         fields = {key: record.get(key) for key in parser_keys("document")}
         fields["attachments"] = record.get("attachments") or []
         fields["canonical_url"] = url
-        item = DocumentItem(fields)
-        self._provenance(item, response, "document", url)
-        item["discovered_via"] = "listing"
-        item["listed_text"] = record.get("issued_text")
-        return item
+        return self.build_item(response, "document", fields, url=url, via="listing",
+                               listed_text=record.get("issued_text"))
 
     # -- sitemaps and feeds -----------------------------------------------------
     def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
@@ -354,51 +355,26 @@ class GenericSpider(SiteSpider):
         return self.detail_request(url, via, listed)
 
     # -- articles ---------------------------------------------------------------
-    def parse_article(self, response: Response) -> Iterable[Any]:
-        """An article page -> ``ArticleItem`` (read by the generic reader)."""
+    async def parse_article(self, response: Response) -> list[Any]:
+        """An article page -> ``ArticleItem`` (read by the generic reader in a parsing thread)."""
         if response.status == NOT_MODIFIED:
-            if self.crawler is not None:
-                self.crawler.stats.inc_value("congdoan/not_modified")
-                self.crawler.signals.send_catch_log(
-                    incremental.page_not_modified, site=self.site.id, url=response.url,
-                    kind="article")
-            return
+            self.not_modified(response, "article")
+            return []
         if response.status in REDIRECT_CODES:
-            yield from self._follow_redirect(response)
-            return
+            return list(self._follow_redirect(response))
         if response.status in MISSING_CODES:
             self.fail(response.url, f"article not found (HTTP {response.status})", "article")
-            return
+            return []
+        reader = partial(parse_generic_article, selectors=self.site.selectors)
         try:
-            parsed = parse_generic_article(response.body, response.url, self.site.selectors)
+            parsed, digest = await off_reactor(parse_and_hash, reader, response.body,
+                                               response.url)
         except ParseError as exc:
             self.fail(response.url, f"article page unreadable: {exc.what}", "article",
                       parse=True)
-            return
-        try:
-            check_parser_keys("article", parsed)
-        except ContractError as exc:
-            self.fail(response.url, str(exc), "article", parse=True)
-            return
-        if self.validators is not None:
-            headers = {k.decode("latin-1").lower(): v[0].decode("latin-1")
-                       for k, v in response.headers.items() if v}
-            self.validators.update({response.url, parsed.get("canonical_url") or response.url},
-                                   incremental.validators_from(headers))
-        item = ArticleItem(parsed)
-        self._provenance(item, response, "article", response.url)
-        item["discovered_via"] = response.meta.get("discovered_via")
-        item["listed_text"] = response.meta.get("listed_text")
-        yield item
-
-    def _provenance(self, item: scrapy.Item, response: Response, kind: str, url: str) -> None:
-        item["kind"] = kind
-        item["site"] = self.site.id
-        item["url"] = url
-        item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        item["http_status"] = response.status
-        item["body_sha256"] = hashlib.sha256(response.body).hexdigest()
-        item["raw_body"] = response.body
+            return []
+        item = self.build_item(response, "article", parsed, digest=digest)
+        return [item] if item is not None else []
 
     def _follow_redirect(self, response: Response) -> Iterable[Any]:
         location = response.headers.get(b"Location", b"").decode("latin-1")
