@@ -18,7 +18,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from congdoan.items.contract import KINDS, health_fields
+from congdoan.items.contract import health_fields
+from congdoan.items.kinds import KINDS
 from congdoan.runtime.health import STATS_PREFIX
 from congdoan.runtime.signals import page_failed, page_read
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Literal
 
-from congdoan.items.contract import KINDS, health_fields
+from congdoan.items.contract import health_fields
+from congdoan.items.kinds import KINDS
 
 Verdict = Literal["healthy", "degraded"]
 VERDICTS: tuple[Verdict, ...] = ("healthy", "degraded")
