@@ -12,8 +12,7 @@ from rich import box
 from rich.table import Table
 
 from congdoan.commands.common import EXIT_FAILED, EXIT_OK, DbOpt, app, console, db_url, die
-from congdoan.commands.database import open_database
-from congdoan.storage.check import shown_url
+from congdoan.commands.database import open_database, shown_url
 
 if TYPE_CHECKING:
     from congdoan.harness.demo import Comparison, DemoPaths

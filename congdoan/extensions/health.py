@@ -45,7 +45,7 @@ class FieldFillRates:
     @classmethod
     def from_crawler(cls, crawler: Any) -> FieldFillRates:
         """Off with ``CONGDOAN_HEALTH = False``."""
-        if not crawler.settings.getbool("CONGDOAN_HEALTH", True):
+        if not crawler.settings.getbool("CONGDOAN_HEALTH"):
             raise NotConfigured
         extension = cls(crawler.stats)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)

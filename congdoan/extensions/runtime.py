@@ -80,22 +80,21 @@ class CrawlRuntime:
     def lock_database(self) -> str | None:
         """The database URL whose lock applies (``site_lock`` decides), or None: the file."""
         settings = self.crawler.settings
-        if (not settings.getbool("CONGDOAN_STORE", True)
-                or settings.get("CONGDOAN_SITE_LOCK", "auto") == "file"):
+        if not settings.getbool("CONGDOAN_STORE") or settings["CONGDOAN_SITE_LOCK"] == "file":
             return None
-        from congdoan.storage.db import database_url
+        from congdoan.storage.db import crawl_database_url
 
-        return database_url(settings.get("CONGDOAN_DATABASE_URL") or None, self.data)
+        return crawl_database_url(settings)
 
     def _prepare(self) -> None:
         settings, spider = self.crawler.settings, self.crawler.spider
         policy = incremental.CrawlPolicy.from_settings(settings)
         known: incremental.KnownSet | None = None
-        if settings.getbool("CONGDOAN_STORE", True):
+        if settings.getbool("CONGDOAN_STORE"):
             from congdoan.storage.check import check_database
-            from congdoan.storage.db import database_url
+            from congdoan.storage.db import crawl_database_url
 
-            url = database_url(settings.get("CONGDOAN_DATABASE_URL") or None, self.data)
+            url = crawl_database_url(settings)
             check_database(url)
             self._prepare_jobdir(policy)
             known, policy = self._read_storage(url, policy)
@@ -110,7 +109,7 @@ class CrawlRuntime:
 
     def _prepare_jobdir(self, policy: incremental.CrawlPolicy) -> None:
         settings = self.crawler.settings
-        if not settings.getbool("CONGDOAN_RESUME", True) or settings.get("JOBDIR"):
+        if not settings.getbool("CONGDOAN_RESUME") or settings.get("JOBDIR"):
             return
         # Scrapy keeps the pending queue and the seen requests here: a killed crawl
         # resumes where it stopped. Prepared under the site lock: never shared.

@@ -94,13 +94,13 @@ class AttachmentsPipeline(FilesPipeline):
         """
         from scrapy.exceptions import NotConfigured
 
-        if not crawler.settings.getbool("CONGDOAN_ATTACHMENTS", True):
+        if not crawler.settings.getbool("CONGDOAN_ATTACHMENTS"):
             raise NotConfigured
         cls._update_stores(crawler.settings)
         store_uri = (crawler.settings.get("FILES_STORE")
                      or str(paths.files_dir(paths.data_dir(crawler.settings))))
         pipeline = cls(store_uri, crawler=crawler)
-        pipeline.max_size = crawler.settings.getint("CONGDOAN_ATTACHMENT_MAXSIZE", 50 << 20)
+        pipeline.max_size = crawler.settings.getint("CONGDOAN_ATTACHMENT_MAXSIZE")
         return pipeline
 
     def get_media_requests(self, item: Any, info: Any) -> list[Request]:

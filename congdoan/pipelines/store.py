@@ -34,7 +34,7 @@ from congdoan.runtime.signals import page_failed, page_read, run_judged
 from congdoan.storage import retry_file
 from congdoan.storage.archive import PACKED_KEY, pack
 from congdoan.storage.check import cause_of, shown_url
-from congdoan.storage.db import database_url, make_engine, session_factory
+from congdoan.storage.db import crawl_database_url, make_engine, session_factory
 from congdoan.storage.health import recent_health
 from congdoan.storage.known import touch_seen
 from congdoan.storage.repository import upsert_site
@@ -76,12 +76,11 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         """Off with ``CONGDOAN_STORE = False`` (``congdoan crawl --no-db``)."""
-        if not crawler.settings.getbool("CONGDOAN_STORE", True):
+        if not crawler.settings.getbool("CONGDOAN_STORE"):
             raise NotConfigured
-        url = database_url(crawler.settings.get("CONGDOAN_DATABASE_URL") or None,
-                           paths.data_dir(crawler.settings))
-        pipeline = cls(crawler, url, crawler.settings.getint("CONGDOAN_STORE_BATCH", 100),
-                       crawler.settings.getint("CONGDOAN_STORE_BATCH_BYTES", 2 << 20))
+        url = crawl_database_url(crawler.settings)
+        pipeline = cls(crawler, url, crawler.settings.getint("CONGDOAN_STORE_BATCH"),
+                       crawler.settings.getint("CONGDOAN_STORE_BATCH_BYTES"))
         crawler.signals.connect(pipeline.page_failed, signal=page_failed)
         crawler.signals.connect(pipeline.page_read, signal=page_read)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
@@ -304,7 +303,7 @@ class StorePipeline:
         kept but it is neither judged nor, later, anyone's baseline.
         """
         settings = self.crawler.settings
-        if not settings.getbool("CONGDOAN_HEALTH", True):
+        if not settings.getbool("CONGDOAN_HEALTH"):
             return None, None
         health = RunHealth.from_stats(self.crawler.stats.get_stats())
         if status == "interrupted":

@@ -70,13 +70,12 @@ class GenericSpider(SiteSpider):
         self._next = CSSSelector(self.nav.next_page, translator="html") if (
             self.nav.next_page) else _REL_NEXT
         self._requested: set[str] = set()
-        self.max_pages = 5000
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> GenericSpider:
         """Build the spider (``SiteSpider``), with the crawl's listing-page cap."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
+        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES")
         return spider
 
     # -- URLs -------------------------------------------------------------------

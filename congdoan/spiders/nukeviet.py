@@ -70,7 +70,7 @@ class NukeVietSpider(SiteSpider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NukeVietSpider:
         """Build the spider (``SiteSpider``), with the crawl's listing-page cap."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
+        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES")
         return spider
 
     # -- start ------------------------------------------------------------------

@@ -58,13 +58,12 @@ class WordPressSpider(SiteSpider):
     def __init__(self, site: str | None = None, registry: str | None = None, **kwargs: Any):
         super().__init__(site, registry, **kwargs)
         self.pretty = self.site.url_style == "rewrite"
-        self.per_page = 100
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
         """Build the spider (``SiteSpider``), with the crawl's REST page size."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.per_page = crawler.settings.getint("CONGDOAN_WP_PER_PAGE", 100)
+        spider.per_page = crawler.settings.getint("CONGDOAN_WP_PER_PAGE")
         return spider
 
     # -- URLs ----------------------------------------------------------------------

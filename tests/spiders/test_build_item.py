@@ -1,7 +1,8 @@
 """Every family's items come from one step, ``SiteSpider.build_item``; run in-process.
 
-The spiders are built with Scrapy's ``get_crawler`` and fed saved responses (the
-WordPress captures, the generic reader's fixtures): no crawl, no child process.
+The spiders are built with Scrapy's ``get_crawler`` and the project's settings
+(``tests.inprocess``) and fed saved responses (the WordPress captures, the
+generic reader's fixtures): no crawl, no child process.
 The page is parsed in the parsing threads (``off_reactor``) as in a crawl.
 """
 
@@ -16,13 +17,13 @@ from typing import Any
 import pytest
 import scrapy
 from scrapy.http import HtmlResponse, Request, TextResponse
-from scrapy.utils.test import get_crawler
 
 from congdoan.runtime import incremental
 from congdoan.spiders.generic import GenericSpider
 from congdoan.spiders.nukeviet import NukeVietSpider
 from congdoan.spiders.site import SiteSpider
 from congdoan.spiders.wordpress import WordPressSpider
+from tests.inprocess import project_crawler
 from tests.wordpress_replay import CAPTURES, load_capture
 
 GENERIC = Path(__file__).parents[1] / "fixtures" / "generic"
@@ -45,7 +46,7 @@ def _registry(tmp_path: Path) -> Path:
 
 
 def _spider(cls: type[SiteSpider], site: str, tmp_path: Path) -> SiteSpider:
-    crawler = get_crawler(cls, settings_dict={"CONGDOAN_STORE": False})
+    crawler = project_crawler(cls, CONGDOAN_STORE=False)
     return cls.from_crawler(crawler, site=site, registry=str(_registry(tmp_path)))
 
 
