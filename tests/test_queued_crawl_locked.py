@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from congdoan.sim.site import Request, Response
@@ -26,6 +27,9 @@ from congdoan.storage.models import CrawlRun
 from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
 from tests.queueing import queue_env, redis_or_fail, wait_for
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 ENQUEUE = """
 import sys
