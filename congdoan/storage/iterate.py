@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -40,16 +40,20 @@ def _attachments(rows: list[Attachment]) -> list[dict[str, Any]]:
 
 
 def iter_articles(
-    session: Session, site: str | None = None, since: Since | None = None
+    session: Session, site: str | None = None, since: Since | None = None, *,
+    ids: Sequence[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every article as a dict with ``attachments`` and ``references``, oldest id first.
 
     ``since`` keeps articles whose current content appeared at or after it
-    (``changed_at``), which is what an incremental export wants.
+    (``changed_at``), which is what an incremental export wants; ``ids`` only
+    those (a search's hits: ``congdoan.web.exporting``).
     """
     stmt = select(Article).options(
         selectinload(Article.attachments), selectinload(Article.references)
     )
+    if ids is not None:
+        stmt = stmt.where(Article.id.in_(ids))
     if site is not None:
         stmt = stmt.where(Article.site == site)
     if since is not None:
@@ -64,16 +68,19 @@ def iter_articles(
 
 
 def iter_documents(
-    session: Session, site: str | None = None, since: Since | None = None
+    session: Session, site: str | None = None, since: Since | None = None, *,
+    ids: Sequence[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every document as a dict with its ``postings`` (each with ``attachments``).
 
     ``site`` keeps documents posted on that site; ``since`` those with a posting
-    whose content appeared at or after it.
+    whose content appeared at or after it; ``ids`` only those documents.
     """
     stmt = select(Document).options(
         selectinload(Document.postings).selectinload(DocumentPosting.attachments)
     )
+    if ids is not None:
+        stmt = stmt.where(Document.id.in_(ids))
     if site is not None or since is not None:
         posting = exists().where(DocumentPosting.document_id == Document.id)
         if site is not None:
