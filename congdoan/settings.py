@@ -101,6 +101,8 @@ COMMANDS_MODULE = "congdoan.scrapy_commands"
 EXTENSIONS = {
     # The crawl runtime first: lock, database check, job folder, known items.
     "congdoan.extensions.runtime.CrawlRuntime": -100,
+    # The run ledger next: what the crawl did, counted once, its run record written once.
+    "congdoan.extensions.ledger.RunLedger": -90,
     # Tracebacks only at LOG_LEVEL DEBUG (congdoan/extensions/quietlog.py).
     "congdoan.extensions.quietlog.QuietLogs": 10,
     "congdoan.extensions.memory.MemoryTrim": 600,

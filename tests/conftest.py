@@ -31,6 +31,12 @@ from sqlalchemy.exc import OperationalError
 from congdoan.sim import SimServer, default_portals
 from tests.crawling import FAST, run_congdoan
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist gives its workers COLUMNS=80, and rich fixes a console's width from
+    # COLUMNS when the console is made: tests that set COLUMNS per command would then
+    # print at 80 columns in a worker and at their own width in a serial run.
+    os.environ.pop("COLUMNS", None)
+
 PG_URL = os.environ.get("CONGDOAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -96,7 +96,6 @@ class SiteSpider(scrapy.Spider):
                                 f"crawl it with the {self.site.cms} spider")
         self.site_id = self.site.id
         self.allowed_domains = list(self.site.domains)
-        self.failures: list[dict[str, str]] = []
         self.policy = incremental.CrawlPolicy(full=True, reconcile=True)
         self.known: incremental.KnownSet | None = None
         self.validators: incremental.ValidatorStore | None = None
@@ -121,12 +120,12 @@ class SiteSpider(scrapy.Spider):
                                                 kind=kind, items=items)
 
     def fail(self, url: str, reason: str, kind: str, *, parse: bool = False) -> None:
-        """Record a page that gave no item: logged, counted, signalled; the crawl goes on.
+        """Report a page that gave no item: logged, counted, signalled; the crawl goes on.
 
-        ``parse``: the page came but the parsers could not read it.
+        ``parse``: the page came but the parsers could not read it. The run ledger
+        (``congdoan.extensions.ledger``) records it from ``page_failed``.
         """
         self.logger.warning("%s: %s: %s", self.site_id, url, reason)
-        self.failures.append({"site": self.site_id, "url": url, "reason": reason, "kind": kind})
         if self.crawler is not None:
             self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
             self.crawler.signals.send_catch_log(

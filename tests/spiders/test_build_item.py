@@ -18,6 +18,7 @@ import pytest
 import scrapy
 from scrapy.http import HtmlResponse, Request, TextResponse
 
+from congdoan.extensions.ledger import RunLedger
 from congdoan.runtime import incremental
 from congdoan.spiders.generic import GenericSpider
 from congdoan.spiders.nukeviet import NukeVietSpider
@@ -46,8 +47,16 @@ def _registry(tmp_path: Path) -> Path:
 
 
 def _spider(cls: type[SiteSpider], site: str, tmp_path: Path) -> SiteSpider:
+    """The spider, with the run ledger that records its failed pages (no database)."""
     crawler = project_crawler(cls, CONGDOAN_STORE=False)
-    return cls.from_crawler(crawler, site=site, registry=str(_registry(tmp_path)))
+    spider = cls.from_crawler(crawler, site=site, registry=str(_registry(tmp_path)))
+    crawler.spider = spider
+    spider.ledger = RunLedger.from_crawler(crawler)  # type: ignore[attr-defined]
+    return spider
+
+
+def _failures(spider: SiteSpider) -> list[dict[str, str]]:
+    return list(spider.ledger.failures.values())  # type: ignore[attr-defined]
 
 
 def _run(coro: Any) -> list[Any]:
@@ -72,7 +81,7 @@ def test_a_wordpress_post_page_becomes_an_item_with_its_provenance(tmp_path: Pat
     assert item["body_sha256"] == hashlib.sha256(saved.body).hexdigest()
     assert item["raw_body"] == saved.body and item["http_status"] == 200
     assert item["title"] and "Đại hội" in item["title"]
-    assert spider.failures == []
+    assert _failures(spider) == []
 
 
 def test_a_wordpress_rest_page_gives_one_item_per_post_named_by_its_own_url(tmp_path: Path
@@ -107,7 +116,7 @@ def test_an_undeclared_parser_key_fails_the_page_in_every_family(tmp_path: Path)
         parsed = {"title": "T", "body_text": "B", "canonical_url": saved.url,
                   "reading_minutes": 3}
         assert spider.build_item(response, "article", parsed) is None
-        [failure] = spider.failures
+        [failure] = _failures(spider)
         assert "undeclared keys: reading_minutes" in failure["reason"], cls
         assert failure["kind"] == "article"
 
@@ -133,5 +142,5 @@ def test_a_missing_wordpress_post_is_a_failed_page(tmp_path: Path, status: int) 
     url = f"{WP_BASE}/2026/09/gone/"
     response = HtmlResponse(url, body=b"<html></html>", status=status, request=Request(url))
     assert _run(spider.parse_post(response)) == []
-    assert spider.failures == [{"site": "wplab", "url": url, "kind": "article",
+    assert _failures(spider) == [{"site": "wplab", "url": url, "kind": "article",
                                 "reason": f"article not found (HTTP {status})"}]
