@@ -26,11 +26,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
 
 from congdoan import paths
-from congdoan.extensions.runtime import STAT_RECONCILED
+from congdoan.extensions.runtime import STAT_RECONCILED, site_of
 from congdoan.runtime.health import STAT_VERDICT, Judgement, RunHealth, Thresholds, judge
 from congdoan.runtime.incremental import page_not_modified
 from congdoan.runtime.outcome import run_status
@@ -75,10 +74,8 @@ class RunLedger:
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunLedger:
         """For every congdoan site crawl (a spider with ``site_id``)."""
-        site = getattr(crawler.spider, "site_id", None)
-        if not site:
-            raise NotConfigured("the spider has no site_id: not a congdoan site crawl")
-        ledger = cls(crawler, site)
+        ledger = cls(crawler, site_of(crawler))
+        site = ledger.site
         if crawler.settings.getbool("CONGDOAN_STORE"):
             ledger.row = RunRow(crawler, site)
         for handler, signal in ((ledger.page_failed, page_failed),

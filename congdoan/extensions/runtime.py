@@ -49,6 +49,17 @@ STAT_RECONCILED = "congdoan/reconciled"
 STAT_KNOWN = "congdoan/known_before"
 
 
+def site_of(crawler: Any) -> str:
+    """The registry id of the crawl's site; ``NotConfigured`` when it is no congdoan site crawl.
+
+    Every congdoan extension of a site crawl (this one, the run ledger) opts in this way.
+    """
+    site = getattr(crawler.spider, "site_id", None)
+    if not site:
+        raise NotConfigured("the spider has no site_id: not a congdoan site crawl")
+    return site
+
+
 class CrawlRuntime:
     """Site lock, database check, JOBDIR and incremental state for one crawler."""
 
@@ -63,9 +74,7 @@ class CrawlRuntime:
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlRuntime:
         """Take the lock and prepare the crawl; raises ``LockHeld`` or ``DatabaseUnusable``."""
-        site = getattr(crawler.spider, "site_id", None)
-        if not site:
-            raise NotConfigured("the spider has no site_id: not a congdoan site crawl")
+        site = site_of(crawler)
         runtime = cls(crawler, site)
         runtime.lock = site_lock(runtime.data, site, runtime.lock_database()).acquire()
         try:
