@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -188,38 +189,39 @@ class GenericSpider(SiteSpider):
                   "dont_redirect": True, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
-    # -- listings ---------------------------------------------------------------
-    def parse_home(self, response: Response) -> Iterable[scrapy.Request]:
+    # -- listings (their links read in the parsing threads) ----------------------
+    async def parse_home(self, response: Response) -> list[scrapy.Request]:
         """The home page when it is no listing: only its feed links."""
+        links = await off_reactor(page_links, response.body, self._next)
         self.read_ok(response.url)
-        yield from self._discovered_feeds(response)
+        return list(self._discovered_feeds(response, links))
 
-    def _discovered_feeds(self, response: Response) -> Iterable[scrapy.Request]:
-        doc = parse_html(response.body)
-        for link in doc.iter("link"):
-            rel = (link.get("rel") or "").lower().split()
-            kind = (link.get("type") or "").lower()
-            if "alternate" in rel and kind in _FEED_TYPES and link.get("href"):
-                url = self.url(link.get("href"), response.url)
-                if self.same_site(url):
-                    yield self._feed(url)
+    def _discovered_feeds(self, response: Response, links: PageLinks
+                          ) -> Iterable[scrapy.Request]:
+        for href in links.feeds:
+            url = self.url(href, response.url)
+            if self.same_site(url):
+                yield self._feed(url)
 
     def _listing_unanswered(self, response: Response) -> bool:
         """A listing or document page that redirected or is gone: a failed listing."""
         meta = response.meta
         return self.listing_unanswered(response, f"listing {meta['section']} page {meta['page']}")
 
-    def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
+    async def parse_listing(self, response: Response) -> list[scrapy.Request]:
         """A listing page: its article links, then the next page (and the home page's feeds)."""
         if self._listing_unanswered(response):
-            return
+            return []
+        links = await off_reactor(page_links, response.body, self._next)
+        return list(self._listing_requests(response, links))
+
+    def _listing_requests(self, response: Response, links: PageLinks
+                          ) -> Iterable[scrapy.Request]:
         if response.meta.get("home"):
-            yield from self._discovered_feeds(response)
-        doc = parse_html(response.body)
-        links = dict.fromkeys(self.url(a.get("href"), response.url) for a in doc.iter("a")
-                              if a.get("href"))
+            yield from self._discovered_feeds(response, links)
+        urls = dict.fromkeys(self.url(href, response.url) for href in links.hrefs)
         entries = [incremental.ListingEntry("article", url, None, None)
-                   for url in links if self.is_article(url)]
+                   for url in urls if self.is_article(url)]
         self.read_ok(response.url, "article", len(entries))
         verdict = incremental.judge_listing(entries, self.policy, self.known)
         for entry in verdict.fetch:
@@ -229,25 +231,30 @@ class GenericSpider(SiteSpider):
         if verdict.stop:
             self.listing_stopped(response, verdict.reason)
         else:
-            yield from self._next_page(response, doc, "article")
+            yield from self._next_page(response, links.next_href, "article")
 
-    def _next_page(self, response: Response, doc: Any, kind: str) -> Iterable[scrapy.Request]:
+    def _next_page(self, response: Response, link: str | None, kind: str
+                   ) -> Iterable[scrapy.Request]:
         page = response.meta["page"]
-        link = next((el.get("href") for el in self._next(doc) if el.get("href")), None)
         if link and page < self.max_pages:
             url = self.url(link, response.url)
             if self.same_site(url) and url != response.url:
                 yield self._listing(url, kind, response.meta["section"], page + 1)
 
-    def parse_document_page(self, response: Response) -> Iterable[Any]:
+    async def parse_document_page(self, response: Response) -> list[Any]:
         """A page with a table of legal documents: one document record per row."""
         if self._listing_unanswered(response):
-            return
-        records = parse_document_table(response.body, response.url)
+            return []
+        records, links = await off_reactor(_table_page, response.body, response.url,
+                                           self._next)
         if not records:
             self.fail(response.url, "no table of documents (headers like Số/Ký hiệu, Trích "
                       "yếu) on this document page", "listing", parse=True)
-            return
+            return []
+        return list(self._table_items(response, records, links))
+
+    def _table_items(self, response: Response, records: list[dict[str, Any]],
+                     links: PageLinks) -> Iterable[Any]:
         self.read_ok(response.url, "document", len(records))
         # A row without a page of its own is named by the table page and a fragment of
         # its own (document_row_url): before, every such row had the page's URL and
@@ -263,7 +270,7 @@ class GenericSpider(SiteSpider):
             if item is not None:
                 yield item
         if not verdict.stop:
-            yield from self._next_page(response, parse_html(response.body), "document")
+            yield from self._next_page(response, links.next_href, "document")
 
     def _document_item(self, response: Response, url: str, record: dict[str, Any]
                        ) -> scrapy.Item | None:
@@ -392,6 +399,32 @@ class GenericSpider(SiteSpider):
                 **response.meta, "own_redirects": hops + 1, "redirect_chain": chain})
             return
         self.fail(response.url, reason, "article")
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """What a listing page links to: every ``<a href>``, its feeds, its next page."""
+
+    hrefs: list[str]
+    feeds: list[str]
+    next_href: str | None
+
+
+def page_links(body: bytes, next_page: CSSSelector) -> PageLinks:
+    """A page's links (pure: for a parsing thread). ``next_page`` finds its next-page link."""
+    doc = parse_html(body)
+    hrefs = [a.get("href") for a in doc.iter("a") if a.get("href")]
+    feeds = [link.get("href") for link in doc.iter("link") if link.get("href")
+             and "alternate" in (link.get("rel") or "").lower().split()
+             and (link.get("type") or "").lower() in _FEED_TYPES]
+    next_href = next((el.get("href") for el in next_page(doc) if el.get("href")), None)
+    return PageLinks(hrefs, feeds, next_href)
+
+
+def _table_page(body: bytes, url: str, next_page: CSSSelector
+                ) -> tuple[list[dict[str, Any]], PageLinks]:
+    """A document page's table rows and links (pure: for a parsing thread)."""
+    return parse_document_table(body, url), page_links(body, next_page)
 
 
 def _when(text: str | None) -> datetime | None:

@@ -144,3 +144,21 @@ def test_a_missing_wordpress_post_is_a_failed_page(tmp_path: Path, status: int) 
     assert _run(spider.parse_post(response)) == []
     assert _failures(spider) == [{"site": "wplab", "url": url, "kind": "article",
                                 "reason": f"article not found (HTTP {status})"}]
+
+
+def test_a_generic_document_table_gives_a_document_per_row_read_off_the_reactor(
+        tmp_path: Path) -> None:
+    fixture = json.loads((GENERIC / "van-ban-table.json").read_text(encoding="utf-8"))
+    body = (GENERIC / "van-ban-table.html").read_bytes()
+    spider = _spider(GenericSpider, "danang", tmp_path)
+    url = "https://ldld.danang.gov.vn/van-ban"
+    request = Request(url, meta={"section": url, "page": 1})
+    items = _items(_run(spider.parse_document_page(HtmlResponse(url, body=body,
+                                                                 request=request))))
+    assert [item["code"] for item in items] == [row["code"] for row in fixture["expected"]]
+    # Each row is named by its own page (or the table and a fragment): none by the table's.
+    assert len({item["url"] for item in items}) == len(items)
+    assert all(item["kind"] == "document" and item["raw_body"] == body
+               and item["discovered_via"] == "listing" for item in items)
+    assert [item["listed_text"] for item in items] == [
+        row["issued_text"] for row in fixture["expected"]]
