@@ -294,8 +294,11 @@ class CrawlRunner:
             note = _last_error(paths.logs_dir(self.config.data_dir) / f"{child.site}.log")
             run_id = self._record_unstarted(child.site, started_wall, status, note)
         else:
-            status = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial",
-                      EXIT_DEGRADED: "degraded"}.get(code or EXIT_OK, "failed")
+            # The child's run ledger recorded its status: read it, not the exit code.
+            run_id, status = self._recorded(child.site, started_wall) or (None, None)
+            if status is None:  # no record to read (the database is gone): the exit code
+                status = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial",
+                          EXIT_DEGRADED: "degraded"}.get(code or EXIT_OK, "failed")
         logger.info("%s: scheduled crawl %s (exit %s, %.1f s)", child.site, status, code, seconds)
         return JobOutcome(child.site, status, code, seconds, run_id)
 
@@ -329,6 +332,29 @@ class CrawlRunner:
             return None
         finally:
             engine.dispose()
+
+    def _recorded(self, site_id: str, started_wall: datetime) -> tuple[int, str] | None:
+        """The run id and status the child's run ledger wrote (``degraded`` for a run that
+        stored but whose spider health is degraded); ``None`` without a record."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from congdoan.storage.db import make_engine, session_factory
+        from congdoan.storage.history import latest_run
+
+        try:
+            engine = make_engine(self.config.db_url)
+            try:
+                with session_factory(engine)() as session:
+                    run = latest_run(session, site_id, started_wall)
+                    if run is None or run.status == "running":
+                        return None
+                    degraded = run.verdict == "degraded" and run.status != "failed"
+                    return run.id, "degraded" if degraded else run.status
+            finally:
+                engine.dispose()
+        except SQLAlchemyError as exc:
+            logger.error("%s: cannot read the crawl's run record: %s", site_id, exc)
+            return None
 
     def _record(self, site_id: str, started_wall: datetime, status: str, note: str,
                 only_if: tuple[str, ...] = ("running", "interrupted")) -> int | None:
