@@ -75,9 +75,8 @@ class RunLedger:
     def from_crawler(cls, crawler: Any) -> RunLedger:
         """For every congdoan site crawl (a spider with ``site_id``)."""
         ledger = cls(crawler, site_of(crawler))
-        site = ledger.site
         if crawler.settings.getbool("CONGDOAN_STORE"):
-            ledger.row = RunRow(crawler, site)
+            ledger.row = RunRow(crawler, ledger.site)
         for handler, signal in ((ledger.page_failed, page_failed),
                                 (ledger.page_read, page_read),
                                 (ledger.page_not_modified, page_not_modified),
