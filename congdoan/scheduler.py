@@ -342,7 +342,7 @@ class CrawlRunner:
         from congdoan.storage.history import latest_run
 
         try:
-            engine = make_engine(self.config.db_url)
+            engine = make_engine(self.config.db_url, migrate=False)  # the child migrated it
             try:
                 with session_factory(engine)() as session:
                     run = latest_run(session, site_id, started_wall)

@@ -21,12 +21,13 @@ for the next crawl, which moves them into the database's ledger.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from congdoan import paths
 from congdoan.extensions.runtime import STAT_RECONCILED, site_of
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 STAT_STATUS = "congdoan/status"  # the run's status, decided once by the ledger
 STAT_DATABASE_ERROR = "congdoan/database_error"  # why the database failed mid-crawl
+_CLOSE_ATTEMPTS = 5  # tries of the closing transaction while SQLite says "locked"
 
 
 @dataclass
@@ -216,7 +218,6 @@ class RunRow:
         and its record; the health verdict. A database that fails here, or failed
         during the crawl, leaves the failures in the retry file (no verdict)."""
         from congdoan.storage.check import cause_of, shown_url
-        from congdoan.storage.runs import finish_run
 
         failed = {url: f["reason"] for url, f in ledger.failures.items()}
         if ledger.database_error is not None:
@@ -228,14 +229,7 @@ class RunRow:
                    if url not in ledger.resolved and url not in failed}
         judgement: Judgement | None = None
         try:
-            with self.sessions() as session, session.begin():
-                self._write_failures(session, ledger, {**carried, **failed})
-                health, judgement = self._judge(session, status)
-                finish_run(session, self.run_id, status, ledger.counts(self.stored),
-                           stats=self._facts(reason),
-                           health=health.to_json() if health else None,
-                           verdict=judgement.verdict if judgement else None,
-                           reasons=list(judgement.reasons) if judgement else None)
+            judgement = self._write(ledger, status, reason, {**carried, **failed})
         except SQLAlchemyError as exc:
             ledger.database_lost(f"database failed: {cause_of(exc)}")
             logger.error("%s: database %s failed at the end of the crawl: %s", self.site,
@@ -249,6 +243,35 @@ class RunRow:
         logger.info("%s: run %s %s %s", self.site, self.run_id, status,
                     ledger.counts(self.stored))
         return judgement
+
+    def _write(self, ledger: RunLedger, status: str, reason: str, failed: dict[str, str]
+               ) -> Judgement | None:
+        """The closing transaction, tried again when SQLite says the database is locked.
+
+        Its first statements read: another process's write committed since (the
+        scheduler's job store, a crawl of another site) makes SQLite refuse the
+        first write at once, whatever the busy timeout; the remedy is a new try.
+        """
+        from congdoan.storage.runs import finish_run
+
+        for attempt in range(1, _CLOSE_ATTEMPTS + 1):
+            try:
+                with self.sessions() as session, session.begin():
+                    self._write_failures(session, ledger, failed)
+                    health, judgement = self._judge(session, status)
+                    finish_run(session, self.run_id, status, ledger.counts(self.stored),
+                               stats=self._facts(reason),
+                               health=health.to_json() if health else None,
+                               verdict=judgement.verdict if judgement else None,
+                               reasons=list(judgement.reasons) if judgement else None)
+                return judgement
+            except OperationalError as exc:
+                if attempt == _CLOSE_ATTEMPTS or "locked" not in str(exc):
+                    raise
+                logger.info("%s: database locked at the end of the crawl, try %d of %d",
+                            self.site, attempt + 1, _CLOSE_ATTEMPTS)
+                time.sleep(0.2 * attempt)
+        return None  # not reached: the last try returns or raises
 
     def _write_failures(self, session: Any, ledger: RunLedger, failed: dict[str, str]) -> None:
         """Record the failed pages, resolve the fixed ones, touch the ones answered 304."""
