@@ -14,7 +14,7 @@ after which the child gets SIGTERM, then SIGKILL after a grace period, and the
 run is recorded as ``timeout``. The child takes the site's lock
 (``congdoan.runtime.locks``: a file, or an advisory lock on PostgreSQL), so a manual
 ``congdoan crawl`` and a scheduled one never overlap. With ``schedule run
---queue`` the runner is ``crawl_queue.QueueRunner``: due sites become jobs on
+--queue`` the runner is ``congdoan.runtime.queue.QueueRunner``: due sites become jobs on
 the Redis queue, crawled by ``congdoan worker --crawls`` on any machine.
 
 Default timing: nightly between 01:00 and 05:00 Asia/Ho_Chi_Minh, each site at
@@ -300,8 +300,11 @@ class CrawlRunner:
             note = _last_error(paths.logs_dir(self.config.data_dir) / f"{child.site}.log")
             run_id = self._record_unstarted(child.site, started_wall, status, note)
         else:
-            status = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial",
-                      EXIT_DEGRADED: "degraded"}.get(code or EXIT_OK, "failed")
+            # The child's run ledger recorded its status: read it, not the exit code.
+            run_id, status = self._recorded(child.site, started_wall) or (None, None)
+            if status is None:  # no record to read (the database is gone): the exit code
+                status = {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_PARTIAL: "partial",
+                          EXIT_DEGRADED: "degraded"}.get(code or EXIT_OK, "failed")
         logger.info("%s: scheduled crawl %s (exit %s, %.1f s)", child.site, status, code, seconds)
         return JobOutcome(child.site, status, code, seconds, run_id)
 
@@ -336,6 +339,29 @@ class CrawlRunner:
             return None
         finally:
             engine.dispose()
+
+    def _recorded(self, site_id: str, started_wall: datetime) -> tuple[int, str] | None:
+        """The run id and status the child's run ledger wrote (``degraded`` for a run that
+        stored but whose spider health is degraded); ``None`` without a record."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from congdoan.storage.db import make_engine, session_factory
+        from congdoan.storage.history import latest_run
+
+        try:
+            engine = make_engine(self.config.db_url, migrate=False)  # the child migrated it
+            try:
+                with session_factory(engine)() as session:
+                    run = latest_run(session, site_id, started_wall)
+                    if run is None or run.status == "running":
+                        return None
+                    degraded = run.verdict == "degraded" and run.status != "failed"
+                    return run.id, "degraded" if degraded else run.status
+            finally:
+                engine.dispose()
+        except SQLAlchemyError as exc:
+            logger.error("%s: cannot read the crawl's run record: %s", site_id, exc)
+            return None
 
     def _record(self, site_id: str, started_wall: datetime, status: str, note: str,
                 only_if: tuple[str, ...] = ("running", "interrupted")) -> int | None:
@@ -388,7 +414,7 @@ def _note(log: IO[bytes], line: str) -> None:
 
 
 class Runner(Protocol):
-    """What runs a due site: ``CrawlRunner`` here, or ``crawl_queue.QueueRunner`` (enqueues)."""
+    """What runs a due site: ``CrawlRunner`` here, or ``runtime.queue.QueueRunner`` (enqueues)."""
 
     def run(self, site_id: str) -> JobOutcome: ...
 

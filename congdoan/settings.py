@@ -71,6 +71,9 @@ CONGDOAN_EXPORT_EXCLUDE = ("raw_body",)
 # Hard stop for a listing walk, in pages per section: a pagination loop on a
 # broken portal must not run forever.
 CONGDOAN_MAX_LISTING_PAGES = 5000
+# Posts per WordPress REST API page (the API's own maximum is 100).
+CONGDOAN_WP_PER_PAGE = 100
+
 
 def _export_fields() -> list[str]:
     # Imported here so that reading settings does not need Scrapy items at import time elsewhere.
@@ -98,12 +101,16 @@ COMMANDS_MODULE = "congdoan.scrapy_commands"
 EXTENSIONS = {
     # The crawl runtime first: lock, database check, job folder, known items.
     "congdoan.extensions.runtime.CrawlRuntime": -100,
+    # The run ledger next: what the crawl did, counted once, its run record written once.
+    "congdoan.extensions.ledger.RunLedger": -90,
     # Tracebacks only at LOG_LEVEL DEBUG (congdoan/extensions/quietlog.py).
     "congdoan.extensions.quietlog.QuietLogs": 10,
     "congdoan.extensions.memory.MemoryTrim": 600,
     "congdoan.extensions.health.FieldFillRates": 610,
 }
 CONGDOAN_MEMORY_TRIM_INTERVAL = 5.0  # seconds; 0 turns it off
+# Errors as one line each (tracebacks only at LOG_LEVEL DEBUG); False shows them all.
+CONGDOAN_QUIET_LOGS = True
 
 # --- spider health (congdoan/runtime/health.py; README "Spider health") ---------------
 CONGDOAN_HEALTH = True  # count fill rates, listed items and parse errors per kind
@@ -137,6 +144,9 @@ CONGDOAN_DATA_DIR: str | None = None
 CONGDOAN_ATTACHMENTS = True
 CONGDOAN_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024
 CONGDOAN_TIMEZONE = VN_TZ_NAME
+# After `congdoan crawl`, read the new attached files (OCR where needed); False
+# leaves them to `congdoan ocr --pending`.
+CONGDOAN_READ_FILES = True
 
 # --- incremental crawling (see congdoan/runtime/incremental.py) ------------------------
 # "incremental": skip stored detail pages and stop a listing after a page of stored

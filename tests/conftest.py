@@ -3,11 +3,20 @@
 PostgreSQL tests run against the real server on 127.0.0.1 in a throwaway
 schema; without a server they skip, except in CI (``CI=true``) where a
 missing server is a failure.
+
+The suite runs in parallel (``pytest -n auto``, pytest-xdist): every test keeps
+its state apart (a schema of its own, a Redis namespace of its own, ports the
+system picks, files under its ``tmp_path``), and none may write ``./data`` of
+the checkout. Tests that run a real crawl or a congdoan/scrapy child process
+are marked ``crawl``; ``pytest -m "not crawl"`` (the fast lane) leaves them out
+and fails a test that starts a Python child process unmarked.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,11 +34,52 @@ from tests.crawling import FAST, run_congdoan
 # The session fails if a process the tests started outlives them (tests/leftovers.py).
 pytest_plugins = ("tests.leftovers",)
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist gives its workers COLUMNS=80, and rich fixes a console's width from
+    # COLUMNS when the console is made: tests that set COLUMNS per command would then
+    # print at 80 columns in a worker and at their own width in a serial run.
+    os.environ.pop("COLUMNS", None)
+
 PG_URL = os.environ.get("CONGDOAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_lane_has_no_child_pythons(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Under ``-m "not crawl"``, starting a Python child process is an error naming the fix.
+
+    Keeps the fast lane fast as tests are added: a test (or a fixture it uses) that
+    runs ``congdoan`` or ``scrapy`` in a child process must be marked ``crawl``.
+    Other tools (antiword, tesseract) run as they always do.
+    """
+    if "not crawl" not in (request.config.getoption("markexpr", "") or ""):
+        yield
+        return
+    original = subprocess.Popen.__init__
+
+    def guarded(self: subprocess.Popen, args: Any, *rest: Any, **kwargs: Any) -> None:
+        argv = [args] if isinstance(args, str | bytes | os.PathLike) else list(args)
+        if argv and os.fspath(argv[0]) == sys.executable:
+            raise RuntimeError("the fast lane runs no Python child process: mark this test "
+                               "(or the module) with @pytest.mark.crawl")
+        original(self, args, *rest, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess.Popen, "__init__", guarded)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_shared_data_dir(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the run when a test wrote ``./data`` of the checkout: parallel workers share it."""
+    shared = Path(request.config.rootpath) / "data"
+    existed = shared.exists()
+    yield
+    if not existed and shared.exists():
+        pytest.fail(f"a test wrote {shared}: tests keep their data under tmp_path")
 
 
 class PgSchemas:

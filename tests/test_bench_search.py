@@ -66,6 +66,7 @@ def _documents(url: str) -> dict[str | None, tuple[Any, ...]]:
         engine.dispose()
 
 
+@pytest.mark.crawl
 def test_country_records_store_what_a_crawl_stores(crawled: CrawledPortals,
                                                    tmp_path: Path) -> None:
     """The benchmark's direct write gives the searchable text a real crawl of the same portals
@@ -102,6 +103,7 @@ def test_country_records_store_what_a_crawl_stores(crawled: CrawledPortals,
         assert c_search_text.startswith(search_text), code
 
 
+@pytest.mark.crawl
 def test_small_search_bench_produces_every_figure(pg_schemas: Any, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """``python -m bench --only search`` at a tiny size: both databases, every query and page,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import create_engine, func, select
 
 from congdoan.storage.models import Article, CrawlRun, Document, DocumentPosting
 from tests.conftest import CrawledPortals
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def test_crawl_stores_every_served_item(crawled: CrawledPortals) -> None:

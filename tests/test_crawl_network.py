@@ -14,6 +14,9 @@ import pytest
 
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 SITE = """
 [[site]]
 id = "{id}"

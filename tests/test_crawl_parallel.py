@@ -9,7 +9,12 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CrawledPortals, serve_portals
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def test_parallel_one_crawls_the_sites_one_after_another(tmp_path: Path) -> None:

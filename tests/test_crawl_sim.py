@@ -18,6 +18,9 @@ import pytest
 from congdoan.sim import SimServer, default_portals
 from tests.crawling import CrawlRun, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 ARTICLE_FIELDS = ("title", "published_text", "author", "source", "category", "category_path",
                   "summary", "body_text", "images", "tags", "source_id", "canonical_url")
 # views/downloads are left out: the default theme shows them only in the sidebar

@@ -42,6 +42,7 @@ def _assert_everything_under(data: Path, cwd: Path) -> None:
     assert not (cwd / "data").exists(), sorted(str(p) for p in (cwd / "data").rglob("*"))
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("how", ["environment", "setting"])
 def test_the_data_directory_holds_everything_and_data_stays_empty(tmp_path: Path, how: str
                                                                   ) -> None:

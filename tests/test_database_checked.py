@@ -43,6 +43,7 @@ def portal(tmp_path: Path) -> Iterator[tuple[SimServer, Path]]:
     server.stop()
 
 
+@pytest.mark.crawl
 def test_missing_postgresql_database_is_one_line_exit_2_and_no_request(
         portal: tuple[SimServer, Path], tmp_path: Path, pg_schemas: PgSchemas) -> None:
     server, registry = portal
@@ -59,6 +60,7 @@ def test_missing_postgresql_database_is_one_line_exit_2_and_no_request(
     assert server.requests("sim1") == []
 
 
+@pytest.mark.crawl
 def test_unwritable_sqlite_path_is_one_line_exit_2_and_no_request(
         portal: tuple[SimServer, Path], tmp_path: Path) -> None:
     server, registry = portal
@@ -73,6 +75,7 @@ def test_unwritable_sqlite_path_is_one_line_exit_2_and_no_request(
     assert server.requests("sim1") == []
 
 
+@pytest.mark.crawl
 def test_scrapy_crawl_with_an_unusable_database_exits_2_without_a_request(
         portal: tuple[SimServer, Path], tmp_path: Path, pg_schemas: PgSchemas) -> None:
     server, registry = portal
@@ -96,6 +99,7 @@ print(json.dumps({"status": result.status, "error": result.error}))
 """
 
 
+@pytest.mark.crawl
 def test_crawl_sites_reports_an_unusable_database_as_failed(
         portal: tuple[SimServer, Path], tmp_path: Path, pg_schemas: PgSchemas) -> None:
     server, registry = portal
@@ -108,6 +112,7 @@ def test_crawl_sites_reports_an_unusable_database_as_failed(
     assert server.requests("sim1") == []
 
 
+@pytest.mark.crawl
 def test_scheduler_records_a_crawl_with_an_unusable_database_as_failed(
         portal: tuple[SimServer, Path], tmp_path: Path, pg_schemas: PgSchemas) -> None:
     _, registry = portal
@@ -169,6 +174,7 @@ def _stored(url: str) -> int:
         engine.dispose()
 
 
+@pytest.mark.crawl
 def test_a_database_lost_mid_crawl_fails_the_run_and_the_next_crawl_gets_every_page(
         tmp_path: Path, own_database: str) -> None:
     server, registry = serve_portals(tmp_path, sites=1, articles=150, documents=40)

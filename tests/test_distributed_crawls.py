@@ -33,6 +33,9 @@ from tests.conftest import PgSchemas, serve_portals
 from tests.crawling import FAST
 from tests.queueing import queue_env, redis_or_fail, wait_for
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 SITES = ("sim1", "sim2")
 # Every 3 s; a first crawl takes longer than that (the pages are slowed), so the next
 # ticks' jobs meet the running crawl.

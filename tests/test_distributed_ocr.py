@@ -24,6 +24,9 @@ from tests.crawling import run_congdoan
 from tests.queueing import queue_env, redis_or_fail, wait_for
 from tests.storage.conftest import document_record
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 FILES = 3
 
 

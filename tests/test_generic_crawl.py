@@ -23,6 +23,9 @@ from congdoan.sim.generic import GenericPortal, GenericSimServer
 from congdoan.storage.models import Article, DocumentPosting, Failure
 from tests.crawling import FAST, run_congdoan, run_scrapy
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 FAULTS = {"404": 1, "500": 1, "truncated": 1, "soft404": 1}
 
 

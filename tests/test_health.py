@@ -65,6 +65,7 @@ def portals(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Portals]
         server.stop()
 
 
+@pytest.mark.crawl
 def test_a_theme_change_and_empty_listings_are_flagged_and_reruns_stay_quiet(
         portals: Portals) -> None:
     # A first crawl, an incremental rerun that stores nothing new, a full rerun.
@@ -131,6 +132,7 @@ def test_a_theme_change_and_empty_listings_are_flagged_and_reruns_stay_quiet(
     assert [r["verdict"] for r in sites["sim1"]["runs"]] == ["healthy"] * 5
 
 
+@pytest.mark.crawl
 def test_health_of_an_unknown_site_is_one_line_and_exit_2(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
     assert run_congdoan("db", "upgrade", "--db", db, cwd=tmp_path).returncode == 0
@@ -229,6 +231,7 @@ WP_VARIANTS = {
 }
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("variant", sorted(WP_VARIANTS))
 def test_a_wordpress_portal_whose_listings_go_empty_is_flagged_and_reruns_stay_quiet(
         variant: str, tmp_path: Path) -> None:

@@ -172,6 +172,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimServer, P
     server.stop()
 
 
+@pytest.mark.crawl
 @pytest.mark.slow
 def test_refresh_of_an_unchanged_big_portal_reads_one_listing_page_per_section(
     big: tuple[SimServer, Path, Path],
@@ -185,6 +186,7 @@ def test_refresh_of_an_unchanged_big_portal_reads_one_listing_page_per_section(
     assert len(paths) <= SECTIONS + 2  # robots.txt + one page per section + the news RSS
 
 
+@pytest.mark.crawl
 @pytest.mark.slow
 def test_refresh_after_new_items_fetches_them_and_the_listing_pages_holding_them(
     big: tuple[SimServer, Path, Path],
@@ -242,6 +244,7 @@ def medium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimServer
     server.stop()
 
 
+@pytest.mark.crawl
 def test_second_crawl_of_a_crawled_portal_costs_one_page_per_section(
     medium: tuple[SimServer, Path, Path],
 ) -> None:
@@ -253,6 +256,7 @@ def test_second_crawl_of_a_crawled_portal_costs_one_page_per_section(
     assert not validators.exists() or json.loads(validators.read_text()) == {}
 
 
+@pytest.mark.crawl
 def test_full_crawl_reads_every_listing_page_and_item_again(
     medium: tuple[SimServer, Path, Path],
 ) -> None:
@@ -265,6 +269,7 @@ def test_full_crawl_reads_every_listing_page_and_item_again(
     assert len(fetched_articles) >= len(truth["articles"])
 
 
+@pytest.mark.crawl
 def test_since_skips_older_items(medium: tuple[SimServer, Path, Path]) -> None:
     server, registry, db = medium
     truth = server.truth("mid")
@@ -289,6 +294,7 @@ def _etag_server(request: Request, response: Response) -> Response | None:
     return None
 
 
+@pytest.mark.crawl
 def test_etag_pages_are_revalidated_with_conditional_requests(tmp_path: Path) -> None:
     with SimServer([PortalSpec("etag", seed=3, articles=12, documents=4)]) as server:
         server.portal("etag").hooks.append(_etag_server)

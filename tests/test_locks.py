@@ -29,6 +29,7 @@ def test_a_second_holder_is_refused_with_the_first_ones_pid(tmp_path: Path) -> N
     assert holder_of(tmp_path, "sim1") is None
 
 
+@pytest.mark.crawl
 def test_a_crawl_of_a_locked_site_exits_4_and_names_the_holder(tmp_path: Path) -> None:
     server, registry = serve_portals(tmp_path, sites=1, articles=5, documents=2)
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "data"), "sim1"],

@@ -61,6 +61,7 @@ def test_a_second_holder_is_refused_and_named(pg_schemas: PgSchemas, tmp_path: P
     assert holder_of(tmp_path, "sim1", url) is None
 
 
+@pytest.mark.crawl
 def test_a_sigkilled_holder_frees_its_lock(pg_schemas: PgSchemas, tmp_path: Path) -> None:
     url = pg_schemas.new_url()
     holder = _hold(url, "sim1")
@@ -78,6 +79,7 @@ def test_a_sigkilled_holder_frees_its_lock(pg_schemas: PgSchemas, tmp_path: Path
         assert lock.held
 
 
+@pytest.mark.crawl
 def test_a_crawl_from_another_data_dir_is_refused_with_exit_4(
         pg_schemas: PgSchemas, tmp_path: Path) -> None:
     url = pg_schemas.new_url()
@@ -95,6 +97,7 @@ def test_a_crawl_from_another_data_dir_is_refused_with_exit_4(
         server.stop()
 
 
+@pytest.mark.crawl
 def test_crawl_all_and_the_scheduler_child_are_refused_by_the_database_lock(
         pg_schemas: PgSchemas, tmp_path: Path) -> None:
     url = pg_schemas.new_url()
@@ -118,6 +121,7 @@ def test_crawl_all_and_the_scheduler_child_are_refused_by_the_database_lock(
         server.stop()
 
 
+@pytest.mark.crawl
 def test_the_crawl_queue_needs_a_shared_postgresql_database(tmp_path: Path) -> None:
     result = run_congdoan("schedule", "run", "--queue", "--db", str(tmp_path / "x.sqlite3"),
                           cwd=tmp_path)

@@ -17,12 +17,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from congdoan.storage.db import make_engine
 from congdoan.storage.models import CrawlRun
 from tests.crawling import FAST, run_congdoan
 from tests.queueing import enqueue_crawl, gated_site, redis_or_fail, wait_for
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def _popen(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

@@ -26,6 +26,9 @@ from congdoan.storage.models import Article, CrawlRun, DocumentPosting
 from tests.conftest import PgSchemas, serve_portals
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 ARTICLES, DOCUMENTS = 150, 45  # 30 articles a section: three listing pages
 
 

@@ -16,6 +16,9 @@ import pytest
 from tests.crawling import CrawlRun, crawl
 from tests.replay_server import serve_saved_site
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 SAVED_SITE = Path(__file__).parent / "fixtures" / "nukeviet-real"
 TRUTH = json.loads((SAVED_SITE / "truth.json").read_text(encoding="utf-8"))
 

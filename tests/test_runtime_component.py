@@ -12,6 +12,8 @@ import ast
 import json
 from pathlib import Path
 
+import pytest
+
 import congdoan.spiders.nukeviet as nukeviet_spider
 from congdoan.runtime.locks import holder_of
 from congdoan.sim import PortalSpec, SimServer
@@ -36,6 +38,7 @@ def test_the_nukeviet_spider_reads_no_storage() -> None:
     assert not [m for m in imported if m.startswith(("congdoan.storage", "sqlalchemy"))]
 
 
+@pytest.mark.crawl
 def test_a_spider_of_another_family_gets_lock_jobdir_known_items_and_reconcile(
         tmp_path: Path) -> None:
     with SimServer([PortalSpec("sim1", seed=6, articles=12, documents=5)]) as server:

@@ -106,6 +106,7 @@ def _articles(config: ScheduleConfig) -> int:
     return int(count or 0)
 
 
+@pytest.mark.crawl
 def test_run_now_crawls_in_a_child_and_stores_items(
     portals: tuple[SimServer, Path, ScheduleConfig], tmp_path: Path,
 ) -> None:
@@ -127,6 +128,7 @@ def _sets() -> list[str]:
         for part in ("--set", pair[1])]
 
 
+@pytest.mark.crawl
 def test_a_scheduled_crawl_is_refused_while_another_holds_the_site(
     portals: tuple[SimServer, Path, ScheduleConfig],
 ) -> None:
@@ -152,6 +154,7 @@ def _slow(seconds: float):
     return hook
 
 
+@pytest.mark.crawl
 def test_a_crawl_over_its_timeout_is_stopped_and_recorded_as_timeout(
     portals: tuple[SimServer, Path, ScheduleConfig],
 ) -> None:
@@ -179,6 +182,7 @@ def _postings(config: ScheduleConfig) -> int:
     return int(count or 0)
 
 
+@pytest.mark.crawl
 def test_sigterm_during_a_crawl_leaves_a_consistent_database(
     portals: tuple[SimServer, Path, ScheduleConfig], tmp_path: Path,
 ) -> None:
@@ -209,6 +213,7 @@ def _wait_for(condition, seconds: float) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.crawl
 def test_schedule_run_keeps_two_portals_fresh_and_stops_cleanly(
     portals: tuple[SimServer, Path, ScheduleConfig], tmp_path: Path,
 ) -> None:
@@ -262,6 +267,7 @@ time.sleep(60)
 '''
 
 
+@pytest.mark.crawl
 def test_a_crawl_stopped_by_the_scheduler_never_stays_running(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'congdoan.sqlite3'}"
     fake = tmp_path / "fake-python"

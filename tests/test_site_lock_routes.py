@@ -23,6 +23,9 @@ from congdoan.storage.models import Article, DocumentPosting
 from tests.conftest import PgSchemas, serve_portals
 from tests.crawling import FAST, run_congdoan, run_scrapy
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 # The first crawl is slowed down so that it still holds the lock when the second starts.
 SLOW = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.03",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")

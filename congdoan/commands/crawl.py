@@ -148,11 +148,9 @@ def _crawl_overrides(database: str | None, *, store: bool, log_level: str, full:
 
 def _database(overrides: dict[str, object]) -> str:
     """The crawl's database URL: ``--db``, else the default under the data directory."""
-    from congdoan import paths
-    from congdoan.storage.db import database_url
+    from congdoan.storage.db import crawl_database_url
 
-    return database_url(str(overrides.get("CONGDOAN_DATABASE_URL") or "") or None,
-                        paths.data_dir(overrides))
+    return crawl_database_url(overrides)
 
 
 def _after_crawl(overrides: dict[str, object]) -> None:
@@ -228,9 +226,10 @@ def _read_new_files(overrides: dict[str, object], url: str) -> None:
     from congdoan.commands.ocr import run_backlog
     from congdoan.files.backlog import DEFAULT_WORKERS
     from congdoan.files.ocr import ocr_available
+    from congdoan.runtime.runner import base_settings
     from congdoan.storage.db import make_engine, session_factory
 
-    if str(overrides.get("CONGDOAN_READ_FILES", "true")).lower() in ("0", "false", "no", "off"):
+    if not base_settings(overrides).getbool("CONGDOAN_READ_FILES"):
         return
     problem = ocr_available()
     if problem:

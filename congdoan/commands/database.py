@@ -13,24 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from congdoan.commands.common import EXIT_FAILED, EXIT_USAGE, db_url, die
-
-
-def shown_url(url: str) -> str:
-    """``url`` fit to print: the password masked, whatever else it holds kept."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
-
-
-def one_line_reason(exc: BaseException) -> str:
-    """The first line of a driver error, without SQLAlchemy's background link."""
-    inner = getattr(exc, "orig", None) or exc
-    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
-    return lines[0] if lines else type(inner).__name__
+from congdoan.storage.check import cause_of, shown_url
 
 
 def missing_sqlite_file(url: str) -> Path | None:
@@ -95,7 +78,7 @@ def open_database(url: str | None, *, migrate: bool = True, must_exist: bool = F
     except (SQLAlchemyError, ImportError, OSError) as exc:
         if engine is not None:
             engine.dispose()
-        die(f"cannot use the database {shown_url(url)}: {one_line_reason(exc)}", EXIT_USAGE)
+        die(f"cannot use the database {shown_url(url)}: {cause_of(exc)}", EXIT_USAGE)
     return engine
 
 
@@ -116,7 +99,7 @@ def read_session(db: str | None) -> Iterator[Session]:
         with session_factory(engine)() as session:
             yield session
     except SQLAlchemyError as exc:
-        die(f"database {shown_url(url)}: {one_line_reason(exc)}", EXIT_FAILED)
+        die(f"database {shown_url(url)}: {cause_of(exc)}", EXIT_FAILED)
     finally:
         engine.dispose()
 

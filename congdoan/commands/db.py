@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from congdoan.commands.common import DbOpt, app, console, db_url, die
-from congdoan.commands.database import one_line_reason, open_database, shown_url
+from congdoan.commands.database import open_database
+from congdoan.storage.check import cause_of, shown_url
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -55,7 +56,7 @@ def upgrade(db: DbOpt = None) -> None:
 
             upgrade_engine(engine)
         except Exception as exc:  # a failed migration is rolled back: say so in one line
-            die(f"migrating {shown_url(url)} failed: {one_line_reason(exc)}", 1)
+            die(f"migrating {shown_url(url)} failed: {cause_of(exc)}", 1)
         after = current_revision(engine)
     finally:
         engine.dispose()

@@ -58,8 +58,8 @@ def serve(
     import uvicorn
     from sqlalchemy.exc import SQLAlchemyError
 
-    from congdoan.commands.database import one_line_reason, shown_url
     from congdoan.commands.db import current_revision, head_revision
+    from congdoan.storage.check import cause_of, shown_url
     from congdoan.storage.db import database_url
     from congdoan.storage.readonly import NoDatabase, readonly_engine
     from congdoan.web.app import create_app
@@ -71,7 +71,7 @@ def serve(
     except NoDatabase as exc:
         die(f"{exc} (crawl something first, or give --db)")
     except (SQLAlchemyError, ImportError) as exc:
-        die(f"cannot open the database {shown_url(url)}: {one_line_reason(exc)}")
+        die(f"cannot open the database {shown_url(url)}: {cause_of(exc)}")
     if revision != head:  # serve opens it read-only, so it cannot upgrade it itself
         die(f"the database {shown_url(url)} is at schema revision {revision or 'none'}, this "
             f"congdoan reads {head}: run `congdoan db upgrade --db {shown_url(url)}` first")

@@ -23,7 +23,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from congdoan.extensions.listed import ListedItems, entry_keys, item_keys
-from congdoan.items.contract import KINDS, health_fields
+from congdoan.items.contract import health_fields
+from congdoan.items.kinds import KINDS
 from congdoan.runtime.health import STATS_PREFIX
 from congdoan.runtime.incremental import page_not_modified
 from congdoan.runtime.signals import page_failed, page_read
@@ -52,7 +53,7 @@ class FieldFillRates:
     @classmethod
     def from_crawler(cls, crawler: Any) -> FieldFillRates:
         """Off with ``CONGDOAN_HEALTH = False``."""
-        if not crawler.settings.getbool("CONGDOAN_HEALTH", True):
+        if not crawler.settings.getbool("CONGDOAN_HEALTH"):
             raise NotConfigured
         extension = cls(crawler.stats, crawler)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)

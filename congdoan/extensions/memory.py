@@ -61,7 +61,7 @@ class MemoryTrim:
     @classmethod
     def from_crawler(cls, crawler: Any) -> MemoryTrim:
         """Off when the interval is 0 or the C library has no ``malloc_trim``."""
-        interval = crawler.settings.getfloat("CONGDOAN_MEMORY_TRIM_INTERVAL", 5.0)
+        interval = crawler.settings.getfloat("CONGDOAN_MEMORY_TRIM_INTERVAL")
         if interval <= 0 or _MALLOC_TRIM is None:
             raise NotConfigured
         ext = cls(interval)

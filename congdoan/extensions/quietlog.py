@@ -49,8 +49,8 @@ class QuietLogs:
     @classmethod
     def from_crawler(cls, crawler: Any) -> QuietLogs:
         """Off at DEBUG (and with ``CONGDOAN_QUIET_LOGS = False``): everything is shown then."""
-        level = str(crawler.settings.get("LOG_LEVEL", "INFO")).upper()
-        if level == "DEBUG" or not crawler.settings.getbool("CONGDOAN_QUIET_LOGS", True):
+        level = str(crawler.settings["LOG_LEVEL"]).upper()
+        if level == "DEBUG" or not crawler.settings.getbool("CONGDOAN_QUIET_LOGS"):
             raise NotConfigured
         ext = cls()
         # Scrapy installs a fresh root handler once the extensions are built (and

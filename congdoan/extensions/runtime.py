@@ -53,6 +53,17 @@ STAT_KNOWN = "congdoan/known_before"
 STAT_RESUME_DISCARDED = "congdoan/resume_discarded"
 
 
+def site_of(crawler: Any) -> str:
+    """The registry id of the crawl's site; ``NotConfigured`` when it is no congdoan site crawl.
+
+    Every congdoan extension of a site crawl (this one, the run ledger) opts in this way.
+    """
+    site = getattr(crawler.spider, "site_id", None)
+    if not site:
+        raise NotConfigured("the spider has no site_id: not a congdoan site crawl")
+    return site
+
+
 class CrawlRuntime:
     """Site lock, database check, JOBDIR and incremental state for one crawler."""
 
@@ -67,9 +78,7 @@ class CrawlRuntime:
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlRuntime:
         """Take the lock and prepare the crawl; raises ``LockHeld`` or ``DatabaseUnusable``."""
-        site = getattr(crawler.spider, "site_id", None)
-        if not site:
-            raise NotConfigured("the spider has no site_id: not a congdoan site crawl")
+        site = site_of(crawler)
         runtime = cls(crawler, site)
         runtime.lock = site_lock(runtime.data, site, runtime.lock_database()).acquire()
         try:
@@ -84,22 +93,21 @@ class CrawlRuntime:
     def lock_database(self) -> str | None:
         """The database URL whose lock applies (``site_lock`` decides), or None: the file."""
         settings = self.crawler.settings
-        if (not settings.getbool("CONGDOAN_STORE", True)
-                or settings.get("CONGDOAN_SITE_LOCK", "auto") == "file"):
+        if not settings.getbool("CONGDOAN_STORE") or settings["CONGDOAN_SITE_LOCK"] == "file":
             return None
-        from congdoan.storage.db import database_url
+        from congdoan.storage.db import crawl_database_url
 
-        return database_url(settings.get("CONGDOAN_DATABASE_URL") or None, self.data)
+        return crawl_database_url(settings)
 
     def _prepare(self) -> None:
         settings, spider = self.crawler.settings, self.crawler.spider
         policy = incremental.CrawlPolicy.from_settings(settings)
         known: incremental.KnownSet | None = None
-        if settings.getbool("CONGDOAN_STORE", True):
+        if settings.getbool("CONGDOAN_STORE"):
             from congdoan.storage.check import check_database
-            from congdoan.storage.db import database_url
+            from congdoan.storage.db import crawl_database_url
 
-            url = database_url(settings.get("CONGDOAN_DATABASE_URL") or None, self.data)
+            url = crawl_database_url(settings)
             check_database(url)
             self._prepare_jobdir(policy, url)
             known, policy = self._read_storage(url, policy)
@@ -114,7 +122,7 @@ class CrawlRuntime:
 
     def _prepare_jobdir(self, policy: incremental.CrawlPolicy, url: str) -> None:
         settings = self.crawler.settings
-        if not settings.getbool("CONGDOAN_RESUME", True) or settings.get("JOBDIR"):
+        if not settings.getbool("CONGDOAN_RESUME") or settings.get("JOBDIR"):
             return
         # Scrapy keeps the pending queue and the seen requests here: a killed crawl
         # resumes where it stopped. Prepared under the site lock: never shared.

@@ -2,12 +2,15 @@
 
 pypdfium2 (PDFium, Chrome's PDF engine) both extracts the text layer and
 renders a page for OCR, lazily and one page at a time: a 5,000-page file costs
-only the pages read.
+only the pages read. PDFium is not thread-safe: in one process, one thread at a
+time uses it (the crawl reads attachments in worker threads; the OCR backlog
+uses processes, one thread each, so it never waits).
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 from congdoan.files.ocr import ocr_available, ocr_page
@@ -16,6 +19,7 @@ from congdoan.files.textlayer import needs_ocr
 from congdoan.normalize.text import clean_text
 
 PDF = "application/pdf"
+_PDFIUM = threading.Lock()  # PDFium's global state corrupts the heap under concurrent use
 
 
 def pdfium_engine() -> str:
@@ -27,6 +31,11 @@ def pdfium_engine() -> str:
 
 def read_pdf(data: bytes, limits: Limits, *, ocr: bool = True) -> FileReading:
     """Pages of the PDF in ``data`` (at most ``limits.max_pages``); OCR where needed if ``ocr``."""
+    with _PDFIUM:
+        return _read_pdf(data, limits, ocr)
+
+
+def _read_pdf(data: bytes, limits: Limits, ocr: bool) -> FileReading:
     import pypdfium2
 
     try:

@@ -4,19 +4,22 @@ Each field says who fills it (the parser, the crawl, a pipeline, storage),
 whether a crawled record is unacceptable without it, where it is stored, which
 flat export columns it becomes, whether it counts towards the content hash
 (a change makes a new version), and whether spider health tracks its fill
-rate. The Scrapy items, the required-field rule, the content fields, the
-health fields and the export field list are all read from here; the storage
+rate. The Scrapy items, the required-field rule, the content fields and the
+health fields are all read from here; the storage
 models and export columns are checked against it by ``tests/test_contract.py``,
-so a parser key with no declared field fails a test instead of vanishing.
+so a parser key with no declared field fails a test instead of vanishing. In a
+crawl, every family's items pass ``check_parser_keys`` (``SiteSpider.build_item``):
+a page whose parser returned an undeclared key is a failed page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from congdoan.items.kinds import KINDS, Kind
+from congdoan.items.kinds import KINDS as KINDS  # the contract answers for its kinds too
+from congdoan.items.kinds import Kind
 
 Filler = Literal["parser", "crawl", "pipeline", "storage"]
 
@@ -166,13 +169,6 @@ def content_field_names(kind: Kind) -> tuple[str, ...]:
 def health_fields(kind: Kind) -> tuple[str, ...]:
     """Fields whose fill rate spider health tracks per run."""
     return tuple(f.name for f in FIELDS[kind] if f.health)
-
-
-def export_field_names(exclude: Iterable[str] = ("raw_body",)) -> list[str]:
-    """Item fields of both kinds for ``scrapy crawl -O`` files, articles' first, once each."""
-    skip = set(exclude)
-    names = dict.fromkeys(n for kind in KINDS for n in field_names(kind) if n not in skip)
-    return list(names)
 
 
 def check_parser_keys(kind: Kind, parsed: Mapping[str, object]) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from congdoan.items.contract import KINDS, required_fields
+from congdoan.items.contract import required_fields
+from congdoan.items.kinds import KINDS
 from congdoan.normalize.text import fold
 
 # Headings of the page's own sections (folded), never a title.

@@ -83,9 +83,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.backoff = settings.getfloat("CONGDOAN_RETRY_BACKOFF", 0.5)
-        self.backoff_max = settings.getfloat("CONGDOAN_RETRY_BACKOFF_MAX", 30.0)
-        self.retry_after_max = settings.getfloat("CONGDOAN_RETRY_AFTER_MAX", 120.0)
+        self.backoff = settings.getfloat("CONGDOAN_RETRY_BACKOFF")
+        self.backoff_max = settings.getfloat("CONGDOAN_RETRY_BACKOFF_MAX")
+        self.retry_after_max = settings.getfloat("CONGDOAN_RETRY_AFTER_MAX")
 
     async def _wait(self, seconds: float) -> None:
         if seconds > 0:

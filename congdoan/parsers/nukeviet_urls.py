@@ -16,7 +16,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 _ARTICLE_TAIL = re.compile(r"-(\d+)\.html?$")
 # A laws detail op: "detail/Alias-7" (the alias keeps its capitals).
 _DETAIL_OP = re.compile(r"(?:^|/)detail/([^/?#]+?)-(\d+)/?$")
-_PAGE_OP = re.compile(r"(?:^|/)page-(\d+)/?$")
 # Core modules whose pages can look like "/x/alias-1.html" when news is the home module.
 _NOT_NEWS = frozenset(
     {"about", "users", "contact", "statistics", "siteterms", "feeds", "seek", "banners",
@@ -152,15 +151,6 @@ def document_id(url: str) -> int | None:
     target = query.get("op", [parts.path])[0]
     match = _DETAIL_OP.search(target.rstrip("/") + "/") or _DETAIL_OP.search(target)
     return int(match.group(2)) if match else None
-
-
-def page_number(url: str) -> int:
-    """The listing page number of a URL (1 when it has none)."""
-    parts = urlsplit(url)
-    query = parse_qs(parts.query)
-    target = query.get("op", [query.get("nv", [parts.path])[0]])[0]
-    match = _PAGE_OP.search(target)
-    return int(match.group(1)) if match else 1
 
 
 def same_site_url(url: str, base_url: str) -> str:

@@ -1,15 +1,19 @@
-"""Third pipeline: download attached files, store them by content, extract their text.
+"""Third pipeline: download attached files, store them by content, read their text.
 
 Built on Scrapy's ``FilesPipeline`` (its downloader, retries and stores);
 what changes is where a file lands: ``<data dir>/files/ab/<sha256>.<ext>``,
 so the same file attached to several items or portals is stored once and a
 displayed name (``../../etc/passwd.pdf``) never decides a path. Only hosts of
 the item's own site (plus its allow-list) are fetched.
+
+Each file is read from the downloaded bytes, in a worker thread, by the one
+file reader (``congdoan.files.read.read_file``, with its limits) without OCR:
+scanned pages are left to ``congdoan ocr --pending``, which reads every file
+again in full. The file is never read back from disk after it is written.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import threading
@@ -20,17 +24,19 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
-from scrapy.utils.asyncio import is_asyncio_available, run_in_thread
+from scrapy.utils.asyncio import run_in_thread
 from scrapy.utils.defer import ensure_awaitable
 from twisted.internet.threads import deferToThread
 
 from congdoan import paths
 from congdoan.files.names import safe_extension, sanitize_filename
+from congdoan.files.read import read_file
+from congdoan.files.reading import Limits
 from congdoan.files.sniff import sniff_media_type
-from congdoan.files.text import extract_text
 
 logger = logging.getLogger(__name__)
 _DIGESTS = "congdoan_digests"  # request.meta: (sha256, md5) of the downloaded file
+_DESCRIBED = ("size", "media_type", "text")  # what a download's result adds to its attachment
 
 
 # What a body sniffs as when it is a web page, not the file it was linked as.
@@ -88,13 +94,13 @@ class AttachmentsPipeline(FilesPipeline):
         """
         from scrapy.exceptions import NotConfigured
 
-        if not crawler.settings.getbool("CONGDOAN_ATTACHMENTS", True):
+        if not crawler.settings.getbool("CONGDOAN_ATTACHMENTS"):
             raise NotConfigured
         cls._update_stores(crawler.settings)
         store_uri = (crawler.settings.get("FILES_STORE")
                      or str(paths.files_dir(paths.data_dir(crawler.settings))))
         pipeline = cls(store_uri, crawler=crawler)
-        pipeline.max_size = crawler.settings.getint("CONGDOAN_ATTACHMENT_MAXSIZE", 50 << 20)
+        pipeline.max_size = crawler.settings.getint("CONGDOAN_ATTACHMENT_MAXSIZE")
         return pipeline
 
     def get_media_requests(self, item: Any, info: Any) -> list[Request]:
@@ -128,7 +134,12 @@ class AttachmentsPipeline(FilesPipeline):
             # Both hashes of a file (sha256 names it, md5 is Scrapy's checksum) in a
             # worker thread: hashlib releases the GIL, the reactor goes on downloading.
             request.meta[_DIGESTS] = await run_in_thread(_digests, response.body)
-        return await super().media_downloaded(response, request, info, item=item)
+        result = await super().media_downloaded(response, request, info, item=item)
+        # Read from the bytes in hand, in a worker thread (a large PDF takes seconds):
+        # the result is cached per URL, so a file several items attach is read once.
+        result.update(await run_in_thread(describe_file, response.body,
+                                          request.meta.get("congdoan_name")))
+        return result
 
     async def file_downloaded(self, response: Any, request: Request, info: Any, *,
                               item: Any = None) -> str:
@@ -154,20 +165,6 @@ class AttachmentsPipeline(FilesPipeline):
         digest = digests[0] if digests else hashlib.sha256(response.body).hexdigest()
         return f"{digest[:2]}/{digest}{ext}"
 
-    async def process_item(self, item: Any, spider: Any = None) -> Any:
-        """Download the files, then read them (media type, text) off the event loop.
-
-        Text extraction is CPU work (a large PDF takes seconds): on the reactor
-        thread it would stall every download of the crawl.
-        """
-        item = await super().process_item(item)
-        if any(a.get("stored_path") for a in item.get("attachments") or []):
-            if is_asyncio_available():
-                await asyncio.to_thread(self._describe_files, item)
-            else:
-                self._describe_files(item)
-        return item
-
     def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
         """Note where each download was stored; failed downloads are marked, not fatal."""
         by_url = {}
@@ -184,18 +181,17 @@ class AttachmentsPipeline(FilesPipeline):
                 continue
             attachment["stored_path"] = result["path"]
             attachment["sha256"] = Path(result["path"]).stem
+            attachment.update({key: result[key] for key in _DESCRIBED if key in result})
         return item
 
-    def _describe_files(self, item: Any) -> None:
-        """Size, sniffed media type and text of each stored file (runs in a worker thread)."""
-        base = Path(getattr(self.store, "basedir", "."))
-        for attachment in item.get("attachments") or []:
-            if not attachment.get("stored_path"):
-                continue
-            data = (base / attachment["stored_path"]).read_bytes()
-            media_type = sniff_media_type(data, attachment.get("name"))
-            attachment.update(size=len(data), media_type=media_type,
-                              text=extract_text(data, media_type))
+
+def describe_file(data: bytes, name: str | None) -> dict[str, Any]:
+    """Size, sniffed media type and text (``None`` when it has none) of a downloaded file.
+
+    Pure, for a worker thread. OCR is off: a crawl must not spend minutes on one scan.
+    """
+    reading = read_file(data, name, Limits(), ocr=False)
+    return {"size": len(data), "media_type": reading.media_type, "text": reading.text or None}
 
 
 def _digests(body: bytes) -> tuple[str, str]:

@@ -11,7 +11,6 @@ from typing import Any
 
 from congdoan.normalize.dates import parse_vn_date, to_utc
 from congdoan.normalize.doccodes import find_doc_codes, parse_doc_code
-from congdoan.vntime import VN_TZ_NAME
 
 DOCUMENT_DATES = (("issued_text", "issued_on"), ("effective_text", "effective_on"),
                   ("expires_text", "expires_on"))
@@ -90,7 +89,7 @@ class NormalizePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> NormalizePipeline:
         """Timezone from ``CONGDOAN_TIMEZONE`` (portals show local time, UTC+7)."""
-        return cls(crawler.settings.get("CONGDOAN_TIMEZONE", VN_TZ_NAME))
+        return cls(crawler.settings["CONGDOAN_TIMEZONE"])
 
     def process_item(self, item: Any) -> Any:
         """Normalise one item in place."""

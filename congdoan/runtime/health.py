@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Literal
 
-from congdoan.items.contract import KINDS, health_fields
+from congdoan import settings as project  # the defaults, declared once
+from congdoan.items.contract import health_fields
+from congdoan.items.kinds import KINDS
 
 Verdict = Literal["healthy", "degraded"]
 VERDICTS: tuple[Verdict, ...] = ("healthy", "degraded")
@@ -120,25 +122,23 @@ class RunHealth:
 class Thresholds:
     """How far a run may fall behind its site's recent runs before it is ``degraded``."""
 
-    fill_margin: float = 0.25  # a field's fill rate may drop this much (0.25 = 25 points)
-    error_margin: float = 0.2  # the parse-error share may rise this much
-    min_errors: int = 3  # fewer parse errors than this are never a trend
-    min_items: int = 5  # fewer items of a kind than this give no fill rates to compare
-    history: int = 10  # how many earlier runs make "recent"
-    min_missing: int = 1  # listed items lost silently from this many on
+    fill_margin: float = project.CONGDOAN_HEALTH_FILL_MARGIN  # 0.25 = a drop of 25 points
+    error_margin: float = project.CONGDOAN_HEALTH_ERROR_MARGIN  # the parse-error share's rise
+    min_errors: int = project.CONGDOAN_HEALTH_MIN_ERRORS  # fewer parse errors are no trend
+    min_items: int = project.CONGDOAN_HEALTH_MIN_ITEMS  # fewer items give no fill rates
+    history: int = project.CONGDOAN_HEALTH_HISTORY  # how many earlier runs make "recent"
+    min_missing: int = project.CONGDOAN_HEALTH_MIN_MISSING  # listed items lost silently
 
     @classmethod
     def from_settings(cls, settings: Any) -> Thresholds:
-        """From the ``CONGDOAN_HEALTH_*`` settings (a Scrapy ``Settings`` or a mapping)."""
-        get = settings.get
-        defaults = cls()
+        """From a crawl's ``CONGDOAN_HEALTH_*`` settings (their defaults: ``congdoan.settings``)."""
         return cls(
-            fill_margin=float(get("CONGDOAN_HEALTH_FILL_MARGIN", defaults.fill_margin)),
-            error_margin=float(get("CONGDOAN_HEALTH_ERROR_MARGIN", defaults.error_margin)),
-            min_errors=int(get("CONGDOAN_HEALTH_MIN_ERRORS", defaults.min_errors)),
-            min_items=int(get("CONGDOAN_HEALTH_MIN_ITEMS", defaults.min_items)),
-            history=int(get("CONGDOAN_HEALTH_HISTORY", defaults.history)),
-            min_missing=int(get("CONGDOAN_HEALTH_MIN_MISSING", defaults.min_missing)),
+            fill_margin=settings.getfloat("CONGDOAN_HEALTH_FILL_MARGIN"),
+            error_margin=settings.getfloat("CONGDOAN_HEALTH_ERROR_MARGIN"),
+            min_errors=settings.getint("CONGDOAN_HEALTH_MIN_ERRORS"),
+            min_items=settings.getint("CONGDOAN_HEALTH_MIN_ITEMS"),
+            history=settings.getint("CONGDOAN_HEALTH_HISTORY"),
+            min_missing=settings.getint("CONGDOAN_HEALTH_MIN_MISSING"),
         )
 
 

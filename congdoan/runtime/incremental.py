@@ -69,10 +69,10 @@ class CrawlPolicy:
     @classmethod
     def from_settings(cls, settings: Any) -> CrawlPolicy:
         """Read the ``CONGDOAN_*`` settings; a bad value raises ``ValueError`` (one line)."""
-        mode = settings.get("CONGDOAN_CRAWL_MODE", "incremental") or "incremental"
+        mode = settings["CONGDOAN_CRAWL_MODE"]
         if mode not in MODES:
             raise ValueError(f"CONGDOAN_CRAWL_MODE must be one of {MODES}, not {mode!r}")
-        feeds = settings.get("CONGDOAN_FEEDS", "auto") or "auto"
+        feeds = settings["CONGDOAN_FEEDS"]
         if feeds not in FEED_POLICIES:
             raise ValueError(f"CONGDOAN_FEEDS must be one of {FEED_POLICIES}, not {feeds!r}")
         since_raw = settings.get("CONGDOAN_SINCE")
@@ -82,7 +82,7 @@ class CrawlPolicy:
         if days is not None and days < 0:
             raise ValueError("CONGDOAN_REFRESH_DAYS must be >= 0")
         return cls(full=mode == "full", since=since, refresh_days=days, feeds=feeds,
-                   conditional=settings.getbool("CONGDOAN_CONDITIONAL", True))
+                   conditional=settings.getbool("CONGDOAN_CONDITIONAL"))
 
 
 def reconcile_due(settings: Any, last: datetime | None, now: datetime | None = None) -> bool:
@@ -94,12 +94,12 @@ def reconcile_due(settings: Any, last: datetime | None, now: datetime | None = N
     once (a race, an item inserted deep in a listing, a portal hiccup) is then
     missed at most until the next reconciliation, not forever.
     """
-    mode = settings.get("CONGDOAN_RECONCILE", "auto") or "auto"
+    mode = settings["CONGDOAN_RECONCILE"]
     if mode not in RECONCILE_POLICIES:
         raise ValueError(f"CONGDOAN_RECONCILE must be one of {RECONCILE_POLICIES}, not {mode!r}")
     if mode != "auto":
         return mode == "always"
-    days = float(settings.get("CONGDOAN_RECONCILE_DAYS", 7) or 0)
+    days = settings.getfloat("CONGDOAN_RECONCILE_DAYS")
     if last is None:
         return True
     if last.tzinfo is None:  # SQLite hands back naive UTC

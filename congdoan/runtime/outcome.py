@@ -1,9 +1,8 @@
-"""How a finished crawl is judged: one rule, used by the run record and the CLI summary."""
+"""How a finished crawl is judged: one rule, applied once by the run ledger
+(``congdoan.extensions.ledger``), whose status the run row, the CLI summary and
+``scrapy crawl``'s exit code all read."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 from congdoan.runtime.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL
 
@@ -33,11 +32,3 @@ def run_status(stored: int, failed_pages: int, dropped: int, finish_reason: str,
     if failed_pages or dropped:
         return "partial" if got_something else "failed"
     return "ok"
-
-
-def status_from_stats(stats: Mapping[str, Any]) -> str:
-    """``run_status`` of a finished crawler from its Scrapy stats (``scrapy crawl``)."""
-    failed = sum(v for k, v in stats.items() if k.startswith("congdoan/failed/"))
-    return run_status(stats.get("item_scraped_count", 0), failed,
-                      stats.get("item_dropped_count", 0), stats.get("finish_reason", ""),
-                      stats.get("congdoan/pages_read", 0))

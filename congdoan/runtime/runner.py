@@ -16,11 +16,12 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from congdoan.extensions.ledger import RunOutcome
 from congdoan.extensions.progress import CrawlProgress
 from congdoan.registry import Registry, load_registry
 from congdoan.runtime import signals as congdoan_signals
 from congdoan.runtime.locks import LockHeld
-from congdoan.runtime.outcome import DATABASE_ERROR, LOCKED, run_status
+from congdoan.runtime.outcome import DATABASE_ERROR, LOCKED
 from congdoan.spiders import spider_for
 from congdoan.storage.check import DatabaseUnusable
 
@@ -36,7 +37,7 @@ class RunContext:
 
 @dataclass
 class SiteResult:
-    """What one site's crawl did."""
+    """What one site's crawl did: the run ledger's outcome, plus what the summary shows."""
 
     site: str
     articles: int = 0
@@ -50,14 +51,21 @@ class SiteResult:
     verdict: str | None = None  # spider health: "healthy", "degraded", None (not judged)
     health_reasons: list[str] = field(default_factory=list)
     error: str = ""  # one line: why the crawl was refused or could not store
+    recorded: str | None = None  # the status the run ledger decided
 
     @property
     def status(self) -> str:
-        """``ok``, ``partial``, ``failed``, ``interrupted`` or ``locked`` (refused)."""
+        """``ok``, ``partial``, ``failed``, ``interrupted`` or ``locked`` (refused).
+
+        The run ledger's (``congdoan.extensions.ledger``). A crawl without one never
+        ran (refused, or stopped before it started) or lost its ledger: nothing it
+        did can be vouched for.
+        """
         if self.finish_reason == LOCKED:
             return LOCKED
-        return run_status(self.articles + self.documents, len(self.failures), self.dropped,
-                          self.finish_reason, self.stats.get("congdoan/pages_read", 0))
+        if self.recorded is not None:
+            return self.recorded
+        return "interrupted" if self.finish_reason == "shutdown" else "failed"
 
 
 def base_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -195,24 +203,25 @@ def _collect(crawler: Any, result: SiteResult, display: CrawlProgress, started: 
         else:
             result.documents += 1
 
-    def item_dropped(**_: Any) -> None:
-        result.dropped += 1
-
     def response_received(**_: Any) -> None:
         result.pages += 1
 
-    def run_judged(verdict: str, reasons: list[str], **_: Any) -> None:
-        result.verdict = verdict
-        result.health_reasons = list(reasons)
+    def run_finished(outcome: RunOutcome, **_: Any) -> None:
+        # The run ledger's outcome, decided and recorded once: read, never recounted.
+        result.recorded = outcome.status
+        result.finish_reason = outcome.finish_reason
+        result.failures = outcome.failures
+        result.dropped = outcome.dropped
+        result.verdict, result.health_reasons = outcome.verdict, outcome.reasons
+        result.seconds = time.monotonic() - started
+        if outcome.database_error:
+            result.error = f"{result.site}: {outcome.database_error}"
+        display.finish(result.site, f"{result.status} ({outcome.finish_reason})")
 
     def spider_closed(spider: Any, reason: str) -> None:
-        result.finish_reason = reason
-        result.failures = list(getattr(spider, "failures", []))
+        result.finish_reason = result.finish_reason or reason
         result.seconds = time.monotonic() - started
         result.stats = dict(spider.crawler.stats.get_stats())
-        if result.stats.get("congdoan/database_error"):
-            result.error = f"{result.site}: {result.stats['congdoan/database_error']}"
-        display.finish(result.site, f"{result.status} ({reason})")
 
     # weak=False: nothing else holds these closures. PyDispatcher keeps strong
     # receivers in a module-level table until their sender dies, so they must
@@ -220,9 +229,8 @@ def _collect(crawler: Any, result: SiteResult, display: CrawlProgress, started: 
     # engine, pipelines and database engine, would then live until exit.
     handlers = (
         (item_scraped, signals.item_scraped),
-        (item_dropped, signals.item_dropped),
         (response_received, signals.response_received),
-        (run_judged, congdoan_signals.run_judged),
+        (run_finished, congdoan_signals.run_finished),
         (spider_closed, signals.spider_closed),
     )
     for handler, signal in handlers:

@@ -11,6 +11,12 @@ page_failed = object()
 # A listing that failed on an earlier run is then resolved in the ledger.
 page_read = object()
 
-# Sent by the store pipeline once a finished run is judged (``congdoan.runtime.health``):
-# ``site``, ``run_id``, ``verdict`` ("healthy" or "degraded"), ``reasons`` (lines).
+# Sent by the run ledger (``congdoan.extensions.ledger``) once a finished run is judged
+# (``congdoan.runtime.health``): ``site``, ``run_id``, ``verdict`` ("healthy" or
+# "degraded"), ``reasons`` (lines).
 run_judged = object()
+
+# Sent by the run ledger when a crawl is over, after its record is written:
+# ``outcome`` (``congdoan.extensions.ledger.RunOutcome``: status, failures, verdict, …).
+# What a crawl did is read from here, never counted again.
+run_finished = object()

@@ -19,10 +19,11 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
+from congdoan.extensions.ledger import STAT_STATUS
 from congdoan.runtime.exitcodes import EXIT_DEGRADED, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE
 from congdoan.runtime.health import STAT_VERDICT
 from congdoan.runtime.locks import LockHeld
-from congdoan.runtime.outcome import STATUS_EXIT, status_from_stats
+from congdoan.runtime.outcome import STATUS_EXIT
 from congdoan.storage.check import DatabaseUnusable
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,9 @@ class Command(ScrapyCrawl):
         if refused:
             self.exitcode = refused[0]
         elif crawler.stats is not None and crawler.stats.get_value("finish_reason"):
+            # The run ledger decided the status once (congdoan.extensions.ledger).
             stats = crawler.stats.get_stats()
-            status = status_from_stats(stats)
+            status = stats.get(STAT_STATUS, "failed")
             degraded = status != "failed" and stats.get(STAT_VERDICT) == "degraded"
             self.exitcode = EXIT_DEGRADED if degraded else STATUS_EXIT.get(status, EXIT_FAILED)
         elif self.crawler_process.bootstrap_failed:

@@ -18,10 +18,11 @@ listed item storage lacks.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -29,8 +30,7 @@ import scrapy
 from lxml.cssselect import CSSSelector
 from scrapy.http import Response
 
-from congdoan.items import ArticleItem, DocumentItem
-from congdoan.items.contract import ContractError, check_parser_keys, parser_keys
+from congdoan.items.contract import parser_keys
 from congdoan.parsers.errors import NotAnArticle, ParseError
 from congdoan.parsers.feeds import parse_dated_sitemap, parse_rss
 from congdoan.parsers.generic import (
@@ -51,6 +51,8 @@ from congdoan.spiders.site import (
     NOT_MODIFIED,
     REDIRECT_CODES,
     SiteSpider,
+    off_reactor,
+    parse_and_hash,
 )
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -71,13 +73,12 @@ class GenericSpider(SiteSpider):
         self._next = CSSSelector(self.nav.next_page, translator="html") if (
             self.nav.next_page) else _REL_NEXT
         self._requested: set[str] = set()
-        self.max_pages = 5000
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> GenericSpider:
         """Build the spider (``SiteSpider``), with the crawl's listing-page cap."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
+        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES")
         return spider
 
     # -- URLs -------------------------------------------------------------------
@@ -192,38 +193,39 @@ class GenericSpider(SiteSpider):
                   "dont_redirect": True, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
-    # -- listings ---------------------------------------------------------------
-    def parse_home(self, response: Response) -> Iterable[scrapy.Request]:
+    # -- listings (their links read in the parsing threads) ----------------------
+    async def parse_home(self, response: Response) -> list[scrapy.Request]:
         """The home page when it is no listing: only its feed links."""
+        links = await off_reactor(page_links, response.body, self._next)
         self.read_ok(response.url)
-        yield from self._discovered_feeds(response)
+        return list(self._discovered_feeds(response, links))
 
-    def _discovered_feeds(self, response: Response) -> Iterable[scrapy.Request]:
-        doc = parse_html(response.body)
-        for link in doc.iter("link"):
-            rel = (link.get("rel") or "").lower().split()
-            kind = (link.get("type") or "").lower()
-            if "alternate" in rel and kind in _FEED_TYPES and link.get("href"):
-                url = self.url(link.get("href"), response.url)
-                if self.same_site(url):
-                    yield self._feed(url)
+    def _discovered_feeds(self, response: Response, links: PageLinks
+                          ) -> Iterable[scrapy.Request]:
+        for href in links.feeds:
+            url = self.url(href, response.url)
+            if self.same_site(url):
+                yield self._feed(url)
 
     def _listing_unanswered(self, response: Response) -> bool:
         """A listing or document page that redirected or is gone: a failed listing."""
         meta = response.meta
         return self.listing_unanswered(response, f"listing {meta['section']} page {meta['page']}")
 
-    def parse_listing(self, response: Response) -> Iterable[scrapy.Request]:
+    async def parse_listing(self, response: Response) -> list[scrapy.Request]:
         """A listing page: its article links, then the next page (and the home page's feeds)."""
         if self._listing_unanswered(response):
-            return
+            return []
+        links = await off_reactor(page_links, response.body, self._next)
+        return list(self._listing_requests(response, links))
+
+    def _listing_requests(self, response: Response, links: PageLinks
+                          ) -> Iterable[scrapy.Request]:
         if response.meta.get("home"):
-            yield from self._discovered_feeds(response)
-        doc = parse_html(response.body)
-        links = dict.fromkeys(self.url(a.get("href"), response.url) for a in doc.iter("a")
-                              if a.get("href"))
+            yield from self._discovered_feeds(response, links)
+        urls = dict.fromkeys(self.url(href, response.url) for href in links.hrefs)
         entries = [incremental.ListingEntry("article", url, None, None)
-                   for url in links if self.is_article(url)]
+                   for url in urls if self.is_article(url)]
         verdict = incremental.judge_listing(entries, self.policy, self.known)
         self.read_ok(response.url, "article", entries, verdict.passed(entries))
         for entry in verdict.fetch:
@@ -233,25 +235,30 @@ class GenericSpider(SiteSpider):
         if verdict.stop:
             self.listing_stopped(response, verdict.reason)
         else:
-            yield from self._next_page(response, doc, "article")
+            yield from self._next_page(response, links.next_href, "article")
 
-    def _next_page(self, response: Response, doc: Any, kind: str) -> Iterable[scrapy.Request]:
+    def _next_page(self, response: Response, link: str | None, kind: str
+                   ) -> Iterable[scrapy.Request]:
         page = response.meta["page"]
-        link = next((el.get("href") for el in self._next(doc) if el.get("href")), None)
         if link and page < self.max_pages:
             url = self.url(link, response.url)
             if self.same_site(url) and url != response.url:
                 yield self._listing(url, kind, response.meta["section"], page + 1)
 
-    def parse_document_page(self, response: Response) -> Iterable[Any]:
+    async def parse_document_page(self, response: Response) -> list[Any]:
         """A page with a table of legal documents: one document record per row."""
         if self._listing_unanswered(response):
-            return
-        records = parse_document_table(response.body, response.url)
+            return []
+        records, links = await off_reactor(_table_page, response.body, response.url,
+                                           self._next)
         if not records:
             self.fail(response.url, "no table of documents (headers like Số/Ký hiệu, Trích "
                       "yếu) on this document page", "listing", parse=True)
-            return
+            return []
+        return list(self._table_items(response, records, links))
+
+    def _table_items(self, response: Response, records: list[dict[str, Any]],
+                     links: PageLinks) -> Iterable[Any]:
         # A row without a page of its own is named by the table page and a fragment of
         # its own (document_row_url): before, every such row had the page's URL and
         # only the last one was stored.
@@ -263,20 +270,20 @@ class GenericSpider(SiteSpider):
         verdict = incremental.judge_listing(entries, self.policy, self.known, item_list=True)
         self.read_ok(response.url, "document", entries, verdict.passed(entries))
         for entry in verdict.fetch:
-            yield self._document_item(response, entry.url, by_url[entry.url])
+            item = self._document_item(response, entry.url, by_url[entry.url])
+            if item is not None:
+                yield item
         if not verdict.stop:
-            yield from self._next_page(response, parse_html(response.body), "document")
+            yield from self._next_page(response, links.next_href, "document")
 
     def _document_item(self, response: Response, url: str, record: dict[str, Any]
-                       ) -> scrapy.Item:
+                       ) -> scrapy.Item | None:
+        """A table row's document: its page is the row's own URL, its raw body the table's."""
         fields = {key: record.get(key) for key in parser_keys("document")}
         fields["attachments"] = record.get("attachments") or []
         fields["canonical_url"] = url
-        item = DocumentItem(fields)
-        self._provenance(item, response, "document", url)
-        item["discovered_via"] = "listing"
-        item["listed_text"] = record.get("issued_text")
-        return item
+        return self.build_item(response, "document", fields, url=url, via="listing",
+                               listed_text=record.get("issued_text"))
 
     # -- sitemaps and feeds -----------------------------------------------------
     def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
@@ -361,57 +368,32 @@ class GenericSpider(SiteSpider):
         return self.detail_request(url, via, listed)
 
     # -- articles ---------------------------------------------------------------
-    def parse_article(self, response: Response) -> Iterable[Any]:
-        """An article page -> ``ArticleItem`` (read by the generic reader)."""
+    async def parse_article(self, response: Response) -> list[Any]:
+        """An article page -> ``ArticleItem`` (read by the generic reader in a parsing thread)."""
         if response.status == NOT_MODIFIED:
-            if self.crawler is not None:
-                self.crawler.stats.inc_value("congdoan/not_modified")
-                self.crawler.signals.send_catch_log(
-                    incremental.page_not_modified, site=self.site.id, url=response.url,
-                    kind="article")
-            return
+            self.not_modified(response, "article")
+            return []
         if response.status in REDIRECT_CODES:
-            yield from self._follow_redirect(response)
-            return
+            return list(self._follow_redirect(response))
         if response.status in MISSING_CODES:
             self.fail(response.url, f"article not found (HTTP {response.status})", "article")
-            return
+            return []
+        reader = partial(parse_generic_article, selectors=self.site.selectors)
         try:
-            parsed = parse_generic_article(response.body, response.url, self.site.selectors)
+            parsed, digest = await off_reactor(parse_and_hash, reader, response.body,
+                                               response.url)
         except NotAnArticle as exc:
             # An about page or a listing the pattern let through: nothing to store, no failure.
             self.logger.info("%s: skipped %s", self.site.id, exc)
             if self.crawler is not None:
                 self.crawler.stats.inc_value("congdoan/not_an_article")
-            return
+            return []
         except ParseError as exc:
             self.fail(response.url, f"article page unreadable: {exc.what}", "article",
                       parse=True)
-            return
-        try:
-            check_parser_keys("article", parsed)
-        except ContractError as exc:
-            self.fail(response.url, str(exc), "article", parse=True)
-            return
-        if self.validators is not None:
-            headers = {k.decode("latin-1").lower(): v[0].decode("latin-1")
-                       for k, v in response.headers.items() if v}
-            self.validators.update({response.url, parsed.get("canonical_url") or response.url},
-                                   incremental.validators_from(headers))
-        item = ArticleItem(parsed)
-        self._provenance(item, response, "article", response.url)
-        item["discovered_via"] = response.meta.get("discovered_via")
-        item["listed_text"] = response.meta.get("listed_text")
-        yield item
-
-    def _provenance(self, item: scrapy.Item, response: Response, kind: str, url: str) -> None:
-        item["kind"] = kind
-        item["site"] = self.site.id
-        item["url"] = url
-        item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        item["http_status"] = response.status
-        item["body_sha256"] = hashlib.sha256(response.body).hexdigest()
-        item["raw_body"] = response.body
+            return []
+        item = self.build_item(response, "article", parsed, digest=digest)
+        return [item] if item is not None else []
 
     def _follow_redirect(self, response: Response) -> Iterable[Any]:
         location = response.headers.get(b"Location", b"").decode("latin-1")
@@ -430,6 +412,32 @@ class GenericSpider(SiteSpider):
                 **response.meta, "own_redirects": hops + 1, "redirect_chain": chain})
             return
         self.fail(response.url, reason, "article")
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """What a listing page links to: every ``<a href>``, its feeds, its next page."""
+
+    hrefs: list[str]
+    feeds: list[str]
+    next_href: str | None
+
+
+def page_links(body: bytes, next_page: CSSSelector) -> PageLinks:
+    """A page's links (pure: for a parsing thread). ``next_page`` finds its next-page link."""
+    doc = parse_html(body)
+    hrefs = [a.get("href") for a in doc.iter("a") if a.get("href")]
+    feeds = [link.get("href") for link in doc.iter("link") if link.get("href")
+             and "alternate" in (link.get("rel") or "").lower().split()
+             and (link.get("type") or "").lower() in _FEED_TYPES]
+    next_href = next((el.get("href") for el in next_page(doc) if el.get("href")), None)
+    return PageLinks(hrefs, feeds, next_href)
+
+
+def _table_page(body: bytes, url: str, next_page: CSSSelector
+                ) -> tuple[list[dict[str, Any]], PageLinks]:
+    """A document page's table rows and links (pure: for a parsing thread)."""
+    return parse_document_table(body, url), page_links(body, next_page)
 
 
 def _when(text: str | None) -> datetime | None:

@@ -18,15 +18,12 @@ crawl reads the sitemaps and the whole laws list so every missing item is fetche
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
 
-from congdoan.items import ArticleItem, DocumentItem
-from congdoan.items.contract import ContractError, check_parser_keys
 from congdoan.parsers import nukeviet as parsers
 from congdoan.parsers.nukeviet import ParseError
 from congdoan.parsers.nukeviet_urls import UrlStyle, article_id, document_id, same_site_url
@@ -73,7 +70,7 @@ class NukeVietSpider(SiteSpider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NukeVietSpider:
         """Build the spider (``SiteSpider``), with the crawl's listing-page cap."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES", 5000)
+        spider.max_pages = crawler.settings.getint("CONGDOAN_MAX_LISTING_PAGES")
         return spider
 
     # -- start ------------------------------------------------------------------
@@ -287,18 +284,17 @@ class NukeVietSpider(SiteSpider):
     # -- detail pages -----------------------------------------------------------
     async def parse_article(self, response: Response) -> list[Any]:
         """An article page -> ``ArticleItem``."""
-        return await self._detail(response, "article", parsers.parse_article, ArticleItem)
+        return await self._detail(response, "article", parsers.parse_article)
 
     async def parse_document(self, response: Response) -> list[Any]:
         """A laws detail page -> ``DocumentItem``."""
-        return await self._detail(response, "document", parsers.parse_document, DocumentItem)
+        return await self._detail(response, "document", parsers.parse_document)
 
     async def _detail(self, response: Response, kind: str,
-                      parse: Callable[[bytes, str], dict[str, Any]], item_cls: type[scrapy.Item]
-                      ) -> list[Any]:
+                      parse: Callable[[bytes, str], dict[str, Any]]) -> list[Any]:
         """A detail page: its item (parsed off the reactor thread), a redirect, or a failure."""
         if response.status == NOT_MODIFIED:
-            self._not_modified(response, kind)
+            self.not_modified(response, kind)
             return []
         if response.status in REDIRECT_CODES:
             return list(self._follow_detail_redirect(response, kind))
@@ -311,39 +307,8 @@ class NukeVietSpider(SiteSpider):
         except ParseError as exc:
             self.fail(response.url, f"{kind} page unreadable: {exc.what}", kind, parse=True)
             return []
-        return list(self._detail_item(response, kind, parsed, digest, item_cls))
-
-    def _detail_item(self, response: Response, kind: str, parsed: dict[str, Any], digest: str,
-                     item_cls: type[scrapy.Item]) -> Iterable[Any]:
-        if self.validators is not None:
-            headers = {k.decode("latin-1").lower(): v[0].decode("latin-1")
-                       for k, v in response.headers.items() if v}
-            self.validators.update({response.url, parsed.get("canonical_url") or response.url},
-                                   incremental.validators_from(headers))
-        try:
-            # A key the contract does not declare is an error, never silently dropped.
-            check_parser_keys(kind, parsed)
-        except ContractError as exc:
-            self.fail(response.url, str(exc), kind, parse=True)
-            return
-        item = item_cls(parsed)
-        item["kind"] = kind
-        item["site"] = self.site.id
-        item["url"] = response.url
-        item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        item["http_status"] = response.status
-        item["body_sha256"] = digest
-        item["raw_body"] = response.body
-        item["discovered_via"] = response.meta.get("discovered_via")
-        item["listed_text"] = response.meta.get("listed_text")
-        yield item
-
-    def _not_modified(self, response: Response, kind: str) -> None:
-        """A 304 to a conditional request: the stored item is current, only seen again."""
-        if self.crawler is not None:
-            self.crawler.stats.inc_value("congdoan/not_modified")
-            self.crawler.signals.send_catch_log(
-                incremental.page_not_modified, site=self.site.id, url=response.url, kind=kind)
+        item = self.build_item(response, kind, parsed, digest=digest)
+        return [item] if item is not None else []
 
     def _follow_detail_redirect(self, response: Response, kind: str) -> Iterable[Any]:
         location = response.headers.get(b"Location", b"").decode("latin-1")

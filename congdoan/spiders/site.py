@@ -1,6 +1,7 @@
-"""What every CMS family's spider shares: its registry site and the crawl runtime's hand-over.
+"""What every CMS family's spider shares: its registry site, the crawl runtime's hand-over,
+and the one step that turns a parsed page into an item (``SiteSpider.build_item``).
 
-A family writes navigation only. The site lock, the database check, the
+A family writes navigation and parser choice only. The site lock, the database check, the
 resume folder, the known items and the reconciliation decision come from the
 crawl runtime extension (``congdoan.extensions.runtime``), which sets
 ``policy``, ``known`` and ``validators`` before the crawl starts; until then a
@@ -13,8 +14,9 @@ import asyncio
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Self, TypeVar
 
 import scrapy
@@ -23,6 +25,8 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from congdoan.items import ArticleItem, DocumentItem
+from congdoan.items.contract import ContractError, check_parser_keys
 from congdoan.registry import RegistryError, Site, load_registry
 from congdoan.runtime import incremental
 from congdoan.runtime.incremental import ListingEntry
@@ -41,6 +45,7 @@ FEED_PRIORITY = 5
 # while it parses bytes and evaluates XPath, so on two cores the reactor goes on
 # with Scrapy's own work meanwhile (docs/benchmarks.md, crawl overhead).
 PARSE_THREADS = max(1, min(4, os.cpu_count() or 1))
+ITEM_CLASSES: dict[str, type[scrapy.Item]] = {"article": ArticleItem, "document": DocumentItem}
 _T = TypeVar("_T")
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -92,7 +97,6 @@ class SiteSpider(scrapy.Spider):
                                 f"crawl it with the {self.site.cms} spider")
         self.site_id = self.site.id
         self.allowed_domains = list(self.site.domains)
-        self.failures: list[dict[str, str]] = []
         self.policy = incremental.CrawlPolicy(full=True, reconcile=True)
         self.known: incremental.KnownSet | None = None
         self.validators: incremental.ValidatorStore | None = None
@@ -123,17 +127,63 @@ class SiteSpider(scrapy.Spider):
                 passed=passed)
 
     def fail(self, url: str, reason: str, kind: str, *, parse: bool = False) -> None:
-        """Record a page that gave no item: logged, counted, signalled; the crawl goes on.
+        """Report a page that gave no item: logged, counted, signalled; the crawl goes on.
 
-        ``parse``: the page came but the parsers could not read it.
+        ``parse``: the page came but the parsers could not read it. The run ledger
+        (``congdoan.extensions.ledger``) records it from ``page_failed``.
         """
         self.logger.warning("%s: %s: %s", self.site_id, url, reason)
-        self.failures.append({"site": self.site_id, "url": url, "reason": reason, "kind": kind})
         if self.crawler is not None:
             self.crawler.stats.inc_value(f"congdoan/failed/{kind}")
             self.crawler.signals.send_catch_log(
                 page_failed, site=self.site_id, url=url, reason=reason, kind=kind,
                 cause="parse" if parse else "fetch")
+
+    # -- the one step from a parsed page to an item ------------------------------------------
+    def build_item(self, response: Response, kind: str, parsed: Mapping[str, Any], *,
+                   url: str | None = None, digest: str | None = None,
+                   via: str | None = None, listed_text: str | None = None
+                   ) -> scrapy.Item | None:
+        """The item of ``parsed`` (a parser's record of ``kind``), or None after a failure.
+
+        Every family's items come from here: the contract check (a parser key the
+        contract does not declare fails the page, never silently dropped), the
+        page's HTTP validators, and the provenance. ``url``: the item's own page
+        when it is not the response (a WordPress REST post, a document table row);
+        its validators then belong to the response, not to the item. ``digest``: the
+        body's SHA-256 when the parsing thread computed it. ``via`` and
+        ``listed_text`` default to what the request carried.
+        """
+        page = url or response.url
+        try:
+            check_parser_keys(kind, parsed)  # type: ignore[arg-type]
+        except ContractError as exc:
+            self.fail(page, str(exc), kind, parse=True)
+            return None
+        if self.validators is not None and page == response.url:
+            headers = {k.decode("latin-1").lower(): v[0].decode("latin-1")
+                       for k, v in response.headers.items() if v}
+            self.validators.update({page, parsed.get("canonical_url") or page},
+                                   incremental.validators_from(headers))
+        item = ITEM_CLASSES[kind](parsed)
+        item["kind"] = kind
+        item["site"] = self.site_id
+        item["url"] = page
+        item["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        item["http_status"] = response.status
+        item["body_sha256"] = digest or hashlib.sha256(response.body).hexdigest()
+        item["raw_body"] = response.body
+        item["discovered_via"] = via if via is not None else response.meta.get("discovered_via")
+        item["listed_text"] = (listed_text if listed_text is not None
+                               else response.meta.get("listed_text"))
+        return item
+
+    def not_modified(self, response: Response, kind: str) -> None:
+        """A 304 to a conditional request: the stored item is current, only seen again."""
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("congdoan/not_modified")
+            self.crawler.signals.send_catch_log(
+                incremental.page_not_modified, site=self.site_id, url=response.url, kind=kind)
 
     # -- what every family's listing walk shares --------------------------------------------
     def listing_unanswered(self, response: Response, where: str) -> bool:

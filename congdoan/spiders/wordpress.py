@@ -23,7 +23,6 @@ posts it listed (``read_ok``), so a portal whose listings go empty is flagged.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -32,14 +31,19 @@ from urllib.parse import urlencode, urljoin
 import scrapy
 from scrapy.http import Response
 
-from congdoan.items import ArticleItem
 from congdoan.parsers.errors import ParseError
 from congdoan.parsers.feeds import parse_rss, parse_sitemap
 from congdoan.parsers.nukeviet_urls import same_site_url
 from congdoan.parsers.wordpress_html import parse_wp_article, parse_wp_listing
 from congdoan.parsers.wordpress_rest import load_json, parse_rest_post
 from congdoan.runtime import incremental
-from congdoan.spiders.site import DETAIL_PRIORITY, MISSING_CODES, SiteSpider
+from congdoan.spiders.site import (
+    DETAIL_PRIORITY,
+    MISSING_CODES,
+    SiteSpider,
+    off_reactor,
+    parse_and_hash,
+)
 from congdoan.vntime import vn_day
 
 REST_CLOSED = (401, 403, 404)
@@ -55,13 +59,12 @@ class WordPressSpider(SiteSpider):
     def __init__(self, site: str | None = None, registry: str | None = None, **kwargs: Any):
         super().__init__(site, registry, **kwargs)
         self.pretty = self.site.url_style == "rewrite"
-        self.per_page = 100
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
         """Build the spider (``SiteSpider``), with the crawl's REST page size."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.per_page = crawler.settings.getint("CONGDOAN_WP_PER_PAGE", 100)
+        spider.per_page = crawler.settings.getint("CONGDOAN_WP_PER_PAGE")
         return spider
 
     # -- URLs ----------------------------------------------------------------------
@@ -92,49 +95,57 @@ class WordPressSpider(SiteSpider):
                                   "handle_httpstatus_list": list(REST_CLOSED)})
 
     # -- REST ----------------------------------------------------------------------
-    def parse_rest_page(self, response: Response) -> Iterable[Any]:
-        """A page of posts: an item per changed post, then the next page unless done."""
+    async def parse_rest_page(self, response: Response) -> list[Any]:
+        """A page of posts: an item per changed post, then the next page unless done.
+
+        The JSON is loaded, and the changed posts read, in the parsing threads
+        (``off_reactor``), like every family's pages.
+        """
         page = response.meta["page"]
         try:
-            posts = load_json(response.body, response.url) if response.status == 200 else None
+            posts = (await off_reactor(load_json, response.body, response.url)
+                     if response.status == 200 else None)
         except ParseError:
             posts = None
         if not isinstance(posts, list):
             if page == 1:
                 self.logger.info("%s: REST API closed (HTTP %d): sitemaps, feed and "
                                  "categories instead", self.site.id, response.status)
-                yield from self.html_entry_points()
-            else:
-                self.fail(response.url, f"REST posts page {page} answered HTTP "
-                          f"{response.status} without a list of posts", "listing")
-            return
+                return list(self.html_entry_points())
+            self.fail(response.url, f"REST posts page {page} answered HTTP "
+                      f"{response.status} without a list of posts", "listing")
+            return []
         # Every post the page lists, current or not: spider health's "listed" items; the
         # current ones and those before --since are passed over on purpose.
         links = [self._on_site(post.get("link") or response.url) if isinstance(post, dict)
                  else response.url for post in posts]
         entries = [incremental.ListingEntry("article", link, None, None) for link in links]
+        stored = [self._is_current(post) for post in posts]
+        before = [self._before_since(post) for post in posts]
         self.read_ok(response.url, "article", entries, [
-            entry for entry, post in zip(entries, posts, strict=True)
-            if self._is_current(post) or self._before_since(post)])
-        fetched_at = datetime.now(UTC)
-        current = 0
-        for post, link in zip(posts, links, strict=True):
-            if self._is_current(post):
-                current += 1
+            entry for entry, is_current, old in zip(entries, stored, before, strict=True)
+            if is_current or old])
+        current = sum(stored)
+        changed = [(post, link) for post, link, is_current, old
+                   in zip(posts, links, stored, before, strict=True)
+                   if not is_current and not old]
+        results: list[Any] = []
+        read = await off_reactor(_read_rest_posts, [post for post, _ in changed], response.url)
+        for (_, link), record in zip(changed, read, strict=True):
+            if isinstance(record, ParseError):
+                self.fail(link, f"article unreadable in the REST API: {record.what}",
+                          "article", parse=True)
                 continue
-            if self._before_since(post):
-                continue
-            try:
-                record = parse_rest_post(post, response.url)
-            except ParseError as exc:
-                self.fail(link, f"article unreadable in the REST API: {exc.what}", "article",
-                          parse=True)
-                continue
-            yield self._item(record, response, "rest", fetched_at)
+            # A REST item's page is the post's own URL; its raw body is the API page.
+            record = self._localised(record)
+            item = self.build_item(response, "article", record, url=record["canonical_url"],
+                                   via="rest")
+            if item is not None:
+                results.append(item)
         total_pages = int(response.headers.get(b"X-WP-TotalPages", b"0") or 0)
-        if self._stop(posts, current, total_pages, page):
-            return
-        yield self._rest_page(page + 1)
+        if not self._stop(posts, current, total_pages, page):
+            results.append(self._rest_page(page + 1))
+        return results
 
     def _stop(self, posts: list, current: int, total_pages: int, page: int) -> bool:
         if not posts or (total_pages and page >= total_pages):
@@ -257,41 +268,43 @@ class WordPressSpider(SiteSpider):
         if listing["next_page"] and not verdict.stop:
             yield self._listing(self._on_site(listing["next_page"]), section, page + 1)
 
-    def parse_post(self, response: Response) -> Iterable[Any]:
-        """A post page -> ``ArticleItem``."""
+    async def parse_post(self, response: Response) -> list[Any]:
+        """A post page -> ``ArticleItem`` (read in a parsing thread)."""
         if response.status in MISSING_CODES:
             self.fail(response.url, f"article not found (HTTP {response.status})", "article")
-            return
+            return []
         try:
-            record = parse_wp_article(response.body, response.url)
+            record, digest = await off_reactor(parse_and_hash, parse_wp_article, response.body,
+                                               response.url)
         except ParseError as exc:
             self.fail(response.url, f"article page unreadable: {exc.what}", "article",
                       parse=True)
-            return
-        yield self._item(record, response, response.meta.get("discovered_via"),
-                         datetime.now(UTC), response.meta.get("listed_text"))
+            return []
+        item = self.build_item(response, "article", self._localised(record), digest=digest)
+        return [item] if item is not None else []
 
-    # -- items and failures --------------------------------------------------------
-    def _item(self, record: dict, response: Response, via: str | None, fetched_at: datetime,
-              listed_text: str | None = None) -> ArticleItem:
-        # Links written with the host WordPress was installed under (``siteurl``) are
-        # fetched on the registered one, like every other URL of the site.
+    def _localised(self, record: dict[str, Any]) -> dict[str, Any]:
+        """``record`` with its links on the registered host.
+
+        Links written with the host WordPress was installed under (``siteurl``) are
+        fetched on the registered one, like every other URL of the site.
+        """
         record["canonical_url"] = self._on_site(record["canonical_url"])
         for key in ("images", "attachments"):
             record[key] = [{**entry, "url": self._on_site(entry["url"])}
                            for entry in record.get(key) or []]
-        item = ArticleItem({k: v for k, v in record.items() if k in ArticleItem.fields})
-        item["kind"] = "article"
-        item["site"] = self.site.id
-        # A REST item's page is the post's own URL; its raw body is the API page it came in.
-        item["url"] = record["canonical_url"] if via == "rest" else response.url
-        item["fetched_at"] = fetched_at.isoformat(timespec="seconds")
-        item["http_status"] = response.status
-        item["body_sha256"] = hashlib.sha256(response.body).hexdigest()
-        item["raw_body"] = response.body
-        item["discovered_via"] = via
-        item["listed_text"] = listed_text
-        return item
+        return record
+
+
+def _read_rest_posts(posts: list[Any], url: str) -> list[dict[str, Any] | ParseError]:
+    """Each REST post's record, or the ``ParseError`` that says why it is unreadable."""
+    read: list[dict[str, Any] | ParseError] = []
+    for post in posts:
+        try:
+            read.append(parse_rest_post(post, url))
+        except ParseError as exc:
+            read.append(exc)
+    return read
 
 
 def _gmt(value: Any) -> datetime | None:

@@ -37,8 +37,8 @@ def shown_url(url: str) -> str:
 def cause_of(exc: BaseException) -> str:
     """The first line of what the driver said, without SQLAlchemy's boilerplate."""
     inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    text = str(inner).strip() or type(inner).__name__
-    return text.splitlines()[0].strip()
+    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
+    return lines[0] if lines else type(inner).__name__
 
 
 def check_database(url: str) -> None:

@@ -40,6 +40,16 @@ def database_url(explicit: str | None = None, data_dir: Path | None = None) -> s
     return f"sqlite:///{paths.database_file(data_dir)}"
 
 
+def crawl_database_url(settings: Any) -> str:
+    """The database of a crawl with ``settings`` (Scrapy settings or a dict of them).
+
+    ``CONGDOAN_DATABASE_URL``, else ``database_url``'s choice under the data
+    directory those settings name: every part of a crawl (the command, the crawl
+    runtime, the store pipeline) resolves it here, so they agree.
+    """
+    return database_url(settings.get("CONGDOAN_DATABASE_URL") or None, paths.data_dir(settings))
+
+
 def make_engine(url: str, *, migrate: bool = True, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; with ``migrate`` the schema is upgraded on first use.
 

@@ -82,9 +82,3 @@ def site_health(session: Session, site: str | None = None, trend: int = 5) -> li
                                          list(run.health_reasons or []),
                                          RunHealth.from_json(run.health)))
     return sorted(by_site.values(), key=lambda s: (s.verdict != "degraded", s.site))
-
-
-def latest_verdicts(session: Session) -> dict[str, str]:
-    """Site id -> the verdict of its newest judged run."""
-    return {entry.site: entry.verdict for entry in site_health(session, trend=1)
-            if entry.verdict is not None}

@@ -66,6 +66,16 @@ def last_completed_run(session: Session, site: str) -> tuple[int, datetime] | No
     return (row.id, row.finished_at) if row is not None else None
 
 
+def latest_run(session: Session, site: str, started_after: datetime) -> CrawlRun | None:
+    """The latest run of ``site`` started at or after ``started_after`` (a child's own)."""
+    return session.scalars(
+        select(CrawlRun)
+        .where(CrawlRun.site == site, CrawlRun.started_at >= started_after)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(1)
+    ).one_or_none()
+
+
 def mark_latest_run(session: Session, site: str, started_after: datetime, status: str,
                     note: str, only_if: tuple[str, ...] = ("running", "interrupted")
                     ) -> int | None:
@@ -77,12 +87,7 @@ def mark_latest_run(session: Session, site: str, started_after: datetime, status
     just before it was stopped keeps its own verdict. Returns the run id, or
     ``None`` when no run changed.
     """
-    run = session.scalars(
-        select(CrawlRun)
-        .where(CrawlRun.site == site, CrawlRun.started_at >= started_after)
-        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
-        .limit(1)
-    ).one_or_none()
+    run = latest_run(session, site, started_after)
     if run is None or run.status not in only_if:
         return None
     run.status = status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -51,15 +51,16 @@ def _reposted() -> ColumnElement[bool]:
 
 
 def iter_articles(
-    session: Session, site: str | None = None, since: Since | None = None,
-    first_postings: bool = False,
+    session: Session, site: str | None = None, since: Since | None = None, *,
+    first_postings: bool = False, ids: Sequence[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every article as a dict with ``attachments``, ``references`` and ``story_id``, oldest
     id first.
 
     ``since`` keeps articles whose current content appeared at or after it
     (``changed_at``), which is what an incremental export wants. ``first_postings``
-    drops reposts: of each story only its first posting is kept.
+    drops reposts: of each story only its first posting is kept; ``ids`` keeps only
+    those (a search's hits: ``congdoan.web.exporting``).
     """
     stmt = select(Article, StoryMember.story_id).outerjoin(
         StoryMember, StoryMember.article_id == Article.id).options(
@@ -67,6 +68,8 @@ def iter_articles(
     )
     if first_postings:
         stmt = stmt.where(~_reposted())
+    if ids is not None:
+        stmt = stmt.where(Article.id.in_(ids))
     if site is not None:
         stmt = stmt.where(Article.site == site)
     if since is not None:
@@ -83,16 +86,19 @@ def iter_articles(
 
 
 def iter_documents(
-    session: Session, site: str | None = None, since: Since | None = None
+    session: Session, site: str | None = None, since: Since | None = None, *,
+    ids: Sequence[int] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every document as a dict with its ``postings`` (each with ``attachments``).
 
     ``site`` keeps documents posted on that site; ``since`` those with a posting
-    whose content appeared at or after it.
+    whose content appeared at or after it; ``ids`` only those documents.
     """
     stmt = select(Document).options(
         selectinload(Document.postings).selectinload(DocumentPosting.attachments)
     )
+    if ids is not None:
+        stmt = stmt.where(Document.id.in_(ids))
     if site is not None or since is not None:
         posting = exists().where(DocumentPosting.document_id == Document.id)
         if site is not None:

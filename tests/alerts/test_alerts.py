@@ -22,6 +22,9 @@ from tests.alerts.receivers import SmtpServer, WebhookReceiver
 from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 runner = CliRunner()
 
 

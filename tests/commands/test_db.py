@@ -6,11 +6,15 @@ import socket
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, inspect
 
 from congdoan.commands.db import head_revision
 from tests.conftest import PgSchemas
 from tests.crawling import run_congdoan
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 TABLES = {"articles", "documents", "document_postings", "attachments", "raw_pages",
           "item_versions", "crawl_runs", "failures", "sites"}

@@ -9,10 +9,14 @@ import shlex
 import socket
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, func, select
 
 from congdoan.storage.models import Article, CrawlRun, DocumentPosting
 from tests.crawling import run_congdoan
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 SIZE = ("--sites", "2", "--articles", "12", "--documents", "5")
 SITES = ("sim1", "sim2", "wp1")  # two NukeViet portals, one WordPress (its default)

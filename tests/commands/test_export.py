@@ -59,6 +59,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 # --- JSONL ---------------------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_jsonl_holds_every_served_record_once(crawled: CrawledPortals, tmp_path: Path) -> None:
     out = tmp_path / "all.jsonl"
     result = export(crawled, "--output", str(out))
@@ -82,6 +83,7 @@ def test_jsonl_holds_every_served_record_once(crawled: CrawledPortals, tmp_path:
                        f"({len(articles)} articles, {len(documents)} documents)"]
 
 
+@pytest.mark.crawl
 def test_jsonl_dates_are_iso_8601_and_the_same_instants(crawled: CrawledPortals,
                                                        tmp_path: Path) -> None:
     out = tmp_path / "articles.jsonl"
@@ -92,6 +94,7 @@ def test_jsonl_dates_are_iso_8601_and_the_same_instants(crawled: CrawledPortals,
         assert datetime.fromisoformat(published) == datetime.fromisoformat(item["published_at"])
 
 
+@pytest.mark.crawl
 def test_jsonl_to_stdout_by_default(crawled: CrawledPortals) -> None:
     result = export(crawled, "--kind", "document")
     assert result.exit_code == 0, result.output
@@ -104,6 +107,7 @@ def test_jsonl_to_stdout_by_default(crawled: CrawledPortals) -> None:
 # --- CSV -----------------------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_csv_opens_in_excel_with_vietnamese_and_no_html(crawled: CrawledPortals,
                                                         tmp_path: Path) -> None:
     out = tmp_path / "articles.csv"
@@ -122,6 +126,7 @@ def test_csv_opens_in_excel_with_vietnamese_and_no_html(crawled: CrawledPortals,
         assert row["body_text"] == item["body_text"]  # multi-line text kept in one cell
 
 
+@pytest.mark.crawl
 def test_csv_without_kind_writes_one_file_per_kind(crawled: CrawledPortals,
                                                    tmp_path: Path) -> None:
     result = export(crawled, "-o", str(tmp_path / "dataset.csv"))
@@ -134,6 +139,7 @@ def test_csv_without_kind_writes_one_file_per_kind(crawled: CrawledPortals,
     assert "dataset-articles.csv" in result.stderr and "dataset-documents.csv" in result.stderr
 
 
+@pytest.mark.crawl
 def test_csv_to_stdout_needs_a_kind(crawled: CrawledPortals) -> None:
     result = export(crawled, "--format", "csv")
     assert result.exit_code == 2
@@ -161,6 +167,7 @@ def test_csv_defuses_formulas() -> None:
 # --- Parquet -------------------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_parquet_is_typed(crawled: CrawledPortals, tmp_path: Path) -> None:
     result = export(crawled, "-o", str(tmp_path / "data.parquet"))
     assert result.exit_code == 0, result.output
@@ -189,6 +196,7 @@ def test_parquet_is_typed(crawled: CrawledPortals, tmp_path: Path) -> None:
 # --- filters -------------------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_site_filter(crawled: CrawledPortals, tmp_path: Path) -> None:
     site = sorted(crawled.truth)[0]
     result = export(crawled, "--site", site, "-o", str(tmp_path / "one.jsonl"))
@@ -202,12 +210,14 @@ def test_site_filter(crawled: CrawledPortals, tmp_path: Path) -> None:
     assert len(postings_here) == len(served(crawled, "document", site))
 
 
+@pytest.mark.crawl
 def test_unknown_site_is_an_error_not_an_empty_export(crawled: CrawledPortals) -> None:
     result = export(crawled, "--site", "atlantis")
     assert result.exit_code == 2
     assert "no stored site 'atlantis'" in result.stderr and result.stdout == ""
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("since", ["2000-01-01", "01/01/2000"])
 def test_since_in_the_past_keeps_everything(crawled: CrawledPortals, since: str) -> None:
     result = export(crawled, "--kind", "article", "--since", since)
@@ -215,6 +225,7 @@ def test_since_in_the_past_keeps_everything(crawled: CrawledPortals, since: str)
     assert len(result.stdout.splitlines()) == crawled.served("article")
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("since", ["2199-12-31", "31/12/2199"])
 def test_since_in_the_future_keeps_nothing(crawled: CrawledPortals, since: str,
                                            tmp_path: Path) -> None:
@@ -225,6 +236,7 @@ def test_since_in_the_future_keeps_nothing(crawled: CrawledPortals, since: str,
     assert f"0 documents written to {out}" in result.stderr
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -79,6 +79,7 @@ def _served_titles(portal: Portal) -> set[str]:
             for kind in ("articles", "documents") for item in portal.server.truth(site)[kind]}
 
 
+@pytest.mark.crawl
 def test_a_moment_with_a_zone_is_that_moment(portal: Portal) -> None:
     everything = _served_titles(portal)
     later = datetime.now(UTC) + timedelta(minutes=2)
@@ -103,6 +104,7 @@ def _next_second() -> None:
     time.sleep(1.05 - (time.time() % 1))
 
 
+@pytest.mark.crawl
 def test_since_last_run_and_last_export(portal: Portal) -> None:
     everything = _served_titles(portal)
     _next_second()

@@ -35,6 +35,7 @@ def _commands() -> list[list[str]]:
 # --- item 9: no reader creates a database --------------------------------------------------
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("args", [["reparse"], ["stats"], ["search", "x"], ["export"],
                                   ["schedule", "history"], ["db", "current"]])
 def test_a_reader_without_a_database_says_so_and_creates_nothing(
@@ -46,6 +47,7 @@ def test_a_reader_without_a_database_says_so_and_creates_nothing(
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("sub", ["list", "next"])
 def test_schedule_list_without_a_database_plans_from_the_registry(
         tmp_path: Path, sub: str) -> None:
@@ -67,6 +69,7 @@ def test_short_and_long_help_everywhere(flag: str) -> None:
         assert "Usage" in result.output, args
 
 
+@pytest.mark.crawl
 def test_version(tmp_path: Path) -> None:
     for flag in ("--version", "-V"):
         result = run_congdoan(flag, cwd=tmp_path)
@@ -89,6 +92,7 @@ def test_help_has_examples(command: str) -> None:
     assert f"congdoan {command} " in output
 
 
+@pytest.mark.crawl
 def test_stats_help_states_the_real_exit_codes(tmp_path: Path) -> None:
     output = runner.invoke(app, ["stats", "--help"], env={"COLUMNS": "160"}).output
     assert "2 no database" in " ".join(output.split())
@@ -98,6 +102,7 @@ def test_stats_help_states_the_real_exit_codes(tmp_path: Path) -> None:
 # --- item 11: sites at 80 columns, extract on something that is not HTML -------------------
 
 
+@pytest.mark.crawl
 def test_sites_at_80_columns_keeps_ids_and_urls_whole(tmp_path: Path) -> None:
     result = run_congdoan("sites", cwd=tmp_path, env={"COLUMNS": "80"})
     assert result.returncode == 0
@@ -130,6 +135,7 @@ def test_extract_names_a_file_that_is_not_html(tmp_path: Path, name: str, body: 
 _LABELLED = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d \+07:00")
 
 
+@pytest.mark.crawl
 def test_stats_times_carry_their_zone(crawled: CrawledPortals) -> None:
     result = runner.invoke(app, ["stats", "--db", crawled.db_url], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
@@ -140,6 +146,7 @@ def test_stats_times_carry_their_zone(crawled: CrawledPortals) -> None:
     assert re.search(r"T\d\d:\d\d:\d\d(\.\d+)?\+00:00$", finished)  # JSON: ISO with offset
 
 
+@pytest.mark.crawl
 def test_schedule_shows_daily_slots_and_labelled_times(crawled: CrawledPortals) -> None:
     result = runner.invoke(app, ["schedule", "list", "--registry", str(crawled.registry),
                                  "--db", crawled.db_url], env={"COLUMNS": "200"})

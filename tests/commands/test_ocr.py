@@ -8,8 +8,13 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 from congdoan.sim.scans import build_scanned_pdf
 from tests.crawling import run_congdoan
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 LINES = ("THÔNG BÁO", "Kết quả thi đua khen thưởng năm 2024 của công đoàn ngành")
 

@@ -26,6 +26,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_schemas").new_url()
 
 
+@pytest.mark.crawl
 def test_package_validates_and_two_releases_compare(db_url: str, tmp_path: Path) -> None:
     server, registry = serve_portals(tmp_path, sites=2, articles=6, documents=3, seed=9)
 

@@ -93,6 +93,7 @@ def served_by_url(crawled: CrawledPortals, kind: str) -> dict[str, dict[str, Any
             for item in truth[key]}
 
 
+@pytest.mark.crawl
 def test_reparse_of_a_fresh_crawl_changes_nothing(crawled: CrawledPortals) -> None:
     before = snapshot(crawled.db_url)
 
@@ -105,6 +106,7 @@ def test_reparse_of_a_fresh_crawl_changes_nothing(crawled: CrawledPortals) -> No
     assert snapshot(crawled.db_url) == before
 
 
+@pytest.mark.crawl
 def test_site_and_kind_narrow_the_reparse(crawled: CrawledPortals) -> None:
     site = sorted(crawled.truth)[0]
     code, report, _ = reparse(crawled.db_url, "--site", site, "--kind", "document",
@@ -113,6 +115,7 @@ def test_site_and_kind_narrow_the_reparse(crawled: CrawledPortals) -> None:
     assert report["unchanged"] == report["total"] == len(crawled.truth[site]["documents"])
 
 
+@pytest.mark.crawl
 def test_a_title_from_an_old_parser_is_restored_and_kept_as_a_version(
         crawled: CrawledPortals, own_db: str, session_of: Any) -> None:
     # Simulate records stored by an older, buggy parser: wrong title, and the hash
@@ -167,6 +170,7 @@ def test_a_title_from_an_old_parser_is_restored_and_kept_as_a_version(
     assert (code, report["changed"], report["unchanged"]) == (0, 0, report["total"])
 
 
+@pytest.mark.crawl
 def test_a_missing_raw_page_is_listed_and_the_rest_goes_on(
         crawled: CrawledPortals, own_db: str, session_of: Any) -> None:
     with session_of(own_db) as session, session.begin():
@@ -202,6 +206,7 @@ def test_a_missing_raw_page_is_listed_and_the_rest_goes_on(
                 session.get(Article, article_id).raw_sha256 = sha
 
 
+@pytest.mark.crawl
 def test_a_section_heading_title_is_refused_as_the_crawl_refuses_it(
         crawled: CrawledPortals, own_db: str, session_of: Any) -> None:
     # The archived page of one article, re-templated so that its headline reads

@@ -31,6 +31,9 @@ from congdoan.storage.repository import article_content
 from tests.commands.test_reparse import reparse, snapshot
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 SITES = {"sim1": "nukeviet", "wpopen": "wordpress", "wpclosed": "wordpress",
          "generic1": "generic"}
 

@@ -16,6 +16,9 @@ from congdoan.commands import app
 from congdoan.normalize.text import fold
 from tests.conftest import CrawledPortals
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 runner = CliRunner()
 
 

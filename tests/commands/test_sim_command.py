@@ -13,7 +13,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from congdoan.registry import load_registry
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def _free_ports(n: int) -> int:

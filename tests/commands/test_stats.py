@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from congdoan.commands import app
@@ -18,6 +19,7 @@ from tests.conftest import CrawledPortals
 runner = CliRunner()
 
 
+@pytest.mark.crawl
 def test_json_counts_equal_what_was_served(crawled: CrawledPortals) -> None:
     result = runner.invoke(app, ["stats", "--json", "--db", crawled.db_url])
     assert result.exit_code == 0, result.output
@@ -47,6 +49,7 @@ def test_json_counts_equal_what_was_served(crawled: CrawledPortals) -> None:
     assert (first, last) == (min(published), max(published))
 
 
+@pytest.mark.crawl
 def test_tables_for_people(crawled: CrawledPortals) -> None:
     result = runner.invoke(app, ["stats", "--db", crawled.db_url])
     assert result.exit_code == 0, result.output
@@ -57,6 +60,7 @@ def test_tables_for_people(crawled: CrawledPortals) -> None:
     assert str(crawled.served("article")) in result.stdout
 
 
+@pytest.mark.crawl
 def test_tables_fit_80_columns(crawled: CrawledPortals) -> None:
     result = runner.invoke(app, ["stats", "--db", crawled.db_url], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output

@@ -16,6 +16,9 @@ from congdoan.sim import PortalSpec, SimServer, WordPressSpec
 from congdoan.storage.models import Article, DocumentPosting
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 SPECS = {
     "nv": PortalSpec("nv", articles=15, documents=4),
     "wp-plain": WordPressSpec("wp-plain", posts=15, permalinks="plain"),

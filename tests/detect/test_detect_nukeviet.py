@@ -59,6 +59,7 @@ def test_detect_reads_each_url_setup_politely(sim: SimServer, site: str,
     assert fetcher.requests[0].endswith("/robots.txt")
 
 
+@pytest.mark.crawl
 def test_detected_entries_crawl_every_simulated_item(sim: SimServer, tmp_path: Path) -> None:
     registry = tmp_path / "detected.toml"
     for site in sim.site_ids():
@@ -77,6 +78,7 @@ def test_detected_entries_crawl_every_simulated_item(sim: SimServer, tmp_path: P
             sorted(d["source_id"] for d in truth["documents"])
 
 
+@pytest.mark.crawl
 def test_detect_on_the_real_mirror_rewrite_style_then_crawl(tmp_path: Path) -> None:
     with serve_saved_site(MIRROR, "rewrite/") as (base_url, saved):
         registry = tmp_path / "sites.toml"

@@ -8,6 +8,7 @@ from scrapy.utils.test import get_crawler
 
 from congdoan.extensions import memory
 from congdoan.extensions.memory import MemoryTrim, release_free_memory
+from tests.inprocess import project_crawler
 
 
 def _rss_kb() -> int:
@@ -48,4 +49,4 @@ def test_without_malloc_trim_it_does_nothing(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(memory, "_MALLOC_TRIM", None)
     assert release_free_memory() is False
     with pytest.raises(NotConfigured):
-        MemoryTrim.from_crawler(get_crawler())
+        MemoryTrim.from_crawler(project_crawler())

@@ -35,6 +35,7 @@ def portals(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimServe
     server.stop()
 
 
+@pytest.mark.crawl
 def test_lines_every_n_seconds_when_stderr_is_not_a_terminal(
         tmp_path: Path, portals: tuple[SimServer, Path]) -> None:
     _, registry = portals
@@ -51,6 +52,7 @@ def test_lines_every_n_seconds_when_stderr_is_not_a_terminal(
     assert any("queued" in line for line in lines)
 
 
+@pytest.mark.crawl
 def test_no_lines_with_quiet_or_zero(tmp_path: Path, portals: tuple[SimServer, Path]) -> None:
     _, registry = portals
     for extra in (["--quiet", "--progress-every", "0.2"], ["--progress-every", "0"]):
@@ -61,6 +63,7 @@ def test_no_lines_with_quiet_or_zero(tmp_path: Path, portals: tuple[SimServer, P
         assert " progress: " not in result.stderr
 
 
+@pytest.mark.crawl
 def test_live_display_on_a_terminal(tmp_path: Path, portals: tuple[SimServer, Path]) -> None:
     _, registry = portals
     leader, follower = pty.openpty()

@@ -16,6 +16,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from pypdf import PdfWriter
 
 from tests.files.makers import huge_png, many_page_pdf, odf_package, zip_bomb, zip_of
@@ -46,6 +47,7 @@ def read_bounded(tmp_path: Path, data: bytes, name: str) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.crawl
 def test_a_5000_page_pdf_is_truncated_to_the_page_limit(tmp_path: Path) -> None:
     reading = read_bounded(tmp_path, many_page_pdf(5000), "phu-luc.pdf")
     assert reading["status"] == "partial"
@@ -54,6 +56,7 @@ def test_a_5000_page_pdf_is_truncated_to_the_page_limit(tmp_path: Path) -> None:
     assert reading["text"].startswith("Trang van ban mau")
 
 
+@pytest.mark.crawl
 def test_a_30000_pixel_square_image_is_refused_before_decoding(tmp_path: Path) -> None:
     reading = read_bounded(tmp_path, huge_png(30_000, 30_000), "ban-quet.png")
     assert reading["status"] == "failed"
@@ -61,12 +64,14 @@ def test_a_30000_pixel_square_image_is_refused_before_decoding(tmp_path: Path) -
     assert reading["pages"] == 0
 
 
+@pytest.mark.crawl
 def test_an_image_just_past_our_limit_names_its_size(tmp_path: Path) -> None:
     reading = read_bounded(tmp_path, huge_png(8_000, 6_000), "ban-quet.png")
     assert reading["status"] == "failed"
     assert reading["reason"].startswith("image of 8000 x 6000 pixels is over the limit")
 
 
+@pytest.mark.crawl
 def test_a_password_protected_pdf_is_recorded_as_such(tmp_path: Path) -> None:
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
@@ -78,6 +83,7 @@ def test_a_password_protected_pdf_is_recorded_as_such(tmp_path: Path) -> None:
     assert reading["reason"] == "password-protected PDF: it cannot be read without its password"
 
 
+@pytest.mark.crawl
 def test_a_corrupt_docx_is_recorded_with_the_reason(tmp_path: Path) -> None:
     broken = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document"})
     reading = read_bounded(tmp_path, broken, "huong-dan.docx")
@@ -85,6 +91,7 @@ def test_a_corrupt_docx_is_recorded_with_the_reason(tmp_path: Path) -> None:
     assert reading["reason"].startswith(("corrupt DOCX", "unreadable DOCX"))
 
 
+@pytest.mark.crawl
 def test_a_truncated_docx_is_a_corrupt_docx_not_an_archive(tmp_path: Path) -> None:
     from docx import Document
 
@@ -95,6 +102,7 @@ def test_a_truncated_docx_is_a_corrupt_docx_not_an_archive(tmp_path: Path) -> No
     assert reading["reason"].startswith("corrupt DOCX")
 
 
+@pytest.mark.crawl
 def test_an_archive_bomb_is_stopped_at_the_size_limit(tmp_path: Path) -> None:
     reading = read_bounded(tmp_path, zip_bomb(120 << 20), "tai-lieu.zip")
     assert reading["status"] == "partial"
@@ -102,6 +110,7 @@ def test_an_archive_bomb_is_stopped_at_the_size_limit(tmp_path: Path) -> None:
     assert reading["pages"] == 0
 
 
+@pytest.mark.crawl
 def test_a_docx_bomb_is_not_opened(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
@@ -121,6 +130,7 @@ def test_an_odt_bomb_is_not_opened(tmp_path: Path) -> None:
     assert "over the limit of 209,715,200: not opened" in reading["reason"]
 
 
+@pytest.mark.crawl
 def test_nested_archives_are_not_opened(tmp_path: Path) -> None:
     inner = zip_of({"quyet-dinh.rtf": b"{\\rtf1 Quyet dinh}"})
     reading = read_bounded(tmp_path, zip_of({"ben-trong.zip": inner}), "tai-lieu.zip")
@@ -128,6 +138,7 @@ def test_nested_archives_are_not_opened(tmp_path: Path) -> None:
     assert reading["reason"] == "ben-trong.zip: an archive inside an archive: not opened"
 
 
+@pytest.mark.crawl
 def test_a_pdf_that_is_an_html_page_is_refused(tmp_path: Path) -> None:
     page = b"<!DOCTYPE html>\n<html><head><title>Trang chu</title></head><body></body></html>"
     reading = read_bounded(tmp_path, page, "quyet-dinh-12.pdf")

@@ -18,6 +18,9 @@ from congdoan.sim import SimServer
 from congdoan.sim.spec import PortalSpec
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 

@@ -1,11 +1,24 @@
-"""Attachment files are written off the reactor, whole, and once per content address."""
+"""Attachment files are written off the reactor, whole, once per content address, and read
+from the downloaded bytes by the one bounded reader."""
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
-from congdoan.pipelines.attachments import AttachmentsPipeline, ThreadedFilesStore, _write_once
+from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
+
+from congdoan.files.office import DOCX
+from congdoan.pipelines.attachments import (
+    AttachmentsPipeline,
+    ThreadedFilesStore,
+    _write_once,
+    describe_file,
+)
+from tests.files.makers import many_page_pdf
 
 
 def test_a_file_lands_whole_in_its_directory(tmp_path: Path) -> None:
@@ -28,3 +41,35 @@ def test_the_pipeline_uses_the_threaded_store_for_local_paths(tmp_path: Path) ->
     assert AttachmentsPipeline.STORE_SCHEMES["file"] is ThreadedFilesStore
     store = ThreadedFilesStore(str(tmp_path))
     assert store._get_filesystem_path("ab/ab12.pdf") == tmp_path / "ab" / "ab12.pdf"
+
+
+def test_a_downloaded_file_is_read_by_the_one_bounded_reader() -> None:
+    # The crawl used its own DOCX reader, without the package size check: a small
+    # DOCX that unpacks to 250 MB was opened. Now the one reader refuses it.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", b"<Types/>")
+        package.writestr("word/document.xml", bytes(250 << 20))
+    bomb = buffer.getvalue()
+    assert describe_file(bomb, "bom.docx") == {"size": len(bomb), "text": None,
+                                               "media_type": DOCX}
+
+
+def test_a_pdf_text_layer_is_read_from_the_bytes_without_ocr() -> None:
+    data = many_page_pdf(2, line="Huong dan to chuc dai hoi cong doan co so")
+    described = describe_file(data, "huong-dan.pdf")
+    assert described["media_type"] == "application/pdf" and described["size"] == len(data)
+    assert "Huong dan to chuc dai hoi cong doan co so" in described["text"]
+
+
+def test_what_a_download_read_goes_onto_its_attachment(tmp_path: Path) -> None:
+    pipeline = AttachmentsPipeline(str(tmp_path), crawler=get_crawler())
+    item = {"url": "http://x/a", "attachments": [{"url": "http://x/f.pdf", "name": "f.pdf"},
+                                                 {"url": "http://x/g.pdf", "name": "g.pdf"}]}
+    result = {"url": "http://x/f.pdf", "path": "ab/ab12.pdf", "checksum": "0", "size": 9,
+              "media_type": "application/pdf", "text": "Nội dung"}
+    pipeline.item_completed([(True, result), (False, Failure(ValueError("gone")))], item, None)
+    done, failed = item["attachments"]
+    assert (done["stored_path"], done["sha256"], done["text"], done["size"]) == (
+        "ab/ab12.pdf", "ab12", "Nội dung", 9)
+    assert failed["error"] == "download failed" and "text" not in failed

@@ -22,6 +22,9 @@ from sqlalchemy import create_engine, text
 from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 KILLS = 10
 SEED = 20240905
 # Small batches put commits all through the crawl, so kills land between and inside them.

@@ -14,6 +14,9 @@ import pytest
 from congdoan.harness.reliability import FaultReport, check_faults
 from congdoan.sim.faults import FAULT_KINDS, HARMLESS_KINDS
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> FaultReport:

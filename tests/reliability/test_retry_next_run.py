@@ -8,8 +8,13 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from congdoan.sim.faults import FaultInjector, FaultRule
 from tests.conftest import CrawledPortals, serve_portals
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def test_failed_detail_page_is_fetched_again_by_the_next_incremental_crawl(

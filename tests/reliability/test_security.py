@@ -19,6 +19,7 @@ from congdoan.middlewares.retry import (
 )
 from congdoan.parsers.feeds import parse_rss, parse_sitemap
 from congdoan.pipelines.attachments import AttachmentsPipeline, host_allowed
+from tests.inprocess import project_crawler
 
 HOSTILE_NAMES = ["../../etc/passwd.pdf", "/etc/passwd.pdf", "C:\\Windows\\system.ini.pdf",
                  "a\x00b.pdf", "x" * 300 + ".pdf", "CON.pdf", "nul", "..", " . "]
@@ -36,7 +37,7 @@ def test_attachment_names_are_one_safe_component(name: str) -> None:
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_attachment_paths_are_content_hashes_inside_the_store(tmp_path: Path,
                                                               name: str) -> None:
-    crawler = get_crawler(settings_dict={"FILES_STORE": str(tmp_path)})
+    crawler = project_crawler(FILES_STORE=str(tmp_path))
     pipeline = AttachmentsPipeline.from_crawler(crawler)
     request = Request("http://127.0.0.1/x?download=1&id=0", meta={"congdoan_name": name})
     response = HtmlResponse(request.url, body=b"%PDF-1.4 data")

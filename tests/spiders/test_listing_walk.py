@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, select
 
 from congdoan.sim import PortalSpec, SimServer
 from congdoan.sim.generic import GenericPortal, GenericSimServer
 from congdoan.storage.models import Article, Failure
 from tests.crawling import FAST, run_congdoan
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def _crawl(site: str, registry_text: str, tmp_path: Path) -> tuple[dict[str, str], int]:

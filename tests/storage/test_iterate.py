@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from congdoan.storage.documents import upsert_document
 from congdoan.storage.iterate import iter_articles, iter_documents
 from congdoan.storage.repository import upsert_article
+from congdoan.web.exporting import records
 
 from .conftest import article_record, document_record
 
@@ -57,3 +58,19 @@ def test_documents_come_out_with_their_postings(session: Session) -> None:
     assert len(list(iter_documents(session, site="angiang"))) == 0
     assert len(list(iter_documents(session, since=date(2024, 5, 15)))) == 1
     assert len(list(iter_documents(session, since=date(2024, 7, 1)))) == 0
+
+
+def test_a_web_download_holds_the_records_an_export_holds_in_the_hits_order(
+        session: Session) -> None:
+    # The web's downloads assembled records with a copy of this code: now both are one.
+    for site in ("dienbien", "lamdong", "angiang"):
+        upsert_article(session, article_record(site=site, url=f"https://{site}.vn/a-1.html",
+                                               canonical_url=f"https://{site}.vn/a-1.html"))
+    upsert_document(session, document_record())
+    session.commit()
+    exported = {r["id"]: r for r in iter_articles(session)}
+    hits = sorted(exported, reverse=True)[:2]  # a search's order, not the ids'
+    assert list(records(session, "article", hits)) == [exported[i] for i in hits]
+    (document,) = iter_documents(session)
+    assert list(records(session, "document", [document["id"], 999_999])) == [document]
+    assert list(iter_articles(session, ids=[])) == []

@@ -7,6 +7,7 @@ calling the real application on the crawled SQLite database.
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -14,6 +15,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
 from tests.web.conftest import WebDb
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 EXAMPLES = 40  # per operation and mode: enough to hit odd dates, NULs and huge numbers
 

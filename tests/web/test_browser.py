@@ -7,6 +7,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
@@ -15,6 +16,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.web.conftest import WebDb
 from tests.web.live import chromium, screenshot, served
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def navigate(driver, action: Callable[[], None]) -> None:

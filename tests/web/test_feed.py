@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
 from congdoan.commands import app
 from congdoan.web.atom import MAX_ENTRIES
 from tests.web.conftest import WebDb
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 NS = {"a": "http://www.w3.org/2005/Atom"}
 

@@ -16,6 +16,9 @@ from congdoan.normalize.text import fold
 from congdoan.storage.readonly import readonly_engine
 from tests.web.conftest import WebDb
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 
 def api(db: WebDb, **params: object) -> dict:
     response = db.client().get("/api/search", params=params)

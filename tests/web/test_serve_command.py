@@ -9,6 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from congdoan.commands import app
@@ -17,6 +18,7 @@ from tests.web.conftest import WebDb
 from tests.web.live import free_port
 
 
+@pytest.mark.crawl
 def test_serve_listens_on_localhost_and_answers(sqlite_web_db: WebDb, tmp_path: Path) -> None:
     port = free_port()
     child = subprocess.Popen(

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from lxml import html as lxml_html
 
 from tests.web.conftest import WebDb
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def test_hostile_body_renders_inert(web_db: WebDb) -> None:

@@ -18,6 +18,9 @@ from congdoan.storage.models import Article, Failure
 from tests.crawling import CrawlRun, crawl, run_congdoan
 from tests.wordpress_replay import VARIANTS, CapturedSite, serve_capture, url_key
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 PER_PAGE = "CONGDOAN_WP_PER_PAGE=5"  # the REST page size the captures hold
 
 

@@ -18,6 +18,9 @@ from congdoan.sim import SimServer, WordPressSpec
 from congdoan.storage.models import Article
 from tests.crawling import CrawlRun, crawl
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 VARIANTS = {
     "rest-pretty": WordPressSpec("wpsim", posts=24, rest_open=True, permalinks="pretty"),
     "rest-plain": WordPressSpec("wpsim", posts=24, rest_open=True, permalinks="plain"),
