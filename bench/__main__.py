@@ -1,7 +1,7 @@
 """``python -m bench [--quick] [--only NAME ...]``: run the benchmarks, print and save the figures.
 
-Runs extraction, the generic reader, dates, crawl overhead, refresh, scale and search (see each
-module),
+Runs extraction, the generic reader, dates, crawl overhead, refresh, scale, search and
+relevance (see each module),
 prints one markdown report and writes ``bench/results/latest.json`` with the
 machine description. ``--quick`` shrinks every workload so the whole run
 fits in a few minutes; the full run is long (the scale benchmark above all).
@@ -16,11 +16,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import crawl_overhead, dates, extraction, generic_reader, machine, refresh, scale
+from bench import (
+    crawl_overhead,
+    dates,
+    extraction,
+    generic_reader,
+    machine,
+    refresh,
+    relevance,
+    scale,
+)
 from bench import search as search_bench
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-NAMES = ("extraction", "generic", "dates", "crawl", "refresh", "scale", "search")
+NAMES = ("extraction", "generic", "dates", "crawl", "refresh", "scale", "search", "relevance")
 TARGET_DATES_SPEEDUP = 50.0
 
 # Workloads: (quick, full). The scale sizes are fractions of the full country
@@ -41,6 +50,8 @@ PLAN: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     # The search country at 1/10 when quick (12,920 records), full size (129,200) otherwise.
     "search": ({"size": 1 / 10, "rounds": 2, "repeats": 10, "like_repeats": 3},
                {"size": 1.0, "rounds": 3, "repeats": 20, "like_repeats": 5}),
+    # The judged corpus is small (241 items): the same work either way.
+    "relevance": ({}, {}),
 }
 
 
@@ -65,6 +76,7 @@ def run_all(names: list[str], quick: bool, scale_size: float | None,
         "refresh": refresh.run,
         "scale": scale.run,
         "search": search_bench.run,
+        "relevance": relevance.run,
     }
     report: dict[str, Any] = {"machine": machine.describe(), "quick": quick, "seconds": {}}
     for name in names:
@@ -73,7 +85,7 @@ def run_all(names: list[str], quick: bool, scale_size: float | None,
             params["size"] = scale_size
         if name == "search" and search_size is not None:
             params["size"] = search_size
-        if name == "search" and search_db:
+        if name in ("search", "relevance") and search_db:
             params["databases"] = tuple(search_db)
         print(f"running {name} {params} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
@@ -163,6 +175,8 @@ def render(report: dict[str, Any]) -> str:
                      "the work (10 % slack).")
     if sr := report.get("search"):
         lines += ["", *render_search(sr)]
+    if rel := report.get("relevance"):
+        lines += ["", *relevance.render(rel)]
     return "\n".join(lines)
 
 
@@ -211,7 +225,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--search-size", type=float, default=None,
                         help="size of the search benchmark's country as a fraction of full size")
     parser.add_argument("--search-db", nargs="+", choices=("sqlite", "postgresql"),
-                        default=None, help="databases of the search benchmark (default: both)")
+                        default=None,
+                        help="databases of the search and relevance benchmarks (default: both)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
     names = list(args.only or NAMES)

@@ -58,7 +58,7 @@ def country_specs(size: float, portals: int = PORTALS, seed: int = SEED) -> list
     return default_portals(portals, articles, documents, seed=seed)
 
 
-def _crawled(site: str, truth: dict[str, Any], kind: Kind, n: int) -> dict[str, Any]:
+def crawled(site: str, truth: dict[str, Any], kind: Kind, n: int) -> dict[str, Any]:
     """What the spider and the normalise pipeline make of one page's parser keys."""
     record = {key: value for key, value in truth.items() if key not in _TRUTH_ONLY}
     record.update(site=site, http_status=200,
@@ -80,11 +80,11 @@ def portal_records(spec: PortalSpec, base_url: str) -> Iterator[tuple[Kind, dict
     for article_id in sorted(content.article_ids()):
         n += 1
         truth = article_truth(portal, content.article(article_id))
-        yield "article", _crawled(spec.site_id, truth, "article", n)
+        yield "article", crawled(spec.site_id, truth, "article", n)
     for doc_id in sorted(content.document_ids()):
         n += 1
         truth = document_truth(portal, content.document(doc_id))
-        yield "document", _crawled(spec.site_id, truth, "document", n)
+        yield "document", crawled(spec.site_id, truth, "document", n)
 
 
 def build(engine: Engine, specs: list[PortalSpec]) -> dict[str, Any]:
