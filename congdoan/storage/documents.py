@@ -14,7 +14,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from congdoan.storage.file_texts import apply_cached_texts, files_text
@@ -87,6 +87,7 @@ def upsert_document(session: Session, record: Mapping[str, Any],
 _INSERT_DOCUMENT = insert(Document.__table__)  # type: ignore[arg-type]
 _INSERT_POSTING = insert(DocumentPosting.__table__)  # type: ignore[arg-type]
 _INSERT_ATTACHMENT = insert(Attachment.__table__)  # type: ignore[arg-type]
+_DOCUMENT_BY_KEY = select(Document.id).where(Document.identity_key == bindparam("key"))
 
 
 def _insert_new(session: Session, record: Mapping[str, Any], content: dict[str, Any],
@@ -100,7 +101,7 @@ def _insert_new(session: Session, record: Mapping[str, Any], content: dict[str, 
     the one posting, and the rows are those the ORM path would write.
     """
     key = document_identity(record)
-    if session.scalar(select(Document.id).where(Document.identity_key == key)) is not None:
+    if session.scalar(_DOCUMENT_BY_KEY, {"key": key}) is not None:
         return False
     ensure_site(session, record["site"])
     raw_sha256, fetched_at, http_status = provenance(session, record)
