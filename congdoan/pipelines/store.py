@@ -82,7 +82,8 @@ class StorePipeline:
         self._fetched_url[record["canonical_url"]] = record["url"]
         raw = record.get("raw_body")
         if raw is not None and self._packer is not None:
-            record[PACKED_KEY] = self._packer.submit(pack, raw)
+            # The spider hashed these bytes already (``body_sha256``): not hashed again.
+            record[PACKED_KEY] = self._packer.submit(pack, raw, record.get("body_sha256"))
         self._pending_bytes += len(raw or b"")
         try:
             outcomes = self.store.add(record["kind"], record)

@@ -32,9 +32,14 @@ class PackedBody:
     size: int
 
 
-def pack(body: bytes) -> PackedBody:
-    """Hash and compress ``body`` (pure: safe in any thread)."""
-    return PackedBody(hashlib.sha256(body).hexdigest(), zlib.compress(body, 6), len(body))
+def pack(body: bytes, sha256: str | None = None) -> PackedBody:
+    """Hash and compress ``body`` (pure: safe in any thread).
+
+    ``sha256``: the body's hex digest when the caller computed it from these very
+    bytes (the spider hashes every page in its parsing thread), so it is not hashed twice.
+    """
+    digest = sha256 or hashlib.sha256(body).hexdigest()
+    return PackedBody(digest, zlib.compress(body, 6), len(body))
 
 
 def packed_body(record: Mapping[str, Any]) -> PackedBody | None:

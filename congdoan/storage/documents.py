@@ -9,14 +9,16 @@ a posting to the right document.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from congdoan.storage.file_texts import apply_cached_texts, files_text
-from congdoan.storage.models import Document, DocumentPosting, DocumentRelation
+from congdoan.storage.models import Attachment, Document, DocumentPosting, DocumentRelation
 from congdoan.storage.prefetch import NOT_LOOKED_UP, BatchRows
 from congdoan.storage.records import (
     DOCUMENT_CONTENT_FIELDS,
@@ -31,6 +33,7 @@ from congdoan.storage.records import (
 from congdoan.storage.relations import refresh_and_alert, retarget_after_delete
 from congdoan.storage.repository import (
     Status,
+    attachment_row,
     ensure_site,
     keep_version,
     new_attachments,
@@ -62,6 +65,8 @@ def upsert_document(session: Session, record: Mapping[str, Any],
         _merge(session, posting.document)
         return "unchanged"
 
+    if posting is None and _insert_new(session, record, content, digest, seen):
+        return "new"
     document = _document_for(session, record, seen)
     previous: Document | None = None
     status: Status
@@ -77,6 +82,53 @@ def upsert_document(session: Session, record: Mapping[str, Any],
     if previous is not None:
         _merge(session, previous)
     return status
+
+
+# Built once, values passed as parameters (see ``repository._INSERT_ARTICLE``).
+_INSERT_DOCUMENT = insert(Document.__table__)  # type: ignore[arg-type]
+_INSERT_POSTING = insert(DocumentPosting.__table__)  # type: ignore[arg-type]
+_INSERT_ATTACHMENT = insert(Attachment.__table__)  # type: ignore[arg-type]
+_DOCUMENT_BY_KEY = select(Document.id).where(Document.identity_key == bindparam("key"))
+
+
+def _insert_new(session: Session, record: Mapping[str, Any], content: dict[str, Any],
+                digest: str, seen: datetime) -> bool:
+    """A new posting of a document not stored yet, as Core INSERTs; False if the document is.
+
+    The commonest case of a first crawl. The ORM path (create the document, flush,
+    add the posting, flush, select its postings back, merge, flush) costs several
+    statements and a unit of work per item, for rows this session never reads again;
+    here the merged columns come from the same rule (``merged_columns``) applied to
+    the one posting, and the rows are those the ORM path would write.
+    """
+    key = document_identity(record)
+    if session.scalar(_DOCUMENT_BY_KEY, {"key": key}) is not None:
+        return False
+    ensure_site(session, record["site"])
+    raw_sha256, fetched_at, http_status = provenance(session, record)
+    attachments = list(record.get("attachments") or [])
+    posting: dict[str, Any] = {
+        "site": record["site"], "canonical_url": record["canonical_url"],
+        "url": record.get("url") or record["canonical_url"],
+        "source_id": as_int(record.get("source_id")), "title": record["title"], "data": content,
+        "views": as_int(record.get("views")), "downloads": as_int(record.get("downloads")),
+        "first_seen_at": seen, "last_seen_at": seen, "changed_at": seen,
+        "content_hash": digest, "raw_sha256": raw_sha256, "fetched_at": fetched_at,
+        "http_status": http_status}
+    columns = merged_columns([SimpleNamespace(**posting, attachments=attachments)])
+    document_id = session.execute(_INSERT_DOCUMENT, {"identity_key": key, **columns}
+                                  ).inserted_primary_key[0]  # type: ignore[index]
+    posting_id = session.execute(_INSERT_POSTING, {"document_id": document_id, **posting}
+                                 ).inserted_primary_key[0]  # type: ignore[index]
+    if attachments:
+        session.execute(_INSERT_ATTACHMENT,
+                        [attachment_row(a, posting_id=posting_id) for a in attachments])
+    if columns["code_normalized"]:
+        # Articles stored earlier may cite this code: they now point at this document.
+        resolve_references(session, columns["code_normalized"])
+    # What its texts say of other documents, and what the others say of it: as _merge does.
+    refresh_and_alert(session, session.get_one(Document, document_id))
+    return True
 
 
 def _stored_posting(session: Session, record: Mapping[str, Any],
@@ -199,28 +251,8 @@ def _merge(session: Session, document: Document) -> None:
             resolve_references(session, old_code)
         retarget_after_delete(session, old_code, targets)
         return
-
-    def first(name: str) -> Any:
-        return next((p.data.get(name) for p in postings if p.data.get(name)), None)
-
-    # Code and its parse travel together, from the same posting.
-    coded = next((p.data for p in postings if p.data.get("code")), {})
-    document.code = coded.get("code")
-    for column, value in code_parts(coded).items():
-        setattr(document, column, value)
-    for name in _MERGED:
-        setattr(document, name, first(name))
-    document.title = document.title or postings[0].title
-    for name in _DATES:
-        setattr(document, name, as_date(first(name)))
-    document.field = list(first("field") or [])
-    document.views = _total(p.views for p in postings)
-    document.downloads = _total(p.downloads for p in postings)
-    document.first_seen_at = min(p.first_seen_at for p in postings)
-    document.last_seen_at = max(p.last_seen_at for p in postings)
-    document.content_hash = content_hash({"postings": sorted(p.content_hash for p in postings)})
-    document.search_title = search_fold(document.code, document.title)
-    document.search_text = document_search_text(document, postings)
+    for name, value in merged_columns(postings).items():
+        setattr(document, name, value)
     session.flush()
     if old_code != document.code_normalized:
         for code in (old_code, document.code_normalized):
@@ -232,21 +264,50 @@ def _merge(session: Session, document: Document) -> None:
     refresh_and_alert(session, document)
 
 
+def merged_columns(postings: Sequence[Any]) -> dict[str, Any]:
+    """The document columns derived from its ``postings``, most recently changed first.
+
+    The one merge rule: each field from the first posting that has it. A posting
+    is a ``DocumentPosting`` or any object with its attributes (``data``, ``title``,
+    counters, seen times, ``content_hash``, ``attachments`` as rows or dicts).
+    """
+    def first(name: str) -> Any:
+        return next((p.data.get(name) for p in postings if p.data.get(name)), None)
+
+    # Code and its parse travel together, from the same posting.
+    coded = next((p.data for p in postings if p.data.get("code")), {})
+    columns: dict[str, Any] = {"code": coded.get("code"), **code_parts(coded)}
+    for name in _MERGED:
+        columns[name] = first(name)
+    columns["title"] = columns["title"] or postings[0].title
+    for name in _DATES:
+        columns[name] = as_date(first(name))
+    columns.update(
+        field=list(first("field") or []),
+        views=_total(p.views for p in postings),
+        downloads=_total(p.downloads for p in postings),
+        first_seen_at=min(p.first_seen_at for p in postings),
+        last_seen_at=max(p.last_seen_at for p in postings),
+        content_hash=content_hash({"postings": sorted(p.content_hash for p in postings)}),
+        search_title=search_fold(columns["code"], columns["title"]),
+        search_text=_search_text(columns, [a for p in postings for a in p.attachments]),
+    )
+    return columns
+
+
 def document_search_text(document: Document,
                          postings: list[DocumentPosting] | None = None) -> str:
     """The folded text a document is found by: its fields and its postings' attached files."""
     files = [a for p in (postings if postings is not None else document.postings)
              for a in p.attachments]
-    return search_fold(
-        document.code,
-        document.title,
-        document.intro,
-        document.body_text,
-        document.issuer,
-        document.signer,
-        document.category,
-        *files_text(files),
-    )
+    return _search_text({name: getattr(document, name) for name in _SEARCHED}, files)
+
+
+_SEARCHED = ("code", "title", "intro", "body_text", "issuer", "signer", "category")
+
+
+def _search_text(columns: Mapping[str, Any], files: Sequence[Any]) -> str:
+    return search_fold(*(columns[name] for name in _SEARCHED), *files_text(files))
 
 
 def _total(values: Any) -> int | None:

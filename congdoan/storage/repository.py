@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from congdoan.storage.archive import archive_raw, packed_body
@@ -298,11 +298,13 @@ def document_for_code(session: Session, code: str) -> int | None:
     return _the_one(_document_ids(session, code))
 
 
+# Built once, the code passed as a parameter: asked for every reference and document stored.
+_DOCUMENT_IDS = select(Document.id).where(Document.code_normalized == bindparam("code")).limit(2)
+
+
 def _document_ids(session: Session, code: str) -> Sequence[int]:
     """Ids of at most two documents with normalised ``code`` (none, the one, or ambiguous)."""
-    return session.scalars(
-        select(Document.id).where(Document.code_normalized == code).limit(2)
-    ).all()
+    return session.scalars(_DOCUMENT_IDS, {"code": code}).all()
 
 
 def _the_one(ids: Sequence[int]) -> int | None:
@@ -318,5 +320,7 @@ def resolve_references(session: Session, code: str) -> None:
         update(ArticleReference)
         .where(ArticleReference.code == code)
         .values(document_id=_the_one(ids))
-        .execution_options(synchronize_session="fetch")
+        # The criterion is a plain equality: loaded references are updated in Python,
+        # without the SELECT that "fetch" sends first.
+        .execution_options(synchronize_session="evaluate")
     )

@@ -57,3 +57,18 @@ def test_stored_items_link_to_their_raw_page(session: Session) -> None:
     assert shas == {hashlib.sha256(BODY).hexdigest()}
     assert session.scalar(select(func.count()).select_from(RawPage)) == 1
     assert load_raw(session, shas.pop()) == BODY
+
+
+def test_a_crawled_page_is_archived_under_the_spiders_digest(session: Session) -> None:
+    """The spider hashes each page once (``body_sha256``); the archive takes that digest
+    as the page's address instead of hashing the bytes again, and the round trip
+    still checks the bytes against it."""
+    from congdoan.storage.archive import PACKED_KEY, pack
+
+    digest = hashlib.sha256(BODY).hexdigest()
+    record = article_record(raw_body=BODY, body_sha256=digest)
+    record[PACKED_KEY] = pack(BODY, record["body_sha256"])
+    upsert_article(session, record)
+    session.commit()
+    assert session.scalars(select(Article.raw_sha256)).one() == digest
+    assert load_raw(session, digest) == BODY

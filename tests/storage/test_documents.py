@@ -166,3 +166,29 @@ def test_a_corrected_code_moves_the_posting_to_its_document(session: Session) ->
     document = session.scalars(select(Document)).one()
     assert document.code_normalized == "17-CT/TW"
     assert len(document.postings) == 2
+
+
+def test_a_new_document_is_stored_as_its_merge_would_write_it(session: Session) -> None:
+    """A new posting of a new document takes the Core INSERT path (no unit of work);
+    merging the stored document again from its postings changes none of its columns,
+    and an article citing the code earlier now points at it, as on the ORM path."""
+    from congdoan.storage.documents import _merge
+    from congdoan.storage.models import ArticleReference
+    from congdoan.storage.repository import upsert_article
+
+    from .conftest import article_record
+
+    upsert_article(session, article_record(references=["17-CT/TW"]))
+    record = document_record(attachments=[{
+        "url": "https://ldld.dienbien.gov.vn/uploads/ct17.pdf", "name": "ct17.pdf",
+        "sha256": "a" * 64, "size": 1234, "stored_path": "aa/a.pdf",
+        "media_type": "application/pdf", "text": "Chỉ thị số mười bảy"}])
+    assert upsert_document(session, record) == "new"
+    session.commit()
+    document = session.scalars(select(Document)).one()
+    stored = {c.key: getattr(document, c.key) for c in Document.__table__.columns}
+    assert "muoi bay" in stored["search_text"]
+    assert document.postings[0].attachments[0].text == "Chỉ thị số mười bảy"
+    _merge(session, document)
+    assert {c.key: getattr(document, c.key) for c in Document.__table__.columns} == stored
+    assert session.scalars(select(ArticleReference.document_id)).one() == document.id
