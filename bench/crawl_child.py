@@ -1,7 +1,7 @@
 """Child process: a full congdoan crawl (spider, every pipeline, SQLite store) of some sites.
 
 ``python -m bench.crawl_child --registry R --db FILE [--set K=V ...] SITE...``
-calls ``congdoan.runtime.runner.crawl_sites`` (what ``congdoan crawl`` does, minus the
+calls ``congdoan.jobs.runner.crawl_sites`` (what ``congdoan crawl`` does, minus the
 terminal table) and prints one ``BENCH-RESULT`` JSON line: items, pages and
 the crawl's own seconds (first spider opened to last spider closed), so that
 Python start-up and imports are not counted against the crawl.
@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
 
-    from congdoan.runtime.runner import base_settings, crawl_sites
+    from congdoan.jobs.runner import base_settings, crawl_sites
 
     extensions = dict(base_settings().getdict("EXTENSIONS"))
     extensions["bench.span.SpanExtension"] = 900

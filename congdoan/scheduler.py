@@ -14,7 +14,7 @@ after which the child gets SIGTERM, then SIGKILL after a grace period, and the
 run is recorded as ``timeout``. The child takes the site's lock
 (``congdoan.runtime.locks``: a file, or an advisory lock on PostgreSQL), so a manual
 ``congdoan crawl`` and a scheduled one never overlap. With ``schedule run
---queue`` the runner is ``congdoan.runtime.queue.QueueRunner``: due sites become jobs on
+--queue`` the runner is ``congdoan.jobs.queue.QueueRunner``: due sites become jobs on
 the Redis queue, crawled by ``congdoan worker --crawls`` on any machine.
 
 Default timing: nightly between 01:00 and 05:00 Asia/Ho_Chi_Minh, each site at
@@ -414,7 +414,7 @@ def _note(log: IO[bytes], line: str) -> None:
 
 
 class Runner(Protocol):
-    """What runs a due site: ``CrawlRunner`` here, or ``runtime.queue.QueueRunner`` (enqueues)."""
+    """What runs a due site: ``CrawlRunner`` here, or ``jobs.queue.QueueRunner`` (enqueues)."""
 
     def run(self, site_id: str) -> JobOutcome: ...
 

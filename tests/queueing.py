@@ -48,7 +48,7 @@ def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> 
 _ENQUEUE = """
 import sys
 from pathlib import Path
-from congdoan.runtime.queue import enqueue_crawl
+from congdoan.jobs.queue import enqueue_crawl
 from congdoan.scheduler import ScheduleConfig
 site, db, data, registry, grace, *crawl_args = sys.argv[1:]
 enqueue_crawl(ScheduleConfig(db_url=db, data_dir=Path(data), registry=registry,

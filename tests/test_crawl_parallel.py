@@ -44,7 +44,7 @@ def test_parallel_one_crawls_the_sites_one_after_another(tmp_path: Path) -> None
 FREED_CHECK = """
 import gc, json, sys
 from scrapy.crawler import Crawler
-from congdoan.runtime.runner import crawl_sites
+from congdoan.jobs.runner import crawl_sites
 sites = sys.argv[3:]
 crawl_sites(sites, registry=sys.argv[1], progress=False, parallel=1, overrides={
     "CONGDOAN_DATABASE_URL": "sqlite:///" + sys.argv[2], "AUTOTHROTTLE_ENABLED": False,

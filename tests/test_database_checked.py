@@ -92,7 +92,7 @@ def test_scrapy_crawl_with_an_unusable_database_exits_2_without_a_request(
 
 CRAWL_SITES = """
 import json, sys
-from congdoan.runtime.runner import crawl_sites
+from congdoan.jobs.runner import crawl_sites
 [result] = crawl_sites(["sim1"], registry=sys.argv[1], progress=False,
                        overrides={"CONGDOAN_DATABASE_URL": sys.argv[2], "LOG_LEVEL": "ERROR"})
 print(json.dumps({"status": result.status, "error": result.error}))

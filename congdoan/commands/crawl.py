@@ -93,7 +93,7 @@ def crawl(
 
     follow_supervisor()  # a scheduler's or worker's child stops when they die (even SIGKILLed)
     # Imported here: Scrapy costs half a second that other commands need not pay.
-    from congdoan.runtime.runner import DEFAULT_PARALLEL_SITES, crawl_sites
+    from congdoan.jobs.runner import DEFAULT_PARALLEL_SITES, crawl_sites
 
     ids = _site_ids(registry, site, all_sites)
     overrides = _crawl_overrides(db_url(db), store=not no_db, log_level=log_level, full=full,
@@ -226,7 +226,7 @@ def _read_new_files(overrides: dict[str, object], url: str) -> None:
     from congdoan.commands.ocr import run_backlog
     from congdoan.files.backlog import DEFAULT_WORKERS
     from congdoan.files.ocr import ocr_available
-    from congdoan.runtime.runner import base_settings
+    from congdoan.jobs.runner import base_settings
     from congdoan.storage.db import make_engine, session_factory
 
     if not base_settings(overrides).getbool("CONGDOAN_READ_FILES"):

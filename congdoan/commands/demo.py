@@ -16,7 +16,7 @@ from congdoan.commands.database import open_database, shown_url
 
 if TYPE_CHECKING:
     from congdoan.harness.demo import Comparison, DemoPaths
-    from congdoan.runtime.runner import SiteResult
+    from congdoan.jobs.runner import SiteResult
     from congdoan.sim import PortalSpec, WordPressSpec
 
 
@@ -102,7 +102,7 @@ def _serve_and_crawl(specs: list[PortalSpec | WordPressSpec], paths: DemoPaths,
                      ) -> tuple[list[SiteResult], dict[str, Any]]:
     """Serve the portals, crawl them all into ``url``; the results and what each served."""
     from congdoan.harness.demo import PortsBusy, crawl_overrides, start_simulator
-    from congdoan.runtime.runner import crawl_sites
+    from congdoan.jobs.runner import crawl_sites
     from congdoan.sim import WordPressSpec
     from congdoan.sim.wordpress import describe
 

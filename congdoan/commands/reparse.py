@@ -29,8 +29,8 @@ from congdoan.commands.database import open_database
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from congdoan.jobs.reparse import ReparseReport
     from congdoan.registry import Registry
-    from congdoan.runtime.reparse import ReparseReport
 
 SHOWN_FAILURES = 20
 
@@ -66,8 +66,8 @@ def reparse(
     Exit 0 when every item re-parsed, 3 when some failed, 1 when all failed,
     2 when there is no database (none is created) or the registry is unusable.
     """
+    from congdoan.jobs.reparse import KINDS
     from congdoan.registry import RegistryError, load_registry
-    from congdoan.runtime.reparse import KINDS
 
     kinds = KINDS if kind is KindChoice.all else (kind.value,)
     try:
@@ -91,7 +91,7 @@ def reparse(
 def _run_with_progress(engine: Engine, site: str | None, kinds: tuple[str, ...],
                        sites: Registry, quiet: bool) -> ReparseReport:
     """Re-parse with a progress bar (items done, how many failed) on a terminal."""
-    from congdoan.runtime.reparse import reparse as run_reparse
+    from congdoan.jobs.reparse import reparse as run_reparse
     from congdoan.storage.db import session_factory
 
     progress = Progress(

@@ -154,7 +154,7 @@ def _queue_runner(config: Any) -> Any:
     from redis.exceptions import RedisError
 
     from congdoan.files.queue import check_redis, redis_url
-    from congdoan.runtime.queue import QueueRunner
+    from congdoan.jobs.queue import QueueRunner
 
     try:
         check_redis()

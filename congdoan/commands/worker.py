@@ -36,10 +36,11 @@ def worker(
     """
     from redis.exceptions import RedisError
 
-    from congdoan.files.queue import CRAWL_QUEUE, QUEUE, redis_url, run_worker
+    from congdoan.files.queue import CRAWL_QUEUE, QUEUE, redis_url
+    from congdoan.jobs.worker import run_worker
 
     if crawls:
-        from congdoan.runtime.queue import stop_crawls
+        from congdoan.jobs.queue import stop_crawls
 
         queues, on_stop = frozenset({CRAWL_QUEUE}), stop_crawls
     else:

@@ -9,7 +9,7 @@ and, when the crawl stores, writes the run's record in one transaction: the
 ``crawl_runs`` row with its counts and spider health verdict
 (``congdoan.runtime.health``), the failure ledger, the pages seen again. Then
 the status goes into the crawl stats (``congdoan/status``) and ``run_finished``
-carries the whole outcome: ``congdoan crawl``'s summary (``runtime.runner``)
+carries the whole outcome: ``congdoan crawl``'s summary (``jobs.runner``)
 and ``scrapy crawl``'s exit code read it, never a count of their own.
 
 The store pipeline only stores: it reports each write's outcome here. A

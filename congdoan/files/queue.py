@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -25,7 +23,7 @@ from congdoan.files.reading import Limits
 
 logger = logging.getLogger(__name__)
 QUEUE = "congdoan-files"
-CRAWL_QUEUE = "congdoan-crawls"  # crawl jobs (congdoan.runtime.queue)
+CRAWL_QUEUE = "congdoan-crawls"  # crawl jobs (congdoan.jobs.queue)
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 JOB_TIME_LIMIT_MS = 60 * 60 * 1000  # a 500-page scan at a few seconds a page, with room
 
@@ -110,36 +108,3 @@ def enqueue_pending(sessions: Any, files_dir: str, db_url: str,
     for item in pending:
         actor.send(item.sha256, os.path.join(files_dir, item.stored_path), item.name, db_url)
     return len(pending)
-
-
-def run_worker(threads: int = 1, queues: frozenset[str] = frozenset({QUEUE}),
-               on_stop: Callable[[], object] | None = None) -> None:
-    """Take jobs from ``queues`` until SIGTERM or SIGINT (then finish the current ones, stop).
-
-    Raises ``redis.exceptions.RedisError`` at once when Redis does not answer.
-    ``on_stop`` runs first on a stop (the crawl worker asks its crawls to stop there).
-    """
-    import signal
-    import threading
-
-    from dramatiq import Worker
-
-    os.environ["OMP_THREAD_LIMIT"] = "1"  # one core per job thread
-    read_file_actor()
-    if CRAWL_QUEUE in queues:
-        from congdoan.runtime.queue import crawl_site_actor
-
-        crawl_site_actor()
-    check_redis()
-    worker = Worker(broker(), queues=set(queues), worker_threads=threads)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    worker.start()
-    print(f"worker ready: queue {', '.join(sorted(queues))} on {redis_url()}, "
-          f"{threads} thread(s)", flush=True)
-    stop.wait()
-    if on_stop is not None:
-        on_stop()
-    worker.stop()
-    sys.stdout.flush()

@@ -22,7 +22,6 @@ import fcntl
 import json
 import os
 import socket
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -32,29 +31,7 @@ from congdoan import paths
 
 # Exit code of ``congdoan crawl`` when another crawl of the site holds its lock.
 from congdoan.runtime.exitcodes import EXIT_LOCKED  # noqa: F401  (re-exported)
-
-
-@dataclass(frozen=True)
-class Holder:
-    """Who holds a site lock, as recorded in the lock file."""
-
-    pid: int | None
-    host: str
-    started: str
-
-    def describe(self) -> str:
-        """``pid 1234 on host since 2026-07-01T01:02:03+00:00``."""
-        pid = f"pid {self.pid}" if self.pid is not None else "an unknown process"
-        return f"{pid} on {self.host or 'an unknown host'} since {self.started or '?'}"
-
-
-class LockHeld(Exception):
-    """The site lock is held by another process."""
-
-    def __init__(self, site: str, holder: Holder) -> None:
-        super().__init__(f"a crawl of {site} is already running ({holder.describe()})")
-        self.site = site
-        self.holder = holder
+from congdoan.runtime.lockbase import Holder, LockHeld
 
 
 def lock_path(data_dir: str | Path, site: str) -> Path:

@@ -24,7 +24,7 @@ import socket
 from types import TracebackType
 from typing import Any
 
-from congdoan.runtime.locks import Holder, LockHeld
+from congdoan.runtime.lockbase import Holder, LockHeld
 
 logger = logging.getLogger(__name__)
 APP_PREFIX = "congdoan "

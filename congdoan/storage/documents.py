@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from congdoan.storage.file_texts import apply_cached_texts, files_text
+from congdoan.storage.file_texts import apply_cached_texts
 from congdoan.storage.models import Attachment, Document, DocumentPosting, DocumentRelation
 from congdoan.storage.prefetch import NOT_LOOKED_UP, BatchRows
 from congdoan.storage.records import (
@@ -42,6 +42,7 @@ from congdoan.storage.repository import (
     resolve_references,
     seen_at,
 )
+from congdoan.storage.search_text import fields_search_text
 
 # Document columns merged field by field from the postings' data.
 _MERGED = ("title", "intro", "body_text", "signer", "issuer", "category")
@@ -290,24 +291,9 @@ def merged_columns(postings: Sequence[Any]) -> dict[str, Any]:
         last_seen_at=max(p.last_seen_at for p in postings),
         content_hash=content_hash({"postings": sorted(p.content_hash for p in postings)}),
         search_title=search_fold(columns["code"], columns["title"]),
-        search_text=_search_text(columns, [a for p in postings for a in p.attachments]),
+        search_text=fields_search_text(columns, [a for p in postings for a in p.attachments]),
     )
     return columns
-
-
-def document_search_text(document: Document,
-                         postings: list[DocumentPosting] | None = None) -> str:
-    """The folded text a document is found by: its fields and its postings' attached files."""
-    files = [a for p in (postings if postings is not None else document.postings)
-             for a in p.attachments]
-    return _search_text({name: getattr(document, name) for name in _SEARCHED}, files)
-
-
-_SEARCHED = ("code", "title", "intro", "body_text", "issuer", "signer", "category")
-
-
-def _search_text(columns: Mapping[str, Any], files: Sequence[Any]) -> str:
-    return search_fold(*(columns[name] for name in _SEARCHED), *files_text(files))
 
 
 def _total(values: Any) -> int | None:

@@ -25,6 +25,7 @@ from congdoan.storage.models import (
     FilePage,
     FileText,
 )
+from congdoan.storage.search_text import article_search_text, document_search_text
 
 
 @dataclass(frozen=True)
@@ -95,26 +96,9 @@ def apply_cached_texts(session: Session, attachments: Sequence[MutableMapping[st
             attachment["text"] = text
 
 
-def files_text(attachments: Iterable[Any]) -> list[str]:
-    """The texts of ``attachments`` (rows or dicts), each distinct file once, for the index."""
-    seen: set[str] = set()
-    texts = []
-    for attachment in attachments:
-        if isinstance(attachment, dict):
-            key, text = attachment.get("sha256") or attachment.get("url"), attachment.get("text")
-        else:
-            key, text = attachment.sha256 or attachment.url, attachment.text
-        if text and key not in seen:
-            seen.add(key)
-            texts.append(text)
-    return texts
-
-
 def reindex_owners(session: Session, rows: Iterable[Attachment]) -> None:
     """Recompute the search text of the articles and documents that own ``rows``."""
-    from congdoan.storage.documents import document_search_text
     from congdoan.storage.relations import refresh_and_alert
-    from congdoan.storage.repository import article_search_text
 
     article_ids = {r.article_id for r in rows if r.article_id is not None}
     posting_ids = {r.posting_id for r in rows if r.posting_id is not None}

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ColumnElement, delete, exists, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from congdoan.normalize.relations import RULES_VERSION, find_effective, find_relations
@@ -232,16 +232,6 @@ def refresh_and_alert(session: Session, document: Document) -> list[StatusChange
         if change.before is not None:  # a document's first status is no news
             _alert(session, change)
     return changes
-
-
-def status_condition(status: str) -> ColumnElement[bool]:
-    """Documents of ``status`` (a search filter); one not yet read for relations is in force."""
-    stated = exists().where(DocumentStatus.document_id == Document.id,
-                            DocumentStatus.status == status)
-    if status != "in_force":
-        return stated
-    unread = ~exists().where(DocumentStatus.document_id == Document.id)
-    return or_(stated, unread)
 
 
 def relations_of(session: Session, document_id: int) -> dict[str, object]:

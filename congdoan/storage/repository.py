@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from congdoan.storage.archive import archive_raw, packed_body
 from congdoan.storage.dialect import insert_ignore
-from congdoan.storage.file_texts import apply_cached_texts, files_text
+from congdoan.storage.file_texts import apply_cached_texts
 from congdoan.storage.models import (
     Article,
     ArticleReference,
@@ -35,6 +35,7 @@ from congdoan.storage.records import (
     content_hash,
     search_fold,
 )
+from congdoan.storage.search_text import article_search_text
 from congdoan.storage.stories import assign_story, ensure_story
 
 Status = Literal["new", "changed", "unchanged"]
@@ -201,13 +202,6 @@ def _article_columns(session: Session, record: Mapping[str, Any], digest: str,
         http_status=http_status,
     )
     return columns
-
-
-def article_search_text(title: str, summary: str | None, body_text: str | None,
-                        references: Sequence[str], attachments: Sequence[Any]) -> str:
-    """The folded text an article is found by: its own, its references', its files'."""
-    return search_fold(title, summary, body_text, " ".join(references),
-                       *files_text(attachments))
 
 
 def article_content(article: Article) -> dict[str, Any]:

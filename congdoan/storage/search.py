@@ -68,10 +68,10 @@ from congdoan.storage.ranking import (
     pg_tsquery,
     sqlite_ranking,
 )
-from congdoan.storage.relations import status_condition
 from congdoan.storage.search_query import Reference, SearchQuery, query_words, read_query
 from congdoan.storage.search_query import query_phrases as query_phrases  # the one reader
 from congdoan.storage.snippet import Span, make_snippet, match_spans
+from congdoan.storage.status_filter import status_condition
 from congdoan.vntime import day_bounds, day_start, vn_day
 
 Sort = Literal["relevance", "date"]

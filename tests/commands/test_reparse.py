@@ -238,8 +238,8 @@ def test_a_section_heading_title_is_refused_as_the_crawl_refuses_it(
 
 def test_the_crawl_and_reparse_share_one_acceptance_rule() -> None:
     from congdoan.items import validation
+    from congdoan.jobs import reparse as reparse_module
     from congdoan.pipelines import validate
-    from congdoan.runtime import reparse as reparse_module
 
     assert validate.missing_fields is validation.missing_fields
     assert reparse_module.missing_fields is validation.missing_fields
