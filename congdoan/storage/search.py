@@ -428,7 +428,7 @@ def suggested_spelling(query: SearchQuery, texts: Iterable[str | None]) -> str |
     whole query as written together first, else word by word (a word not found stays as
     typed); ``None`` when the commonest spelling is the one typed, or the query carries
     diacritics already."""
-    words = query.syllables
+    words = query.words
     if query.has_diacritics or not words or query.reference is not None:
         return None
     shown = [t for t in texts if t]
@@ -461,7 +461,7 @@ def page_rows(session: Session, ranked: list[Ranked]
 
 def hits(session: Session, ranked: list[Ranked], query: SearchQuery) -> list[SearchHit]:
     """The page's items as hits, in ``ranked`` order, with where they matched."""
-    phrases = query.phrases
+    phrases = query.highlighted
     articles, documents = page_rows(session, ranked)
     out = []
     for r in ranked:
