@@ -7,7 +7,9 @@ The same query and filters give the same hits in the same order everywhere.
 
 **What matches** (``search_query.py`` reads the query): every word of the
 query, folded (``chi thi`` = ``chỉ thị`` = ``CHỈ THỊ``), anywhere in the item's
-folded title or text; quoted words as a phrase. A document the query names as
+folded title or text; quoted words as a phrase. A document type leading a topic
+(``kế hoạch tháng công nhân``) only ranks: items whose title holds it score
+``ranking.KIND_BONUS`` times more. A document the query names as
 a reference (``chỉ thị 17``, ``17-CT/TW``) matches too.
 
 **How it ranks**, Okapi BM25 over the item's fields (title and code weigh
