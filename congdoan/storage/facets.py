@@ -116,7 +116,8 @@ def find(session: Session, filters: Filters, *, page: int = 1, per_page: int = 2
     page = max(1, page)
     needed = page * per_page
     total, ranked = merged(session, filters, needed)
-    result = Page(filters, _rows(session, ranked[needed - per_page:needed], filters.phrases),
+    result = Page(filters, _rows(session, ranked[needed - per_page:needed],
+                                 filters.query.highlighted),
                   total, page, per_page)
     if facets:
         result.facets = facet_counts(session, filters)

@@ -37,6 +37,11 @@ TITLE_WEIGHT = 5.0  # a title (and a document's code and type) weighs this many 
 # SQLite's expression, see fts_expression).
 PAIR_WEIGHT = 3  # adjacent syllables (the compound found as written): a phrase repeated
 EXACT_WEIGHT = 2  # the spelling typed: the exact columns' weight
+KIND_WEIGHT = 2  # a leading document type (rank only, search_query.py): like a syllable
+# An item whose title (a document's holds its type, migration 0008) holds the leading type
+# is of the kind asked for: "quyết định hỗ trợ đoàn viên" wants the decision above an
+# article on the same topic (which, shorter and newer, outscores it on the words alone).
+KIND_BONUS = 1.5
 RECENCY_BONUS = 0.2  # the most recency adds: +20 % today, +10 % a year old, +2 % at ten
 
 
@@ -80,8 +85,8 @@ def fts_expression(query: SearchQuery) -> str:
     required = f"{_FOLDED} : ({' AND '.join(_quoted(query.phrases))})"
     optional = []
     # bm25() has no weight per phrase: a phrase written n times counts n times.
-    if query.bigrams:
-        pairs = _quoted(query.bigrams) * PAIR_WEIGHT
+    if query.bigrams or query.kind_words:
+        pairs = _quoted(query.bigrams) * PAIR_WEIGHT + _quoted(query.kind_words) * KIND_WEIGHT
         optional.append(f"{_FOLDED} : ({' OR '.join(pairs)})")
     if query.exact:  # weighed by the exact columns' weights (only exact phrases hit them)
         optional.append(f"{_EXACT} : ({' OR '.join(_quoted(query.exact))})")
@@ -100,6 +105,10 @@ def sqlite_ranking(kind: Kind, query: SearchQuery) -> Select[Any]:
     match = index.op("MATCH")(fts_expression(query))
     # Repeating the exact phrases instead cost twice the time for the same order.
     relevance = -func.bm25(index, TITLE_WEIGHT, 1.0, TITLE_WEIGHT * EXACT_WEIGHT, EXACT_WEIGHT)
+    if query.kind_words:
+        titled = select(fts.c.rowid).where(index.op("MATCH")(
+            f"search_title : ({' OR '.join(_quoted(query.kind_words))})"))
+        relevance = relevance * case((fts.c.rowid.in_(titled), KIND_BONUS), else_=1.0)
     # From the start of today: the same scores all day, so every surface (and a page
     # asked again) orders near-ties alike.
     age = func.max(func.coalesce(func.julianday("now", "start of day") - day.c.day, 0.0), 0.0)
@@ -138,11 +147,13 @@ def _lexemes(words: str, weights: str) -> str:
     return " <-> ".join(f"'{w}':{weights}" for w in words.split())
 
 
-def _units(query: SearchQuery) -> list[tuple[str, str, bool]]:
-    """(words, weights, is a pair) for each ranking unit of ``query``."""
-    units = [(s, "AD", False) for s in dict.fromkeys(query.syllables)]
-    units += [(b, "AD", True) for b in query.bigrams]
-    units += [(e, "BC", " " in e) for e in query.exact]
+def _units(query: SearchQuery) -> list[tuple[str, str, bool, float]]:
+    """(words, weights, is a phrase, weight) for each ranking unit of ``query``: the
+    weights SQLite's expression gives (fts_expression), where syllables count twice."""
+    units = [(s, "AD", False, 2.0) for s in dict.fromkeys(query.syllables)]
+    units += [(b, "AD", True, float(PAIR_WEIGHT)) for b in query.bigrams]
+    units += [(k, "AD", " " in k, float(KIND_WEIGHT)) for k in query.kind_words]
+    units += [(e, "BC", " " in e, float(EXACT_WEIGHT)) for e in query.exact]
     return units
 
 
@@ -155,18 +166,20 @@ def pg_ranking(session: Session, kind: Kind, query: SearchQuery) -> Select[Any]:
     frequencies = _pg_frequencies(session, f"{name}_search")
     weights = literal_column(f"'{_PG_WEIGHTS}'::float4[]")
     relevance: ColumnElement[Any] | None = None
-    for words, where, pair in _units(query):
+    for words, where, pair, weight in _units(query):
         unit = select(cast(literal(_lexemes(words, where)), TSQUERY)).scalar_subquery()
         # BM25's saturation, x / (x + K) written with x once (each ts_rank reads the vector):
         # a title match does not count 5x a match in the text.
         part = 1.0 - PG_SATURATION / (func.ts_rank(weights, vector, unit) + PG_SATURATION)
         if pair:  # ts_rank reads a phrase as its words: count it only where they are adjacent
             part = case((vector.op("@@")(unit), part), else_=0.0)
-        # The weights SQLite's expression gives (fts_expression): syllables count twice.
-        weight = EXACT_WEIGHT if where == "BC" else PAIR_WEIGHT if pair else 2
         idf = _idf(frequencies, words) * weight
         relevance = part * idf if relevance is None else relevance + part * idf
     assert relevance is not None
+    if query.kind_words:  # KIND_BONUS: the type in the title (weight A)
+        titled = " | ".join(f"({_lexemes(k, 'A')})" for k in query.kind_words)
+        unit = select(cast(literal(titled), TSQUERY)).scalar_subquery()
+        relevance = relevance * case((vector.op("@@")(unit), KIND_BONUS), else_=1.0)
     age = func.greatest(func.coalesce(
         func.date_part("epoch", func.date_trunc("day", func.now()) - side.c.day) / 86400.0,
         0.0), 0.0)

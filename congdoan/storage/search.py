@@ -7,7 +7,9 @@ The same query and filters give the same hits in the same order everywhere.
 
 **What matches** (``search_query.py`` reads the query): every word of the
 query, folded (``chi thi`` = ``chỉ thị`` = ``CHỈ THỊ``), anywhere in the item's
-folded title or text; quoted words as a phrase. A document the query names as
+folded title or text; quoted words as a phrase. A document type leading a topic
+(``kế hoạch tháng công nhân``) only ranks: items whose title holds it score
+``ranking.KIND_BONUS`` times more. A document the query names as
 a reference (``chỉ thị 17``, ``17-CT/TW``) matches too.
 
 **How it ranks**, Okapi BM25 over the item's fields (title and code weigh
@@ -428,7 +430,7 @@ def suggested_spelling(query: SearchQuery, texts: Iterable[str | None]) -> str |
     whole query as written together first, else word by word (a word not found stays as
     typed); ``None`` when the commonest spelling is the one typed, or the query carries
     diacritics already."""
-    words = query.syllables
+    words = query.words
     if query.has_diacritics or not words or query.reference is not None:
         return None
     shown = [t for t in texts if t]
@@ -461,7 +463,7 @@ def page_rows(session: Session, ranked: list[Ranked]
 
 def hits(session: Session, ranked: list[Ranked], query: SearchQuery) -> list[SearchHit]:
     """The page's items as hits, in ``ranked`` order, with where they matched."""
-    phrases = query.phrases
+    phrases = query.highlighted
     articles, documents = page_rows(session, ranked)
     out = []
     for r in ranked:

@@ -13,6 +13,11 @@ A query is read once, here, for every surface (``storage/search.py``):
   diacritics: lower-cased as typed, so ``thị`` ranks items with ``thị`` above
   those with ``thi``. A query without diacritics has none: every spelling ranks
   alike.
+* **kind words** (folded, rank only): a document type that leads a query with a
+  topic after it (``kế hoạch tháng công nhân``, ``thông báo nghỉ tết``) names
+  the kind of item wanted, not a word the item must contain: the topic must
+  match, the type ranks (a document of that type holds it in its indexed title,
+  migration 0008), so an article about the topic is found below the plan itself.
 * **reference**: a document type word and a number (``chỉ thị 17``, ``quyết
   định 5440``, ``luật công đoàn 2024``) or a code (``17-CT/TW``,
   ``nghị định 12/2022``): the documents it names come first.
@@ -59,15 +64,27 @@ class SearchQuery:
     """A user query read for matching and ranking (see the module doc)."""
 
     text: str
-    phrases: list[str]
+    phrases: list[str]  # folded, every one must match
+    kind_words: list[str] = field(default_factory=list)  # folded leading type, rank only
     bigrams: list[str] = field(default_factory=list)
     exact: list[str] = field(default_factory=list)  # exact words, then exact bigrams
     reference: Reference | None = None
 
     @property
     def syllables(self) -> list[str]:
-        """Every folded token of the phrases, in order."""
+        """Every folded token of the phrases that must match, in order."""
         return [token for phrase in self.phrases for token in phrase.split()]
+
+    @property
+    def words(self) -> list[str]:
+        """Every folded token of the query, the kind words included, in order."""
+        return [token for phrase in self.kind_words for token in phrase.split()] + \
+            self.syllables
+
+    @property
+    def highlighted(self) -> list[str]:
+        """The folded phrases a hit's title and snippet mark: the kind words too."""
+        return self.kind_words + self.phrases
 
     @property
     def has_diacritics(self) -> bool:
@@ -76,19 +93,40 @@ class SearchQuery:
 
 
 def query_phrases(query: str) -> list[str]:
-    """The folded phrases of a user query; empty when nothing searchable is left.
+    """The folded phrases an item must hold to match ``query`` (the kind words of the
+    module doc need not); empty when nothing searchable is left."""
+    return read_query(query).phrases
 
-    A word is a phrase of its tokens; text in balanced double quotes is one phrase.
-    """
-    phrases = (search_fold(quoted or word)
+
+def _all_phrases(query: str) -> list[tuple[str, bool]]:
+    """(folded phrase, was quoted) for each phrase of ``query``: a word is a phrase of its
+    tokens; text in balanced double quotes is one phrase."""
+    phrases = ((search_fold(quoted or word), bool(quoted))
                for quoted, word in _QUOTED_OR_WORD.findall(_balanced(query)))
-    return [p for p in phrases if p]
+    return [(p, quoted) for p, quoted in phrases if p]
+
+
+def _kind_words(phrases: list[tuple[str, bool]]) -> int:
+    """How many leading phrases are a document type followed by a topic (module doc)."""
+    for kind in _LONGEST_TYPE_FIRST:
+        size = len(kind.split())
+        lead = phrases[:size]
+        if len(lead) == size and not any(quoted for _, quoted in lead) \
+                and " ".join(p for p, _ in lead) == kind:
+            # A topic has a word that is not a number ("chỉ thị 17" names a document).
+            rest = [p for p, _ in phrases[size:]]
+            return size if any(not _NUMBER.match(t) for p in rest for t in p.split()) else 0
+    return 0
 
 
 def read_query(query: str) -> SearchQuery:
     """``query`` read into what must match and what ranks (the module doc)."""
     query = nfc(query or "")
-    phrases = query_phrases(query)
+    every = _all_phrases(query)
+    reference = read_reference(query)
+    lead = 0 if reference is not None else _kind_words(every)
+    kind_words = [" ".join(p for p, _ in every[:lead])] if lead else []
+    phrases = [p for p, _ in every[lead:]]
     words = query_words(query)
     folded = [fold(w) for w in words]
     bigrams = _pairs(folded)
@@ -98,7 +136,7 @@ def read_query(query: str) -> SearchQuery:
         exact = [w for w, f in zip(words, folded, strict=True) if w != f]
         exact += [pair for pair, plain in zip(_pairs(words), bigrams, strict=True)
                   if pair != plain]
-    return SearchQuery(query, phrases, bigrams, _unique(exact), read_reference(query))
+    return SearchQuery(query, phrases, kind_words, bigrams, _unique(exact), reference)
 
 
 def query_words(query: str) -> list[str]:

@@ -124,6 +124,18 @@ def test_query_phrases_keep_only_letters_and_digits() -> None:
     assert query_phrases("!!! ???") == []
 
 
+def test_a_leading_document_type_before_a_topic_ranks_only() -> None:
+    from congdoan.storage.search_query import read_query
+
+    plan = read_query("Kế hoạch tháng công nhân")
+    assert (plan.kind_words, plan.phrases) == (["ke hoach"], ["thang", "cong", "nhan"])
+    assert plan.highlighted == ["ke hoach", "thang", "cong", "nhan"]
+    assert query_phrases("thong bao nghi tet") == ["nghi", "tet"]  # what watches require
+    # A type alone, with a number (a reference), or quoted must match as typed.
+    for query in ("chỉ thị", "chỉ thị 17", "quyết định 5440 2021", '"kế hoạch" tháng'):
+        assert read_query(query).kind_words == [], query
+
+
 # --- issue #10 item 8: totals, pages, phrases, ranking, snippets -------------------------
 
 

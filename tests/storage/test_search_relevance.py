@@ -41,6 +41,8 @@ ARTICLES = {
     "thoa_scattered": ("Thỏa thuận phúc lợi cho đoàn viên",
                        "Liên đoàn Lao động tỉnh tổ chức ký thỏa thuận, ước tính 500 đoàn viên.",
                        "2026-08-08"),
+    "ho_tro": ("Hỗ trợ đoàn viên khó khăn đón Tết",
+               "Liên đoàn Lao động tỉnh trao quà hỗ trợ đoàn viên.", "2026-01-15"),
 }
 DOCUMENTS = {
     # (code, type abbr, type name, number, year, title, issued)
@@ -140,6 +142,14 @@ def test_a_reference_puts_its_document_first(corpus, query: str, first: str) -> 
     hits = search_page(session, query).hits
     assert keys[(hits[0].kind, hits[0].id)] == first
     assert hits[0].reference
+
+
+def test_a_leading_document_type_ranks_and_need_not_match(corpus) -> None:
+    # "quyết định" names the kind wanted: the decision first, the article on the topic
+    # (which never says "quyết định") found after it; a type alone or with a number matches.
+    assert _ranking(corpus, "quyết định hỗ trợ đoàn viên")[:2] == ["qd5440", "ho_tro"]
+    assert _ranking(corpus, "quyet dinh ho tro doan vien")[:2] == ["qd5440", "ho_tro"]
+    assert "ho_tro" not in _ranking(corpus, "quyết định")
 
 
 def test_title_weighs_more_than_body_and_old_relevant_items_are_not_buried(corpus) -> None:
