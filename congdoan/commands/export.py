@@ -318,8 +318,8 @@ def _remember(session: Session, mark: datetime) -> None:
     read-only copy) keeps none, and the export still succeeded."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from congdoan.commands.database import one_line_reason
     from congdoan.exports.marks import record_export
+    from congdoan.storage.check import cause_of
 
     try:
         session.rollback()  # the export's reads end here; the mark is a transaction of its own
@@ -328,7 +328,7 @@ def _remember(session: Session, mark: datetime) -> None:
     except SQLAlchemyError as exc:
         session.rollback()
         err_console.print(f"warning: the last-export mark was not kept: "
-                          f"{one_line_reason(exc)}", markup=False, highlight=False,
+                          f"{cause_of(exc)}", markup=False, highlight=False,
                           soft_wrap=True)
 
 

@@ -132,7 +132,7 @@ FIELDS: dict[Kind, tuple[ItemField, ...]] = {"article": ARTICLE_FIELDS,
 
 # Columns storage keeps about a record's life rather than its content: exported, never parsed.
 STORAGE_ONLY_COLUMNS: dict[Kind, tuple[str, ...]] = {
-    "article": ("id", "first_seen_at", "last_seen_at", "changed_at"),
+    "article": ("id", "first_seen_at", "last_seen_at", "changed_at", "story_id"),
     "document": ("id", "first_seen_at", "last_seen_at"),
 }
 
