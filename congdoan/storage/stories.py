@@ -46,7 +46,11 @@ def assign_story(session: Session, article_id: int, title: str | None, body: str
     ``new``: the article was just inserted, so it has no story to leave yet.
     """
     sig = signature(title, body)
-    if not new:
+    if new:
+        # A new article's id may be a deleted one's (SQLite reuses the highest rowid), whose
+        # rows survive a deletion made without foreign keys on (the sqlite3 shell's default).
+        leave_story(session, article_id)
+    else:
         kept = _keep_if_same(session, article_id, sig)
         if kept is not None:
             return kept
