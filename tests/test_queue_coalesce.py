@@ -23,6 +23,9 @@ from tests.conftest import PgSchemas, serve_portals
 from tests.crawling import FAST
 from tests.queueing import REDIS_URL, queue_env, redis_or_fail, wait_for
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 
 def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "congdoan", *args], env=env,

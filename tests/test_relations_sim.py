@@ -6,11 +6,15 @@ their portal in a closing article; its truth lists each (``relation_truth``).
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from congdoan.storage.models import Document, DocumentPosting, DocumentRelation, DocumentStatus
 from tests.conftest import CrawledPortals
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def test_every_relation_of_the_truth_is_stored_and_resolved(crawled: CrawledPortals) -> None:

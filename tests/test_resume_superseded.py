@@ -17,6 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from congdoan import paths
@@ -26,6 +27,9 @@ from congdoan.storage.models import CrawlRun
 from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
 from tests.queueing import wait_for
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 class DetailLog:

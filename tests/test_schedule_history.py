@@ -6,8 +6,13 @@ import json
 import socket
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import serve_portals
 from tests.crawling import FAST, run_congdoan
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def test_history_names_host_and_starter_and_fits_80_columns(tmp_path: Path) -> None:

@@ -16,6 +16,9 @@ import pytest
 
 from tests.queueing import redis_or_fail
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 CHECKS = ("no run left running", "no lock left held",
           "every item served stored or reported failed", "alerts by email",
           "alerts by webhook", "database size proportional to items",

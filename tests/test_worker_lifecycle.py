@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bench import processes
@@ -22,6 +23,9 @@ from congdoan.storage.db import make_engine
 from congdoan.storage.models import CrawlRun
 from tests.crawling import FAST
 from tests.queueing import enqueue_crawl, gated_site, queue_env, redis_or_fail, wait_for
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def test_a_worker_without_redis_exits_2_with_one_line(tmp_path: Path) -> None:

@@ -15,10 +15,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.alerts.receivers import WebhookReceiver
 from tests.conftest import PgSchemas, serve_portals
 from tests.crawling import FAST, run_congdoan
 from tests.queueing import wait_for
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def _deliver(db: str, workdir: Path) -> subprocess.Popen[str]:

@@ -18,6 +18,9 @@ from tests.cms_captures.captures import CAPTURES, FIELDS, field_checks, truth
 from tests.crawling import FAST, run_congdoan
 from tests.wordpress_replay import CapturedSite, serve_capture, url_key
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 
 @dataclass
 class Crawled:

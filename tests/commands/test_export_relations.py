@@ -7,11 +7,15 @@ import json
 from pathlib import Path
 
 import frictionless
+import pytest
 from typer.testing import CliRunner
 
 from congdoan.commands import app
 from congdoan.normalize.doccodes import parse_doc_code
 from tests.conftest import CrawledPortals
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 runner = CliRunner()
 

@@ -121,6 +121,7 @@ def test_a_docx_bomb_is_not_opened(tmp_path: Path) -> None:
     assert "over the limit of 209,715,200: not opened" in reading["reason"]
 
 
+@pytest.mark.crawl
 def test_an_odt_bomb_is_not_opened(tmp_path: Path) -> None:
     bomb = odf_package("application/vnd.oasis.opendocument.text", "<office:text/>",
                        {"Pictures/anh.png": bytes(250 << 20)})

@@ -13,11 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import processes
 from congdoan.sim import SimServer
 from congdoan.sim.spec import PortalSpec
 from tests.crawling import FAST
 from tests.queueing import wait_for
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def test_a_crawl_killed_while_reading_its_files_leaves_no_process(tmp_path: Path) -> None:

@@ -13,6 +13,9 @@ from congdoan.storage.models import Article, Story, StoryBucket, StoryMember
 from tests.conftest import CrawledPortals
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 
 def _members(url: str) -> dict[int, int]:
     engine = make_engine(url)

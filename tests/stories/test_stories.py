@@ -20,6 +20,9 @@ from congdoan.storage.stories import also_posted, story_view
 from congdoan.stories.evaluate import pair_scores
 from tests.crawling import FAST, run_congdoan
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 
 def _db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if backend == "sqlite":

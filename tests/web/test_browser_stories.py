@@ -20,6 +20,9 @@ from tests.web.conftest import WebDb
 from tests.web.live import chromium, screenshot, served
 from tests.web.test_browser import navigate
 
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

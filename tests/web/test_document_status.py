@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from congdoan.storage.models import Document, DocumentStatus
 from tests.web.conftest import WebDb
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 
 def _replaced(db: WebDb) -> tuple[int, int, str]:

@@ -11,12 +11,16 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from typer.testing import CliRunner
 
 from congdoan.commands import app
 from congdoan.normalize.text import fold
 
 from .conftest import WebDb
+
+# Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
 
 runner = CliRunner()
 HIT_LINK = re.compile(r'<a class="title" href="/(article|document)s/(\d+)">')
