@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
+from congdoan import paths
 from congdoan.commands.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -93,7 +93,7 @@ def _read_pending(db: str | None, files_dir: Path | None, workers: int | None,
     from congdoan.storage.db import session_factory
 
     engine = open_database(db)
-    directory = files_dir or Path(os.environ.get("CONGDOAN_DATA_DIR") or "data") / "files"
+    directory = files_dir or paths.files_dir(paths.data_dir())
     result = run_backlog(session_factory(engine), directory, workers or DEFAULT_WORKERS, limit)
     engine.dispose()
     raise typer.Exit(EXIT_FAILED if result.statuses.get("failed") else EXIT_OK)
@@ -107,7 +107,7 @@ def _enqueue(db: str | None, files_dir: Path | None, limit: int | None) -> None:
     from congdoan.storage.db import session_factory
 
     engine = open_database(db)
-    directory = files_dir or Path(os.environ.get("CONGDOAN_DATA_DIR") or "data") / "files"
+    directory = files_dir or paths.files_dir(paths.data_dir())
     url = engine.url.render_as_string(hide_password=False)
     try:
         count = enqueue_pending(session_factory(engine), str(directory.resolve()), url, limit)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from congdoan import paths
 from congdoan.commands.common import DbOpt, app, db_url, die, err_console
 
 ENV_TOKEN = "CONGDOAN_WEB_TOKEN"
@@ -23,7 +23,7 @@ def files_dir_for(url: str, explicit: Path | None) -> Path:
     database = sqlite_path(url)
     if database is not None and (database.parent / "files").is_dir():
         return database.parent / "files"
-    return Path(os.environ.get("CONGDOAN_DATA_DIR") or "data") / "files"
+    return paths.files_dir(paths.data_dir())
 
 
 def serve_hint(url: str, port: int = 8000) -> str:

@@ -12,7 +12,6 @@ database URL, password hidden) are still read, never written.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
+from congdoan import paths
 from congdoan.storage.models import CrawlRun, ExportMark
 from congdoan.storage.records import as_datetime
 
@@ -79,7 +79,7 @@ def _key(url: str) -> str:
 
 def legacy_marks_path(data_dir: Path | None = None) -> Path:
     """Where earlier versions kept export moments: ``<data dir>/exports.json``."""
-    return (data_dir or Path(os.environ.get("CONGDOAN_DATA_DIR") or "data")) / MARKS_FILE
+    return (data_dir or paths.data_dir()) / MARKS_FILE
 
 
 def _legacy_mark(url: str, data_dir: Path | None) -> datetime | None:
