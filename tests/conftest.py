@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from congdoan.sim import SimServer, default_portals
+from tests import forked
 from tests.crawling import FAST, run_congdoan
 
 # The session fails if a process the tests started outlives them (tests/leftovers.py).
@@ -67,9 +68,20 @@ def _fast_lane_has_no_child_pythons(request: pytest.FixtureRequest) -> Iterator[
                                "(or the module) with @pytest.mark.crawl")
         original(self, args, *rest, **kwargs)
 
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the fast lane runs no congdoan command in a child process: mark "
+                           "this test (or the module) with @pytest.mark.crawl")
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(subprocess.Popen, "__init__", guarded)
+        patch.setattr(forked, "run", refused)  # forked children start without Popen
         yield
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the fork server of ``tests/forked.py`` before the leftover check counts it."""
+    forked.stop()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests import forked
+
 # Local portals answer at once: no politeness delays in tests.
 FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
@@ -28,10 +30,16 @@ class CrawlRun:
 
 def run_congdoan(*args: str, cwd: Path, env: dict[str, str] | None = None,
                  timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python -m congdoan ARGS`` with the test's environment."""
+    """``congdoan ARGS`` with the test's environment, in a child forked with its imports done.
+
+    Exit code, standard output and error as ``python -m congdoan`` gives them
+    (``tests/forked.py`` says what differs: nothing a command's result shows).
+    """
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "congdoan", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    if os.environ.get("CONGDOAN_TESTS_FORK", "1") == "0":  # to compare, or to rule it out
+        return subprocess.run([sys.executable, "-m", "congdoan", *args], cwd=cwd, env=full_env,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+    return forked.run(args, cwd=cwd, env=full_env, timeout=timeout)
 
 
 def crawl(site: str, registry: Path, tmp_path: Path, *extra: str,
