@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from congdoan.exports.jsonl import dumps_line
+from congdoan.files.reading import READING_KEY
 
 EXCLUDED_FIELDS = frozenset({"raw_body"})
 
@@ -35,6 +36,10 @@ def item_to_json(item: Any) -> str:
     escaped: readers that split lines on them still see one item per line.
     """
     data = {key: value for key, value in dict(item).items() if key not in EXCLUDED_FIELDS}
+    if data.get("attachments"):
+        # A file's reading page by page is for the store; its text is exported already.
+        data["attachments"] = [{k: v for k, v in a.items() if k != READING_KEY}
+                               for a in data["attachments"]]
     return dumps_line(data, default=_default)
 
 

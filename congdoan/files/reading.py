@@ -6,10 +6,14 @@ bound the time and memory one file may cost, whatever the portal served.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 Status = Literal["ok", "partial", "failed", "unsupported"]
+# The key of an item's attachment dict that carries a final reading (``as_data``)
+# from the crawl's attachments pipeline to the store; not exported.
+READING_KEY = "reading"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,29 @@ class FileReading:
     def text(self) -> str:
         """All pages' text, in order, one blank line between pages."""
         return "\n\n".join(p.text for p in self.pages if p.text)
+
+    @property
+    def final(self) -> bool:
+        """True when reading the same bytes again, OCR on, would give the same reading.
+
+        ``ok`` leaves nothing unread (a page without a text layer that OCR did not
+        read makes a reading ``partial``); ``unsupported`` has no reader at all.
+        A ``partial`` or ``failed`` reading is not final: a scan left for OCR, or a
+        limit or error the backlog's own process may not meet.
+        """
+        return self.status in ("ok", "unsupported")
+
+    def as_data(self) -> dict[str, Any]:
+        """The reading as plain data (JSON-ready), for an item to carry; ``from_data`` back."""
+        return {"media_type": self.media_type, "status": self.status, "reason": self.reason,
+                "page_count": self.page_count, "pages": [asdict(p) for p in self.pages]}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> FileReading:
+        """The reading ``as_data`` gave."""
+        return cls(data["media_type"], status=data["status"], reason=data.get("reason"),
+                   pages=[PageText(**p) for p in data.get("pages") or []],
+                   page_count=data.get("page_count"))
 
     def truncate(self, reason: str) -> None:
         """Mark the reading partial (some of the file was left unread) and say why."""

@@ -158,7 +158,9 @@ def merge_attachments(
         if row is not None:
             if row.name is not None and row.name == shown:
                 entry["name"] = shown
-            entry.update({k: getattr(row, k) for k in ATTACHMENT_FILE_FIELDS})
+            # The stored text stands in for the crawl's reading (the store's rule,
+            # ``file_texts.settle_text``, keeps a stored reading's text first anyway).
+            entry.update({k: getattr(row, k) for k in (*ATTACHMENT_FILE_FIELDS, "text")})
         merged.append(entry)
     return merged
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,12 +32,13 @@ from twisted.internet.threads import deferToThread
 from congdoan import paths
 from congdoan.files.names import safe_extension, sanitize_filename
 from congdoan.files.read import read_file
-from congdoan.files.reading import Limits
+from congdoan.files.reading import READING_KEY, FileReading, Limits
 from congdoan.files.sniff import sniff_media_type
 
 logger = logging.getLogger(__name__)
 _DIGESTS = "congdoan_digests"  # request.meta: (sha256, md5) of the downloaded file
-_DESCRIBED = ("size", "media_type", "text")  # what a download's result adds to its attachment
+# What a download's result adds to its attachment.
+_DESCRIBED = ("size", "media_type", "text", READING_KEY)
 
 
 # What a body sniffs as when it is a web page, not the file it was linked as.
@@ -181,17 +183,37 @@ class AttachmentsPipeline(FilesPipeline):
                 continue
             attachment["stored_path"] = result["path"]
             attachment["sha256"] = Path(result["path"]).stem
-            attachment.update({key: result[key] for key in _DESCRIBED if key in result})
+            attachment.update(described(result))
         return item
 
 
 def describe_file(data: bytes, name: str | None) -> dict[str, Any]:
-    """Size, sniffed media type and text (``None`` when it has none) of a downloaded file.
+    """Size, sniffed media type and reading of a downloaded file (``described`` reads it).
 
     Pure, for a worker thread. OCR is off: a crawl must not spend minutes on one scan.
+    A *final* reading (``FileReading.final``: nothing was left for OCR) goes along
+    whole as ``reading`` (pages and all): the store records it as the file's
+    reading (``file_texts.record_crawl_readings``), so the OCR backlog does not read
+    the file again. Another reading (a scan: the backlog reads it, OCR on) gives
+    only its ``text`` (``None`` when it has none). Scrapy keeps this result per URL
+    for the whole crawl: a final reading's text is not kept beside its pages.
     """
     reading = read_file(data, name, Limits(), ocr=False)
-    return {"size": len(data), "media_type": reading.media_type, "text": reading.text or None}
+    result: dict[str, Any] = {"size": len(data), "media_type": reading.media_type}
+    if reading.final:
+        result[READING_KEY] = reading.as_data()
+    else:
+        result["text"] = reading.text or None
+    return result
+
+
+def described(result: Mapping[str, Any]) -> dict[str, Any]:
+    """What a download's result (``describe_file``'s keys) adds to its attachment dict:
+    size, media type, ``text`` (the crawl's reading of the file) and a final ``reading``."""
+    fields = {key: result[key] for key in _DESCRIBED if key in result}
+    if READING_KEY in result:
+        fields["text"] = FileReading.from_data(result[READING_KEY]).text or None
+    return fields
 
 
 def _digests(body: bytes) -> tuple[str, str]:

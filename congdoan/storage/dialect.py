@@ -2,23 +2,56 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-# One statement per backend and table, its values passed as parameters: building
-# ``insert(table).values(...)`` for every row cost more than running it (a new
-# statement object, its cache key, the values coerced), 0.3 ms a crawled page.
-_INSERT_IGNORE: dict[tuple[str, Table], Insert] = {}
+Values = dict[str, Any] | Sequence[dict[str, Any]]  # one row, or several (an executemany)
+_Kind = Literal["ignore", "new", "upsert"]
+
+# One statement per kind, backend and table, its values passed as parameters:
+# building ``insert(table).values(...)`` for every row cost more than running it (a
+# new statement object, its cache key, the values coerced), 0.3 ms a crawled page.
+_STATEMENTS: dict[tuple[_Kind, str, Table], Insert] = {}
 
 
-def insert_ignore(session: Session, table: Table, values: dict[str, Any]) -> None:
-    """Insert a row unless one with the same key exists (race-free on both backends)."""
+def _statement(session: Session, kind: _Kind, table: Table) -> Insert:
     backend = session.get_bind().dialect.name
-    statement = _INSERT_IGNORE.get((backend, table))
+    statement = _STATEMENTS.get((kind, backend, table))
     if statement is None:
-        insert = postgresql.insert if backend == "postgresql" else sqlite.insert
-        statement = _INSERT_IGNORE[backend, table] = insert(table).on_conflict_do_nothing()
-    session.execute(statement, values)
+        insert: Any = (postgresql.insert if backend == "postgresql" else sqlite.insert)(table)
+        keys = list(table.primary_key.columns)
+        if kind == "upsert":
+            statement = insert.on_conflict_do_update(index_elements=keys, set_={
+                c.name: insert.excluded[c.name] for c in table.columns if not c.primary_key})
+        elif kind == "new":
+            statement = insert.on_conflict_do_nothing().returning(*keys)
+        else:
+            statement = insert.on_conflict_do_nothing()
+        _STATEMENTS[kind, backend, table] = statement
+    return statement
+
+
+def insert_ignore(session: Session, table: Table, values: Values) -> None:
+    """Insert rows unless one with the same key exists (race-free on both backends)."""
+    session.execute(_statement(session, "ignore", table), values)
+
+
+def insert_new(session: Session, table: Table, values: dict[str, Any]) -> bool:
+    """``insert_ignore`` of one row, telling whether this call inserted it.
+
+    Asked with RETURNING (the row comes back only when inserted): the driver's
+    rowcount does not say it on PostgreSQL (psycopg gives -1 here).
+    """
+    return session.execute(_statement(session, "new", table), values).first() is not None
+
+
+def upsert(session: Session, table: Table, values: Values) -> None:
+    """Insert rows, or overwrite every other column of the row with the same primary key.
+
+    ``values`` name every column: a column left out would be set to NULL on a conflict.
+    """
+    session.execute(_statement(session, "upsert", table), values)

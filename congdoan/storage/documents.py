@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from congdoan.storage.file_texts import apply_cached_texts
+from congdoan.storage.file_texts import StoredTexts
 from congdoan.storage.models import Attachment, Document, DocumentPosting, DocumentRelation
 from congdoan.storage.prefetch import NOT_LOOKED_UP, BatchRows
 from congdoan.storage.records import (
@@ -33,10 +33,10 @@ from congdoan.storage.records import (
 from congdoan.storage.relations import refresh_and_alert, retarget_after_delete
 from congdoan.storage.repository import (
     Status,
-    attachment_row,
+    attachment_rows,
+    batch_texts,
     ensure_site,
     keep_version,
-    new_attachments,
     provenance,
     refresh_attachment_files,
     resolve_references,
@@ -56,17 +56,16 @@ def upsert_document(session: Session, record: Mapping[str, Any],
     ``rows``: the batch's stored rows, as for ``upsert_article``.
     """
     seen = seen_at(record)
-    if rows is None or not rows.texts_applied:
-        apply_cached_texts(session, record.get("attachments") or [])
+    texts = batch_texts(session, record, rows)
     content = content_fields(record, DOCUMENT_CONTENT_FIELDS)
     digest = content_hash(content)
     posting = _stored_posting(session, record, rows)
     if posting is not None and posting.content_hash == digest:
-        _seen_unchanged(posting, record, seen)
-        _merge(session, posting.document)
+        _seen_unchanged(posting, record, seen, texts)
+        _merge(session, posting.document)  # its search text follows a file's new text
         return "unchanged"
 
-    if posting is None and _insert_new(session, record, content, digest, seen):
+    if posting is None and _insert_new(session, record, content, digest, seen, texts):
         return "new"
     document = _document_for(session, record, seen)
     previous: Document | None = None
@@ -77,7 +76,7 @@ def upsert_document(session: Session, record: Mapping[str, Any],
     else:
         previous = _supersede(session, posting, document, seen)
         status = "changed"
-    _write_posting(session, posting, record, content, digest, seen)
+    _write_posting(session, posting, record, content, digest, seen, texts)
 
     _merge(session, document)
     if previous is not None:
@@ -93,7 +92,7 @@ _DOCUMENT_BY_KEY = select(Document.id).where(Document.identity_key == bindparam(
 
 
 def _insert_new(session: Session, record: Mapping[str, Any], content: dict[str, Any],
-                digest: str, seen: datetime) -> bool:
+                digest: str, seen: datetime, texts: StoredTexts) -> bool:
     """A new posting of a document not stored yet, as Core INSERTs; False if the document is.
 
     The commonest case of a first crawl. The ORM path (create the document, flush,
@@ -107,7 +106,7 @@ def _insert_new(session: Session, record: Mapping[str, Any], content: dict[str, 
         return False
     ensure_site(session, record["site"])
     raw_sha256, fetched_at, http_status = provenance(session, record)
-    attachments = list(record.get("attachments") or [])
+    attachments = attachment_rows(record.get("attachments") or [], texts)
     posting: dict[str, Any] = {
         "site": record["site"], "canonical_url": record["canonical_url"],
         "url": record.get("url") or record["canonical_url"],
@@ -122,8 +121,8 @@ def _insert_new(session: Session, record: Mapping[str, Any], content: dict[str, 
     posting_id = session.execute(_INSERT_POSTING, {"document_id": document_id, **posting}
                                  ).inserted_primary_key[0]  # type: ignore[index]
     if attachments:
-        session.execute(_INSERT_ATTACHMENT,
-                        [attachment_row(a, posting_id=posting_id) for a in attachments])
+        session.execute(_INSERT_ATTACHMENT, [{**row, "posting_id": posting_id}
+                                             for row in attachments])
     if columns["code_normalized"]:
         # Articles stored earlier may cite this code: they now point at this document.
         resolve_references(session, columns["code_normalized"])
@@ -147,7 +146,8 @@ def _stored_posting(session: Session, record: Mapping[str, Any],
     ).one_or_none()
 
 
-def _seen_unchanged(posting: DocumentPosting, record: Mapping[str, Any], seen: Any) -> None:
+def _seen_unchanged(posting: DocumentPosting, record: Mapping[str, Any], seen: Any,
+                    texts: StoredTexts) -> None:
     """A posting seen again with the same content: when, its counters and its files."""
     posting.last_seen_at = max(posting.last_seen_at, seen)
     # Counters are per visit, not content: take them when the page shows them.
@@ -156,7 +156,7 @@ def _seen_unchanged(posting: DocumentPosting, record: Mapping[str, Any], seen: A
         posting.views = views
     if downloads is not None:
         posting.downloads = downloads
-    refresh_attachment_files(posting.attachments, record.get("attachments") or [])
+    refresh_attachment_files(posting.attachments, record.get("attachments") or [], texts)
 
 
 def _new_posting(session: Session, record: Mapping[str, Any], document: Document,
@@ -199,7 +199,8 @@ def _supersede(session: Session, posting: DocumentPosting, document: Document,
 
 
 def _write_posting(session: Session, posting: DocumentPosting, record: Mapping[str, Any],
-                   content: dict[str, Any], digest: str, seen: Any) -> None:
+                   content: dict[str, Any], digest: str, seen: Any,
+                   texts: StoredTexts) -> None:
     """Set the posting's columns and attachments from ``record`` (new or changed content)."""
     posting.url = record.get("url") or record["canonical_url"]
     posting.source_id = as_int(record.get("source_id"))
@@ -209,7 +210,8 @@ def _write_posting(session: Session, posting: DocumentPosting, record: Mapping[s
     posting.changed_at = seen
     posting.content_hash = digest
     posting.raw_sha256, posting.fetched_at, posting.http_status = provenance(session, record)
-    posting.attachments = new_attachments(record.get("attachments") or [])
+    posting.attachments = [Attachment(**row) for row in
+                           attachment_rows(record.get("attachments") or [], texts)]
     session.flush()
 
 

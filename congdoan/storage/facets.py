@@ -24,7 +24,7 @@ from congdoan.storage.search import (
     Filters,
     Ranked,
     filtered,
-    item_day,
+    item_date_sql,
     merged,
     page_rows,
     suggested_spelling,
@@ -94,12 +94,12 @@ class Page:
 
 def article_day() -> ColumnElement[Any]:
     """An article's date as a SQL expression (a timestamp; compared with moments)."""
-    return item_day("article")
+    return item_date_sql("article")
 
 
 def document_day() -> ColumnElement[Any]:
     """A document's date: issued, else when it was first seen (both sort as one type)."""
-    return item_day("document")
+    return item_date_sql("document")
 
 
 # --- the public entry points -----------------------------------------------------------

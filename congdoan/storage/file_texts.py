@@ -1,22 +1,40 @@
-"""The text of attached files, stored once per content hash, and joined to the search index.
+"""The text of attached files: one reading per content hash, one rule for ``attachments.text``.
 
 A file is read once (``FileText`` + its ``FilePage`` rows), however many
 portals and items attach it: every attachment row with that sha256 takes the
 text, and the owning articles and documents are re-indexed so a phrase from
 inside the file finds them.
+
+``attachments.text`` has one writer, ``settle_text``, and one rule: a file's
+text is its stored reading when there is one (the fuller one: the backlog's
+reads scans by OCR), else what the crawl read, and a later empty value never
+erases a known text. Every path that writes attachment rows goes through it:
+new, changed and unchanged articles and postings (Core and ORM), and a reading
+saved later (``save_reading``). ``tests/storage/test_text_owner.py`` keeps it so.
+
+Where readings come from: the crawl reads each downloaded file without OCR
+(``pipelines.attachments.describe_file``). When that reading is *final*
+(``FileReading.final``: nothing was left for OCR, a reading again would give the
+same) the store records it as the file's reading (``record_crawl_readings``),
+pages and all: the backlog then has nothing to do for the file, and its pages
+answer ``file_matches`` at once. A reading that is not final (a scan, an image,
+a partial or failed read) is not recorded: the file stays *pending*
+(``pending_files``: stored, no reading) until the backlog reads it, OCR on; its
+crawl text serves meanwhile, and the backlog's reading replaces it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from congdoan.files.reading import FileReading
+from congdoan.files.reading import READING_KEY, FileReading
+from congdoan.storage.dialect import insert_new
 from congdoan.storage.models import (
     Article,
     Attachment,
@@ -38,7 +56,11 @@ class PendingFile:
 
 
 def pending_files(session: Session, limit: int | None = None) -> list[PendingFile]:
-    """Stored files (one row per content hash) that have not been read, oldest first."""
+    """Stored files (one row per content hash) that have no reading, oldest first.
+
+    A file the crawl read in full has one (``record_crawl_readings``); a scan the
+    crawl could not read without OCR has none, and is the backlog's to read.
+    """
     first = (
         select(func.min(Attachment.id).label("id"))
         .where(Attachment.stored_path.is_not(None), Attachment.sha256.is_not(None))
@@ -56,6 +78,83 @@ def pending_files(session: Session, limit: int | None = None) -> list[PendingFil
     return [PendingFile(*row) for row in session.execute(stmt)]
 
 
+# --- the one writer of attachments.text -----------------------------------------------
+
+
+def settle_text(target: Attachment | MutableMapping[str, Any], crawled: str | None,
+                stored: str | None) -> bool:
+    """Give one attachment row its text by the rule; True when the text changed.
+
+    The only code that writes ``attachments.text``. ``target`` is an ``Attachment``
+    or the values of one about to be inserted (a dict, given its ``text`` key
+    always, as an executemany wants). The rule: the stored reading's text
+    (``stored``) when there is one, else the crawl's reading (``crawled``), else
+    what the row had: a later empty value never erases a known text.
+    """
+    mapping = isinstance(target, MutableMapping)
+    current = target.get("text") if mapping else target.text  # type: ignore[union-attr]
+    text = stored or crawled or current or None
+    changed = text != current
+    if mapping:
+        target["text"] = text  # type: ignore[index]
+    elif changed:
+        target.text = text  # type: ignore[union-attr]
+    return changed
+
+
+@dataclass(frozen=True)
+class StoredTexts:
+    """The stored readings' texts of a set of files, by sha256, looked up together."""
+
+    by_sha256: Mapping[str, str] = field(default_factory=dict)
+
+    def of(self, sha256: str | None) -> str | None:
+        """The stored text of the file with ``sha256``; ``None`` if none (or empty)."""
+        return self.by_sha256.get(sha256 or "") or None
+
+    def settle(self, target: Attachment | MutableMapping[str, Any],
+               item: Mapping[str, Any]) -> bool:
+        """``settle_text`` for the row of the crawl's attachment dict ``item``."""
+        return settle_text(target, item.get("text"), self.of(item.get("sha256")))
+
+
+def learn_texts(session: Session, attachments: Sequence[Mapping[str, Any]]) -> StoredTexts:
+    """Record the crawl's final readings of ``attachments``, then look up their files' texts.
+
+    One SELECT for all of them: a batch calls this once (``prefetch.BatchRows``).
+    """
+    record_crawl_readings(session, attachments)
+    digests = {a["sha256"] for a in attachments if a.get("sha256")}
+    if not digests:
+        return StoredTexts()
+    return StoredTexts({sha256: text for sha256, text in session.execute(
+        select(FileText.sha256, FileText.text).where(FileText.sha256.in_(digests)))})
+
+
+_INSERT_PAGES = insert(FilePage.__table__)  # type: ignore[arg-type]
+
+
+def record_crawl_readings(session: Session, attachments: Iterable[Mapping[str, Any]]) -> None:
+    """Store each final reading the crawl made (``READING_KEY``) as its file's reading.
+
+    Never over a stored one: that may be the backlog's (OCR) or another crawl's
+    (the same bytes read the same way). Race-free: of two crawls storing one
+    file at once, one inserts, the other finds it; in the order of the hashes, so
+    two PostgreSQL transactions storing the same files never wait on each other
+    in a circle (a deadlock).
+    """
+    found: dict[str, Mapping[str, Any]] = {}
+    for attachment in attachments:
+        sha256, data = attachment.get("sha256"), attachment.get(READING_KEY)
+        if sha256 and data:
+            found.setdefault(sha256, data)
+    for sha256, data in sorted(found.items()):
+        reading = FileReading.from_data(data)
+        if insert_new(session, FileText.__table__,  # type: ignore[arg-type]
+                      _file_text_values(sha256, reading)) and reading.pages:
+            session.execute(_INSERT_PAGES, _page_values(sha256, reading))
+
+
 def save_reading(session: Session, sha256: str, reading: FileReading) -> None:
     """Store ``reading`` as the text of every file with ``sha256``; re-index their owners.
 
@@ -63,37 +162,27 @@ def save_reading(session: Session, sha256: str, reading: FileReading) -> None:
     """
     session.execute(delete(FilePage).where(FilePage.sha256 == sha256))
     session.execute(delete(FileText).where(FileText.sha256 == sha256))
-    text = reading.text
-    session.add(FileText(
-        sha256=sha256, media_type=reading.media_type, status=reading.status,
-        reason=reading.reason, page_count=reading.page_count,
-        ocr_pages=sum(1 for p in reading.pages if p.method == "ocr"), text=text,
-        read_at=datetime.now(UTC),
-    ))
+    session.add(FileText(**_file_text_values(sha256, reading)))
     session.flush()
-    session.add_all(
-        FilePage(sha256=sha256, seq=seq, number=p.number, member=p.member, method=p.method,
-                 engine=p.engine, confidence=p.confidence, text=p.text)
-        for seq, p in enumerate(reading.pages)
-    )
+    if reading.pages:
+        session.execute(_INSERT_PAGES, _page_values(sha256, reading))
     rows = session.scalars(select(Attachment).where(Attachment.sha256 == sha256)).all()
-    for row in rows:
-        row.text = text or None
+    changed = [row for row in rows if settle_text(row, None, reading.text)]
     session.flush()
-    reindex_owners(session, rows)
+    reindex_owners(session, changed)
 
 
-def apply_cached_texts(session: Session, attachments: Sequence[MutableMapping[str, Any]]) -> None:
-    """Give attachment dicts whose file was read already that reading's text (no re-read)."""
-    digests = {a["sha256"] for a in attachments if a.get("sha256")}
-    if not digests:
-        return
-    known = {sha256: text for sha256, text in session.execute(
-        select(FileText.sha256, FileText.text).where(FileText.sha256.in_(digests)))}
-    for attachment in attachments:
-        text = known.get(attachment.get("sha256") or "")
-        if text:
-            attachment["text"] = text
+def _file_text_values(sha256: str, reading: FileReading) -> dict[str, Any]:
+    return {"sha256": sha256, "media_type": reading.media_type, "status": reading.status,
+            "reason": reading.reason, "page_count": reading.page_count,
+            "ocr_pages": sum(1 for p in reading.pages if p.method == "ocr"),
+            "text": reading.text, "read_at": datetime.now(UTC)}
+
+
+def _page_values(sha256: str, reading: FileReading) -> list[dict[str, Any]]:
+    return [{"sha256": sha256, "seq": seq, "number": p.number, "member": p.member,
+             "method": p.method, "engine": p.engine, "confidence": p.confidence,
+             "text": p.text} for seq, p in enumerate(reading.pages)]
 
 
 def reindex_owners(session: Session, rows: Iterable[Attachment]) -> None:
@@ -102,6 +191,8 @@ def reindex_owners(session: Session, rows: Iterable[Attachment]) -> None:
 
     article_ids = {r.article_id for r in rows if r.article_id is not None}
     posting_ids = {r.posting_id for r in rows if r.posting_id is not None}
+    if not article_ids and not posting_ids:
+        return
     for article in session.scalars(select(Article).where(Article.id.in_(article_ids))):
         article.search_text = article_search_text(
             article.title, article.summary, article.body_text,

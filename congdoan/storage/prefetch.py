@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from congdoan.storage.file_texts import apply_cached_texts
+from congdoan.storage.file_texts import StoredTexts, learn_texts
 from congdoan.storage.models import Article, DocumentPosting
 
 NOT_LOOKED_UP: Any = object()  # ``take`` found no answer: look the row up yourself
@@ -33,22 +33,23 @@ class BatchRows:
     """Stored rows of a batch's records by (kind, site, canonical URL); ``None`` = not stored."""
 
     def __init__(self, rows: dict[tuple[str, str, str], Any] | None = None,
-                 *, texts_applied: bool = False) -> None:
+                 *, texts: StoredTexts | None = None) -> None:
         self._rows: dict[tuple[str, str, str], Any] = rows or {}
-        # The batch's attachment dicts already carry the cached file texts
-        # (``apply_cached_texts`` once per batch): the upserts need not ask again.
-        self.texts_applied = texts_applied
+        # The stored texts of every file of the batch (``learn_texts`` once per
+        # batch): the upserts need not ask again. ``None``: not looked up.
+        self.texts = texts
 
     @classmethod
     def load(cls, session: Session,
              records: Iterable[tuple[str, Mapping[str, Any]]]) -> BatchRows:
         """Look up every record's row, one query per kind and site (per 500 URLs).
 
-        Also gives every attachment dict of the batch its cached file text, in one query.
+        Also records the crawl's readings of the batch's files and looks up their
+        stored texts, in one query (``file_texts.learn_texts``).
         """
         records = list(records)
         attachments = [a for _, record in records for a in record.get("attachments") or []]
-        apply_cached_texts(session, attachments)
+        texts = learn_texts(session, attachments)
         wanted: dict[tuple[str, str], set[str]] = {}
         for kind, record in records:
             site, url = record.get("site"), record.get("canonical_url")
@@ -67,7 +68,7 @@ class BatchRows:
                     .options(*_CHILDREN[kind])
                 )
                 rows.update({(kind, site, row.canonical_url): row for row in found})
-        return cls(rows, texts_applied=True)
+        return cls(rows, texts=texts)
 
     def take(self, kind: str, site: str, url: str) -> Any:
         """The stored row (or ``None``) once; ``NOT_LOOKED_UP`` after that or if never asked."""

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from congdoan.storage.archive import archive_raw, packed_body
 from congdoan.storage.dialect import insert_ignore
-from congdoan.storage.file_texts import apply_cached_texts
+from congdoan.storage.file_texts import StoredTexts, learn_texts, reindex_owners, settle_text
 from congdoan.storage.models import (
     Article,
     ArticleReference,
@@ -39,7 +39,9 @@ from congdoan.storage.search_text import article_search_text
 from congdoan.storage.stories import assign_story, ensure_story
 
 Status = Literal["new", "changed", "unchanged"]
-ATTACHMENT_FILE_FIELDS = ("stored_path", "media_type", "size", "sha256", "text")
+# What a download tells of an attachment, copied to its row as given. Not its text:
+# ``file_texts.settle_text`` writes that, by its one rule (the stored reading first).
+ATTACHMENT_FILE_FIELDS = ("stored_path", "media_type", "size", "sha256")
 
 
 def upsert_site(
@@ -75,8 +77,7 @@ def upsert_article(session: Session, record: Mapping[str, Any],
     them, or when they do not answer for this record, the article is looked up here.
     """
     seen = seen_at(record)
-    if rows is None or not rows.texts_applied:
-        apply_cached_texts(session, record.get("attachments") or [])
+    texts = batch_texts(session, record, rows)
     content = content_fields(record, ARTICLE_CONTENT_FIELDS)
     digest = content_hash(content)
     article = (rows.take("article", record["site"], record["canonical_url"])
@@ -92,13 +93,14 @@ def upsert_article(session: Session, record: Mapping[str, Any],
         article.last_seen_at = max(article.last_seen_at, seen)
         # Outside the content hash: the latest reading is kept without a new version.
         article.modified_text = record.get("modified_text")
-        refresh_attachment_files(article.attachments, record.get("attachments") or [])
+        if refresh_attachment_files(article.attachments, record.get("attachments") or [], texts):
+            reindex_owners(session, article.attachments)  # a file's text arrived: searchable
         ensure_story(session, article)  # stored before stories existed (migration 0010)
         return "unchanged"
 
     if article is None:
         ensure_site(session, record["site"])
-        article_id = _insert_article(session, record, content, digest, seen)
+        article_id = _insert_article(session, record, content, digest, seen, texts)
         assign_story(session, article_id, record["title"], record.get("body_text"), new=True)
         return "new"
 
@@ -117,9 +119,10 @@ def upsert_article(session: Session, record: Mapping[str, Any],
     article.attachments.clear()
     article.references.clear()
     session.flush()
-    for name, value in _article_columns(session, record, digest, seen).items():
+    files = attachment_rows(record.get("attachments") or [], texts)
+    for name, value in _article_columns(session, record, digest, seen, files).items():
         setattr(article, name, value)
-    article.attachments = new_attachments(record.get("attachments") or [])
+    article.attachments = [Attachment(**row) for row in files]
     article.references = [
         ArticleReference(code=code, document_id=document_for_code(session, code))
         for code in content["references"]
@@ -137,21 +140,22 @@ _INSERT_REFERENCE = insert(ArticleReference.__table__)  # type: ignore[arg-type]
 
 
 def _insert_article(session: Session, record: Mapping[str, Any], content: Mapping[str, Any],
-                    digest: str, seen: datetime) -> int:
+                    digest: str, seen: datetime, texts: StoredTexts) -> int:
     """A new article and its children as three Core INSERTs; returns the article's id.
 
     Most items of a crawl are new: the ORM's unit of work (state tracking,
     dependency sort, a flush) adds nothing to rows written once and never read
     back in this session. The statements and values are those the ORM would send.
     """
-    columns = _article_columns(session, record, digest, seen)
+    attachments = attachment_rows(record.get("attachments") or [], texts)
+    columns = _article_columns(session, record, digest, seen, attachments)
     references = [{"code": code, "document_id": document_for_code(session, code)}
                   for code in content["references"]]
     result = session.execute(_INSERT_ARTICLE, {"first_seen_at": seen, "last_seen_at": seen,
                                                 **columns})
     article_id = result.inserted_primary_key[0]  # type: ignore[index]
-    attachments = [attachment_row(a, article_id=article_id)
-                   for a in record.get("attachments") or []]
+    for row in attachments:
+        row["article_id"] = article_id
     if attachments:
         session.execute(_INSERT_ATTACHMENT, attachments)
     if references:
@@ -161,9 +165,10 @@ def _insert_article(session: Session, record: Mapping[str, Any], content: Mappin
 
 
 def _article_columns(session: Session, record: Mapping[str, Any], digest: str,
-                     seen: datetime) -> dict[str, Any]:
+                     seen: datetime, files: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Every article column a new or changed ``record`` sets (not first/last seen, not id).
 
+    ``files``: its attachment rows (``attachment_rows``), whose texts are searched.
     Archives the raw body (``provenance``) on the way.
     """
     raw_sha256, fetched_at, http_status = provenance(session, record)
@@ -196,7 +201,7 @@ def _article_columns(session: Session, record: Mapping[str, Any], digest: str,
         search_title=search_fold(record["title"]),
         search_text=article_search_text(
             record["title"], record.get("summary"), record.get("body_text"),
-            record.get("references") or [], record.get("attachments") or []),
+            record.get("references") or [], files),
         raw_sha256=raw_sha256,
         fetched_at=fetched_at,
         http_status=http_status,
@@ -261,30 +266,45 @@ def keep_version(
     )
 
 
-def attachment_row(item: Mapping[str, Any], **owner: Any) -> dict[str, Any]:
-    """The column values of one attachment dict, with its owner (``article_id=…``)."""
-    return {"url": item["url"], "name": item.get("name"), **owner,
-            **{k: item.get(k) for k in ATTACHMENT_FILE_FIELDS}}
+def batch_texts(session: Session, record: Mapping[str, Any],
+                rows: BatchRows | None) -> StoredTexts:
+    """The stored texts of ``record``'s files: the batch's, else looked up for it alone."""
+    if rows is not None and rows.texts is not None:
+        return rows.texts
+    return learn_texts(session, record.get("attachments") or [])
 
 
-def new_attachments(items: Sequence[Mapping[str, Any]]) -> list[Attachment]:
-    """Attachment rows for the record's attachment dicts, in order."""
-    return [Attachment(**attachment_row(a)) for a in items]
+def attachment_rows(items: Sequence[Mapping[str, Any]],
+                    texts: StoredTexts) -> list[dict[str, Any]]:
+    """The column values of the record's attachment dicts, in order, without their owner
+    (the caller adds it), their text by the rule (``StoredTexts.settle``)."""
+    rows = []
+    for item in items:
+        row = {"url": item["url"], "name": item.get("name"),
+               **{k: item.get(k) for k in ATTACHMENT_FILE_FIELDS}}
+        texts.settle(row, item)
+        rows.append(row)
+    return rows
 
 
 def refresh_attachment_files(
-    rows: Sequence[Attachment], items: Sequence[Mapping[str, Any]]
-) -> None:
-    """Add download results (path, size, text…) learnt since; never erase known ones.
+    rows: Sequence[Attachment], items: Sequence[Mapping[str, Any]], texts: StoredTexts
+) -> bool:
+    """Add download results (path, size…) learnt since, never erasing known ones, and
+    settle each row's text; True when a text changed (the owner's search text must follow).
 
     Only called when the content is unchanged, so rows and items list the same
     files in the same order.
     """
+    texts_changed = False
     for row, item in zip(rows, items, strict=False):
         for name in ATTACHMENT_FILE_FIELDS:
             value = item.get(name)
             if value is not None and getattr(row, name) != value:
                 setattr(row, name, value)
+        # The row's file, as now known (a download that failed before may have succeeded).
+        texts_changed |= settle_text(row, item.get("text"), texts.of(row.sha256))
+    return texts_changed
 
 
 def document_for_code(session: Session, code: str) -> int | None:

@@ -225,7 +225,7 @@ def rank(session: Session, kind: Kind, f: Filters, depth: int) -> tuple[int, lis
     if f.order == "date":
         stmt = filtered(session, kind, f)
         model: Any = model_of(kind)
-        day = item_day(kind)
+        day = item_date_sql(kind)
         count = _count(session, stmt)
         ids = session.scalars(stmt.with_only_columns(model.id, maintain_column_froms=True)
                               .order_by(day.desc(), model.id.desc()).limit(depth)).all()
@@ -246,7 +246,7 @@ def _by_date(session: Session, ranked: list[Ranked], depth: int) -> list[Ranked]
     for kind in {r.kind for r in ranked}:
         model: Any = model_of(kind)
         ids = [r.id for r in ranked if r.kind == kind]
-        for row_id, day in session.execute(select(model.id, item_day(kind)).where(
+        for row_id, day in session.execute(select(model.id, item_date_sql(kind)).where(
                 model.id.in_(ids))):
             when[(kind, row_id)] = _sortable(day)
     ranked.sort(key=lambda r: (when.get((r.kind, r.id)) or "", r.kind == "document", r.id),
@@ -264,8 +264,10 @@ def _sortable(value: Any) -> str:
 # --- the match, on the item rows (facets, date order, counts) ---------------------------
 
 
-def item_day(kind: Kind) -> ColumnElement[Any]:
-    """The item's date as SQL: an article's publication, a document's issue, else first seen."""
+def item_date_sql(kind: Kind) -> ColumnElement[Any]:
+    """The item's date as a SQL expression: an article's publication, a document's issue,
+    else when it was first seen (for ordering and facets; not ``vntime.item_day``, which
+    turns one value into the Vietnam day a person reads)."""
     if kind == "article":
         return func.coalesce(Article.published_at, Article.first_seen_at)
     return func.coalesce(Document.issued_on, Document.first_seen_at)
@@ -307,7 +309,7 @@ def _filter(stmt: Select[Any], kind: Kind, f: Filters) -> Select[Any]:
     low, high = f.days()
     start, end = day_bounds(low, high)
     if kind == "article":
-        day = item_day("article")
+        day = item_date_sql("article")
         if f.site:
             stmt = stmt.where(Article.site == f.site)
         if start:

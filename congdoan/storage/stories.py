@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from congdoan.storage.dialect import insert_ignore, upsert
 from congdoan.storage.models import Article, Site, Story, StoryBucket, StoryMember
 from congdoan.stories.signature import Signature, signature, title_overlap
 
@@ -34,8 +35,6 @@ MATCH_TITLE = 0.5
 # At most this many candidates are verified: a band key shared by thousands of
 # articles is boilerplate, not news.
 MAX_CANDIDATES = 500
-_INSERT_BUCKETS = insert(StoryBucket.__table__)  # type: ignore[arg-type]
-_INSERT_MEMBER = insert(StoryMember.__table__)  # type: ignore[arg-type]
 _INSERT_STORY = insert(Story.__table__)  # type: ignore[arg-type]
 
 
@@ -43,14 +42,17 @@ def assign_story(session: Session, article_id: int, title: str | None, body: str
                  *, new: bool = False) -> int:
     """Put article ``article_id`` in its story (found or new); return the story id.
 
-    ``new``: the article was just inserted, so it has no story to leave yet.
+    ``new``: the article was just inserted, so it has no story to leave: nothing is
+    looked up or deleted first (the crawl's hot path). Its rows are still written as
+    upserts: a new article's id may be a deleted one's (SQLite reuses the highest
+    rowid), whose story rows survive a deletion made without foreign keys on (the
+    sqlite3 shell's default). The member row is then overwritten; band keys the two
+    share are kept once, the old one's others only add candidates, which are verified
+    by signature anyway; a story the old article was alone in is left without members,
+    which nothing reads (stories are reached through their members).
     """
     sig = signature(title, body)
-    if new:
-        # A new article's id may be a deleted one's (SQLite reuses the highest rowid), whose
-        # rows survive a deletion made without foreign keys on (the sqlite3 shell's default).
-        leave_story(session, article_id)
-    else:
+    if not new:
         kept = _keep_if_same(session, article_id, sig)
         if kept is not None:
             return kept
@@ -61,14 +63,14 @@ def assign_story(session: Session, article_id: int, title: str | None, body: str
         story_id, similarity = _join(session, matches)
     else:
         story_id, similarity = _found(session), None
-    # Core INSERTs: rows written once and never read back in this session.
-    session.execute(_INSERT_MEMBER, {
+    # Core statements: rows written once and never read back in this session.
+    upsert(session, StoryMember.__table__, {  # type: ignore[arg-type]
         "article_id": article_id, "story_id": story_id,
         "signature": sig.to_bytes() if sig is not None else None,
         "shingles": sig.shingles if sig is not None else 0, "similarity": similarity})
     if keys:
-        session.execute(_INSERT_BUCKETS, [{"bucket": key, "article_id": article_id}
-                                          for key in keys])
+        insert_ignore(session, StoryBucket.__table__,  # type: ignore[arg-type]
+                      [{"bucket": key, "article_id": article_id} for key in keys])
     return story_id
 
 

@@ -26,3 +26,13 @@ def test_crawl_output_escapes_unicode_line_breaks_like_the_export() -> None:
     expected.pop("raw_body")
     expected["published_at"] = "2024-01-15T01:02:00+00:00"
     assert line == dumps_line(expected)
+
+
+def test_crawl_output_leaves_a_files_page_by_page_reading_to_the_store() -> None:
+    reading = {"media_type": "application/pdf", "status": "ok", "reason": None,
+               "page_count": 1, "pages": [{"number": 1, "text": "Nội dung"}]}
+    item = ArticleItem(kind="article", site="dienbien", title="Tin", attachments=[
+        {"url": "http://x/f.pdf", "name": "f.pdf", "text": "Nội dung", "reading": reading}])
+    data = json.loads(item_to_json(item))
+    assert data["attachments"] == [{"url": "http://x/f.pdf", "name": "f.pdf", "text": "Nội dung"}]
+    assert item["attachments"][0]["reading"] is reading  # the item itself keeps it

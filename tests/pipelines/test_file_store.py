@@ -17,6 +17,7 @@ from congdoan.pipelines.attachments import (
     ThreadedFilesStore,
     _write_once,
     describe_file,
+    described,
 )
 from tests.files.makers import many_page_pdf
 
@@ -57,9 +58,12 @@ def test_a_downloaded_file_is_read_by_the_one_bounded_reader() -> None:
 
 def test_a_pdf_text_layer_is_read_from_the_bytes_without_ocr() -> None:
     data = many_page_pdf(2, line="Huong dan to chuc dai hoi cong doan co so")
-    described = describe_file(data, "huong-dan.pdf")
-    assert described["media_type"] == "application/pdf" and described["size"] == len(data)
-    assert "Huong dan to chuc dai hoi cong doan co so" in described["text"]
+    result = describe_file(data, "huong-dan.pdf")
+    assert result["media_type"] == "application/pdf" and result["size"] == len(data)
+    # Read in full (a final reading): its pages go to the store, its text onto the item.
+    assert [p["number"] for p in result["reading"]["pages"]] == [1, 2]
+    assert "text" not in result  # kept once, in the pages, while Scrapy caches the result
+    assert "Huong dan to chuc dai hoi cong doan co so" in described(result)["text"]
 
 
 def test_what_a_download_read_goes_onto_its_attachment(tmp_path: Path) -> None:
