@@ -80,7 +80,7 @@ def _fast_lane_has_no_child_pythons(request: pytest.FixtureRequest) -> Iterator[
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Stop the fork server of ``tests/forked.py`` before the leftover check counts it."""
+    """Stop multiprocessing's helpers of this process before the leftover check counts them."""
     forked.stop()
 
 

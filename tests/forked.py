@@ -88,7 +88,17 @@ def run(args: Sequence[str], *, cwd: Path, env: dict[str, str],
 
 
 def stop() -> None:
-    """Stop the fork server (the session's leftover check counts it otherwise)."""
+    """Stop this process's fork server and resource tracker before the leftover check.
+
+    Both are multiprocessing's own helpers of the test process (ours above, and
+    the one a file-reading pool in a test starts); they would end with it, but
+    the session's check (``tests/leftovers.py``) runs first and would count them.
+    """
+    import multiprocessing.resource_tracker
+
     server = multiprocessing.forkserver._forkserver
     if getattr(server, "_forkserver_pid", None) is not None:
         server._stop()
+    tracker = multiprocessing.resource_tracker._resource_tracker
+    if getattr(tracker, "_pid", None) is not None:
+        tracker._stop()
