@@ -26,8 +26,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-# What every command child imports; importing them installs no reactor.
-PRELOAD = ["congdoan.commands", "congdoan.jobs.runner", "scrapy.crawler", "sqlalchemy.orm"]
+# What a command child imports, imported once in the server (no reactor installed).
+PRELOAD = ["tests.preload"]
 
 _context: multiprocessing.context.ForkServerContext | None = None
 
