@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +21,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
+_WRITE_LOCK = "congdoan_write_lock"  # an execution option: SQLite begins with BEGIN IMMEDIATE
 
 
 def database_url(explicit: str | None = None, data_dir: Path | None = None) -> str:
@@ -97,10 +98,18 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
 
 def _run_upgrade(engine: Engine, revision: str) -> None:
     config = alembic_config()
-    with engine.begin() as connection:
-        # env.py uses this connection instead of opening its own.
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        # One migration at a time per database: two crawls started together on a new
+        # database would otherwise both create its tables, and one fail. SQLite: the
+        # write lock from the start (BEGIN IMMEDIATE); PostgreSQL: a lock on the schema.
+        connection.execution_options(**{_WRITE_LOCK: True})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext("
+                                        "'congdoan migrations ' || current_schema()))"))
+            # env.py uses this connection instead of opening its own.
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -123,4 +132,5 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(_WRITE_LOCK)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
