@@ -36,7 +36,7 @@ from congdoan.storage.records import (
     search_fold,
 )
 from congdoan.storage.search_text import article_search_text
-from congdoan.storage.stories import assign_story, ensure_story
+from congdoan.storage.stories import assign_story, ensure_story, record_signature
 
 Status = Literal["new", "changed", "unchanged"]
 ATTACHMENT_FILE_FIELDS = ("stored_path", "media_type", "size", "sha256", "text")
@@ -99,7 +99,8 @@ def upsert_article(session: Session, record: Mapping[str, Any],
     if article is None:
         ensure_site(session, record["site"])
         article_id = _insert_article(session, record, content, digest, seen)
-        assign_story(session, article_id, record["title"], record.get("body_text"), new=True)
+        assign_story(session, article_id, record["title"], record.get("body_text"), new=True,
+                     sig=record_signature(record))
         return "new"
 
     keep_version(
@@ -125,7 +126,8 @@ def upsert_article(session: Session, record: Mapping[str, Any],
         for code in content["references"]
     ]
     session.flush()
-    assign_story(session, article.id, record["title"], record.get("body_text"))
+    assign_story(session, article.id, record["title"], record.get("body_text"),
+                 sig=record_signature(record))
     return "changed"
 
 

@@ -77,15 +77,20 @@ class Signature:
         return min(1.0, common / max(1, min(self.shingles, other.shingles)))
 
     def bands(self) -> list[int]:
-        """One signed 64-bit key per LSH band (the band's number is hashed in)."""
-        bands, rows = band_shape()
-        values = self.hashvalues.astype("<u8")
-        keys = []
-        for band in range(bands):
-            chunk = values[band * rows:(band + 1) * rows].tobytes()
-            digest = hashlib.blake2b(chunk, digest_size=8, salt=band.to_bytes(8, "little"))
-            keys.append(int.from_bytes(digest.digest(), "little", signed=True))
-        return keys
+        """One signed 64-bit key per LSH band (the band's number is hashed in); computed once."""
+        cached = self.__dict__.get("_bands")
+        if cached is None:
+            data = self.hashvalues.astype("<u8").tobytes()
+            step = ROWS * 8
+            cached = [int.from_bytes(hashlib.blake2b(data[band * step:(band + 1) * step],
+                                                     digest_size=8, salt=salt).digest(),
+                                     "little", signed=True)
+                      for band, salt in enumerate(_BAND_SALTS)]
+            self.__dict__["_bands"] = cached  # frozen: a cache, not a field
+        return list(cached)
+
+
+_BAND_SALTS = tuple(band.to_bytes(8, "little") for band in range(BANDS))
 
 
 @cache
@@ -152,3 +157,11 @@ def signature(title: str | None, body: str | None) -> Signature | None:
     if len(grams) < MIN_SHINGLES:
         return None
     return Signature(minhash(grams), len(grams))
+
+
+def signature_and_bands(title: str | None, body: str | None) -> Signature | None:
+    """``signature`` with its band keys computed already (for a worker thread)."""
+    sig = signature(title, body)
+    if sig is not None:
+        sig.bands()
+    return sig

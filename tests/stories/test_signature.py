@@ -48,3 +48,35 @@ def test_permutations_equal_datasketch() -> None:
 def test_band_shape_is_datasketch_choice() -> None:
     lsh = MinHashLSH(threshold=sig.CANDIDATE_JACCARD, num_perm=sig.NUM_PERM)
     assert sig.band_shape() == (lsh.b, lsh.r)
+
+
+def test_band_keys_hash_each_band_with_its_number() -> None:
+    import hashlib
+
+    made = sig.signature("Hội nghị", " ".join(f"từ{i}" for i in range(60)))
+    assert made is not None
+    values = made.hashvalues.astype("<u8")
+    expected = []
+    for band in range(sig.BANDS):
+        chunk = values[band * sig.ROWS:(band + 1) * sig.ROWS].tobytes()
+        digest = hashlib.blake2b(chunk, digest_size=8, salt=band.to_bytes(8, "little"))
+        expected.append(int.from_bytes(digest.digest(), "little", signed=True))
+    assert made.bands() == expected
+    assert sig.signature_and_bands("Hội nghị", " ".join(f"từ{i}" for i in range(60))
+                                   ).bands() == expected  # type: ignore[union-attr]
+
+
+def test_record_signature_carried_or_computed() -> None:
+    from concurrent.futures import Future
+
+    from congdoan.storage.stories import SIGNATURE_KEY, record_signature
+
+    body = " ".join(f"từ{i}" for i in range(60))
+    computed = record_signature({"title": "Hội nghị", "body_text": body})
+    assert computed is not None
+    future: Future[sig.Signature | None] = Future()
+    future.set_result(None)
+    # A carried signature is taken as it is, even None (too little text).
+    assert record_signature({"title": "Hội nghị", "body_text": body, SIGNATURE_KEY: future}
+                            ) is None
+    assert record_signature({"title": "x", SIGNATURE_KEY: computed}) is computed
