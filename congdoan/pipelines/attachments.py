@@ -6,8 +6,8 @@ so the same file attached to several items or portals is stored once and a
 displayed name (``../../etc/passwd.pdf``) never decides a path. Only hosts of
 the item's own site (plus its allow-list) are fetched.
 
-Each file is read from the downloaded bytes, in the process's one files
-thread (``files_pool``: hashing, reading, writing), by the one file reader
+Each file is read from the downloaded bytes, in the process's files threads
+(``files_pool``: hashing, reading, writing), by the one file reader
 (``congdoan.files.read.read_file``, with its limits) without OCR:
 scanned pages are left to ``congdoan ocr --pending``, which reads every file
 again in full. The file is never read back from disk after it is written.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -43,11 +44,12 @@ _DESCRIBED = ("size", "media_type", "text")  # what a download's result adds to 
 
 # What a body sniffs as when it is a web page, not the file it was linked as.
 _NOT_A_FILE = frozenset({"application/octet-stream", "text/html"})
-# Attached files are hashed, read and written in this many threads per process. Each
-# thread that reads a PDF keeps its own malloc arena of pdfium's buffers: Scrapy's
-# run_in_thread (asyncio's default executor, 6 threads here) and Twisted's pool (10)
-# made a quick crawl 23 threads and ~60 MB of its peak memory (docs/benchmarks.md).
-FILES_THREADS = 1
+# Attached files are hashed, read and written in this many threads per process (one
+# per core, two at most: a large PDF must not hold up every other file). Each thread
+# that reads files keeps its own malloc arena: Scrapy's run_in_thread (asyncio's
+# default executor, 6 threads here) and Twisted's pool (10) made a quick crawl 23
+# threads and ~25 MB more peak memory (docs/benchmarks.md, session 7).
+FILES_THREADS = max(1, min(2, os.cpu_count() or 1))
 _T = TypeVar("_T")
 _files_pool: ThreadPoolExecutor | None = None
 _files_pool_lock = threading.Lock()
