@@ -6,28 +6,30 @@ so the same file attached to several items or portals is stored once and a
 displayed name (``../../etc/passwd.pdf``) never decides a path. Only hosts of
 the item's own site (plus its allow-list) are fetched.
 
-Each file is read from the downloaded bytes, in a worker thread, by the one
-file reader (``congdoan.files.read.read_file``, with its limits) without OCR:
+Each file is read from the downloaded bytes, in the process's files threads
+(``files_pool``: hashing, reading, writing), by the one file reader
+(``congdoan.files.read.read_file``, with its limits) without OCR:
 scanned pages are left to ``congdoan ocr --pending``, which reads every file
 again in full. The file is never read back from disk after it is written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
-from scrapy.utils.asyncio import run_in_thread
-from scrapy.utils.defer import ensure_awaitable
-from twisted.internet.threads import deferToThread
+from scrapy.utils.defer import deferred_from_coro, ensure_awaitable
 
 from congdoan import paths
 from congdoan.files.names import safe_extension, sanitize_filename
@@ -43,6 +45,34 @@ _DESCRIBED = ("size", "media_type", "text", READING_KEY)
 
 # What a body sniffs as when it is a web page, not the file it was linked as.
 _NOT_A_FILE = frozenset({"application/octet-stream", "text/html"})
+# Attached files are hashed, read and written in this many threads per process (one
+# per core, two at most: a large PDF must not hold up every other file). Each thread
+# that reads files keeps its own malloc arena: Scrapy's run_in_thread (asyncio's
+# default executor, 6 threads here) and Twisted's pool (10) made a quick crawl 23
+# threads and ~25 MB more peak memory (docs/benchmarks.md, session 7).
+FILES_THREADS = max(1, min(2, os.cpu_count() or 1))
+_T = TypeVar("_T")
+_files_pool: ThreadPoolExecutor | None = None
+_files_pool_lock = threading.Lock()
+
+
+def files_pool() -> ThreadPoolExecutor:
+    """The process's attached-file threads, shared by every crawler of the process."""
+    global _files_pool
+    with _files_pool_lock:
+        if _files_pool is None:
+            _files_pool = ThreadPoolExecutor(max_workers=FILES_THREADS,
+                                             thread_name_prefix="congdoan-files")
+        return _files_pool
+
+
+async def in_files_thread(fn: Callable[..., _T], *args: Any) -> _T:
+    """``fn(*args)`` in a files thread; in place when no asyncio loop runs (no reactor)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args)
+    return await loop.run_in_executor(files_pool(), fn, *args)
 
 
 class AttachmentRefused(Exception):
@@ -56,7 +86,7 @@ def host_allowed(url: str, domains: list[str] | tuple[str, ...]) -> bool:
 
 
 class ThreadedFilesStore(FSFilesStore):
-    """Scrapy's file store, writing in a worker thread and never twice.
+    """Scrapy's file store, writing in the files thread and never twice.
 
     Creating directories and writing files on the reactor thread stalled every
     download of the crawl (measured: ~2.5 ms per file here, 0.39 s of a 7.4 s
@@ -68,7 +98,7 @@ class ThreadedFilesStore(FSFilesStore):
                      headers: Any = None) -> Any:
         """Write ``buf`` to ``path`` under the base directory; a Deferred fired when done."""
         target = self._get_filesystem_path(path)
-        return deferToThread(_write_once, target, buf.getvalue())
+        return deferred_from_coro(in_files_thread(_write_once, target, buf.getvalue()))
 
 
 def _write_once(target: Path, data: bytes) -> None:
@@ -133,14 +163,14 @@ class AttachmentsPipeline(FilesPipeline):
                 + (" (redirected: soft 404)" if redirected else "")
             )
         if response.status == 200 and response.body:
-            # Both hashes of a file (sha256 names it, md5 is Scrapy's checksum) in a
-            # worker thread: hashlib releases the GIL, the reactor goes on downloading.
-            request.meta[_DIGESTS] = await run_in_thread(_digests, response.body)
+            # Both hashes of a file (sha256 names it, md5 is Scrapy's checksum) in the
+            # files thread: hashlib releases the GIL, the reactor goes on downloading.
+            request.meta[_DIGESTS] = await in_files_thread(_digests, response.body)
         result = await super().media_downloaded(response, request, info, item=item)
-        # Read from the bytes in hand, in a worker thread (a large PDF takes seconds):
+        # Read from the bytes in hand, in the files thread (a large PDF takes seconds):
         # the result is cached per URL, so a file several items attach is read once.
-        result.update(await run_in_thread(describe_file, response.body,
-                                          request.meta.get("congdoan_name")))
+        result.update(await in_files_thread(describe_file, response.body,
+                                            request.meta.get("congdoan_name")))
         return result
 
     async def file_downloaded(self, response: Any, request: Request, info: Any, *,

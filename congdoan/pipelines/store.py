@@ -31,6 +31,8 @@ from congdoan.storage.archive import PACKED_KEY, pack
 from congdoan.storage.check import cause_of, shown_url
 from congdoan.storage.db import crawl_database_url, make_engine, session_factory
 from congdoan.storage.store import Store
+from congdoan.storage.stories import SIGNATURE_KEY
+from congdoan.stories.signature import signature_and_bands
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,10 @@ class StorePipeline:
         if raw is not None and self._packer is not None:
             # The spider hashed these bytes already (``body_sha256``): not hashed again.
             record[PACKED_KEY] = self._packer.submit(pack, raw, record.get("body_sha256"))
+        if record["kind"] == "article" and self._packer is not None:
+            # The story signature (folding, shingles, MinHash) off the reactor thread too.
+            record[SIGNATURE_KEY] = self._packer.submit(
+                signature_and_bands, record.get("title"), record.get("body_text"))
         self._pending_bytes += len(raw or b"")
         try:
             outcomes = self.store.add(record["kind"], record)

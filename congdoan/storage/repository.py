@@ -36,7 +36,7 @@ from congdoan.storage.records import (
     search_fold,
 )
 from congdoan.storage.search_text import article_search_text
-from congdoan.storage.stories import assign_story, ensure_story
+from congdoan.storage.stories import assign_story, ensure_story, record_signature
 
 Status = Literal["new", "changed", "unchanged"]
 # What a download tells of an attachment, copied to its row as given. Not its text:
@@ -101,7 +101,8 @@ def upsert_article(session: Session, record: Mapping[str, Any],
     if article is None:
         ensure_site(session, record["site"])
         article_id = _insert_article(session, record, content, digest, seen, texts)
-        assign_story(session, article_id, record["title"], record.get("body_text"), new=True)
+        assign_story(session, article_id, record["title"], record.get("body_text"), new=True,
+                     sig=record_signature(record))
         return "new"
 
     keep_version(
@@ -128,7 +129,8 @@ def upsert_article(session: Session, record: Mapping[str, Any],
         for code in content["references"]
     ]
     session.flush()
-    assign_story(session, article.id, record["title"], record.get("body_text"))
+    assign_story(session, article.id, record["title"], record.get("body_text"),
+                 sig=record_signature(record))
     return "changed"
 
 

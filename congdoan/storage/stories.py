@@ -14,11 +14,12 @@ Who posted first and how the story spread are read from the members' articles
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from congdoan.storage.dialect import insert_ignore, upsert
@@ -36,10 +37,35 @@ MATCH_TITLE = 0.5
 # articles is boilerplate, not news.
 MAX_CANDIDATES = 500
 _INSERT_STORY = insert(Story.__table__)  # type: ignore[arg-type]
+# Built once, values bound per article (building them cost as much as running them).
+_DELETE_BUCKETS = delete(StoryBucket).where(StoryBucket.article_id == bindparam("article_id"))
+_CANDIDATES = (select(StoryBucket.article_id)
+               .where(StoryBucket.bucket.in_(bindparam("keys", expanding=True)),
+                      StoryBucket.article_id != bindparam("article_id"))
+               .distinct().limit(MAX_CANDIDATES).scalar_subquery())
+_CANDIDATE_ROWS = (
+    select(StoryMember.story_id, StoryMember.signature, StoryMember.shingles, Article.title)
+    .join(Article, Article.id == StoryMember.article_id)
+    .where(StoryMember.article_id.in_(_CANDIDATES), StoryMember.signature.is_not(None)))
+# A record may carry its article's signature computed already (``SIGNATURE_KEY``: a
+# ``Signature``, ``None`` or a future of one): the store pipeline computes it in its
+# packing thread, off the reactor thread, from the record's final title and body.
+SIGNATURE_KEY = "_story_signature"
+_UNKNOWN: Any = object()
+
+
+def record_signature(record: Mapping[str, Any]) -> Signature | None:
+    """The signature of a stored record's title and body: carried along, else computed."""
+    carried = record.get(SIGNATURE_KEY, _UNKNOWN)
+    if isinstance(carried, Future):
+        carried = carried.result()
+    if carried is _UNKNOWN:
+        return signature(record.get("title"), record.get("body_text"))
+    return carried  # type: ignore[no-any-return]
 
 
 def assign_story(session: Session, article_id: int, title: str | None, body: str | None,
-                 *, new: bool = False) -> int:
+                 *, new: bool = False, sig: Signature | None = _UNKNOWN) -> int:
     """Put article ``article_id`` in its story (found or new); return the story id.
 
     ``new``: the article was just inserted, so it has no story to leave: nothing is
@@ -50,8 +76,10 @@ def assign_story(session: Session, article_id: int, title: str | None, body: str
     share are kept once, the old one's others only add candidates, which are verified
     by signature anyway; a story the old article was alone in is left without members,
     which nothing reads (stories are reached through their members).
+    ``sig``: the signature of ``title`` and ``body`` when the caller has it already.
     """
-    sig = signature(title, body)
+    if sig is _UNKNOWN:
+        sig = signature(title, body)
     if not new:
         kept = _keep_if_same(session, article_id, sig)
         if kept is not None:
@@ -93,7 +121,7 @@ def _keep_if_same(session: Session, article_id: int, sig: Signature | None) -> i
 def leave_story(session: Session, article_id: int) -> None:
     """Take the article out of its story (and drop the story if nobody is left)."""
     member = session.get(StoryMember, article_id)
-    session.execute(delete(StoryBucket).where(StoryBucket.article_id == article_id))
+    session.execute(_DELETE_BUCKETS, {"article_id": article_id})
     if member is None:
         return
     story_id = member.story_id
@@ -110,13 +138,7 @@ def _matches(session: Session, article_id: int, title: str | None, sig: Signatur
     One statement: the band keys' articles (index probes on ``story_buckets``), then
     their signatures and titles by primary key.
     """
-    candidates = (select(StoryBucket.article_id)
-                  .where(StoryBucket.bucket.in_(keys), StoryBucket.article_id != article_id)
-                  .distinct().limit(MAX_CANDIDATES).scalar_subquery())
-    rows = session.execute(
-        select(StoryMember.story_id, StoryMember.signature, StoryMember.shingles, Article.title)
-        .join(Article, Article.id == StoryMember.article_id)
-        .where(StoryMember.article_id.in_(candidates), StoryMember.signature.is_not(None)))
+    rows = session.execute(_CANDIDATE_ROWS, {"keys": keys, "article_id": article_id})
     found = []
     for story_id, data, count, other_title in rows:
         overlap = sig.overlap(Signature.from_bytes(data, count))

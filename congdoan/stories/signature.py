@@ -1,4 +1,4 @@
-"""An article's text as a MinHash signature and its LSH band keys (datasketch does the hashing).
+"""An article's text as a MinHash signature and its LSH band keys.
 
 Reposts of one piece of news differ by a lead added, a source line, a body cut
 short or a prefix on the title; unrelated news share boilerplate and often the
@@ -6,9 +6,13 @@ very title ("Hội nghị tổng kết năm 2024"). So the text compared is the 
 title and body (``search_fold``: case, diacritics and punctuation gone), cut in
 overlapping word shingles long enough that boilerplate phrases rarely repeat.
 
-A signature is ``NUM_PERM`` 64-bit minimum hashes. LSH cuts it into ``BANDS``
-bands of ``ROWS`` values (datasketch's ``MinHashLSH`` chooses the split for
-``CANDIDATE_JACCARD``); each band becomes one signed 64-bit key, stored in the
+A signature is ``NUM_PERM`` minimum hashes, datasketch's ``MinHash`` scheme
+"affine32" computed here with numpy alone: importing datasketch costs a crawl
+62 MB (it loads scipy for its LSH tuning), a third of the crawl's peak memory.
+``tests/stories/test_signature.py`` holds the values equal to datasketch's. LSH
+cuts the signature into ``BANDS`` bands of ``ROWS`` values (the split
+datasketch's ``MinHashLSH`` chooses for ``CANDIDATE_JACCARD``, pinned here and
+checked by the same test); each band becomes one signed 64-bit key, stored in the
 database, so a later crawl finds candidates with one indexed ``IN`` lookup
 instead of a pass over the corpus. Candidates are then verified on the
 estimated overlap (``overlap``), which forgives a shortened repost.
@@ -17,22 +21,27 @@ estimated overlap (``overlap``), which forgives a shortened repost.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from congdoan.storage.records import search_fold
 
 NUM_PERM = 128
 SEED = 1  # fixed: signatures stored by one process are compared by another
-# Named, not left to datasketch's default: stored signatures are only comparable with
-# signatures of the same permutation scheme (2.0 changed the default once already).
+# datasketch's name for the permutation scheme computed here: stored signatures are
+# only comparable with signatures of the same scheme (datasketch 2.0 changed its default).
 SCHEME = "affine32"
 SHINGLE_WORDS = 7
 # Candidates: pairs whose Jaccard similarity may be this or more (LSH's S-curve midpoint).
 CANDIDATE_JACCARD = 0.3
+# datasketch's MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM) split.
+BANDS, ROWS = 37, 3
+# MurmurHash3's 32-bit finalizer (shifts and multipliers): mixes each shingle's hash
+# once before the affine permutations, as the affine32 scheme does.
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 # Too little text to tell news apart (a title alone): such an article stays on its own.
 MIN_SHINGLES = 12
 
@@ -68,28 +77,52 @@ class Signature:
         return min(1.0, common / max(1, min(self.shingles, other.shingles)))
 
     def bands(self) -> list[int]:
-        """One signed 64-bit key per LSH band (the band's number is hashed in)."""
-        bands, rows = band_shape()
-        values = self.hashvalues.astype("<u8")
-        keys = []
-        for band in range(bands):
-            chunk = values[band * rows:(band + 1) * rows].tobytes()
-            digest = hashlib.blake2b(chunk, digest_size=8, salt=band.to_bytes(8, "little"))
-            keys.append(int.from_bytes(digest.digest(), "little", signed=True))
-        return keys
+        """One signed 64-bit key per LSH band (the band's number is hashed in); computed once."""
+        cached = self.__dict__.get("_bands")
+        if cached is None:
+            data = self.hashvalues.astype("<u8").tobytes()
+            step = ROWS * 8
+            cached = [int.from_bytes(hashlib.blake2b(data[band * step:(band + 1) * step],
+                                                     digest_size=8, salt=salt).digest(),
+                                     "little", signed=True)
+                      for band, salt in enumerate(_BAND_SALTS)]
+            self.__dict__["_bands"] = cached  # frozen: a cache, not a field
+        return list(cached)
+
+
+_BAND_SALTS = tuple(band.to_bytes(8, "little") for band in range(BANDS))
 
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    # Drawn once: MinHash would seed a generator and draw them for every article.
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    """The affine permutations (a odd, b) of seed ``SEED``, drawn as datasketch draws them."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
-@cache
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer on uint32 values (multiplications wrap: modulo 2^32)."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    values = values ^ (values >> np.uint32(s1))
+    values = values * np.uint32(m1)
+    values = values ^ (values >> np.uint32(s2))
+    values = values * np.uint32(m2)
+    return values ^ (values >> np.uint32(s3))
+
+
+def minhash(grams: Iterable[bytes]) -> np.ndarray:
+    """The ``NUM_PERM`` uint32 minimum hashes of ``grams`` (each SHA-1's first 4 bytes)."""
+    first4 = b"".join(hashlib.sha1(gram).digest()[:4] for gram in grams)
+    hashed = _fmix32(np.frombuffer(first4, dtype="<u4").astype(np.uint32)).reshape(-1, 1)
+    a, b = _permutations()
+    return (hashed * a + b).min(axis=0)
+
+
 def band_shape() -> tuple[int, int]:
-    """(bands, rows per band): datasketch's choice for ``CANDIDATE_JACCARD`` and ``NUM_PERM``."""
-    lsh = MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+    """(bands, rows per band) of the LSH keys."""
+    return BANDS, ROWS
 
 
 def shingles(*parts: str | None) -> set[bytes]:
@@ -123,7 +156,12 @@ def signature(title: str | None, body: str | None) -> Signature | None:
     grams = shingles(title, body)
     if len(grams) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(),
-                      scheme=SCHEME)
-    minhash.update_batch(list(grams))
-    return Signature(minhash.hashvalues.copy(), len(grams))
+    return Signature(minhash(grams), len(grams))
+
+
+def signature_and_bands(title: str | None, body: str | None) -> Signature | None:
+    """``signature`` with its band keys computed already (for a worker thread)."""
+    sig = signature(title, body)
+    if sig is not None:
+        sig.bands()
+    return sig
