@@ -115,9 +115,11 @@ def _matches(session: Session, article_id: int, title: str | None, sig: Signatur
         select(StoryMember.story_id, StoryMember.signature, StoryMember.shingles, Article.title)
         .join(Article, Article.id == StoryMember.article_id)
         .where(StoryMember.article_id.in_(candidates), StoryMember.signature.is_not(None)))
+    rows = rows.all()
+    # Every candidate's overlap in one numpy comparison; the titles only of those close enough.
+    overlaps = sig.overlaps(b"".join(row[1] for row in rows), [row[2] for row in rows])
     found = []
-    for story_id, data, count, other_title in rows:
-        overlap = sig.overlap(Signature.from_bytes(data, count))
+    for (story_id, _data, _count, other_title), overlap in zip(rows, overlaps, strict=True):
         if overlap >= MATCH_OVERLAP and title_overlap(title, other_title) >= MATCH_TITLE:
             found.append((overlap, story_id))
     return sorted(found, reverse=True)
