@@ -39,7 +39,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from bench import country_db
 from bench import search as search_bench
-from bench.pg_copy import copy_database, reset_sequences
+from bench.pg_copy import analyse, copy_database, reset_sequences
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.models import Base
 from congdoan.storage.search import search_page
@@ -131,15 +131,6 @@ def copies_made(engine: Engine, offsets: dict[str, int]) -> int:
     with engine.connect() as conn:
         top = conn.scalar(text("SELECT max(id) FROM articles")) or 0
     return max(1, -(-int(top) // max(1, offsets["articles"])))
-
-
-def analyse(engine: Engine) -> None:
-    """What autovacuum does to a loaded table soon after: statistics for the planner."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        names = conn.scalars(text("SELECT tablename FROM pg_tables "
-                                  "WHERE schemaname = current_schema()")).all()
-        # This schema's tables only: a bare VACUUM walks every schema of the database.
-        conn.exec_driver_sql(f"VACUUM ANALYZE {', '.join(names)}")
 
 
 def measure_search(url: str, repeats: int) -> dict[str, Any]:

@@ -55,3 +55,13 @@ def reset_sequences(conn: Any, table: str) -> None:
     if sequence:
         conn.execute(text(f"SELECT setval('{sequence}', coalesce(max(id), 0) + 1, false) "
                           f"FROM {table}"))
+
+
+def analyse(engine: Engine) -> None:
+    """``VACUUM ANALYZE`` of the tables of the engine's schema (what autovacuum does to a
+    loaded table soon after): a bare ``VACUUM`` would walk every schema of the database."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        names = conn.scalars(text("SELECT quote_ident(tablename) FROM pg_tables "
+                                  "WHERE schemaname = current_schema()")).all()
+        if names:
+            conn.exec_driver_sql(f"VACUUM ANALYZE {', '.join(names)}")

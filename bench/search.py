@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bench import country_db
-from bench.pg_copy import copy_database
+from bench.pg_copy import analyse, copy_database
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.models import Article, Document
 from congdoan.storage.records import search_fold
@@ -220,13 +220,16 @@ def _pg_build(url: str, specs: list[Any], size: float) -> dict[str, Any]:
             sqlite_url, _ = country_db.cached_sqlite(specs, size)
             source = make_engine(sqlite_url, migrate=False)
             try:
-                built = {**copy_database(source, engine), **country_db.stored_counts(engine)}
+                copied = copy_database(source, engine)
             finally:
                 source.dispose()
+            # Each record the store wrote is an article or a document posting.
+            built = {"records": copied["copied"]["articles"]
+                     + copied["copied"]["document_postings"], "failed": 0,
+                     "copy_s": copied["copy_s"], **country_db.stored_counts(engine)}
         # A loaded table is analysed by autovacuum soon after; do it now so the
         # planner sees what a database in service would show it.
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+        analyse(engine)
     finally:
         engine.dispose()
     return {**built, "cached": False}
