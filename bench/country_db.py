@@ -121,6 +121,54 @@ def stored_counts(engine: Engine) -> dict[str, int]:
                 "documents": session.scalar(select(func.count()).select_from(Document)) or 0}
 
 
+DIGEST_QUERIES = ("thỏa ước", "phuc loi", "công đoàn", "lương", "08/HD-TLĐ")
+# Set from the clock when a row is written, not from the records: left out of the digest.
+_CLOCK_COLUMNS = {("stories", "created_at"), ("document_status", "changed_at")}
+# PostgreSQL's ranking tables (migration 0007/0008), outside the model.
+_PG_SEARCH_TABLES = ("articles_search", "documents_search")
+
+
+def stored_digest(engine: Engine) -> dict[str, Any]:
+    """Row counts and a sha256 of every stored table (rows in primary-key order, the
+    clock's columns left out), and of what the search index finds: two builds of one
+    country store the same thing exactly when these are equal."""
+    import hashlib
+
+    from sqlalchemy import inspect, text
+
+    from congdoan.storage.models import Base
+
+    tables: dict[str, Any] = {}
+    with engine.connect() as conn:
+        present = set(inspect(conn).get_table_names())
+        for table in Base.metadata.sorted_tables:
+            if table.name not in present:
+                continue
+            columns = [c for c in table.columns if (table.name, c.name) not in _CLOCK_COLUMNS]
+            order = list(table.primary_key.columns) or columns
+            digest = hashlib.sha256()
+            count = 0
+            for row in conn.execute(select(*columns).order_by(*order)):
+                digest.update(repr(tuple(row)).encode())
+                count += 1
+            tables[table.name] = {"rows": count, "sha256": digest.hexdigest()[:16]}
+        for side in _PG_SEARCH_TABLES:  # PostgreSQL's ranking index, kept by triggers
+            if side in present:
+                digest = hashlib.sha256()
+                rows = conn.execute(select(text("id, day, search_vector::text"))
+                                    .select_from(text(side)).order_by(text("id"))).all()
+                for row in rows:
+                    digest.update(repr(tuple(row)).encode())
+                tables[side] = {"rows": len(rows), "sha256": digest.hexdigest()[:16]}
+        # How many records search finds for a few words: the index is maintained, not only
+        # the text (totals, not the ranked hits: ranking may change, matching may not).
+        from congdoan.storage.search import search_page
+
+        with session_factory(engine)() as session:
+            found = {q: search_page(session, q, limit=1).total for q in DIGEST_QUERIES}
+    return {"tables": tables, "search": found}
+
+
 def cached_sqlite(specs: list[PortalSpec], size: float) -> tuple[str, dict[str, Any]]:
     """The URL of the cached SQLite country at ``size``, built first when missing."""
     CACHE.mkdir(parents=True, exist_ok=True)

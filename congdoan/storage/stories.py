@@ -138,10 +138,11 @@ def _matches(session: Session, article_id: int, title: str | None, sig: Signatur
     One statement: the band keys' articles (index probes on ``story_buckets``), then
     their signatures and titles by primary key.
     """
-    rows = session.execute(_CANDIDATE_ROWS, {"keys": keys, "article_id": article_id})
+    rows = session.execute(_CANDIDATE_ROWS, {"keys": keys, "article_id": article_id}).all()
+    # Every candidate's overlap in one numpy comparison; the titles only of those close enough.
+    overlaps = sig.overlaps(b"".join(row[1] for row in rows), [row[2] for row in rows])
     found = []
-    for story_id, data, count, other_title in rows:
-        overlap = sig.overlap(Signature.from_bytes(data, count))
+    for (story_id, _data, _count, other_title), overlap in zip(rows, overlaps, strict=True):
         if overlap >= MATCH_OVERLAP and title_overlap(title, other_title) >= MATCH_TITLE:
             found.append((overlap, story_id))
     return sorted(found, reverse=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -72,9 +72,21 @@ class Signature:
         From Jaccard J and the set sizes: |A∩B| = J (|A| + |B|) / (1 + J). A repost
         cut to half its source keeps an overlap near 1 while its Jaccard is 0.5.
         """
-        j = self.jaccard(other)
-        common = j * (self.shingles + other.shingles) / (1 + j)
-        return min(1.0, common / max(1, min(self.shingles, other.shingles)))
+        equal = int(np.count_nonzero(self.hashvalues == other.hashvalues))
+        return overlap_of(equal, self.shingles, other.shingles)
+
+    def overlaps(self, others: bytes, shingles: list[int]) -> list[float]:
+        """``overlap`` with each of many stored signatures at once (``others``: their
+        ``to_bytes`` concatenated, ``shingles``: their counts in the same order).
+
+        One numpy comparison for all of them instead of one per candidate; the
+        arithmetic after the count is ``overlap``'s, so the figures are the same.
+        """
+        if not shingles:
+            return []
+        matrix = np.frombuffer(others, dtype="<u8").reshape(len(shingles), NUM_PERM)
+        equal = np.count_nonzero(matrix == self.hashvalues.astype("<u8"), axis=1).tolist()
+        return [overlap_of(e, self.shingles, s) for e, s in zip(equal, shingles, strict=True)]
 
     def bands(self) -> list[int]:
         """One signed 64-bit key per LSH band (the band's number is hashed in); computed once."""
@@ -91,6 +103,13 @@ class Signature:
 
 
 _BAND_SALTS = tuple(band.to_bytes(8, "little") for band in range(BANDS))
+
+
+def overlap_of(equal: int, first: int, second: int) -> float:
+    """Containment from the count of equal hash values and the two shingle counts."""
+    j = float(equal) / NUM_PERM
+    common = j * (first + second) / (1 + j)
+    return min(1.0, common / max(1, min(first, second)))
 
 
 @cache
@@ -142,13 +161,20 @@ def title_overlap(first: str | None, second: str | None) -> float:
     pieces of news that share a body's filler paragraphs do not share a title. Numbers
     are facts: "… từ ngày 01/01/2027" is not "… từ ngày 01/7/2025", whatever the words.
     """
-    a, b = set(search_fold(first).split()), set(search_fold(second).split())
+    a, b = title_words(first), title_words(second)
     if not a or not b:
         return 0.0
     short, other = (a, b) if len(a) <= len(b) else (b, a)
     if any(word.isdigit() and word not in other for word in short):
         return 0.0
     return len(short & other) / len(short)
+
+
+@lru_cache(maxsize=1 << 16)
+def title_words(title: str | None) -> frozenset[str]:
+    """The folded words of a title (cached: a candidate's title is compared again and
+    again while a crawl stores the articles that share its bands)."""
+    return frozenset(search_fold(title).split())
 
 
 def signature(title: str | None, body: str | None) -> Signature | None:
