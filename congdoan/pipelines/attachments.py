@@ -7,7 +7,7 @@ displayed name (``../../etc/passwd.pdf``) never decides a path. Only hosts of
 the item's own site (plus its allow-list) are fetched.
 
 Each file is read from the downloaded bytes, in the process's files threads
-(``files_pool``: hashing, reading, writing), by the one file reader
+(``FILES``: hashing, reading, writing), by the one file reader
 (``congdoan.files.read.read_file``, with its limits) without OCR:
 scanned pages are left to ``congdoan ocr --pending``, which reads every file
 again in full. The file is never read back from disk after it is written.
@@ -15,13 +15,11 @@ again in full. The file is never read back from disk after it is written.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -36,6 +34,7 @@ from congdoan.files.names import safe_extension, sanitize_filename
 from congdoan.files.read import read_file
 from congdoan.files.reading import READING_KEY, FileReading, Limits
 from congdoan.files.sniff import sniff_media_type
+from congdoan.runtime.threads import NamedPool
 
 logger = logging.getLogger(__name__)
 _DIGESTS = "congdoan_digests"  # request.meta: (sha256, md5) of the downloaded file
@@ -52,27 +51,12 @@ _NOT_A_FILE = frozenset({"application/octet-stream", "text/html"})
 # threads and ~25 MB more peak memory (docs/benchmarks.md, session 7).
 FILES_THREADS = max(1, min(2, os.cpu_count() or 1))
 _T = TypeVar("_T")
-_files_pool: ThreadPoolExecutor | None = None
-_files_pool_lock = threading.Lock()
-
-
-def files_pool() -> ThreadPoolExecutor:
-    """The process's attached-file threads, shared by every crawler of the process."""
-    global _files_pool
-    with _files_pool_lock:
-        if _files_pool is None:
-            _files_pool = ThreadPoolExecutor(max_workers=FILES_THREADS,
-                                             thread_name_prefix="congdoan-files")
-        return _files_pool
+FILES = NamedPool("files", FILES_THREADS)  # the process's attached-file threads
 
 
 async def in_files_thread(fn: Callable[..., _T], *args: Any) -> _T:
     """``fn(*args)`` in a files thread; in place when no asyncio loop runs (no reactor)."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return fn(*args)
-    return await loop.run_in_executor(files_pool(), fn, *args)
+    return await FILES.run(fn, *args)
 
 
 class AttachmentRefused(Exception):

@@ -10,12 +10,9 @@ spider crawls everything.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -31,6 +28,7 @@ from congdoan.registry import RegistryError, Site, load_registry
 from congdoan.runtime import incremental
 from congdoan.runtime.incremental import ListingEntry
 from congdoan.runtime.signals import page_failed, page_read
+from congdoan.runtime.threads import NamedPool
 
 NOT_MODIFIED = 304
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -47,18 +45,7 @@ FEED_PRIORITY = 5
 PARSE_THREADS = max(1, min(4, os.cpu_count() or 1))
 ITEM_CLASSES: dict[str, type[scrapy.Item]] = {"article": ArticleItem, "document": DocumentItem}
 _T = TypeVar("_T")
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def parse_pool() -> ThreadPoolExecutor:
-    """The process's page-parsing threads, shared by every spider of the process."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=PARSE_THREADS,
-                                       thread_name_prefix="congdoan-parse")
-        return _pool
+PARSING = NamedPool("parse", PARSE_THREADS)  # the process's page-parsing threads
 
 
 async def off_reactor(fn: Callable[..., _T], *args: Any) -> _T:
@@ -66,11 +53,7 @@ async def off_reactor(fn: Callable[..., _T], *args: Any) -> _T:
 
     ``fn`` must be pure (a parser): it reads its arguments and touches no spider state.
     """
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return fn(*args)
-    return await loop.run_in_executor(parse_pool(), fn, *args)
+    return await PARSING.run(fn, *args)
 
 
 def parse_and_hash(parse: Callable[[bytes, str], _T], body: bytes, url: str
