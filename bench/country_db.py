@@ -200,8 +200,6 @@ def cache_key(specs: list[PortalSpec]) -> str:
 
 def schema_head() -> str:
     """The schema revision a cached country was written at."""
-    from alembic.script import ScriptDirectory
+    from congdoan.storage.db import SCHEMA_HEAD
 
-    from congdoan.storage.db import alembic_config
-
-    return ScriptDirectory.from_config(alembic_config()).get_current_head() or "none"
+    return SCHEMA_HEAD

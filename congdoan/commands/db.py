@@ -35,11 +35,9 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     """The newest revision this version of congdoan ships."""
-    from alembic.script import ScriptDirectory
+    from congdoan.storage.db import SCHEMA_HEAD
 
-    from congdoan.storage.db import alembic_config
-
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return SCHEMA_HEAD
 
 
 @db_app.command()

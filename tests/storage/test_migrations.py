@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +16,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from congdoan.storage.db import alembic_config, make_engine, upgrade
+from congdoan.storage.db import SCHEMA_HEAD, alembic_config, make_engine, upgrade
 from congdoan.storage.models import Base
 
 TABLES = {
@@ -35,6 +38,23 @@ def _is_search_index(obj: object, name: str | None, type_: str, *_: object) -> b
     # indexes on an expression (``ix_*_by_day``), which Alembic cannot compare.
     return not (name and ("_fts" in name or name.endswith(("_search", "_by_day"))
                           or name == "search_vector"))
+
+
+def test_the_shipped_head_is_alembics_head() -> None:
+    # db.SCHEMA_HEAD lets a database at head be used without Alembic: it must be the head.
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+
+
+@pytest.mark.crawl  # a Python child: a fresh interpreter's imports
+def test_a_database_at_head_is_opened_without_importing_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'at-head.sqlite3'}"
+    upgrade(url)
+    code = ("import sys; from congdoan.storage.db import make_engine; "
+            f"make_engine({url!r}).dispose(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
 
 
 def test_upgrade_creates_every_table_at_head(empty_url: str) -> None:
