@@ -1,7 +1,7 @@
 """Child process: a bare Scrapy spider that downloads a list of URLs and does nothing else.
 
 ``python -m bench.bare_spider URLS_FILE [--set K=V ...]`` fetches every URL
-(one per line) with Scrapy's default downloader stack and the same
+(one per line) with Scrapy's default downloader stack (our concurrency fix) and the same
 concurrency and delay settings as the full crawl, follows no redirect and
 parses nothing, then prints one ``BENCH-RESULT`` line: pages and the crawl's
 seconds from spider open to spider close (``bench.span``). It is the floor our crawl is
@@ -58,6 +58,9 @@ def main() -> None:
         "COOKIES_ENABLED": False,  # as in congdoan.settings
         "TELNETCONSOLE_ENABLED": False,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        # The same concurrency really held as in our crawl: Scrapy's own downloader starts
+        # the whole queue at once without a delay (congdoan/runtime/downloader.py).
+        "DOWNLOADER": "congdoan.runtime.downloader.SlotBoundDownloader",
     }
     for pair in args.set:
         key, _, value = pair.partition("=")

@@ -61,6 +61,9 @@ HTTPERROR_ALLOWED_CODES: list[int] = []
 
 # --- engine ------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Scrapy's downloader, with a portal's concurrency held when there is no download
+# delay (Scrapy >= 2.14 on asyncio started the whole queue at once: runtime/downloader.py).
+DOWNLOADER = "congdoan.runtime.downloader.SlotBoundDownloader"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
