@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +23,7 @@ from congdoan.storage.watches import shown_day
 
 SIGNATURE_HEADER = "X-Congdoan-Signature"
 DELIVERY_HEADER = "X-Congdoan-Delivery"
-TIMEOUT = 10.0
+TIMEOUT = 10.0  # seconds for one request; CONGDOAN_WEBHOOK_TIMEOUT overrides it
 ATTEMPTS = 3
 BACKOFF = 0.5  # seconds, doubled after each failed attempt
 
@@ -44,9 +45,27 @@ def payload(watch: Watch, items: Sequence[Delivery]) -> dict[str, Any]:
     }
 
 
+def request_timeout() -> float:
+    """Seconds one request may take: ``CONGDOAN_WEBHOOK_TIMEOUT``, else ``TIMEOUT``."""
+    text = os.environ.get("CONGDOAN_WEBHOOK_TIMEOUT", "").strip()
+    if not text:
+        return TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise ValueError(f"CONGDOAN_WEBHOOK_TIMEOUT must be seconds from 0 to 3600, got {text!r}")
+    return seconds
+
+
 def post(watch: Watch, items: Sequence[Delivery], *, attempts: int = ATTEMPTS,
-         backoff: float = BACKOFF, timeout: float = TIMEOUT) -> None:
-    """POST the items to the watch's URL; retries with backoff, raises after the last try."""
+         backoff: float = BACKOFF, timeout: float | None = None) -> None:
+    """POST the items to the watch's URL; retries with backoff, raises after the last try.
+
+    ``timeout``: seconds for one request (default ``request_timeout()``).
+    """
+    timeout = request_timeout() if timeout is None else timeout
     if not watch.webhook_url or not watch.webhook_url.startswith(("http://", "https://")):
         raise ValueError(f"not an http(s) URL: {watch.webhook_url!r}")
     body = json.dumps(payload(watch, items), ensure_ascii=False).encode("utf-8")

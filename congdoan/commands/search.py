@@ -129,12 +129,16 @@ def _print_text(results: SearchResults, query: str, limit: int, offset: int,
 def _headline(results: SearchResults, query: str, limit: int) -> str:
     """``20 of 127 hits for 'x'``, with where this page starts and how to get the next."""
     shown, total = len(results.hits), results.total
-    line = f"{shown} of {total} hit{'s' if total != 1 else ''} for {query!r}"
+    count = str(total) if results.exact else f"about {total:,}"
+    line = f"{shown} of {count} hit{'s' if total != 1 else ''} for {query!r}"
     if results.offset:
         line += f" (from #{results.offset + 1})"
     following = results.offset + shown
-    if following < total:
+    if following < (total if results.exact else min(total, results.ranked)):
         line += f"; next: --offset {following}" + (f" --limit {limit}" if limit != 20 else "")
+    if not results.exact:
+        line += (f" (too many to rank all: the best of the newest {results.ranked:,}; "
+                 "add words, --site or --since to rank every match)")
     return line
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
+from congdoan.storage.ranking import Sample
 from congdoan.storage.search import (
     Filters,
     Ranked,
@@ -28,6 +29,7 @@ from congdoan.storage.search import (
     merged,
     page_rows,
     suggested_spelling,
+    text_sample,
 )
 from congdoan.storage.snippet import make_snippet
 from congdoan.vntime import VN_TZ_NAME, day_start, vn_day
@@ -69,11 +71,17 @@ class Page:
     page: int
     per_page: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # False: ``total`` is an estimate and the best of the newest ``ranked`` matches are
+    # shown (a query with very many matches on PostgreSQL: ``ranking.pg_rank``).
+    exact: bool = True
+    ranked: int = 0
+    facets_sampled: bool = False  # the facet counts are estimates from a sample
 
     @property
     def pages(self) -> int:
-        """How many pages the results fill (at least 1)."""
-        return max(1, -(-self.total // self.per_page))
+        """How many pages the results fill (at least 1): those ranked, when not all were."""
+        shown = self.total if self.exact else min(self.total, self.ranked)
+        return max(1, -(-shown // self.per_page))
 
     @property
     def reference(self) -> str | None:
@@ -115,12 +123,14 @@ def find(session: Session, filters: Filters, *, page: int = 1, per_page: int = 2
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     needed = page * per_page
-    total, ranked = merged(session, filters, needed)
-    result = Page(filters, _rows(session, ranked[needed - per_page:needed],
+    found = merged(session, filters, needed)
+    result = Page(filters, _rows(session, found.order[needed - per_page:needed],
                                  filters.query.highlighted),
-                  total, page, per_page)
+                  found.total, page, per_page, exact=found.exact, ranked=found.ranked)
     if facets:
-        result.facets = facet_counts(session, filters)
+        samples = _samples(session, filters)
+        result.facets = facet_counts(session, filters, samples)
+        result.facets_sampled = any(samples.values())
     return result
 
 
@@ -128,7 +138,7 @@ def iter_ids(session: Session, filters: Filters, limit: int) -> dict[Kind, list[
     """The ids of at most ``limit`` matching items per kind, in the chosen order."""
     from congdoan.storage.search import rank
 
-    return {kind: [r.id for r in rank(session, kind, filters, limit)[1]]
+    return {kind: [r.id for r in rank(session, kind, filters, limit).order]
             for kind in filters.kinds}
 
 
@@ -171,29 +181,42 @@ def _kinds(f: Filters) -> list[Kind]:
     return f.kinds
 
 
-def _articles(session: Session, f: Filters) -> tuple[Select[Any], None]:
-    return filtered(session, "article", f), None
+Samples = dict[Kind, Sample | None]
 
 
-def _documents(session: Session, f: Filters) -> tuple[Select[Any], None]:
-    return filtered(session, "document", f), None
+def _samples(session: Session, f: Filters) -> Samples:
+    """Per kind, the sample its facets are counted from (``None``: every match)."""
+    return {kind: text_sample(session, kind, f) for kind in ("article", "document")}
+
+
+def _matching(session: Session, kind: Kind, f: Filters, samples: Samples) -> Select[Any]:
+    return filtered(session, kind, f, samples.get(kind))
+
+
+def _scaled(n: int, kind: Kind, samples: Samples) -> int:
+    sample = samples.get(kind)
+    return round(n * sample.scale) if sample else n
 
 
 # --- facets ----------------------------------------------------------------------------
 
 
-def facet_counts(session: Session, f: Filters) -> dict[str, list[tuple[str, int]]]:
+def facet_counts(session: Session, f: Filters,
+                 samples: Samples | None = None) -> dict[str, list[tuple[str, int]]]:
     """For each filter, its values and how many items each would leave.
 
     Each facet is counted with every *other* filter applied (the usual drill-down:
-    choosing a site does not hide the other sites' counts).
+    choosing a site does not hide the other sites' counts). A kind with very many text
+    matches on PostgreSQL is counted in a sample and scaled (``search.text_sample``).
     """
+    samples = _samples(session, f) if samples is None else samples
     return {
-        "kind": _kind_facet(session, replace(f, kind=None)),
-        "site": _site_facet(session, replace(f, site=None)),
-        "doc_type": _document_facet(session, replace(f, doc_type=None), Document.type_abbr),
-        "issuer": _document_facet(session, replace(f, issuer=None), Document.issuer),
-        "year": _year_facet(session, replace(f, year=None)),
+        "kind": _kind_facet(session, replace(f, kind=None), samples),
+        "site": _site_facet(session, replace(f, site=None), samples),
+        "doc_type": _document_facet(session, replace(f, doc_type=None), Document.type_abbr,
+                                    samples),
+        "issuer": _document_facet(session, replace(f, issuer=None), Document.issuer, samples),
+        "year": _year_facet(session, replace(f, year=None), samples),
     }
 
 
@@ -201,11 +224,10 @@ def _count(session: Session, stmt: Select[Any]) -> int:
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
-def _kind_facet(session: Session, f: Filters) -> list[tuple[str, int]]:
+def _kind_facet(session: Session, f: Filters, samples: Samples) -> list[tuple[str, int]]:
     out = []
     for kind in _kinds(f):
-        stmt, _ = (_articles if kind == "article" else _documents)(session, f)
-        count = _count(session, stmt)
+        count = _scaled(_count(session, _matching(session, kind, f, samples)), kind, samples)
         if count:
             out.append((kind, count))
     return out
@@ -221,42 +243,41 @@ def _top(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
 
 
-def _site_facet(session: Session, f: Filters) -> list[tuple[str, int]]:
+def _site_facet(session: Session, f: Filters, samples: Samples) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for kind in _kinds(f):
+        stmt = _matching(session, kind, f, samples)
         if kind == "article":
-            stmt, _ = _articles(session, f)
-            for k, n in _grouped(session, stmt, Article.site).items():
-                counts[k] = counts.get(k, 0) + n
+            found = _grouped(session, stmt, Article.site)
         else:
-            stmt, _ = _documents(session, f)
             ids = stmt.with_only_columns(Document.id).order_by(None).subquery()
-            rows = session.execute(
+            found = {k: int(n) for k, n in session.execute(
                 select(DocumentPosting.site, func.count(func.distinct(DocumentPosting.document_id)))
                 .where(DocumentPosting.document_id.in_(select(ids.c.id)))
-                .group_by(DocumentPosting.site)
-            )
-            for k, n in rows:
-                counts[k] = counts.get(k, 0) + int(n)
+                .group_by(DocumentPosting.site))}
+        for k, n in found.items():
+            counts[k] = counts.get(k, 0) + _scaled(n, kind, samples)
     return _top(counts)
 
 
-def _document_facet(session: Session, f: Filters, key: Any) -> list[tuple[str, int]]:
+def _document_facet(session: Session, f: Filters, key: Any,
+                    samples: Samples) -> list[tuple[str, int]]:
     if "document" not in _kinds(f):
         return []
-    stmt, _ = _documents(session, f)
-    return _top(_grouped(session, stmt, key))
+    found = _grouped(session, _matching(session, "document", f, samples), key)
+    return _top({k: _scaled(n, "document", samples) for k, n in found.items()})
 
 
-def _year_facet(session: Session, f: Filters) -> list[tuple[str, int]]:
+def _year_facet(session: Session, f: Filters, samples: Samples) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for kind in _kinds(f):
         if kind == "article" and _unfiltered(f) and not _postgres(session):
             found = _article_years_from_index(session)
         else:
-            stmt, _ = (_articles if kind == "article" else _documents)(session, f)
+            stmt = _matching(session, kind, f, samples)
             key = _vn_year(session, kind)
-            found = {str(int(float(k))): n for k, n in _grouped(session, stmt, key).items()}
+            found = {str(int(float(k))): _scaled(n, kind, samples)
+                     for k, n in _grouped(session, stmt, key).items()}
         for year, n in found.items():
             counts[year] = counts.get(year, 0) + n
     return sorted(counts.items(), key=lambda kv: kv[0], reverse=True)[:FACET_SIZE]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -219,6 +220,121 @@ def _pg_frequencies(session: Session, table_name: str) -> dict[str, float]:
         frequencies[""] = max(least / 2.0, 1e-6)
     _STATS[key] = (time.monotonic(), frequencies)
     return frequencies
+
+
+# --- PostgreSQL: large results ------------------------------------------------------------
+
+# Up to this many matches (of one kind) are counted and ranked exactly. Above it, every
+# match's row (its ~2 kB vector) would have to be read: at 1.3 million items a two-word
+# query has 300,000 matches and takes seconds (docs/benchmarks.md, "Ten years of a nation").
+EXACT_LIMIT = 2000
+POOL = 1000  # above EXACT_LIMIT, the newest ~POOL matches are ranked
+SAMPLE = 1000  # ... and the count and facets estimated from ~SAMPLE matches
+BUCKETS = 1024  # migration 0014's ``hashint4(id) & 1023``: a sample is the first m buckets
+_POOL_TRIES = 3  # widen the window at most this many times (4x each) to fill the pool
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The best matches of one kind and how many match in all.
+
+    ``exact``: ``count`` is exact and every match was ranked. Otherwise ``count`` is
+    an estimate and ``ranked`` says among how many (the newest) the best were chosen.
+    """
+
+    count: int
+    rows: list[tuple[int, float]]
+    exact: bool = True
+    ranked: int = 0
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The matches whose id hashes to a bucket below ``buckets`` (of ``BUCKETS``):
+    ``scale`` times as many match. Hashed, so a bucket holds rows of every portal and
+    date, in a small database as in a large one."""
+
+    buckets: int
+
+    @property
+    def scale(self) -> float:
+        """How many matches each sampled one stands for."""
+        return BUCKETS / self.buckets
+
+    def condition(self, name: str) -> ColumnElement[bool]:
+        """The sample's rows of the ranking table ``name`` (its bucket index, 0014)."""
+        return literal_column(f"(hashint4({name}.id) & {BUCKETS - 1})") < self.buckets
+
+
+def side_name(kind: Kind) -> str:
+    """The PostgreSQL ranking table of ``kind`` (migration 0007)."""
+    return f"{model_of(kind).__tablename__}_search"
+
+
+def pg_probe(session: Session, kind: Kind, stmt: Select[Any]) -> Sample | None:
+    """``None`` when ``stmt`` (a select over the ranking table) has at most
+    ``EXACT_LIMIT`` matches; else the sample holding about ``SAMPLE`` of them.
+
+    The probe reads at most ``EXACT_LIMIT + 1`` matches and scores none. When it finds
+    more, how far into the table they reached (PostgreSQL reads a bitmap or sequential
+    scan in block order) gives a first guess of how many match in all, which sizes the
+    sample; the sample then gives the estimate (rows of every portal and date lie all
+    over the table, but not evenly: the sample does not depend on it).
+    """
+    name = side_name(kind)
+    block = literal_column(f"({name}.ctid::text::point)[0]").label("block")
+    probe = (stmt.with_only_columns(block, maintain_column_froms=True).order_by(None)
+             .limit(EXACT_LIMIT + 1).subquery())
+    seen, last = session.execute(select(func.count(), func.max(probe.c.block))).one()
+    if seen <= EXACT_LIMIT:
+        return None
+    pages = session.scalar(text("SELECT pg_relation_size(to_regclass(:t)) / "
+                                "current_setting('block_size')::int"), {"t": name}) or 1
+    guess = seen * max(int(pages), 1) / (float(last or 0) + 1.0)
+    return Sample(max(1, min(BUCKETS, math.ceil(BUCKETS * SAMPLE / guess))))
+
+
+def pg_estimate(session: Session, kind: Kind, stmt: Select[Any], sample: Sample) -> int:
+    """How many rows ``stmt`` matches, estimated from ``sample``."""
+    counted = stmt.where(sample.condition(side_name(kind))).order_by(None).subquery()
+    return round((session.scalar(select(func.count()).select_from(counted)) or 0)
+                 * sample.scale)
+
+
+def pg_rank(session: Session, kind: Kind, stmt: Select[Any], depth: int) -> Scored:
+    """The best ``depth`` of ``stmt`` (``pg_ranking``'s select, perhaps filtered) and the
+    count: exact up to ``EXACT_LIMIT`` matches; above it, an estimate (``pg_probe``)
+    and the best of the newest ``POOL`` (or ``2 * depth``) matches.
+
+    The newest: the day from which about that many matches are newer is read from the
+    day index (0014); PostgreSQL combines the range with the vector's index, so only
+    those matches' rows are read and scored. A relevant old item is then not among the
+    hits of a query this broad: the page says so, and more words or a filter (a portal,
+    a year) bring the count under ``EXACT_LIMIT``, where every match is ranked.
+    """
+    sample = pg_probe(session, kind, stmt)
+    if sample is None:
+        count, rows = pg_count_and_rank(session, stmt, depth)
+        return Scored(count, rows)
+    name = side_name(kind)
+    estimate = max(EXACT_LIMIT + 1, pg_estimate(session, kind, stmt, sample))
+    rows_in_table = session.scalar(text(
+        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"), {"t": name}) or 0
+    wanted = max(POOL, 2 * depth)
+    share = min(1.0, estimate / rows_in_table) if rows_in_table > 0 else 0.5
+    newest = int(wanted / share) + 1  # rows of the table, newest first, holding ~wanted
+    day = literal_column(f"{name}.day")
+    found, rows = 0, []
+    for _ in range(_POOL_TRIES):
+        since = session.scalar(text(
+            f"SELECT day FROM {name} WHERE day IS NOT NULL ORDER BY day DESC "
+            "OFFSET :n LIMIT 1"), {"n": newest})
+        found, rows = pg_count_and_rank(
+            session, stmt if since is None else stmt.where(day >= since), depth)
+        if since is None or found >= wanted // 4:
+            break
+        newest *= 4
+    return Scored(estimate, rows, exact=False, ranked=found)
 
 
 def pg_count_and_rank(session: Session, stmt: Select[Any],

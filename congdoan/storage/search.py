@@ -63,11 +63,15 @@ from sqlalchemy.orm import Session, selectinload
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
 from congdoan.storage.ranking import (
+    Sample,
+    Scored,
     fts_match,
     model_of,
-    pg_count_and_rank,
+    pg_probe,
+    pg_rank,
     pg_ranking,
     pg_tsquery,
+    side_name,
     sqlite_ranking,
 )
 from congdoan.storage.search_query import Reference, SearchQuery, query_words, read_query
@@ -173,11 +177,27 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """One page of hits and how many there are in all."""
+    """One page of hits and how many there are in all (``Ranking`` says how exactly)."""
 
     hits: list[SearchHit]
     total: int
     offset: int
+    exact: bool = True  # False: ``total`` is an estimate, the newest ``ranked`` were ranked
+    ranked: int = 0
+
+
+@dataclass
+class Ranking:
+    """How many items match a search, and the first of them in its order.
+
+    ``exact`` False: a query with very many matches on PostgreSQL (``ranking.pg_rank``):
+    ``total`` is an estimate and ``order`` the best of the newest ``ranked`` matches.
+    """
+
+    total: int
+    order: list[Ranked]
+    exact: bool = True
+    ranked: int = 0
 
 
 # --- the entry points ------------------------------------------------------------------
@@ -201,26 +221,32 @@ def search_page(session: Session, query: str, *, site: str | None = None,
     filters = Filters(q=query, site=site, kind=kind, since=moment, sort="relevance")
     if not filters.phrases or limit <= 0:
         return SearchResults([], 0, offset)
-    total, ranked = merged(session, filters, offset + limit)
-    return SearchResults(hits(session, ranked[offset:offset + limit], filters.query),
-                         total, offset)
+    found = merged(session, filters, offset + limit)
+    return SearchResults(hits(session, found.order[offset:offset + limit], filters.query),
+                         found.total, offset, found.exact, found.ranked)
 
 
-def merged(session: Session, f: Filters, depth: int) -> tuple[int, list[Ranked]]:
+def merged(session: Session, f: Filters, depth: int) -> Ranking:
     """How many items match ``f``, and the first ``depth`` of them in its order, every
     kind merged: best first (references first of all), or newest first."""
-    total = 0
-    out: list[Ranked] = []
+    out = Ranking(0, [])
     for kind in f.kinds:
-        found, ranked = rank(session, kind, f, depth)
-        total += found
-        out += ranked
+        found = rank(session, kind, f, depth)
+        out.total += found.total
+        out.order += found.order
+        out.exact = out.exact and found.exact
+        out.ranked += found.ranked if not found.exact else found.total
     if f.order == "relevance":
-        out.sort(key=lambda r: (-r.score, r.kind, -r.id))
-    return total, out[:depth] if f.order == "relevance" else _by_date(session, out, depth)
+        out.order.sort(key=lambda r: (-r.score, r.kind, -r.id))
+        out.order = out.order[:depth]
+    else:
+        out.order = _by_date(session, out.order, depth)
+    if out.exact:
+        out.ranked = 0
+    return out
 
 
-def rank(session: Session, kind: Kind, f: Filters, depth: int) -> tuple[int, list[Ranked]]:
+def rank(session: Session, kind: Kind, f: Filters, depth: int) -> Ranking:
     """How many items of ``kind`` match ``f`` and the first ``depth`` in its order."""
     if f.order == "date":
         stmt = filtered(session, kind, f)
@@ -229,15 +255,17 @@ def rank(session: Session, kind: Kind, f: Filters, depth: int) -> tuple[int, lis
         count = _count(session, stmt)
         ids = session.scalars(stmt.with_only_columns(model.id, maintain_column_froms=True)
                               .order_by(day.desc(), model.id.desc()).limit(depth)).all()
-        return count, [Ranked(kind, i, 0.0) for i in ids]
+        return Ranking(count, [Ranked(kind, i, 0.0) for i in ids])
     references = _references(session, kind, f)
-    count, scored = _rank_text(session, kind, f, depth)
+    scored = _rank_text(session, kind, f, depth)
+    count = scored.count
     named = set(references)
     if named:
         count += len(named - _text_matches(session, kind, f.query, named))
     ranked = [Ranked(kind, i, REFERENCE_SCORE - n, True) for n, i in enumerate(references)]
-    ranked += [Ranked(kind, i, s) for i, s in scored if i not in named]
-    return count, ranked[:depth]
+    ranked += [Ranked(kind, i, s) for i, s in scored.rows if i not in named]
+    return Ranking(count, ranked[:depth], scored.exact,
+                   0 if scored.exact else scored.ranked + len(named))
 
 
 def _by_date(session: Session, ranked: list[Ranked], depth: int) -> list[Ranked]:
@@ -273,11 +301,22 @@ def item_date_sql(kind: Kind) -> ColumnElement[Any]:
     return func.coalesce(Document.issued_on, Document.first_seen_at)
 
 
-def filtered(session: Session, kind: Kind, f: Filters) -> Select[Any]:
+def filtered(session: Session, kind: Kind, f: Filters,
+             sample: Sample | None = None) -> Select[Any]:
     """``select(model)`` of the items of ``kind`` matching ``f``: the text (the same match
-    as the ranking) and every filter. Facets group it; date order sorts it."""
+    as the ranking) and every filter. Facets group it; date order sorts it.
+
+    With ``sample`` (PostgreSQL, very many matches: ``ranking.pg_probe``) only the text
+    matches in the sample, read through the ranking table's indexes.
+    """
     model: Any = model_of(kind)
     stmt = select(model)
+    if f.phrases and sample is not None:
+        name = side_name(kind)
+        side = table(name, column("id"), column("search_vector"))
+        return _filter(stmt.where(model.id.in_(select(side.c.id).where(
+            side.c.search_vector.op("@@")(pg_tsquery(f.phrases)), sample.condition(name)))),
+            kind, f)
     if f.phrases:
         condition = text_condition(session, kind, f.query)
         names = _references(session, kind, f)
@@ -285,6 +324,14 @@ def filtered(session: Session, kind: Kind, f: Filters) -> Select[Any]:
             condition = or_(condition, model.id.in_(names))
         stmt = stmt.where(condition)
     return _filter(stmt, kind, f)
+
+
+def text_sample(session: Session, kind: Kind, f: Filters) -> Sample | None:
+    """The sample to count ``f``'s text matches of ``kind`` from, ``None`` to count them
+    all (SQLite, no words, or at most ``ranking.EXACT_LIMIT`` matches)."""
+    if not f.phrases or not _postgres(session):
+        return None
+    return pg_probe(session, kind, pg_ranking(session, kind, f.query))
 
 
 def text_condition(session: Session, kind: Kind, query: SearchQuery) -> ColumnElement[bool]:
@@ -394,8 +441,7 @@ def _reference_ids(session: Session, ref: Reference, f: Filters) -> list[int]:
 # --- ranking -----------------------------------------------------------------------------
 
 
-def _rank_text(session: Session, kind: Kind, f: Filters,
-               depth: int) -> tuple[int, list[tuple[int, float]]]:
+def _rank_text(session: Session, kind: Kind, f: Filters, depth: int) -> Scored:
     """How many items of ``kind`` match the text and filters, and the best ``depth``
     (id, score), ranked in the narrow index tables (the row is read only to filter)."""
     if _postgres(session):
@@ -407,7 +453,7 @@ def _rank_text(session: Session, kind: Kind, f: Filters,
     if _row_filtered(f, kind):
         stmt = _filter(stmt.join(model, model.id == id_column), kind, f)
     if _postgres(session):
-        return pg_count_and_rank(session, stmt, depth)
+        return pg_rank(session, kind, stmt, depth)
     if _row_filtered(f, kind):
         count = _count(session, stmt)
     else:  # every row has exactly one index row (triggers): count in the index alone
@@ -416,7 +462,7 @@ def _rank_text(session: Session, kind: Kind, f: Filters,
             fts_match(kind, f.phrases))) or 0)
     score = stmt.selected_columns.score
     rows = session.execute(stmt.order_by(score.desc(), id_column.desc()).limit(depth))
-    return count, [(row_id, float(s)) for row_id, s in rows]
+    return Scored(count, [(row_id, float(s)) for row_id, s in rows])
 
 
 def _postgres(session: Session) -> bool:

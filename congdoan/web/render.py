@@ -42,6 +42,12 @@ def filesize(size: Any) -> str:
     return ""
 
 
+def vn_number(value: Any) -> str:
+    """``321.900``: thousands grouped with dots, as Vietnamese writes them."""
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+
 def install_filters(env: Environment) -> None:
     """Register the filters on a Jinja environment."""
-    env.filters.update(vn_time=vn_time, vn_date=vn_date, safe_body=safe_body, filesize=filesize)
+    env.filters.update(vn_time=vn_time, vn_date=vn_date, safe_body=safe_body, filesize=filesize,
+                       vn_number=vn_number)

@@ -202,3 +202,17 @@ def test_daily_digest_waits_a_day(
         assert Counter(smtp.mailbox.urls()) == Counter(served)
     finally:
         server.stop()
+
+
+def test_the_webhook_timeout_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    from congdoan.alerts import webhook
+
+    monkeypatch.delenv("CONGDOAN_WEBHOOK_TIMEOUT", raising=False)
+    assert webhook.request_timeout() == webhook.TIMEOUT
+    monkeypatch.setenv("CONGDOAN_WEBHOOK_TIMEOUT", "45")
+    assert webhook.request_timeout() == 45.0
+    for bad in ("soon", "0", "-3", "99999"):
+        monkeypatch.setenv("CONGDOAN_WEBHOOK_TIMEOUT", bad)
+        with pytest.raises(ValueError, match="CONGDOAN_WEBHOOK_TIMEOUT"):
+            webhook.request_timeout()

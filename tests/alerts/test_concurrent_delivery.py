@@ -27,8 +27,11 @@ pytestmark = pytest.mark.crawl
 
 
 def _deliver(db: str, workdir: Path) -> subprocess.Popen[str]:
+    # The first sender's request hangs until the second sender has ended: on a loaded
+    # machine that can take longer than the default 10 s, whose retries would hang too.
     return subprocess.Popen([sys.executable, "-m", "congdoan", "alerts", "--deliver",
-                             "--db", db], cwd=workdir, env=dict(os.environ),
+                             "--db", db], cwd=workdir,
+                            env={**os.environ, "CONGDOAN_WEBHOOK_TIMEOUT": "120"},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

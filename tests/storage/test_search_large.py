@@ -1,0 +1,98 @@
+"""A search with very many matches on PostgreSQL: an estimated count, the newest ranked.
+
+At national scale a two-word query matches hundreds of thousands of items; counting and
+ranking them all reads every match's row (``ranking.pg_rank``). Here the limits are
+lowered so a few hundred items behave as those do.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from congdoan.storage import ranking
+from congdoan.storage.facets import Filters, find
+from congdoan.storage.repository import upsert_article
+from congdoan.storage.search import search_page
+
+from .conftest import article_record
+
+pytestmark = pytest.mark.postgres
+FIRST = datetime(2016, 1, 1, 1, tzinfo=UTC)
+FILLER = " ".join(f"câu chữ số {n} trong bài viết dài về hoạt động công đoàn" for n in range(12))
+
+
+@pytest.fixture
+def backend() -> str:
+    return "postgresql"
+
+
+@pytest.fixture
+def archive(session: Session) -> Session:
+    """600 articles over ten years, every other one about "an toàn lao động"."""
+    for n in range(600):
+        topic = "tuyên truyền an toàn lao động" if n % 2 == 0 else "giải bóng đá công nhân"
+        upsert_article(session, article_record(
+            canonical_url=f"https://ldld.example.vn/vi/news/tin/bai-{n}.html",
+            title=f"Tin số {n}: {topic}", summary=None, references=[], source_id=n,
+            attachments=[], images=[], tags=[],
+            body_text=f"{topic}. {FILLER}",
+            published_at=(FIRST + timedelta(days=6 * n)).isoformat()))
+    session.commit()
+    session.execute(text("ANALYZE articles_search"))
+    return session
+
+
+def test_below_the_limit_every_match_is_counted_and_ranked(archive: Session) -> None:
+    page = search_page(archive, "an toàn lao động", limit=10)
+    assert (page.total, page.exact) == (300, True)
+
+
+def test_above_the_limit_the_count_is_estimated_and_the_newest_are_ranked(
+    archive: Session, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 40)
+    monkeypatch.setattr(ranking, "POOL", 30)
+    page = search_page(archive, "an toàn lao động", limit=10)
+    assert not page.exact
+    assert 150 <= page.total <= 600  # about 300: rows of every date lie all over the table
+    assert 30 <= page.ranked < 300  # the pool, not every match
+    assert len(page.hits) == 10
+    newest_first = sorted(range(0, 600, 2), reverse=True)[:page.ranked]
+    assert {int(h.title.split()[2].rstrip(":")) for h in page.hits} <= set(newest_first)
+    # Unchanged below the limits: the same query with them raised counts exactly.
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 1000)
+    assert search_page(archive, "an toàn lao động", limit=10).total == 300
+
+
+def test_the_web_page_says_about_and_pages_only_through_what_was_ranked(
+    archive: Session, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 40)
+    monkeypatch.setattr(ranking, "POOL", 30)
+    page = find(archive, Filters(q="an toan lao dong"), per_page=10)
+    assert not page.exact and page.pages == -(-min(page.total, page.ranked) // 10)
+    last = find(archive, Filters(q="an toan lao dong"), page=page.pages, per_page=10)
+    assert last.hits  # the last page offered has hits
+
+
+def test_facets_of_a_large_result_are_estimated_from_its_sample(
+    archive: Session, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exact = find(archive, Filters(q="an toan lao dong"), per_page=10)
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 40)
+    monkeypatch.setattr(ranking, "SAMPLE", 60)
+    sampled = find(archive, Filters(q="an toan lao dong"), per_page=10)
+    assert not exact.facets_sampled and sampled.facets_sampled
+    years = dict(exact.facets["year"])  # 300 matches over ten years, ~30 a year
+    assert sum(years.values()) == 300
+    estimated = dict(sampled.facets["year"])
+    assert set(estimated) <= set(years)
+    assert 150 <= sum(estimated.values()) <= 600
+    assert len(estimated) >= 8  # hashed ids: a sample of every year
+    total = dict(sampled.facets["kind"])["article"]  # each count scaled and rounded
+    assert abs(total - sum(estimated.values())) <= len(estimated)
+    assert dict(sampled.facets["site"]) == {"dienbien": total}
