@@ -201,6 +201,45 @@ def measure_night(url: str, seed: int = 99) -> dict[str, Any]:
             "ms_per_record": round(elapsed * 1000 / max(1, len(records)), 2)}
 
 
+def adopt(base_size: float, old_head: str, *, suffix: str = "") -> dict[str, float]:
+    """Bring a nation built at schema ``old_head`` to the current head, as an operator's
+    database is brought: the cached SQLite base and the PostgreSQL schema are migrated
+    (``congdoan.storage.db.upgrade``) and renamed to the current head's names.
+
+    Only for revisions whose migrations leave the stored rows as they are (0014 adds two
+    indexes): growing 100 copies again costs half an hour of a shared machine.
+    Returns the seconds each migration took.
+    """
+    from congdoan.storage.db import upgrade
+
+    specs = country_db.country_specs(base_size)
+    head = country_db.schema_head()
+    times: dict[str, float] = {}
+    old_file = country_db.CACHE / f"{country_db.cache_key(specs)}-{old_head}.sqlite3"
+    new_file = country_db.CACHE / f"{country_db.cache_key(specs)}-{head}.sqlite3"
+    if old_file.exists() and not new_file.exists():
+        started = time.perf_counter()
+        upgrade(f"sqlite:///{old_file}")
+        times["sqlite_base_s"] = round(time.perf_counter() - started, 1)
+        old_file.rename(new_file)
+    key = country_db.cache_key(specs).replace("-", "_").replace("+", "_").lower()
+    old_schema, new_schema = (f"{PREFIX}{key}_{h}{suffix}" for h in (old_head, head))
+    admin = create_engine(search_bench.PG_URL)
+    try:
+        with admin.connect() as conn:
+            found = conn.scalar(text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"),
+                                {"s": old_schema})
+        if found:
+            started = time.perf_counter()
+            upgrade(schema_url(old_schema))
+            times["postgresql_s"] = round(time.perf_counter() - started, 1)
+            with admin.begin() as conn:
+                conn.execute(text(f'ALTER SCHEMA "{old_schema}" RENAME TO "{new_schema}"'))
+    finally:
+        admin.dispose()
+    return times
+
+
 def prepare(base_size: float, *, fresh: bool = False,
             suffix: str = "") -> tuple[str, dict[str, int]]:
     """The nation's schema with (at least) its base copied in; its URL and the offsets."""
@@ -363,8 +402,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-night", action="store_true")
     parser.add_argument("--country", action="store_true",
                         help="the search benchmark on --copies copies of the base instead")
+    parser.add_argument("--adopt", metavar="HEAD",
+                        help="first migrate a nation built at schema HEAD (an older "
+                             "revision that only added indexes) instead of building anew")
     args = parser.parse_args(argv)
     from bench.machine import describe
+
+    if args.adopt:
+        print(json.dumps({"adopted": adopt(args.base_size, args.adopt)}), flush=True)
 
     if args.country:
         report = {"machine": describe(),

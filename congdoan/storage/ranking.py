@@ -255,6 +255,7 @@ class Sample:
     date, in a small database as in a large one."""
 
     buckets: int
+    ids: tuple[int, ...] = ()  # the sampled matches, once read (``search.text_sample``)
 
     @property
     def scale(self) -> float:

@@ -41,7 +41,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -312,11 +312,7 @@ def filtered(session: Session, kind: Kind, f: Filters,
     model: Any = model_of(kind)
     stmt = select(model)
     if f.phrases and sample is not None:
-        name = side_name(kind)
-        side = table(name, column("id"), column("search_vector"))
-        return _filter(stmt.where(model.id.in_(select(side.c.id).where(
-            side.c.search_vector.op("@@")(pg_tsquery(f.phrases)), sample.condition(name)))),
-            kind, f)
+        return _filter(stmt.where(model.id.in_(sample.ids)), kind, f)
     if f.phrases:
         condition = text_condition(session, kind, f.query)
         names = _references(session, kind, f)
@@ -331,7 +327,15 @@ def text_sample(session: Session, kind: Kind, f: Filters) -> Sample | None:
     all (SQLite, no words, or at most ``ranking.EXACT_LIMIT`` matches)."""
     if not f.phrases or not _postgres(session):
         return None
-    return pg_probe(session, kind, pg_ranking(session, kind, f.query))
+    matches = pg_ranking(session, kind, f.query)
+    sample = pg_probe(session, kind, matches)
+    if sample is None:
+        return None
+    # Read once: every facet counts these (the bitmaps of a common word cost more than
+    # the few thousand ids).
+    ids = session.scalars(matches.with_only_columns(matches.selected_columns.id).where(
+        sample.condition(side_name(kind)))).all()
+    return replace(sample, ids=tuple(ids))
 
 
 def text_condition(session: Session, kind: Kind, query: SearchQuery) -> ColumnElement[bool]:
