@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from congdoan.commands import app
 from congdoan.normalize.text import fold
 
-from .conftest import WebDb
+from .conftest import WebDb, WebDbs
 
 # Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
 pytestmark = pytest.mark.crawl
@@ -103,3 +103,27 @@ def test_a_query_without_diacritics_is_offered_its_spelling(web_db: WebDb) -> No
     assert _api(web_db, q="công đoàn")["suggestion"] is None  # typed with diacritics
     assert _api(web_db, q="chi thi")["suggestion"] == "chỉ thị"  # the directives' type
     assert fold(api["suggestion"]) == "cong doan"
+
+
+@pytest.mark.postgres
+def test_a_search_with_very_many_matches_is_one_order_everywhere_and_says_about(
+    web_dbs: WebDbs, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The crawled portals are small: lowered limits make "công đoàn" a query with very
+    # many matches (at national scale: storage/ranking.py pg_rank).
+    from congdoan.storage import ranking
+
+    db = web_dbs.get("postgresql")
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 5)
+    monkeypatch.setattr(ranking, "POOL", 8)
+    monkeypatch.setattr(ranking, "SAMPLE", 10)
+    query = "công đoàn"
+    cli = _cli(db, query)
+    api = _api(db, q=query)
+    page, html = _page(db, q=query)
+    assert cli and [(h["kind"], h["id"]) for h in api["hits"]] == cli == page
+    assert api["total_exact"] is False and api["facets_sampled"] is True
+    assert api["ranked"] > 0 and api["pages"] == -(-min(api["total"], api["ranked"]) // 20)
+    assert "khoảng" in html and 'id="ranked-note"' in html and "≈" in html
+    told = runner.invoke(app, ["search", query, "--db", db.db_url])
+    assert f"of about {api['total']:,} hits" in told.output and "too many to rank" in told.output
