@@ -123,12 +123,13 @@ def find(session: Session, filters: Filters, *, page: int = 1, per_page: int = 2
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     needed = page * per_page
-    found = merged(session, filters, needed)
+    # Taken once: the facets count them, and the ranking estimates from them.
+    samples = _samples(session, filters) if facets else {}
+    found = merged(session, filters, needed, samples)
     result = Page(filters, _rows(session, found.order[needed - per_page:needed],
                                  filters.query.highlighted),
                   found.total, page, per_page, exact=found.exact, ranked=found.ranked)
     if facets:
-        samples = _samples(session, filters)
         result.facets = facet_counts(session, filters, samples)
         result.facets_sampled = any(samples.values())
     return result

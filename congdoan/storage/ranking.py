@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,9 +159,13 @@ def _units(query: SearchQuery) -> list[tuple[str, str, bool, float]]:
     return units
 
 
-def pg_ranking(session: Session, kind: Kind, query: SearchQuery) -> Select[Any]:
+def pg_ranking(session: Session, kind: Kind, query: SearchQuery,
+               indexed: bool = True) -> Select[Any]:
     """Ids and scores of the matches in the narrow ranking table (migrations 0007, 0008):
-    the sum over query units of idf × ``ts_rank`` (a pair only where adjacent)."""
+    the sum over query units of idf × ``ts_rank`` (a pair only where adjacent).
+
+    ``indexed`` False: the match is written so that the vector's index cannot serve it,
+    for a query most rows match, read through another index (``pg_rank``)."""
     name = model_of(kind).__tablename__
     side = table(f"{name}_search", column("id"), column("day"), column("search_vector"))
     vector = side.c.search_vector
@@ -184,8 +189,11 @@ def pg_ranking(session: Session, kind: Kind, query: SearchQuery) -> Select[Any]:
     age = func.greatest(func.coalesce(
         func.date_part("epoch", func.date_trunc("day", func.now()) - side.c.day) / 86400.0,
         0.0), 0.0)
+    # Building the GIN bitmap of a word in 10 % of the rows costs more than reading the
+    # few thousand rows of a sample or a window and testing each (coalesce hides the index).
+    matched = vector if indexed else func.coalesce(vector, literal_column("''::tsvector"))
     return (select(side.c.id, recency(relevance, age).label("score"))
-            .where(vector.op("@@")(pg_tsquery(query.phrases))))
+            .where(matched.op("@@")(pg_tsquery(query.phrases))))
 
 
 def _idf(frequencies: dict[str, float], words: str) -> float:
@@ -224,14 +232,17 @@ def _pg_frequencies(session: Session, table_name: str) -> dict[str, float]:
 
 # --- PostgreSQL: large results ------------------------------------------------------------
 
-# Up to this many matches (of one kind) are counted and ranked exactly. Above it, every
-# match's row (its ~2 kB vector) would have to be read: at 1.3 million items a two-word
-# query has 300,000 matches and takes seconds (docs/benchmarks.md, "Ten years of a nation").
+# Up to about this many matches (of one kind) are counted and ranked exactly. Above it,
+# every match's row (its ~2 kB vector) would have to be read: at 1.3 million items a
+# two-word query has 300,000 matches and took seconds (docs/benchmarks.md, "Ten years of a
+# nation"). The index cannot help with that many: building the GIN bitmap of 121,000
+# matches alone takes 50 ms.
 EXACT_LIMIT = 2000
-POOL = 1000  # above EXACT_LIMIT, the newest ~POOL matches are ranked
-SAMPLE = 1000  # ... and the count and facets estimated from ~SAMPLE matches
+POOL = 500  # above EXACT_LIMIT, the newest ~POOL matches are ranked
+SAMPLE = 500  # ... and the count and facets estimated from ~SAMPLE matches
+MIN_SAMPLE = 100  # fewer sampled matches (a guess too high): a four times larger sample
 BUCKETS = 1024  # migration 0014's ``hashint4(id) & 1023``: a sample is the first m buckets
-_POOL_TRIES = 3  # widen the window at most this many times (4x each) to fill the pool
+_TRIES = 3  # widen a sample or a window at most this many times (4x each)
 
 
 @dataclass(frozen=True)
@@ -255,12 +266,17 @@ class Sample:
     date, in a small database as in a large one."""
 
     buckets: int
-    ids: tuple[int, ...] = ()  # the sampled matches, once read (``search.text_sample``)
+    ids: tuple[int, ...] = ()  # the sampled matches
 
     @property
     def scale(self) -> float:
         """How many matches each sampled one stands for."""
         return BUCKETS / self.buckets
+
+    @property
+    def estimate(self) -> int:
+        """How many match in all."""
+        return round(len(self.ids) * self.scale)
 
     def condition(self, name: str) -> ColumnElement[bool]:
         """The sample's rows of the ranking table ``name`` (its bucket index, 0014)."""
@@ -272,61 +288,96 @@ def side_name(kind: Kind) -> str:
     return f"{model_of(kind).__tablename__}_search"
 
 
-def pg_probe(session: Session, kind: Kind, stmt: Select[Any]) -> Sample | None:
-    """``None`` when ``stmt`` (a select over the ranking table) has at most
-    ``EXACT_LIMIT`` matches; else the sample holding about ``SAMPLE`` of them.
+def _table_rows(session: Session, name: str) -> float:
+    return float(session.scalar(text(
+        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"), {"t": name}) or 0)
 
-    The probe reads at most ``EXACT_LIMIT + 1`` matches and scores none. When it finds
-    more, how far into the table they reached (PostgreSQL reads a bitmap or sequential
-    scan in block order) gives a first guess of how many match in all, which sizes the
-    sample; the sample then gives the estimate (rows of every portal and date lie all
-    over the table, but not evenly: the sample does not depend on it).
-    """
+
+# A query whose least common word is in this share of the rows or more is matched by
+# testing the rows a sample or a window reads, not through the vector's index.
+WIDE_SHARE = 0.05
+
+Matches = Callable[[bool], Select[Any]]  # ``indexed`` -> ``pg_ranking``'s select, filtered
+
+
+@dataclass(frozen=True)
+class Guess:
+    """What the planner's statistics say of a query: how many rows may match."""
+
+    rows: float  # in the ranking table
+    share: float  # of its rows holding the query's least common word
+
+    @property
+    def matches(self) -> float:
+        """An upper bound for the words together, close for a compound (``phuc loi``:
+        335,000 for 321,900 matches)."""
+        return self.rows * self.share
+
+
+def pg_guess(session: Session, kind: Kind, query: SearchQuery) -> Guess:
+    """``Guess`` of ``query`` over the items of ``kind`` (``pg_stats``, ``ANALYZE``)."""
     name = side_name(kind)
-    block = literal_column(f"({name}.ctid::text::point)[0]").label("block")
-    probe = (stmt.with_only_columns(block, maintain_column_froms=True).order_by(None)
-             .limit(EXACT_LIMIT + 1).subquery())
-    seen, last = session.execute(select(func.count(), func.max(probe.c.block))).one()
-    if seen <= EXACT_LIMIT:
+    frequencies = _pg_frequencies(session, name)
+    floor = frequencies.get("", 0.0005)
+    words = {w for phrase in query.phrases for w in phrase.split()}
+    share = min((frequencies.get(w, floor) for w in words), default=1.0)
+    return Guess(_table_rows(session, name), share)
+
+
+def pg_sample(session: Session, kind: Kind, matches: Matches,
+              query: SearchQuery) -> Sample | None:
+    """``None`` when ``matches`` has at most about ``EXACT_LIMIT`` rows: count and rank
+    them all. Else the sample of about ``SAMPLE`` of them (their ids) that estimates how
+    many match.
+
+    Its size comes from ``pg_guess``; a sample with fewer than ``MIN_SAMPLE`` matches
+    (the words are rarer together, or filters leave few) is taken again four times
+    larger. It is read through the bucket index, testing each row when the words are
+    common (``WIDE_SHARE``), else together with the vector's index.
+    """
+    guess = pg_guess(session, kind, query)
+    if guess.matches <= EXACT_LIMIT:
         return None
-    pages = session.scalar(text("SELECT pg_relation_size(to_regclass(:t)) / "
-                                "current_setting('block_size')::int"), {"t": name}) or 1
-    guess = seen * max(int(pages), 1) / (float(last or 0) + 1.0)
-    return Sample(max(1, min(BUCKETS, math.ceil(BUCKETS * SAMPLE / guess))))
+    name = side_name(kind)
+    stmt = matches(guess.share < WIDE_SHARE)
+    id_column = stmt.selected_columns.id
+    sample = Sample(max(1, min(BUCKETS, math.ceil(BUCKETS * SAMPLE / guess.matches))))
+    for _ in range(_TRIES):
+        ids = session.scalars(stmt.with_only_columns(id_column).order_by(None)
+                              .where(sample.condition(name))).all()
+        sample = Sample(sample.buckets, tuple(ids))
+        if len(ids) >= MIN_SAMPLE or sample.buckets == BUCKETS:
+            break
+        sample = Sample(min(BUCKETS, sample.buckets * 4))
+    return None if sample.estimate <= EXACT_LIMIT else sample
 
 
-def pg_estimate(session: Session, kind: Kind, stmt: Select[Any], sample: Sample) -> int:
-    """How many rows ``stmt`` matches, estimated from ``sample``."""
-    counted = stmt.where(sample.condition(side_name(kind))).order_by(None).subquery()
-    return round((session.scalar(select(func.count()).select_from(counted)) or 0)
-                 * sample.scale)
-
-
-def pg_rank(session: Session, kind: Kind, stmt: Select[Any], depth: int) -> Scored:
-    """The best ``depth`` of ``stmt`` (``pg_ranking``'s select, perhaps filtered) and the
-    count: exact up to ``EXACT_LIMIT`` matches; above it, an estimate (``pg_probe``)
+def pg_rank(session: Session, kind: Kind, matches: Matches, depth: int,
+            query: SearchQuery, sample: Sample | None = None) -> Scored:
+    """The best ``depth`` of ``matches`` (``pg_ranking``'s select, perhaps filtered) and
+    the count: exact up to about ``EXACT_LIMIT`` matches; above it, the estimate of a
+    sample (``pg_sample``, or ``sample`` when the caller has taken it for these matches)
     and the best of the newest ``POOL`` (or ``2 * depth``) matches.
 
     The newest: the day from which about that many matches are newer is read from the
-    day index (0014); PostgreSQL combines the range with the vector's index, so only
-    those matches' rows are read and scored. A relevant old item is then not among the
-    hits of a query this broad: the page says so, and more words or a filter (a portal,
-    a year) bring the count under ``EXACT_LIMIT``, where every match is ranked.
+    day index (0014), and only the rows from that day on are read and scored. A relevant
+    old item is then not among the hits of a query this broad: the page says so, and more
+    words or a filter (a portal, a year) bring the count under ``EXACT_LIMIT``, where
+    every match is ranked.
     """
-    sample = pg_probe(session, kind, stmt)
+    sample = sample or pg_sample(session, kind, matches, query)
     if sample is None:
-        count, rows = pg_count_and_rank(session, stmt, depth)
+        count, rows = pg_count_and_rank(session, matches(True), depth)
         return Scored(count, rows)
     name = side_name(kind)
-    estimate = max(EXACT_LIMIT + 1, pg_estimate(session, kind, stmt, sample))
-    rows_in_table = session.scalar(text(
-        "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"), {"t": name}) or 0
+    stmt = matches(pg_guess(session, kind, query).share < WIDE_SHARE)
+    rows_in_table = _table_rows(session, name)
     wanted = max(POOL, 2 * depth)
-    share = min(1.0, estimate / rows_in_table) if rows_in_table > 0 else 0.5
+    share = min(1.0, sample.estimate / rows_in_table) if rows_in_table > 0 else 0.5
     newest = int(wanted / share) + 1  # rows of the table, newest first, holding ~wanted
     day = literal_column(f"{name}.day")
     found, rows = 0, []
-    for _ in range(_POOL_TRIES):
+    for _ in range(_TRIES):
         since = session.scalar(text(
             f"SELECT day FROM {name} WHERE day IS NOT NULL ORDER BY day DESC "
             "OFFSET :n LIMIT 1"), {"n": newest})
@@ -335,7 +386,7 @@ def pg_rank(session: Session, kind: Kind, stmt: Select[Any], depth: int) -> Scor
         if since is None or found >= wanted // 4:
             break
         newest *= 4
-    return Scored(estimate, rows, exact=False, ranked=found)
+    return Scored(max(sample.estimate, found), rows, exact=False, ranked=found)
 
 
 def pg_count_and_rank(session: Session, stmt: Select[Any],

@@ -41,7 +41,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -67,11 +67,10 @@ from congdoan.storage.ranking import (
     Scored,
     fts_match,
     model_of,
-    pg_probe,
     pg_rank,
     pg_ranking,
+    pg_sample,
     pg_tsquery,
-    side_name,
     sqlite_ranking,
 )
 from congdoan.storage.search_query import Reference, SearchQuery, query_words, read_query
@@ -226,12 +225,16 @@ def search_page(session: Session, query: str, *, site: str | None = None,
                          found.total, offset, found.exact, found.ranked)
 
 
-def merged(session: Session, f: Filters, depth: int) -> Ranking:
+def merged(session: Session, f: Filters, depth: int,
+           samples: dict[Kind, Sample | None] | None = None) -> Ranking:
     """How many items match ``f``, and the first ``depth`` of them in its order, every
-    kind merged: best first (references first of all), or newest first."""
+    kind merged: best first (references first of all), or newest first.
+
+    ``samples``: per kind, ``text_sample`` already taken (the web page's facets take it).
+    """
     out = Ranking(0, [])
     for kind in f.kinds:
-        found = rank(session, kind, f, depth)
+        found = rank(session, kind, f, depth, (samples or {}).get(kind))
         out.total += found.total
         out.order += found.order
         out.exact = out.exact and found.exact
@@ -246,8 +249,10 @@ def merged(session: Session, f: Filters, depth: int) -> Ranking:
     return out
 
 
-def rank(session: Session, kind: Kind, f: Filters, depth: int) -> Ranking:
-    """How many items of ``kind`` match ``f`` and the first ``depth`` in its order."""
+def rank(session: Session, kind: Kind, f: Filters, depth: int,
+         sample: Sample | None = None) -> Ranking:
+    """How many items of ``kind`` match ``f`` and the first ``depth`` in its order
+    (``sample``: ``text_sample(session, kind, f)``, when taken already)."""
     if f.order == "date":
         stmt = filtered(session, kind, f)
         model: Any = model_of(kind)
@@ -257,7 +262,7 @@ def rank(session: Session, kind: Kind, f: Filters, depth: int) -> Ranking:
                               .order_by(day.desc(), model.id.desc()).limit(depth)).all()
         return Ranking(count, [Ranked(kind, i, 0.0) for i in ids])
     references = _references(session, kind, f)
-    scored = _rank_text(session, kind, f, depth)
+    scored = _rank_text(session, kind, f, depth, sample)
     count = scored.count
     named = set(references)
     if named:
@@ -327,15 +332,8 @@ def text_sample(session: Session, kind: Kind, f: Filters) -> Sample | None:
     all (SQLite, no words, or at most ``ranking.EXACT_LIMIT`` matches)."""
     if not f.phrases or not _postgres(session):
         return None
-    matches = pg_ranking(session, kind, f.query)
-    sample = pg_probe(session, kind, matches)
-    if sample is None:
-        return None
-    # Read once: every facet counts these (the bitmaps of a common word cost more than
-    # the few thousand ids).
-    ids = session.scalars(matches.with_only_columns(matches.selected_columns.id).where(
-        sample.condition(side_name(kind)))).all()
-    return replace(sample, ids=tuple(ids))
+    return pg_sample(session, kind, functools.partial(pg_ranking, session, kind, f.query),
+                     f.query)
 
 
 def text_condition(session: Session, kind: Kind, query: SearchQuery) -> ColumnElement[bool]:
@@ -445,19 +443,26 @@ def _reference_ids(session: Session, ref: Reference, f: Filters) -> list[int]:
 # --- ranking -----------------------------------------------------------------------------
 
 
-def _rank_text(session: Session, kind: Kind, f: Filters, depth: int) -> Scored:
+def _rank_text(session: Session, kind: Kind, f: Filters, depth: int,
+               sample: Sample | None = None) -> Scored:
     """How many items of ``kind`` match the text and filters, and the best ``depth``
     (id, score), ranked in the narrow index tables (the row is read only to filter)."""
-    if _postgres(session):
-        stmt = pg_ranking(session, kind, f.query)
-    else:
-        stmt = sqlite_ranking(kind, f.query)
     model: Any = model_of(kind)
-    id_column = stmt.selected_columns.id
-    if _row_filtered(f, kind):
-        stmt = _filter(stmt.join(model, model.id == id_column), kind, f)
+
+    def filtered_ranking(stmt: Select[Any]) -> Select[Any]:
+        if not _row_filtered(f, kind):
+            return stmt
+        return _filter(stmt.join(model, model.id == stmt.selected_columns.id), kind, f)
+
     if _postgres(session):
-        return pg_rank(session, kind, stmt, depth)
+        def matches(indexed: bool) -> Select[Any]:
+            return filtered_ranking(pg_ranking(session, kind, f.query, indexed))
+
+        # The text's sample serves only when no filter narrows the rows.
+        return pg_rank(session, kind, matches, depth, f.query,
+                       None if _row_filtered(f, kind) else sample)
+    stmt = filtered_ranking(sqlite_ranking(kind, f.query))
+    id_column = stmt.selected_columns.id
     if _row_filtered(f, kind):
         count = _count(session, stmt)
     else:  # every row has exactly one index row (triggers): count in the index alone

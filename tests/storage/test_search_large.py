@@ -42,8 +42,16 @@ def archive(session: Session) -> Session:
             body_text=f"{topic}. {FILLER}",
             published_at=(FIRST + timedelta(days=6 * n)).isoformat()))
     session.commit()
-    session.execute(text("ANALYZE articles_search"))
+    analysed(session)
     return session
+
+
+def analysed(session: Session) -> None:
+    """Statistics as autovacuum keeps them, read afresh (search reuses them 5 minutes)."""
+    session.execute(text("ANALYZE articles_search"))
+    session.execute(text("ANALYZE documents_search"))
+    session.commit()
+    ranking._STATS.clear()
 
 
 def test_below_the_limit_every_match_is_counted_and_ranked(archive: Session) -> None:
