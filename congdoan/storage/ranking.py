@@ -352,6 +352,23 @@ def pg_sample(session: Session, kind: Kind, matches: Matches,
     return None if sample.estimate <= EXACT_LIMIT else sample
 
 
+BROWSE_EXACT = 50_000  # items of a kind whose facets are counted exactly with no words
+BROWSE_SAMPLE = 1000  # above: counted from about this many items
+
+
+def pg_every_sample(session: Session, kind: Kind) -> Sample | None:
+    """A sample of every item of ``kind`` (the browse page's facets), ``None`` up to
+    ``BROWSE_EXACT`` items."""
+    name = side_name(kind)
+    rows = _table_rows(session, name)
+    if rows <= BROWSE_EXACT:
+        return None
+    sample = Sample(max(1, min(BUCKETS, math.ceil(BUCKETS * BROWSE_SAMPLE / rows))))
+    ids = session.scalars(select(literal_column("id")).select_from(text(name))
+                          .where(sample.condition(name))).all()
+    return Sample(sample.buckets, tuple(ids))
+
+
 def pg_rank(session: Session, kind: Kind, matches: Matches, depth: int,
             query: SearchQuery, sample: Sample | None = None) -> Scored:
     """The best ``depth`` of ``matches`` (``pg_ranking``'s select, perhaps filtered) and

@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from congdoan.storage import ranking
+from congdoan.storage.db import upgrade
 from congdoan.storage.facets import Filters, find
+from congdoan.storage.models import Base
 from congdoan.storage.repository import upsert_article
 from congdoan.storage.search import search_page
+from tests.conftest import PgSchemas
 
 from .conftest import article_record
 
@@ -28,6 +31,25 @@ FILLER = " ".join(f"câu chữ số {n} trong bài viết dài về hoạt độ
 @pytest.fixture
 def backend() -> str:
     return "postgresql"
+
+
+@pytest.fixture(scope="module")
+def own_url(pg_schemas: PgSchemas) -> str:
+    """A schema of this module's own: its statistics (ANALYZE) would change other tests'
+    idf in the shared one (TRUNCATE keeps them)."""
+    url = pg_schemas.new_url()
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def db_url(own_url: str) -> str:
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    engine = create_engine(own_url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return own_url
 
 
 @pytest.fixture

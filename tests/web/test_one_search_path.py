@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from congdoan.commands import app
 from congdoan.normalize.text import fold
+from tests.conftest import PgSchemas
 
-from .conftest import WebDb, WebDbs
+from .conftest import WebDb, built
 
 # Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
 pytestmark = pytest.mark.crawl
@@ -107,31 +109,34 @@ def test_a_query_without_diacritics_is_offered_its_spelling(web_db: WebDb) -> No
 
 @pytest.mark.postgres
 def test_a_search_with_very_many_matches_is_one_order_everywhere_and_says_about(
-    web_dbs: WebDbs, monkeypatch: pytest.MonkeyPatch,
+    pg_schemas: PgSchemas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The crawled portals are small: lowered limits make "công đoàn" a query with very
-    # many matches (at national scale: storage/ranking.py pg_rank).
+    # many matches (at national scale: storage/ranking.py pg_rank). A database of its
+    # own: its statistics (ANALYZE, which the estimates read) would change other tests'.
     from sqlalchemy import create_engine, text
 
     from congdoan.storage import ranking
 
-    db = web_dbs.get("postgresql")
-    engine = create_engine(db.db_url)
-    with engine.begin() as conn:  # the statistics autovacuum keeps, which search reads
-        conn.execute(text("ANALYZE articles_search"))
-        conn.execute(text("ANALYZE documents_search"))
-    engine.dispose()
-    monkeypatch.setattr(ranking, "_STATS", {})
-    monkeypatch.setattr(ranking, "EXACT_LIMIT", 5)
-    monkeypatch.setattr(ranking, "POOL", 8)
-    monkeypatch.setattr(ranking, "SAMPLE", 10)
-    query = "công đoàn"
-    cli = _cli(db, query)
-    api = _api(db, q=query)
-    page, html = _page(db, q=query)
-    assert cli and [(h["kind"], h["id"]) for h in api["hits"]] == cli == page
-    assert api["total_exact"] is False and api["facets_sampled"] is True
-    assert api["ranked"] > 0 and api["pages"] == -(-min(api["total"], api["ranked"]) // 20)
-    assert "khoảng" in html and 'id="ranked-note"' in html and "≈" in html
-    told = runner.invoke(app, ["search", query, "--db", db.db_url])
-    assert f"of about {api['total']:,} hits" in told.output and "too many to rank" in told.output
+    with built(tmp_path, pg_schemas.new_url()) as db:
+        engine = create_engine(db.db_url)
+        with engine.begin() as conn:  # the statistics autovacuum keeps, which search reads
+            conn.execute(text("ANALYZE articles_search"))
+            conn.execute(text("ANALYZE documents_search"))
+        engine.dispose()
+        monkeypatch.setattr(ranking, "_STATS", {})
+        monkeypatch.setattr(ranking, "EXACT_LIMIT", 5)
+        monkeypatch.setattr(ranking, "POOL", 8)
+        monkeypatch.setattr(ranking, "SAMPLE", 10)
+        query = "công đoàn"
+        cli = _cli(db, query)
+        api = _api(db, q=query)
+        page, html = _page(db, q=query)
+        assert cli and [(h["kind"], h["id"]) for h in api["hits"]] == cli == page
+        assert api["total_exact"] is False and api["facets_sampled"] is True
+        assert api["ranked"] > 0
+        assert api["pages"] == -(-min(api["total"], api["ranked"]) // 20)
+        assert "khoảng" in html and 'id="ranked-note"' in html and "≈" in html
+        told = runner.invoke(app, ["search", query, "--db", db.db_url])
+        assert f"of about {api['total']:,} hits" in told.output
+        assert "too many to rank" in told.output
