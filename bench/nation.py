@@ -32,6 +32,8 @@ import argparse
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Table, create_engine, text
@@ -40,6 +42,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from bench import country_db
 from bench import search as search_bench
 from bench.pg_copy import analyse, copy_database, reset_sequences
+from congdoan.storage import ranking
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.models import Base
 from congdoan.storage.search import search_page
@@ -133,8 +136,20 @@ def copies_made(engine: Engine, offsets: dict[str, int]) -> int:
     return max(1, -(-int(top) // max(1, offsets["articles"])))
 
 
+@contextmanager
+def every_match_ranked() -> Iterator[None]:
+    """Search as before issue 24's limits: every match counted, ranked and faceted."""
+    saved = ranking.EXACT_LIMIT, ranking.BROWSE_EXACT
+    ranking.EXACT_LIMIT = ranking.BROWSE_EXACT = 10 ** 12
+    try:
+        yield
+    finally:
+        ranking.EXACT_LIMIT, ranking.BROWSE_EXACT = saved
+
+
 def measure_search(url: str, repeats: int) -> dict[str, Any]:
-    """p50/p95 of each benchmark query through ``search_page`` (best 20 and the total)."""
+    """p50/p95 of each benchmark query through ``search_page`` (best 20 and the total);
+    whether the count is exact, and among how many matches the hits were ranked."""
     engine = make_engine(url, migrate=False)
     figures: dict[str, Any] = {}
     try:
@@ -144,10 +159,35 @@ def measure_search(url: str, repeats: int) -> dict[str, Any]:
                 times, result = search_bench._timed(
                     lambda q=query: search_page(session, q, limit=20), repeats)
                 figures[label] = {"query": query, "matches": result.total,
+                                  "exact": result.exact, "ranked": result.ranked,
+                                  "top": [[h.kind, h.id] for h in result.hits],
                                   **search_bench._ms(times)}
     finally:
         engine.dispose()
     return figures
+
+
+def compare_exact(url: str, bounded: dict[str, Any], repeats: int) -> dict[str, Any]:
+    """The same queries with every match ranked, in the same run; how many of the exact
+    best 10 the bounded search also has in its 10, and its count against the true one."""
+    with every_match_ranked():
+        exact = measure_search(url, repeats)
+    for label, figures in exact.items():
+        mine = bounded[label]
+        best = {tuple(h) for h in figures["top"][:10]}
+        figures["overlap_at_10"] = len(best & {tuple(h) for h in mine["top"][:10]}) / max(
+            1, len(best))
+        figures["count_error"] = round(mine["matches"] / max(1, figures["matches"]) - 1, 4)
+    return exact
+
+
+def measure_web_both(url: str, repeats: int, compare: bool) -> dict[str, Any]:
+    """``measure_web``, and with ``compare`` the same pages with every match ranked."""
+    out = {"bounded": measure_web(url, repeats)}
+    if compare:
+        with every_match_ranked():
+            out["every_match"] = measure_web(url, repeats)
+    return out
 
 
 def measure_web(url: str, repeats: int) -> dict[str, Any]:
@@ -353,8 +393,9 @@ def run_country(*, base_size: float = 0.1, copies: int = 10, rounds: int = 3,
 
 def run(*, base_size: float = 0.1, copies: int = 100,
         checkpoints: tuple[int, ...] = (1, 10, 30, 100), repeats: int = 20,
-        web_repeats: int = 10, night: bool = True) -> dict[str, Any]:
-    """Grow the nation to ``copies`` copies of the base, measuring at each checkpoint."""
+        web_repeats: int = 10, night: bool = True, compare: bool = False) -> dict[str, Any]:
+    """Grow the nation to ``copies`` copies of the base, measuring at each checkpoint
+    (``compare``: also with every match ranked, as before issue 24's limits)."""
     url, offsets = prepare(base_size)
     engine = make_engine(url, migrate=False)
     report: dict[str, Any] = {"base_size": base_size, "copies": copies,
@@ -377,10 +418,12 @@ def run(*, base_size: float = 0.1, copies: int = 100,
             if made > checkpoint:  # already larger (a rerun): measure what there is
                 continue
             counts = country_db.stored_counts(engine)
+            searched = measure_search(url, repeats)
             point = {"copies": made, **counts, "items": counts["articles"] + counts["documents"],
-                     "grow_s": round(copy_s, 1),
-                     "search": measure_search(url, repeats),
-                     "web": measure_web(url, web_repeats)}
+                     "grow_s": round(copy_s, 1), "search": searched,
+                     "search_every_match": (compare_exact(url, searched, max(3, repeats // 4))
+                                            if compare else None),
+                     "web": measure_web_both(url, web_repeats, compare)}
             report["checkpoints"].append(point)
             print(json.dumps(point, ensure_ascii=False), flush=True)
         if night:
@@ -402,6 +445,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-night", action="store_true")
     parser.add_argument("--country", action="store_true",
                         help="the search benchmark on --copies copies of the base instead")
+    parser.add_argument("--compare-exact", action="store_true",
+                        help="also measure every query and page with every match ranked "
+                             "(search before the limits of storage/ranking.py)")
     parser.add_argument("--adopt", metavar="HEAD",
                         help="first migrate a nation built at schema HEAD (an older "
                              "revision that only added indexes) instead of building anew")
@@ -423,7 +469,8 @@ def main(argv: list[str] | None = None) -> None:
     report = {"machine": describe(),
               **run(base_size=args.base_size, copies=args.copies,
                     checkpoints=tuple(args.checkpoints), repeats=args.repeats,
-                    web_repeats=args.web_repeats, night=not args.no_night)}
+                    web_repeats=args.web_repeats, night=not args.no_night,
+                    compare=args.compare_exact)}
     out = country_db.CACHE.parent / "nation.json"
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str) + "\n")
     print(json.dumps(report, indent=1, ensure_ascii=False, default=str))

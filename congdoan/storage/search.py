@@ -67,7 +67,6 @@ from sqlalchemy.orm import Session, selectinload
 from congdoan.items.kinds import Kind
 from congdoan.storage.models import Article, Document, DocumentPosting
 from congdoan.storage.ranking import (
-    WIDE_SHARE,
     Sample,
     Scored,
     fts_match,
@@ -305,13 +304,15 @@ def _pg_newest(session: Session, kind: Kind, f: Filters, depth: int,
                               .order_by(item_date_sql(kind).desc(), model.id.desc())
                               .limit(depth)).all()
         return Ranking(_count(session, stmt), [Ranked(kind, i, 0.0) for i in ids])
-    stmt = matches(pg_guess(session, kind, f.query).share < WIDE_SHARE)
+    stmt = matches(not pg_guess(session, kind, f.query).wide)
     day = literal_column(f"{name}.day")
     ids = session.scalars(stmt.with_only_columns(stmt.selected_columns.id)
                           .where(day.is_not(None))
                           .order_by(day.desc(), stmt.selected_columns.id.desc())
                           .limit(depth)).all()
-    return Ranking(sample.estimate, [Ranked(kind, i, 0.0) for i in ids])
+    # The order is exact (every match, newest first), the count an estimate.
+    return Ranking(sample.estimate, [Ranked(kind, i, 0.0) for i in ids], exact=False,
+                   ranked=sample.estimate)
 
 
 def _by_date(session: Session, ranked: list[Ranked], depth: int) -> list[Ranked]:
