@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from typing import Any
 
 from congdoan.files.reading import FileReading, Limits, PageText, failed
 from congdoan.files.tools import ToolFailed, run_tool
@@ -90,11 +91,42 @@ def _docx_text(data: bytes) -> str:
     from docx import Document
 
     document = Document(BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+    read: list[Any] = []  # the tables and rows read, for _release_docx
+    try:
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            read.append(table)
+            for row in table.rows:
+                read.append(row)
+                lines.append(" ".join(cell.text for cell in row.cells))
+    finally:
+        _release_docx(document, read)
     return "\n".join(lines)
+
+
+def _release_docx(document: Any, read: list[Any]) -> None:
+    """Free a python-docx document now instead of at the next full garbage collection.
+
+    python-docx parses every XML part of the package (styles, numbering, theme...:
+    ~3.5 MB of lxml trees for a one-page file) and links them in reference cycles
+    (package -> relationships -> part -> package, document <-> body, table <-> its
+    rows, and ``_Row.cells``'s recursive closure holding its row), so they outlive
+    the reading until a full collection, rare in a crawl process holding a million
+    objects: a quick crawl kept 30-50 MB of dead DOCX trees (docs/benchmarks.md,
+    session 8). Emptying the attribute dicts of the document, the tables and rows
+    in ``read`` and every part breaks each cycle, and reference counting frees the
+    trees at once. None of these objects is usable afterwards.
+    """
+    package = document.part.package
+    parts: dict[int, Any] = {}
+    sources = [package]
+    while sources:  # every part reachable from the package, once
+        for rel in sources.pop().rels.values():
+            if not rel.is_external and id(rel.target_part) not in parts:
+                parts[id(rel.target_part)] = rel.target_part
+                sources.append(rel.target_part)
+    for owner in (document, *read, package, *parts.values()):
+        vars(owner).clear()
 
 
 def _odf_text(data: bytes) -> str:

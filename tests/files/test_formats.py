@@ -86,6 +86,53 @@ def test_an_xlsx_gives_the_text_of_its_cells() -> None:
     assert reading.text == "Tổng hợp\nĐơn vị Số đoàn viên\nCông đoàn ngành Giáo dục 1520"
 
 
+def _docx_with_a_table() -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_heading("QUYẾT ĐỊNH", level=1)
+    document.add_paragraph("Về việc khen thưởng đoàn viên")
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, (("Đơn vị", "Số đoàn viên"), ("Giáo dục", "1520")),
+                          strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_docx_gives_its_paragraphs_then_its_table_rows() -> None:
+    reading = read_file(_docx_with_a_table(), "quyet-dinh.docx")
+    assert reading.status == "ok", reading.reason
+    assert reading.pages[0].engine == "python-docx"
+    assert reading.text == ("QUYẾT ĐỊNH\nVề việc khen thưởng đoàn viên\n"
+                            "Đơn vị Số đoàn viên\nGiáo dục 1520")
+
+
+def test_a_read_docx_leaves_no_parsed_xml_for_the_garbage_collector() -> None:
+    """python-docx links its parsed parts in cycles; the reader breaks them, so the lxml
+    trees go when the reading ends, not at a full collection (rare in a crawl)."""
+    import gc
+
+    from lxml import etree
+
+    data = _docx_with_a_table()
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        assert read_file(data, "quyet-dinh.docx").status == "ok"
+        gc.collect()
+        trees = [o for o in gc.garbage if isinstance(o, (etree._Element, etree._ElementTree))
+                 or type(o).__name__ == "_Document"]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert trees == []
+
+
 ODT_BODY = (
     '<office:text><text:h text:outline-level="1">QUYẾT ĐỊNH</text:h>'
     '<text:p text:style-name="P1">Về việc <text:span text:style-name="T1">khen thưởng</text:span>'
