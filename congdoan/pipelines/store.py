@@ -15,7 +15,7 @@ the pages read but not stored go to ``<data>/retry/<site>.jsonl``
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals
@@ -35,6 +35,21 @@ from congdoan.storage.stories import SIGNATURE_KEY
 from congdoan.stories.signature import signature_and_bands
 
 logger = logging.getLogger(__name__)
+
+
+def packing(record: dict[str, Any], packer: Executor) -> dict[str, Any]:
+    """``record`` with its raw page handed to ``packer`` (hashed, compressed) instead of kept.
+
+    The record waits in the open batch (up to ``CONGDOAN_STORE_BATCH`` items) and
+    the archive takes the packed body (``PACKED_KEY``): keeping the raw bytes beside
+    it held every pending page uncompressed too, ~12 MB of response bodies at
+    the quick crawl's peak (docs/benchmarks.md, session 8). The future holds the
+    bytes until they are packed.
+    """
+    raw = record.pop("raw_body")
+    # The spider hashed these bytes already (``body_sha256``): not hashed again.
+    record[PACKED_KEY] = packer.submit(pack, raw, record.get("body_sha256"))
+    return record
 
 
 class StorePipeline:
@@ -84,8 +99,7 @@ class StorePipeline:
         self._fetched_url[record["canonical_url"]] = record["url"]
         raw = record.get("raw_body")
         if raw is not None and self._packer is not None:
-            # The spider hashed these bytes already (``body_sha256``): not hashed again.
-            record[PACKED_KEY] = self._packer.submit(pack, raw, record.get("body_sha256"))
+            record = packing(record, self._packer)
         if record["kind"] == "article" and self._packer is not None:
             # The story signature (folding, shingles, MinHash) off the reactor thread too.
             record[SIGNATURE_KEY] = self._packer.submit(
