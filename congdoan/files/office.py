@@ -88,10 +88,21 @@ def _check_package(data: bytes, limits: Limits) -> None:
 
 
 def _docx_text(data: bytes) -> str:
-    from docx import Document
+    """The body's paragraphs, then each table row's cells, as python-docx reads them.
 
-    document = Document(BytesIO(data))
-    read: list[Any] = []  # the tables and rows read, for _release_docx
+    Only the main document part is parsed: ``docx.Document`` parses every XML part
+    of the package (styles, numbering, theme, settings...: ~3.5 MB of lxml trees for
+    a one-page file) although the text is read from this one alone. That, and
+    python-docx's reference cycles keeping the trees until a full garbage
+    collection, cost a quick crawl 40-60 MB of peak memory (docs/benchmarks.md,
+    session 8). ``tests/files/test_formats.py`` holds the text equal to
+    ``docx.Document``'s reading.
+    """
+    from docx.document import Document
+    from docx.oxml.parser import parse_xml
+
+    document = Document(parse_xml(_main_document_xml(data)), None)  # type: ignore[arg-type]
+    read: list[Any] = [document]  # what _release_docx empties
     try:
         lines = [p.text for p in document.paragraphs]
         for table in document.tables:
@@ -100,32 +111,44 @@ def _docx_text(data: bytes) -> str:
                 read.append(row)
                 lines.append(" ".join(cell.text for cell in row.cells))
     finally:
-        _release_docx(document, read)
+        _release_docx(read)
     return "\n".join(lines)
 
 
-def _release_docx(document: Any, read: list[Any]) -> None:
-    """Free a python-docx document now instead of at the next full garbage collection.
+def _main_document_xml(data: bytes) -> bytes:
+    """The XML of a DOCX package's main document part, found and checked as python-docx
+    does: the package's one officeDocument relationship (KeyError without one,
+    ValueError with several), of the WordprocessingML content type (ValueError)."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgreader import PackageReader
 
-    python-docx parses every XML part of the package (styles, numbering, theme...:
-    ~3.5 MB of lxml trees for a one-page file) and links them in reference cycles
-    (package -> relationships -> part -> package, document <-> body, table <-> its
-    rows, and ``_Row.cells``'s recursive closure holding its row), so they outlive
-    the reading until a full collection, rare in a crawl process holding a million
-    objects: a quick crawl kept 30-50 MB of dead DOCX trees (docs/benchmarks.md,
-    session 8). Emptying the attribute dicts of the document, the tables and rows
-    in ``read`` and every part breaks each cycle, and reference counting frees the
-    trees at once. None of these objects is usable afterwards.
+    package = PackageReader.from_file(BytesIO(data))
+    targets = [rel.target_partname for source, rel in package.iter_srels()
+               if source == PACKAGE_URI and rel.reltype == RELATIONSHIP_TYPE.OFFICE_DOCUMENT
+               and not rel.is_external]
+    if not targets:
+        raise KeyError("no relationship of type 'officeDocument' in the package")
+    if len(targets) > 1:
+        raise ValueError("multiple relationships of type 'officeDocument' in the package")
+    for partname, content_type, _, blob in package.iter_sparts():
+        if partname == targets[0]:
+            if content_type != CONTENT_TYPE.WML_DOCUMENT_MAIN:
+                raise ValueError(f"not a Word file, content type is '{content_type}'")
+            return blob  # type: ignore[no-any-return]
+    raise KeyError(f"no part {targets[0]} in the package")
+
+
+def _release_docx(read: list[Any]) -> None:
+    """Free the document tree now instead of at the next full garbage collection.
+
+    python-docx's objects link in reference cycles (document <-> body, table <-> its
+    rows, ``_Row.cells``'s recursive closure holding its row), which a crawl
+    process holding a million objects collects rarely. Emptying the attribute
+    dicts of the document and of the tables and rows read breaks each cycle, and
+    reference counting frees the tree at once. None of them is usable afterwards.
     """
-    package = document.part.package
-    parts: dict[int, Any] = {}
-    sources = [package]
-    while sources:  # every part reachable from the package, once
-        for rel in sources.pop().rels.values():
-            if not rel.is_external and id(rel.target_part) not in parts:
-                parts[id(rel.target_part)] = rel.target_part
-                sources.append(rel.target_part)
-    for owner in (document, *read, package, *parts.values()):
+    for owner in read:
         vars(owner).clear()
 
 
