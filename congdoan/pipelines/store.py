@@ -29,7 +29,12 @@ from congdoan.runtime.outcome import DATABASE_ERROR
 from congdoan.storage import retry_file
 from congdoan.storage.archive import PACKED_KEY, pack
 from congdoan.storage.check import cause_of, shown_url
-from congdoan.storage.db import crawl_database_url, make_engine, session_factory
+from congdoan.storage.db import (
+    crawl_database_url,
+    release_engine,
+    session_factory,
+    shared_engine,
+)
 from congdoan.storage.store import Store
 from congdoan.storage.stories import SIGNATURE_KEY
 from congdoan.stories.signature import signature_and_bands
@@ -83,7 +88,7 @@ class StorePipeline:
         """Connect (migrating the schema on first use); the ledger opens the run record."""
         self.site_id: str = self.crawler.spider.site_id
         self.ledger: RunLedger = self.crawler.get_extension(RunLedger)
-        self.engine = make_engine(self.url)
+        self.engine = shared_engine(self.url)  # one for all this process's crawlers
         self.sessions = session_factory(self.engine)
         self.retry_path = paths.retry_file(paths.data_dir(self.crawler.settings), self.site_id)
         self.store = Store(self.sessions, self.batch_size)
@@ -165,5 +170,6 @@ class StorePipeline:
         """Stop the packer (every batch is written) and let the database go."""
         if self._packer is not None:
             self._packer.shutdown(wait=False, cancel_futures=True)
-        if hasattr(self, "engine"):
-            self.engine.dispose()
+        engine = self.__dict__.pop("engine", None)
+        if engine is not None:
+            release_engine(engine)
