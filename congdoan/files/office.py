@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from typing import Any
 
 from congdoan.files.reading import FileReading, Limits, PageText, failed
 from congdoan.files.tools import ToolFailed, run_tool
@@ -87,14 +88,68 @@ def _check_package(data: bytes, limits: Limits) -> None:
 
 
 def _docx_text(data: bytes) -> str:
-    from docx import Document
+    """The body's paragraphs, then each table row's cells, as python-docx reads them.
 
-    document = Document(BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+    Only the main document part is parsed: ``docx.Document`` parses every XML part
+    of the package (styles, numbering, theme, settings...: ~3.5 MB of lxml trees for
+    a one-page file) although the text is read from this one alone. That, and
+    python-docx's reference cycles keeping the trees until a full garbage
+    collection, cost a quick crawl 40-60 MB of peak memory (docs/benchmarks.md,
+    session 8). ``tests/files/test_formats.py`` holds the text equal to
+    ``docx.Document``'s reading.
+    """
+    from docx.document import Document
+    from docx.oxml.parser import parse_xml
+
+    document = Document(parse_xml(_main_document_xml(data)), None)  # type: ignore[arg-type]
+    read: list[Any] = [document]  # what _release_docx empties
+    try:
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            read.append(table)
+            for row in table.rows:
+                read.append(row)
+                lines.append(" ".join(cell.text for cell in row.cells))
+    finally:
+        _release_docx(read)
     return "\n".join(lines)
+
+
+def _main_document_xml(data: bytes) -> bytes:
+    """The XML of a DOCX package's main document part, found and checked as python-docx
+    does: the package's one officeDocument relationship (KeyError without one,
+    ValueError with several), of the WordprocessingML content type (ValueError)."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgreader import PackageReader
+
+    package = PackageReader.from_file(BytesIO(data))
+    targets = [rel.target_partname for source, rel in package.iter_srels()
+               if source == PACKAGE_URI and rel.reltype == RELATIONSHIP_TYPE.OFFICE_DOCUMENT
+               and not rel.is_external]
+    if not targets:
+        raise KeyError("no relationship of type 'officeDocument' in the package")
+    if len(targets) > 1:
+        raise ValueError("multiple relationships of type 'officeDocument' in the package")
+    for partname, content_type, _, blob in package.iter_sparts():
+        if partname == targets[0]:
+            if content_type != CONTENT_TYPE.WML_DOCUMENT_MAIN:
+                raise ValueError(f"not a Word file, content type is '{content_type}'")
+            return blob  # type: ignore[no-any-return]
+    raise KeyError(f"no part {targets[0]} in the package")
+
+
+def _release_docx(read: list[Any]) -> None:
+    """Free the document tree now instead of at the next full garbage collection.
+
+    python-docx's objects link in reference cycles (document <-> body, table <-> its
+    rows, ``_Row.cells``'s recursive closure holding its row), which a crawl
+    process holding a million objects collects rarely. Emptying the attribute
+    dicts of the document and of the tables and rows read breaks each cycle, and
+    reference counting frees the tree at once. None of them is usable afterwards.
+    """
+    for owner in read:
+        vars(owner).clear()
 
 
 def _odf_text(data: bytes) -> str:

@@ -15,7 +15,7 @@ the pages read but not stored go to ``<data>/retry/<site>.jsonl``
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals
@@ -29,12 +29,32 @@ from congdoan.runtime.outcome import DATABASE_ERROR
 from congdoan.storage import retry_file
 from congdoan.storage.archive import PACKED_KEY, pack
 from congdoan.storage.check import cause_of, shown_url
-from congdoan.storage.db import crawl_database_url, make_engine, session_factory
+from congdoan.storage.db import (
+    crawl_database_url,
+    release_engine,
+    session_factory,
+    shared_engine,
+)
 from congdoan.storage.store import Store
 from congdoan.storage.stories import SIGNATURE_KEY
 from congdoan.stories.signature import signature_and_bands
 
 logger = logging.getLogger(__name__)
+
+
+def packing(record: dict[str, Any], packer: Executor) -> dict[str, Any]:
+    """``record`` with its raw page handed to ``packer`` (hashed, compressed) instead of kept.
+
+    The record waits in the open batch (up to ``CONGDOAN_STORE_BATCH`` items) and
+    the archive takes the packed body (``PACKED_KEY``): keeping the raw bytes beside
+    it held every pending page uncompressed too, ~12 MB of response bodies at
+    the quick crawl's peak (docs/benchmarks.md, session 8). The future holds the
+    bytes until they are packed.
+    """
+    raw = record.pop("raw_body")
+    # The spider hashed these bytes already (``body_sha256``): not hashed again.
+    record[PACKED_KEY] = packer.submit(pack, raw, record.get("body_sha256"))
+    return record
 
 
 class StorePipeline:
@@ -68,7 +88,7 @@ class StorePipeline:
         """Connect (migrating the schema on first use); the ledger opens the run record."""
         self.site_id: str = self.crawler.spider.site_id
         self.ledger: RunLedger = self.crawler.get_extension(RunLedger)
-        self.engine = make_engine(self.url)
+        self.engine = shared_engine(self.url)  # one for all this process's crawlers
         self.sessions = session_factory(self.engine)
         self.retry_path = paths.retry_file(paths.data_dir(self.crawler.settings), self.site_id)
         self.store = Store(self.sessions, self.batch_size)
@@ -84,8 +104,7 @@ class StorePipeline:
         self._fetched_url[record["canonical_url"]] = record["url"]
         raw = record.get("raw_body")
         if raw is not None and self._packer is not None:
-            # The spider hashed these bytes already (``body_sha256``): not hashed again.
-            record[PACKED_KEY] = self._packer.submit(pack, raw, record.get("body_sha256"))
+            record = packing(record, self._packer)
         if record["kind"] == "article" and self._packer is not None:
             # The story signature (folding, shingles, MinHash) off the reactor thread too.
             record[SIGNATURE_KEY] = self._packer.submit(
@@ -151,5 +170,6 @@ class StorePipeline:
         """Stop the packer (every batch is written) and let the database go."""
         if self._packer is not None:
             self._packer.shutdown(wait=False, cancel_futures=True)
-        if hasattr(self, "engine"):
-            self.engine.dispose()
+        engine = self.__dict__.pop("engine", None)
+        if engine is not None:
+            release_engine(engine)

@@ -27,6 +27,8 @@ SCHEMA_HEAD = "0014"
 
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
+_shared: dict[str, tuple[Engine, int]] = {}  # url -> (engine, users): ``shared_engine``
+_shared_lock = threading.Lock()
 _WRITE_LOCK = "congdoan_write_lock"  # an execution option: SQLite begins with BEGIN IMMEDIATE
 
 
@@ -69,6 +71,37 @@ def make_engine(url: str, *, migrate: bool = True, **kwargs: Any) -> Engine:
     if migrate:
         upgrade_engine(engine)
     return engine
+
+
+def shared_engine(url: str) -> Engine:
+    """This process's one engine for ``url`` (``make_engine``'s), for one more user.
+
+    Every crawler of a process (``crawl_sites`` runs several) stores through it:
+    all write from the reactor thread, one batch at a time, so one pooled
+    connection serves them, with one SQLite page cache (2 MB) and one compiled
+    statement cache instead of one each (~5 MB of a quick crawl's three portals,
+    docs/benchmarks.md, session 8). Each user gives it back with ``release_engine``;
+    the last one disposes of it.
+    """
+    with _shared_lock:
+        engine, users = _shared.get(url, (None, 0))
+        if engine is None:
+            engine = make_engine(url)
+        _shared[url] = (engine, users + 1)
+        return engine
+
+
+def release_engine(engine: Engine) -> None:
+    """One user of a ``shared_engine`` fewer: the last one disposes of the engine."""
+    with _shared_lock:
+        for url, (shared, users) in list(_shared.items()):
+            if shared is engine:
+                if users > 1:
+                    _shared[url] = (shared, users - 1)
+                    return
+                del _shared[url]
+                break
+    engine.dispose()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

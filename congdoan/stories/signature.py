@@ -112,13 +112,48 @@ def overlap_of(equal: int, first: int, second: int) -> float:
     return min(1.0, common / max(1, min(first, second)))
 
 
+# The affine permutations (a odd, b) of seed ``SEED`` as datasketch draws them
+# (``RandomState(SEED)``: a = 2 * randint(0, 2^31) + 1, then b = randint(0, 2^32), each
+# ``NUM_PERM`` uint32), as little-endian uint32 bytes. Pinned rather than drawn:
+# numpy.random costs a crawl process ~7 MB of memory for these 1,024 bytes.
+# ``tests/stories/test_signature.py`` holds them equal to datasketch's and to the draw.
+_PERMUTATION_A = bytes.fromhex(
+    "4be883d5d7018ffe195fce70912878ddfffd0e00138799419755cb9a0b3d82ff9f96234b81a7e078"
+    "2101472f03a10ccb997f5d5f8f3c9cc6db55edb0f9f3e8560d1b25cb33fafede65c9df1329aa4fb1"
+    "fda9a0d6cb6265a02517d55ea993910c17f7ad68f9410ce3d59b98c139258b753bbf050e1db39e11"
+    "6584475789d4f2d3aff9a8d5afbf16ead3970c1ee38584dcefcbe047bd5bd5e0c18e6d65ad08898e"
+    "1b31fb99d3af936e13fbbfef0f08039b7f2279a07b96832f2d1c7862734a4b090314b6c001efe3ba"
+    "79e209caa3f185a811ea8a2bb1c5c1a81bfdfe13e734cd8b5f03f456d51f551ef3e49bc191734f57"
+    "3d845a328f48a62f076b9bd78d0be3572b7f70ea63dcd5d2730afb100764256589b73d6231564a94"
+    "e3438ba157f8c348990c7d5f35980e91690e54aba14a38d3db145d09e7e67e1153ea1280a5db803f"
+    "1f004cfa81d83e5289910f7f3360d498df5a968fc5bd6be4af6b1c940f4fba71350ada3433fd8f25"
+    "d14c52e52d0840f0136e33d1877d3d31cf975496fd8886ce2f4a5793fbda2d3dc91a93423781b20c"
+    "4b77ea0973a2d02aa754905b4dd96ed511855a6c414a26d245bbf587155e0d992f7aaffb1f0d352b"
+    "df55521baf38bf2133bef2258f1f563ae701204bb90abfe99574b92d7d099f855dba466641a74776"
+    "b12d65342f2920116f25ffd3834a5ee6e36a88639b4e72fc074e0fd40197c914"
+)
+_PERMUTATION_B = bytes.fromhex(
+    "f8bfc90cfdd4f6c3cd81308906c79b0b3472eea9d5d1d423c6c5cf8302f6daca4cf6d0f1db0fa107"
+    "95782896cb8214e2075945e74d18718ac88a31234bd4ae724c9da7232b0463e41432b1ce1e5ea960"
+    "2426ce656733d68907a7542a2d0ffda6c43371ed399a7b5cf02e0759fc9d2d92d23835c0604049a3"
+    "0d01dbb90a2c5620175920e27c3fb1b051fba89f87e7d2a579c33dc098c09b5aca665159dc3d63c3"
+    "94fe1945a0a9455b8ccc58e5c1bcb6c05e62976d3c9e9fe1e9c1fff698c0fc02524dd7a97313847f"
+    "6173279f8208e412ecfd5f1ddca675c967ba11f362b766100a712d73b69ef55a60571194e9391cf1"
+    "52a77b68d6c93a61c6ccad3cc2ba4ec347e143e7e73f87c5b0a8dc9236f6254d0f1cbc00853bd2c5"
+    "9135fd9daa68262714009f53765a2194b047ed8616594e02e519cde28dcf83b5f107765b72ea7b78"
+    "61c295e8b556bcc35487949f0a0ca77760dc0c04b740dd443d99efed38cee9d4d99edeb095a1238d"
+    "e78c50ff60dcf011f9811e2cd31ff47819541b23f1d525be8e93beee8d082431d4ac62b2741edd76"
+    "2b63e510860ef93acd0666c1b8821c82bb07fec08fbb643518564becfb339f0c897c26b6c221d484"
+    "c738d01f356f1a2c45dd1605a4c9746565c3b506f84a7c1b15183f0728ed82824db0073fdb88251a"
+    "b1ca2adc7169e9492fd5f089cd85543ba8bd858dce15b9f72d568fd757e73f47"
+)
+
+
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The affine permutations (a odd, b) of seed ``SEED``, drawn as datasketch draws them."""
-    generator = np.random.RandomState(SEED)
-    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-    return a, b
+    """The affine permutations (a odd, b) of seed ``SEED``, as datasketch draws them."""
+    return (np.frombuffer(_PERMUTATION_A, dtype="<u4").astype(np.uint32),
+            np.frombuffer(_PERMUTATION_B, dtype="<u4").astype(np.uint32))
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:

@@ -86,6 +86,120 @@ def test_an_xlsx_gives_the_text_of_its_cells() -> None:
     assert reading.text == "Tổng hợp\nĐơn vị Số đoàn viên\nCông đoàn ngành Giáo dục 1520"
 
 
+def _docx_with_a_table() -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_heading("QUYẾT ĐỊNH", level=1)
+    document.add_paragraph("Về việc khen thưởng đoàn viên")
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, (("Đơn vị", "Số đoàn viên"), ("Giáo dục", "1520")),
+                          strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_docx_gives_its_paragraphs_then_its_table_rows() -> None:
+    reading = read_file(_docx_with_a_table(), "quyet-dinh.docx")
+    assert reading.status == "ok", reading.reason
+    assert reading.pages[0].engine == "python-docx"
+    assert reading.text == ("QUYẾT ĐỊNH\nVề việc khen thưởng đoàn viên\n"
+                            "Đơn vị Số đoàn viên\nGiáo dục 1520")
+
+
+def _docx_of_every_kind() -> bytes:
+    """Paragraphs with a tab, a line break and a hyperlink; tables with merged cells."""
+    from docx import Document
+    from docx.oxml.parser import parse_xml
+
+    document = Document()
+    document.add_heading("KẾ HOẠCH", level=1)
+    run = document.add_paragraph("Thời gian:").add_run()
+    run.add_tab()
+    run.add_text("08:00")
+    run.add_break()
+    run.add_text("ngày 12/5/2025")
+    linked = document.add_paragraph("Xem ")
+    linked._p.append(parse_xml(
+        '<w:hyperlink xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:r><w:t>văn bản gốc</w:t></w:r></w:hyperlink>'))
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            cell.text = f"ô {r}.{c}"
+    table.cell(0, 0).merge(table.cell(0, 1))  # across
+    table.cell(1, 2).merge(table.cell(2, 2))  # down
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "Bảng hai"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_docx_reads_as_python_docx_reads_the_whole_package() -> None:
+    """The reader parses only the main document part; the text is docx.Document's."""
+    from docx import Document
+
+    from congdoan.normalize.text import clean_text
+
+    for data in (_docx_with_a_table(), _docx_of_every_kind()):
+        document = Document(io.BytesIO(data))
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                lines.append(" ".join(cell.text for cell in row.cells))
+        reading = read_file(data, "ke-hoach.docx")
+        assert reading.status == "ok", reading.reason
+        assert reading.text == clean_text("\n".join(lines))
+    assert "văn bản gốc" in reading.text and "Bảng hai" in reading.text
+
+
+def test_a_package_that_is_not_a_word_file_is_refused_as_python_docx_refuses_it() -> None:
+    from docx import Document
+    from openpyxl import Workbook
+
+    from congdoan.files.office import DOCX, read_office
+    from congdoan.files.reading import Limits
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    no_document = zip_of({"[Content_Types].xml": (
+        b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
+        "_rels/.rels": (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        b'relationships"/>')})
+    for package, error in ((buffer.getvalue(), ValueError), (no_document, KeyError)):
+        with pytest.raises(error):
+            Document(io.BytesIO(package))
+        reading = read_office(package, DOCX, Limits())  # as if it had sniffed as DOCX
+        assert reading.status == "failed" and reading.reason.startswith("corrupt DOCX")
+
+
+def test_a_read_docx_leaves_no_parsed_xml_for_the_garbage_collector() -> None:
+    """python-docx links its parsed parts in cycles; the reader breaks them, so the lxml
+    trees go when the reading ends, not at a full collection (rare in a crawl)."""
+    import gc
+
+    from lxml import etree
+
+    data = _docx_with_a_table()
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        assert read_file(data, "quyet-dinh.docx").status == "ok"
+        gc.collect()
+        trees = [o for o in gc.garbage if isinstance(o, (etree._Element, etree._ElementTree))
+                 or type(o).__name__ == "_Document"]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert trees == []
+
+
 ODT_BODY = (
     '<office:text><text:h text:outline-level="1">QUYẾT ĐỊNH</text:h>'
     '<text:p text:style-name="P1">Về việc <text:span text:style-name="T1">khen thưởng</text:span>'

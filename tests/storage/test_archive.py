@@ -62,12 +62,18 @@ def test_stored_items_link_to_their_raw_page(session: Session) -> None:
 def test_a_crawled_page_is_archived_under_the_spiders_digest(session: Session) -> None:
     """The spider hashes each page once (``body_sha256``); the archive takes that digest
     as the page's address instead of hashing the bytes again, and the round trip
-    still checks the bytes against it."""
-    from congdoan.storage.archive import PACKED_KEY, pack
+    still checks the bytes against it. The store pipeline hands the raw page to its
+    packing thread and keeps only the packed body in the waiting record."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from congdoan.pipelines.store import packing
+    from congdoan.storage.archive import PACKED_KEY
 
     digest = hashlib.sha256(BODY).hexdigest()
-    record = article_record(raw_body=BODY, body_sha256=digest)
-    record[PACKED_KEY] = pack(BODY, record["body_sha256"])
+    with ThreadPoolExecutor(max_workers=1) as packer:
+        record = packing(article_record(raw_body=BODY, body_sha256=digest), packer)
+        assert "raw_body" not in record
+        assert record[PACKED_KEY].result().sha256 == digest
     upsert_article(session, record)
     session.commit()
     assert session.scalars(select(Article.raw_sha256)).one() == digest

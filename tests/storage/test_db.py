@@ -43,3 +43,26 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
     engine.dispose()
+
+
+def test_crawlers_of_a_process_share_one_engine_until_the_last_lets_it_go(
+        tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from congdoan.storage.db import release_engine, shared_engine
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    first, second = shared_engine(url), shared_engine(url)
+    assert first is second
+    with first.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    assert first.pool.checkedin() == 1
+    release_engine(first)  # one user left: still open
+    assert second.pool.checkedin() == 1
+    release_engine(second)  # the last: disposed
+    assert second.pool.checkedin() == 0
+    third = shared_engine(url)  # a later crawl of the process gets a new one
+    try:
+        assert third is not first
+    finally:
+        release_engine(third)

@@ -45,6 +45,15 @@ def test_permutations_equal_datasketch() -> None:
     assert np.array_equal(a, theirs[0]) and np.array_equal(b, theirs[1])
 
 
+def test_pinned_permutations_are_the_seed_s_draw() -> None:
+    generator = np.random.RandomState(sig.SEED)
+    a = generator.randint(0, 1 << 31, sig.NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, sig.NUM_PERM, dtype=np.uint32)
+    ours = sig._permutations()
+    assert ours[0].dtype == ours[1].dtype == np.uint32
+    assert np.array_equal(ours[0], a) and np.array_equal(ours[1], b)
+
+
 def test_band_shape_is_datasketch_choice() -> None:
     lsh = MinHashLSH(threshold=sig.CANDIDATE_JACCARD, num_perm=sig.NUM_PERM)
     assert sig.band_shape() == (lsh.b, lsh.r)
