@@ -34,6 +34,7 @@ from congdoan.exports.csv import LIST_SEPARATOR, CsvWriter
 from congdoan.exports.parquet import ParquetWriter
 from congdoan.exports.rows import COLUMNS, KINDS, Kind
 from congdoan.exports.stream import write_records
+from congdoan.storage.iterate import BATCH
 from congdoan.storage.models import Article, CrawlRun, Document, DocumentPosting, Site
 from congdoan.vntime import item_day, shown_date
 
@@ -132,11 +133,15 @@ def _schema(kind: Kind) -> dict[str, Any]:
 
 
 def _items(session: Session) -> Iterator[tuple[str, int, str, str]]:
+    # Streamed in batches (yield_per): a client-side result of 1.3 million rows held
+    # ~800 MB (docs/benchmarks.md, "Ten years of a nation").
     for a in session.execute(select(Article.id, Article.site, Article.canonical_url,
-                                    Article.content_hash).order_by(Article.id)):
+                                    Article.content_hash).order_by(Article.id)
+                             .execution_options(yield_per=BATCH)):
         yield "article", a.id, f"{a.site} {a.canonical_url}", a.content_hash
     for d in session.execute(select(Document.id, Document.identity_key,
-                                    Document.content_hash).order_by(Document.id)):
+                                    Document.content_hash).order_by(Document.id)
+                             .execution_options(yield_per=BATCH)):
         yield "document", d.id, d.identity_key, d.content_hash
 
 

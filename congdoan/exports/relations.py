@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from congdoan.exports.csv import cell
+from congdoan.storage.iterate import BATCH
 from congdoan.storage.models import Document, DocumentRelation, DocumentStatus
 
 # (name, frictionless type, description) of each table's columns, in order.
@@ -56,6 +57,7 @@ def _relations(session: Session) -> Iterator[dict[str, Any]]:
         select(DocumentRelation, Document.code_normalized)
         .join(Document, Document.id == DocumentRelation.document_id)
         .order_by(DocumentRelation.document_id, DocumentRelation.id)
+        .execution_options(yield_per=BATCH)  # streamed: a nation has millions
     )
     for rel, code in rows:
         yield {"document_id": rel.document_id, "document_code": code, "type": rel.type,
@@ -70,6 +72,7 @@ def _statuses(session: Session) -> Iterator[dict[str, Any]]:
         select(DocumentStatus, Document.code_normalized)
         .join(Document, Document.id == DocumentStatus.document_id)
         .order_by(DocumentStatus.document_id)
+        .execution_options(yield_per=BATCH)
     )
     for state, code in rows:
         yield {"document_id": state.document_id, "code": code, "status": state.status,
