@@ -48,7 +48,7 @@ def _crawl_counted(tmp_path: Path, *extra: str, politeness: str = "") -> InFligh
     if politeness:
         registry.write_text(registry.read_text(encoding="utf-8") + "\n" + politeness,
                             encoding="utf-8")
-    counter = InFlight(hold=0.25)
+    counter = InFlight(hold=0.15)
     server.portal("sim1").hooks.append(counter)
     try:
         result = run_congdoan("crawl", "sim1", "--registry", str(registry), "--db",

@@ -162,7 +162,8 @@ def test_a_crawl_over_its_timeout_is_stopped_and_recorded_as_timeout(
     server.portal("sim1").hooks.append(_slow(10.0))
     # 15 s: the child must start and open its run before the timeout (start-up alone took
     # 4 s on a loaded 2-CPU machine); with every page taking 10 s it still cannot finish.
-    config = replace(config, job_timeout=15, kill_grace=20,
+    # A grace of 5 s: the stopping crawl finishes its page in flight (10 s) only after it.
+    config = replace(config, job_timeout=15, kill_grace=5,
                      crawl_args=(*CRAWL_ARGS, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"))
     outcome = CrawlRunner(config).run("sim1")
     assert outcome.status == "timeout"
@@ -187,7 +188,7 @@ def test_sigterm_during_a_crawl_leaves_a_consistent_database(
     portals: tuple[SimServer, Path, ScheduleConfig], tmp_path: Path,
 ) -> None:
     server, registry, config = portals
-    server.portal("sim1").hooks.append(_slow(1.0))
+    server.portal("sim1").hooks.append(_slow(0.4))
     child = subprocess.Popen(
         [sys.executable, "-m", "congdoan", "crawl", "sim1", "--registry", str(registry),
          "--db", config.db_url, *FAST, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],

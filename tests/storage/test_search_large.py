@@ -7,16 +7,16 @@ lowered so a few hundred items behave as those do.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from congdoan.storage import ranking
-from congdoan.storage.db import upgrade
+from congdoan.storage.db import make_engine, session_factory, upgrade
 from congdoan.storage.facets import Filters, find
-from congdoan.storage.models import Base
 from congdoan.storage.repository import upsert_article
 from congdoan.storage.search import search_page
 from tests.conftest import PgSchemas
@@ -28,52 +28,45 @@ FIRST = datetime(2016, 1, 1, 1, tzinfo=UTC)
 FILLER = " ".join(f"câu chữ số {n} trong bài viết dài về hoạt động công đoàn" for n in range(12))
 
 
-@pytest.fixture
-def backend() -> str:
-    return "postgresql"
-
-
 @pytest.fixture(scope="module")
-def own_url(pg_schemas: PgSchemas) -> str:
-    """A schema of this module's own: its statistics (ANALYZE) would change other tests'
-    idf in the shared one (TRUNCATE keeps them)."""
+def archive_url(pg_schemas: PgSchemas) -> str:
+    """600 articles over ten years, every other one about "an toàn lao động", written
+    once for the module (the tests only read) into a schema of its own: its statistics
+    (ANALYZE) would change other tests' idf in the shared one (TRUNCATE keeps them)."""
     url = pg_schemas.new_url()
     upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            for n in range(600):
+                topic = ("tuyên truyền an toàn lao động" if n % 2 == 0
+                         else "giải bóng đá công nhân")
+                upsert_article(session, article_record(
+                    canonical_url=f"https://ldld.example.vn/vi/news/tin/bai-{n}.html",
+                    title=f"Tin số {n}: {topic}", summary=None, references=[], source_id=n,
+                    attachments=[], images=[], tags=[],
+                    body_text=f"{topic}. {FILLER}",
+                    published_at=(FIRST + timedelta(days=6 * n)).isoformat()))
+            session.commit()
+            # Statistics as autovacuum keeps them (the estimates read them).
+            session.execute(text("ANALYZE articles_search"))
+            session.execute(text("ANALYZE documents_search"))
+            session.commit()
+    finally:
+        engine.dispose()
     return url
 
 
 @pytest.fixture
-def db_url(own_url: str) -> str:
-    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    engine = create_engine(own_url)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return own_url
-
-
-@pytest.fixture
-def archive(session: Session) -> Session:
-    """600 articles over ten years, every other one about "an toàn lao động"."""
-    for n in range(600):
-        topic = "tuyên truyền an toàn lao động" if n % 2 == 0 else "giải bóng đá công nhân"
-        upsert_article(session, article_record(
-            canonical_url=f"https://ldld.example.vn/vi/news/tin/bai-{n}.html",
-            title=f"Tin số {n}: {topic}", summary=None, references=[], source_id=n,
-            attachments=[], images=[], tags=[],
-            body_text=f"{topic}. {FILLER}",
-            published_at=(FIRST + timedelta(days=6 * n)).isoformat()))
-    session.commit()
-    analysed(session)
-    return session
-
-
-def analysed(session: Session) -> None:
-    """Statistics as autovacuum keeps them, read afresh (search reuses them 5 minutes)."""
-    session.execute(text("ANALYZE articles_search"))
-    session.execute(text("ANALYZE documents_search"))
-    session.commit()
-    ranking._STATS.clear()
+def archive(archive_url: str) -> Iterator[Session]:
+    """A session on the module's archive, with the statistics read afresh."""
+    ranking._STATS.clear()  # search reuses them for 5 minutes
+    engine = make_engine(archive_url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def test_below_the_limit_every_match_is_counted_and_ranked(archive: Session) -> None:
