@@ -5,6 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+# A fresh Python child: left out of the fast lane (-m "not crawl").
+pytestmark = pytest.mark.crawl
+
 _PROBE = """
 import sys
 import congdoan.pipelines.attachments, congdoan.pipelines.store
