@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy import create_engine, func, select
 
 from congdoan.runtime.locks import EXIT_LOCKED, holder_of
 from congdoan.sim import SimServer
+from congdoan.sim.site import Request, Response
 from congdoan.storage.models import Article, DocumentPosting
 from tests.conftest import PgSchemas, serve_portals
 from tests.crawling import FAST, run_congdoan, run_scrapy
@@ -26,9 +28,24 @@ from tests.crawling import FAST, run_congdoan, run_scrapy
 # Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
 pytestmark = pytest.mark.crawl
 
-# The first crawl is slowed down so that it still holds the lock when the second starts.
-SLOW = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.03",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+
+
+class Gate:
+    """A portal hook holding every detail page until ``open()``: the first crawl still
+    holds the lock when the second starts, however slow the machine, and then ends at
+    full speed (a download delay made each of these tests take ~10 s)."""
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+
+    def __call__(self, request: Request, response: Response) -> None:
+        if ".html" in request.path or "detail" in request.path:
+            self._open.wait(120)  # bounded: a test that never opens it still ends
+        return None
+
+    def open(self) -> None:
+        """Let the held pages and every later one through."""
+        self._open.set()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -41,9 +58,16 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[tuple[SimServer, Path]]:
-    server, registry = serve_portals(tmp_path, sites=1, articles=80, documents=25)
+    server, registry = serve_portals(tmp_path, sites=1, articles=40, documents=12)
     yield server, registry
     server.stop()
+
+
+@pytest.fixture
+def gate(portal: tuple[SimServer, Path]) -> Gate:
+    held = Gate()
+    portal[0].portal("sim1").hooks.append(held)
+    return held
 
 
 def _counts(url: str) -> tuple[int, int]:
@@ -69,13 +93,14 @@ def _start(cmd: list[str], cwd: Path, data: Path, database: str) -> subprocess.P
 
 
 def test_congdoan_crawl_is_refused_while_scrapy_crawl_runs(
-        portal: tuple[SimServer, Path], tmp_path: Path, database: str) -> None:
+        portal: tuple[SimServer, Path], gate: Gate, tmp_path: Path, database: str) -> None:
     server, registry = portal
     first = _start([sys.executable, "-m", "scrapy", "crawl", "nukeviet", "-a", "site=sim1",
                     "-a", f"registry={registry}", "-s", f"CONGDOAN_DATABASE_URL={database}",
-                    "-s", "LOG_LEVEL=ERROR", *SLOW], tmp_path, tmp_path / "data", database)
+                    "-s", "LOG_LEVEL=ERROR", *FAST], tmp_path, tmp_path / "data", database)
     second = run_congdoan("crawl", "sim1", "--registry", str(registry), "--db", database,
                           *FAST, cwd=tmp_path)
+    gate.open()
     _, err = first.communicate(timeout=300)
     assert second.returncode == EXIT_LOCKED, second.stderr
     assert f"pid {first.pid}" in second.stderr and "Traceback" not in second.stderr
@@ -88,14 +113,15 @@ def test_congdoan_crawl_is_refused_while_scrapy_crawl_runs(
 
 
 def test_scrapy_crawl_is_refused_with_exit_4_while_congdoan_crawl_runs(
-        portal: tuple[SimServer, Path], tmp_path: Path, database: str) -> None:
+        portal: tuple[SimServer, Path], gate: Gate, tmp_path: Path, database: str) -> None:
     server, registry = portal
     first = _start([sys.executable, "-m", "congdoan", "crawl", "sim1", "--registry",
-                    str(registry), "--db", database, "--quiet", *SLOW],
+                    str(registry), "--db", database, "--quiet", *FAST],
                    tmp_path, tmp_path / "data", database)
     second = run_scrapy("crawl", "nukeviet", "-a", "site=sim1", "-a", f"registry={registry}",
                         "-s", f"CONGDOAN_DATABASE_URL={database}", "-s", "LOG_LEVEL=ERROR",
                         *FAST, cwd=tmp_path)
+    gate.open()
     out, err = first.communicate(timeout=300)
     assert second.returncode == EXIT_LOCKED, second.stderr
     assert f"pid {first.pid}" in second.stderr
