@@ -229,8 +229,7 @@ def _measure(url: str, items: list[Item], queries: list[dict[str, Any]],
     try:
         with session_factory(engine)() as session:
             ours = evaluate(lambda query: congdoan_ranking(session, query), queries)
-        if engine.dialect.name == "postgresql":
-            bounded = _bounded(engine, queries)
+        bounded = _bounded(engine, queries)
     finally:
         engine.dispose()
     out = {"database": database, "congdoan": ours, **fixed}
@@ -240,14 +239,15 @@ def _measure(url: str, items: list[Item], queries: list[dict[str, Any]],
 
 
 def _bounded(engine: Any, queries: list[dict[str, Any]]) -> dict[str, Any]:
-    """congdoan with every query on PostgreSQL's path for very many matches
-    (``ranking.pg_rank``), its pool at the least (the 20 newest matches): what ranking
+    """congdoan with every query on the path for very many matches (``ranking.pg_rank``,
+    ``ranking.sqlite_rank``), its pool at the least (the 20 newest matches): what ranking
     only the newest costs in relevance, at its worst."""
     from congdoan.storage import ranking
 
-    with engine.begin() as conn:  # the statistics the path reads (autovacuum's ANALYZE)
-        conn.execute(text("ANALYZE articles_search"))
-        conn.execute(text("ANALYZE documents_search"))
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:  # the statistics the path reads (autovacuum's ANALYZE)
+            conn.execute(text("ANALYZE articles_search"))
+            conn.execute(text("ANALYZE documents_search"))
     saved = ranking.EXACT_LIMIT, ranking.POOL, ranking.SAMPLE, ranking._STATS.copy()
     ranking.EXACT_LIMIT, ranking.POOL, ranking.SAMPLE = 0, 1, 10
     ranking._STATS.clear()

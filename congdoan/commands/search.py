@@ -134,9 +134,9 @@ def _headline(results: SearchResults, query: str, limit: int) -> str:
     if results.offset:
         line += f" (from #{results.offset + 1})"
     following = results.offset + shown
-    if following < (total if results.exact else min(total, results.ranked)):
+    if following < (min(total, results.ranked) if results.ranked else total):
         line += f"; next: --offset {following}" + (f" --limit {limit}" if limit != 20 else "")
-    if not results.exact:
+    if results.ranked:
         line += (f" (too many to rank all: the best of the newest {results.ranked:,}; "
                  "add words, --site or --since to rank every match)")
     return line

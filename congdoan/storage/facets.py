@@ -71,8 +71,9 @@ class Page:
     page: int
     per_page: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    # False: ``total`` is an estimate and the best of the newest ``ranked`` matches are
-    # shown (a query with very many matches on PostgreSQL: ``ranking.pg_rank``).
+    # A query with very many matches (``ranking.pg_rank``, ``ranking.sqlite_rank``):
+    # ``ranked`` > 0, the best of the newest ``ranked`` matches are shown; ``exact`` False,
+    # ``total`` is an estimate (PostgreSQL).
     exact: bool = True
     ranked: int = 0
     facets_sampled: bool = False  # the facet counts are estimates from a sample
@@ -80,7 +81,7 @@ class Page:
     @property
     def pages(self) -> int:
         """How many pages the results fill (at least 1): those ranked, when not all were."""
-        shown = self.total if self.exact else min(self.total, self.ranked)
+        shown = min(self.total, self.ranked) if self.ranked else self.total
         return max(1, -(-shown // self.per_page))
 
     @property

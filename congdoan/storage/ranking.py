@@ -52,6 +52,16 @@ def model_of(kind: Kind) -> Any:
     return Article if kind == "article" else Document
 
 
+def item_date_sql(kind: Kind) -> ColumnElement[Any]:
+    """The item's date as a SQL expression: an article's publication, a document's issue,
+    else when it was first seen (for ordering and facets; not ``vntime.item_day``, which
+    turns one value into the Vietnam day a person reads). Written as the expression
+    indexes of migration 0005 are (``ix_{table}_by_day``), so ordering by it reads them."""
+    if kind == "article":
+        return func.coalesce(Article.published_at, Article.first_seen_at)
+    return func.coalesce(Document.issued_on, Document.first_seen_at)
+
+
 def recency(relevance: ColumnElement[Any], age_days: ColumnElement[Any]) -> ColumnElement[Any]:
     """``relevance`` with the mild recency prior (``storage/search.py``)."""
     return relevance * (1.0 + RECENCY_BONUS / (1.0 + age_days / 365.25))
@@ -230,13 +240,15 @@ def _pg_frequencies(session: Session, table_name: str) -> dict[str, float]:
     return frequencies
 
 
-# --- PostgreSQL: large results ------------------------------------------------------------
+# --- large results ----------------------------------------------------------------------
 
 # Up to about this many matches (of one kind) are counted and ranked exactly. Above it,
-# every match's row (its ~2 kB vector) would have to be read: at 1.3 million items a
+# PostgreSQL would read every match's row (its ~2 kB vector): at 1.3 million items a
 # two-word query has 300,000 matches and took seconds (docs/benchmarks.md, "Ten years of a
-# nation"). The index cannot help with that many: building the GIN bitmap of 121,000
-# matches alone takes 50 ms.
+# nation"); the index cannot help with that many (the GIN bitmap of 121,000 matches alone
+# takes 50 ms). SQLite's bm25() reads every match's position lists (~2 µs a match: 66 of
+# the 95 ms of 'phuc loi' at 129,000 items), while FTS5 counts them from its doclists
+# without scoring (15 ms): the count stays exact there, only the ranking is bounded.
 EXACT_LIMIT = 2000
 POOL = 500  # above EXACT_LIMIT, the newest ~POOL matches are ranked
 SAMPLE = 500  # ... and the count and facets estimated from ~SAMPLE matches
@@ -249,8 +261,9 @@ _TRIES = 3  # widen a sample or a window at most this many times (4x each)
 class Scored:
     """The best matches of one kind and how many match in all.
 
-    ``exact``: ``count`` is exact and every match was ranked. Otherwise ``count`` is
-    an estimate and ``ranked`` says among how many (the newest) the best were chosen.
+    ``exact``: ``count`` is exact (else an estimate, PostgreSQL above ``EXACT_LIMIT``).
+    ``ranked``: 0 when every match was ranked; else the best were chosen among this
+    many, the newest (``pg_rank``, ``sqlite_rank``).
     """
 
     count: int
@@ -396,7 +409,7 @@ def pg_rank(session: Session, kind: Kind, matches: Matches, depth: int,
     """
     sample = sample or pg_sample(session, kind, matches, query)
     if sample is None:
-        count, rows = pg_count_and_rank(session, matches(True), depth)
+        count, rows = count_and_rank(session, matches(True), depth)
         return Scored(count, rows)
     name = side_name(kind)
     stmt = matches(not pg_guess(session, kind, query).wide)
@@ -410,7 +423,7 @@ def pg_rank(session: Session, kind: Kind, matches: Matches, depth: int,
         since = session.scalar(text(
             f"SELECT day FROM {name} WHERE day IS NOT NULL ORDER BY day DESC "
             "OFFSET :n LIMIT 1"), {"n": newest})
-        found, rows = pg_count_and_rank(
+        found, rows = count_and_rank(
             session, stmt if since is None else stmt.where(day >= since), depth)
         if since is None or found >= wanted // 4:
             break
@@ -418,11 +431,12 @@ def pg_rank(session: Session, kind: Kind, matches: Matches, depth: int,
     return Scored(max(sample.estimate, found), rows, exact=False, ranked=found)
 
 
-def pg_count_and_rank(session: Session, stmt: Select[Any],
+def count_and_rank(session: Session, stmt: Select[Any],
                        depth: int) -> tuple[int, list[tuple[int, float]]]:
     """One pass over the matches for both the count and the ranking: the matches' ids
     and scores are kept (``MATERIALIZED``), counted, and the best taken from them. Two
-    queries read every matching row twice (1.4x slower for 'phuc loi' on the bench)."""
+    queries read every matching row twice (1.4x slower for 'phuc loi' on the bench).
+    SQLite too: its ``bm25()`` cannot be computed beside a window function's count."""
     matches = stmt.order_by(None).cte("matches").prefix_with("MATERIALIZED")
     counted = select(func.count()).select_from(matches).scalar_subquery()
     rows = session.execute(
@@ -431,3 +445,46 @@ def pg_count_and_rank(session: Session, stmt: Select[Any],
     if not rows:
         return 0, []
     return int(rows[0][2]), [(row_id, float(score)) for row_id, score, _ in rows]
+
+
+def sqlite_rank(session: Session, kind: Kind, stmt: Select[Any], count: int,
+                depth: int) -> Scored:
+    """The best ``depth`` of ``stmt`` (``sqlite_ranking``'s select, perhaps filtered), which
+    has ``count`` matches (counted by the caller, exactly). Up to ``EXACT_LIMIT`` every
+    match is scored; above it, as ``pg_rank`` does, the best of the newest ``POOL`` (or
+    ``2 * depth``): ``bm25()`` is computed only for the matches dated from the day on
+    which about that many of them are newer (read in the item's date index, 0005).
+    """
+    if count <= EXACT_LIMIT:
+        return Scored(count, _best(session, stmt, depth))
+    model: Any = model_of(kind)
+    side = f"{model.__tablename__}_fts_day"
+    rows_in_table = int(session.scalar(text(f"SELECT count(*) FROM {side}")) or 0)
+    wanted = max(POOL, 2 * depth)
+    # Rows of the table, newest first, that hold about ``wanted`` matches: with filters
+    # (a portal, a year) the matches are rarer among the newest rows; widened then.
+    newest = int(wanted * max(rows_in_table, 1) / count) + 1
+    moment = item_date_sql(kind)
+    day = literal_column(f"{side}.day")
+    found, rows = 0, []
+    for _ in range(_TRIES):
+        since = session.scalar(select(func.julianday(moment)).select_from(model)
+                               .order_by(moment.desc()).offset(newest).limit(1))
+        found, rows = count_and_rank(
+            session, stmt if since is None else stmt.where(day >= since), depth)
+        if since is None or found >= wanted // 4:
+            break
+        newest *= 4
+    if since is None:  # the window held every match: every one was ranked
+        return Scored(count, rows)
+    if not found:  # none in the widest window (filters far from the newest rows): rank all
+        return Scored(count, _best(session, stmt, depth))
+    return Scored(count, rows, ranked=found)
+
+
+def _best(session: Session, stmt: Select[Any], depth: int) -> list[tuple[int, float]]:
+    """The ``depth`` best (id, score) of ``stmt``: by score, then the newer id."""
+    score = stmt.selected_columns.score
+    rows = session.execute(stmt.order_by(score.desc(), stmt.selected_columns.id.desc())
+                           .limit(depth))
+    return [(row_id, float(s)) for row_id, s in rows]

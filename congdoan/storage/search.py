@@ -34,6 +34,10 @@ syllables, and the ranking-only phrases OR-ed in so that they score without
 narrowing the matches. PostgreSQL has no BM25: the same sum is built from
 ``ts_rank`` per query unit, each weighted by its idf, estimated from the
 planner's statistics of the ranking table (``pg_stats.most_common_elems``).
+
+A query with more than ``ranking.EXACT_LIMIT`` matches of a kind has the best of its
+newest ~``ranking.POOL`` matches as hits (``Ranking.ranked``), on both databases;
+PostgreSQL then estimates the count and facets from a sample, SQLite counts exactly.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ from congdoan.storage.ranking import (
     Sample,
     Scored,
     fts_match,
+    item_date_sql,
     model_of,
     pg_every_sample,
     pg_guess,
@@ -78,6 +83,7 @@ from congdoan.storage.ranking import (
     pg_sample,
     pg_tsquery,
     side_name,
+    sqlite_rank,
     sqlite_ranking,
 )
 from congdoan.storage.search_query import Reference, SearchQuery, query_words, read_query
@@ -188,16 +194,17 @@ class SearchResults:
     hits: list[SearchHit]
     total: int
     offset: int
-    exact: bool = True  # False: ``total`` is an estimate, the newest ``ranked`` were ranked
-    ranked: int = 0
+    exact: bool = True  # False: ``total`` is an estimate
+    ranked: int = 0  # > 0: the hits are the best of the newest ``ranked`` matches
 
 
 @dataclass
 class Ranking:
     """How many items match a search, and the first of them in its order.
 
-    ``exact`` False: a query with very many matches on PostgreSQL (``ranking.pg_rank``):
-    ``total`` is an estimate and ``order`` the best of the newest ``ranked`` matches.
+    A query with very many matches (``ranking.pg_rank``, ``ranking.sqlite_rank``):
+    ``ranked`` > 0, ``order`` is the best of the newest ``ranked`` matches; ``exact``
+    False: ``total`` is an estimate (PostgreSQL; SQLite counts exactly).
     """
 
     total: int
@@ -240,18 +247,20 @@ def merged(session: Session, f: Filters, depth: int,
     ``samples``: per kind, ``text_sample`` already taken (the web page's facets take it).
     """
     out = Ranking(0, [])
+    partly = False  # some kind's best were chosen among its newest matches only
     for kind in f.kinds:
         found = rank(session, kind, f, depth, (samples or {}).get(kind))
         out.total += found.total
         out.order += found.order
         out.exact = out.exact and found.exact
-        out.ranked += found.ranked if not found.exact else found.total
+        partly = partly or found.ranked > 0
+        out.ranked += found.ranked or found.total
     if f.order == "relevance":
         out.order.sort(key=lambda r: (-r.score, r.kind, -r.id))
         out.order = out.order[:depth]
     else:
         out.order = _by_date(session, out.order, depth)
-    if out.exact:
+    if not partly:
         out.ranked = 0
     return out
 
@@ -279,7 +288,7 @@ def rank(session: Session, kind: Kind, f: Filters, depth: int,
     ranked = [Ranked(kind, i, REFERENCE_SCORE - n, True) for n, i in enumerate(references)]
     ranked += [Ranked(kind, i, s) for i, s in scored.rows if i not in named]
     return Ranking(count, ranked[:depth], scored.exact,
-                   0 if scored.exact else scored.ranked + len(named))
+                   scored.ranked + len(named) if scored.ranked else 0)
 
 
 def _pg_newest(session: Session, kind: Kind, f: Filters, depth: int,
@@ -311,8 +320,7 @@ def _pg_newest(session: Session, kind: Kind, f: Filters, depth: int,
                           .order_by(day.desc(), stmt.selected_columns.id.desc())
                           .limit(depth)).all()
     # The order is exact (every match, newest first), the count an estimate.
-    return Ranking(sample.estimate, [Ranked(kind, i, 0.0) for i in ids], exact=False,
-                   ranked=sample.estimate)
+    return Ranking(sample.estimate, [Ranked(kind, i, 0.0) for i in ids], exact=False)
 
 
 def _by_date(session: Session, ranked: list[Ranked], depth: int) -> list[Ranked]:
@@ -337,15 +345,6 @@ def _sortable(value: Any) -> str:
 
 
 # --- the match, on the item rows (facets, date order, counts) ---------------------------
-
-
-def item_date_sql(kind: Kind) -> ColumnElement[Any]:
-    """The item's date as a SQL expression: an article's publication, a document's issue,
-    else when it was first seen (for ordering and facets; not ``vntime.item_day``, which
-    turns one value into the Vietnam day a person reads)."""
-    if kind == "article":
-        return func.coalesce(Article.published_at, Article.first_seen_at)
-    return func.coalesce(Document.issued_on, Document.first_seen_at)
 
 
 def filtered(session: Session, kind: Kind, f: Filters,
@@ -508,16 +507,13 @@ def _rank_text(session: Session, kind: Kind, f: Filters, depth: int,
         return pg_rank(session, kind, matches, depth, f.query,
                        None if _row_filtered(f, kind) else sample)
     stmt = filtered_ranking(sqlite_ranking(kind, f.query))
-    id_column = stmt.selected_columns.id
     if _row_filtered(f, kind):
         count = _count(session, stmt)
     else:  # every row has exactly one index row (triggers): count in the index alone
         fts = table(f"{model.__tablename__}_fts")
         count = int(session.scalar(select(func.count()).select_from(fts).where(
             fts_match(kind, f.phrases))) or 0)
-    score = stmt.selected_columns.score
-    rows = session.execute(stmt.order_by(score.desc(), id_column.desc()).limit(depth))
-    return Scored(count, [(row_id, float(s)) for row_id, s in rows])
+    return sqlite_rank(session, kind, stmt, count, depth)
 
 
 def _postgres(session: Session) -> bool:

@@ -69,9 +69,10 @@ def page_json(result: Page) -> dict[str, Any]:
     """A result page as the API returns it."""
     return {
         "total": result.total, "page": result.page, "pages": result.pages,
-        # False: a query with very many matches (PostgreSQL): "total" and the facet counts
-        # are estimates, and the hits are the best of the newest "ranked" matches.
-        "total_exact": result.exact, "ranked": result.ranked if not result.exact else None,
+        # A query with very many matches: "ranked" (else null) says the hits are the best
+        # of the newest "ranked" matches; "total_exact" false (PostgreSQL): "total" is an
+        # estimate, and "facets_sampled" says whether the facet counts are too.
+        "total_exact": result.exact, "ranked": result.ranked or None,
         "facets_sampled": result.facets_sampled,
         "per_page": result.per_page, "sort": result.filters.order,
         # The document the query names, when it is among the hits ("chi thi 17").

@@ -1,7 +1,8 @@
-"""A search with very many matches on PostgreSQL: an estimated count, the newest ranked.
+"""A search with very many matches: the newest ranked; on PostgreSQL an estimated count.
 
 At national scale a two-word query matches hundreds of thousands of items; counting and
-ranking them all reads every match's row (``ranking.pg_rank``). Here the limits are
+ranking them all reads every match's row (``ranking.pg_rank``); SQLite counts them from
+its index but scores only the newest (``ranking.sqlite_rank``). Here the limits are
 lowered so a few hundred items behave as those do.
 """
 
@@ -17,23 +18,20 @@ from sqlalchemy.orm import Session
 from congdoan.storage import ranking
 from congdoan.storage.db import make_engine, session_factory, upgrade
 from congdoan.storage.facets import Filters, find
+from congdoan.storage.ranking import sqlite_ranking
 from congdoan.storage.repository import upsert_article
+from congdoan.storage.search import Filters as SearchFilters
 from congdoan.storage.search import search_page
 from tests.conftest import PgSchemas
 
 from .conftest import article_record
 
-pytestmark = pytest.mark.postgres
 FIRST = datetime(2016, 1, 1, 1, tzinfo=UTC)
 FILLER = " ".join(f"câu chữ số {n} trong bài viết dài về hoạt động công đoàn" for n in range(12))
 
 
-@pytest.fixture(scope="module")
-def archive_url(pg_schemas: PgSchemas) -> str:
-    """600 articles over ten years, every other one about "an toàn lao động", written
-    once for the module (the tests only read) into a schema of its own: its statistics
-    (ANALYZE) would change other tests' idf in the shared one (TRUNCATE keeps them)."""
-    url = pg_schemas.new_url()
+def _write_archive(url: str) -> None:
+    """600 articles over ten years, every other one about "an toàn lao động"."""
     upgrade(url)
     engine = make_engine(url)
     try:
@@ -48,12 +46,22 @@ def archive_url(pg_schemas: PgSchemas) -> str:
                     body_text=f"{topic}. {FILLER}",
                     published_at=(FIRST + timedelta(days=6 * n)).isoformat()))
             session.commit()
-            # Statistics as autovacuum keeps them (the estimates read them).
-            session.execute(text("ANALYZE articles_search"))
-            session.execute(text("ANALYZE documents_search"))
-            session.commit()
+            if engine.dialect.name == "postgresql":
+                # Statistics as autovacuum keeps them (the estimates read them).
+                session.execute(text("ANALYZE articles_search"))
+                session.execute(text("ANALYZE documents_search"))
+                session.commit()
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def archive_url(pg_schemas: PgSchemas) -> str:
+    """The archive, written once for the module (the tests only read) into a schema of
+    its own: its statistics (ANALYZE) would change other tests' idf in the shared one
+    (TRUNCATE keeps them)."""
+    url = pg_schemas.new_url()
+    _write_archive(url)
     return url
 
 
@@ -69,11 +77,13 @@ def archive(archive_url: str) -> Iterator[Session]:
         engine.dispose()
 
 
+@pytest.mark.postgres
 def test_below_the_limit_every_match_is_counted_and_ranked(archive: Session) -> None:
     page = search_page(archive, "an toàn lao động", limit=10)
     assert (page.total, page.exact) == (300, True)
 
 
+@pytest.mark.postgres
 def test_above_the_limit_the_count_is_estimated_and_the_newest_are_ranked(
     archive: Session, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -91,6 +101,7 @@ def test_above_the_limit_the_count_is_estimated_and_the_newest_are_ranked(
     assert search_page(archive, "an toàn lao động", limit=10).total == 300
 
 
+@pytest.mark.postgres
 def test_the_web_page_says_about_and_pages_only_through_what_was_ranked(
     archive: Session, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -102,6 +113,7 @@ def test_the_web_page_says_about_and_pages_only_through_what_was_ranked(
     assert last.hits  # the last page offered has hits
 
 
+@pytest.mark.postgres
 def test_facets_of_a_large_result_are_estimated_from_its_sample(
     archive: Session, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -119,3 +131,44 @@ def test_facets_of_a_large_result_are_estimated_from_its_sample(
     total = dict(sampled.facets["kind"])["article"]  # each count scaled and rounded
     assert abs(total - sum(estimated.values())) <= len(estimated)
     assert dict(sampled.facets["site"]) == {"dienbien": total}
+
+
+@pytest.fixture(scope="module")
+def sqlite_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    """The archive in SQLite."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('large') / 'archive.sqlite3'}"
+    _write_archive(url)
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def test_on_sqlite_above_the_limit_the_count_is_exact_and_the_best_of_the_newest_win(
+    sqlite_archive: Session, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    query = "an toàn lao động"
+    # Every match's score and date, from the ranking statement itself, with no limit.
+    stmt = sqlite_ranking("article", SearchFilters(q=query).query)
+    scores = {i: s for i, s in sqlite_archive.execute(stmt)}
+    days = {i: d for i, d in sqlite_archive.execute(text("SELECT id, day FROM articles_fts_day"))}
+    assert len(scores) == 300
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 40)
+    monkeypatch.setattr(ranking, "POOL", 30)
+    page = search_page(sqlite_archive, query, limit=10)
+    assert (page.total, page.exact) == (300, True)  # counted, not estimated
+    assert 30 <= page.ranked < 300
+    # The hits: the best of exactly the ``ranked`` newest matches, in score order.
+    window = sorted(scores, key=lambda i: days[i], reverse=True)[:page.ranked]
+    assert min(days[i] for i in window) > max(days[i] for i in scores if i not in window)
+    best = sorted(window, key=lambda i: (-scores[i], -i))[:10]
+    assert [h.id for h in page.hits] == best
+    assert [h.score for h in page.hits] == pytest.approx([scores[i] for i in best])
+    # A filter narrowing the matches widens the window until it holds enough of them.
+    narrow = search_page(sqlite_archive, query, since=FIRST + timedelta(days=6 * 590),
+                         limit=10)
+    assert narrow.total == 5 and narrow.ranked == 0
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 1000)  # below the limit: every match
+    assert search_page(sqlite_archive, query, limit=10).ranked == 0

@@ -140,3 +140,30 @@ def test_a_search_with_very_many_matches_is_one_order_everywhere_and_says_about(
         told = runner.invoke(app, ["search", query, "--db", db.db_url])
         assert f"of about {api['total']:,} hits" in told.output
         assert "too many to rank" in told.output
+
+
+def test_a_search_with_very_many_matches_on_sqlite_counts_exactly_and_ranks_the_newest(
+    sqlite_web_db: WebDb, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # SQLite counts every match (FTS5, without scoring) but above the limit scores only
+    # the newest (storage/ranking.py sqlite_rank): every surface says so, and no "about".
+    from congdoan.storage import ranking
+
+    db = sqlite_web_db
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 5)
+    monkeypatch.setattr(ranking, "POOL", 8)
+    query = "công đoàn"
+    cli = _cli(db, query)
+    api = _api(db, q=query)
+    page, html = _page(db, q=query)
+    assert cli and [(h["kind"], h["id"]) for h in api["hits"]] == cli == page
+    assert api["total_exact"] is True and api["facets_sampled"] is False
+    assert 0 < api["ranked"] < api["total"]
+    assert api["pages"] == -(-api["ranked"] // 20)
+    assert "khoảng" not in html and 'id="ranked-note"' in html and "ước tính" not in html
+    told = runner.invoke(app, ["search", query, "--db", db.db_url])
+    assert f"of {api['total']} hits" in told.output and "too many to rank" in told.output
+    # The count is every match's: the same as with the limit out of the way.
+    monkeypatch.setattr(ranking, "EXACT_LIMIT", 10**9)
+    every = _api(db, q=query)
+    assert every["ranked"] is None and every["total"] == api["total"]
