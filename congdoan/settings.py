@@ -8,6 +8,8 @@ Per-site politeness from the registry is applied on top by the spider
 
 from __future__ import annotations
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 from congdoan import __version__
 from congdoan.vntime import VN_TZ_NAME
 
@@ -37,6 +39,16 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # cookie middleware also avoids tldextract's public-suffix download offline.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts, by default, an HTTP server per crawler that runs Python code
+# sent to it (token in a file under the user's home): not for an unattended nightly
+# crawler. Off; and, with the telnet console, left out of EXTENSIONS_BASE below so
+# that Scrapy does not even import them (it loads every listed class, None or not):
+# aiohttp alone was ~80 ms of start-up and several MB in every crawl process.
+REMOTE_CONTROL_ENABLED = False
+_NOT_LOADED = ("scrapy.extensions.remote_control.RemoteControl",
+               "scrapy.extensions.telnet.TelnetConsole")
+EXTENSIONS_BASE = {name: order for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+                   if name not in _NOT_LOADED}
 
 # --- robustness --------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from sqlalchemy import Insert, Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 Values = dict[str, Any] | Sequence[dict[str, Any]]  # one row, or several (an executemany)
@@ -22,7 +22,10 @@ def _statement(session: Session, kind: _Kind, table: Table) -> Insert:
     backend = session.get_bind().dialect.name
     statement = _STATEMENTS.get((kind, backend, table))
     if statement is None:
-        insert: Any = (postgresql.insert if backend == "postgresql" else sqlite.insert)(table)
+        # The backend's dialect module imported here, on first use: a SQLite crawl never
+        # loads PostgreSQL's (and the other way round).
+        module = "postgresql" if backend == "postgresql" else "sqlite"
+        insert: Any = importlib.import_module(f"sqlalchemy.dialects.{module}").insert(table)
         keys = list(table.primary_key.columns)
         if kind == "upsert":
             statement = insert.on_conflict_do_update(index_elements=keys, set_={
