@@ -40,7 +40,7 @@ def _statement(session: Session, kind: _Kind, table: Table) -> Insert:
 
 def insert_ignore(session: Session, table: Table, values: Values) -> None:
     """Insert rows unless one with the same key exists (race-free on both backends)."""
-    session.execute(_statement(session, "ignore", table), values)
+    session.connection().execute(_statement(session, "ignore", table), values)
 
 
 def insert_new(session: Session, table: Table, values: dict[str, Any]) -> bool:
@@ -49,7 +49,8 @@ def insert_new(session: Session, table: Table, values: dict[str, Any]) -> bool:
     Asked with RETURNING (the row comes back only when inserted): the driver's
     rowcount does not say it on PostgreSQL (psycopg gives -1 here).
     """
-    return session.execute(_statement(session, "new", table), values).first() is not None
+    return session.connection().execute(_statement(session, "new", table),
+                                        values).first() is not None
 
 
 def upsert(session: Session, table: Table, values: Values) -> None:
@@ -57,4 +58,4 @@ def upsert(session: Session, table: Table, values: Values) -> None:
 
     ``values`` name every column: a column left out would be set to NULL on a conflict.
     """
-    session.execute(_statement(session, "upsert", table), values)
+    session.connection().execute(_statement(session, "upsert", table), values)
