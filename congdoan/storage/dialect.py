@@ -53,6 +53,19 @@ def insert_new(session: Session, table: Table, values: dict[str, Any]) -> bool:
                                         values).first() is not None
 
 
+def insert_new_rows(session: Session, table: Table,
+                    rows: Sequence[dict[str, Any]]) -> set[tuple[Any, ...]]:
+    """``insert_new`` of many rows in one statement: the primary keys of those it inserted.
+
+    One executemany with RETURNING (SQLAlchemy sends it as multi-row INSERTs, in the
+    rows' order), not a round trip per row.
+    """
+    if not rows:
+        return set()
+    result = session.connection().execute(_statement(session, "new", table), list(rows))
+    return {tuple(row) for row in result}
+
+
 def upsert(session: Session, table: Table, values: Values) -> None:
     """Insert rows, or overwrite every other column of the row with the same primary key.
 
