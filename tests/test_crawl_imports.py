@@ -3,8 +3,9 @@
 Scrapy imports every component listed in its ``*_BASE`` settings, enabled or not:
 its remote control brought aiohttp, its cookies middleware tldextract and requests.
 They are now imported only when their setting turns them on
-(``congdoan/runtime/lazy.py``). A crawl stores watches but never searches, and on
-SQLite never needs PostgreSQL's dialect module for its statements.
+(``congdoan/runtime/lazy.py``); rich only for the live progress on a terminal. A
+crawl stores watches but never searches, and on SQLite never needs PostgreSQL's
+dialect module for its statements.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from scrapy.utils.test import get_crawler
 from congdoan import settings as project
 from congdoan.spiders.nukeviet import NukeVietSpider
 import congdoan.jobs.runner, congdoan.pipelines.store, congdoan.storage.watches
+from congdoan.extensions.progress import CrawlProgress
+display = CrawlProgress(mode="lines")
+display.add_site("a"); display.add_site("b"); display.bump("a", "pages")
 from sqlalchemy.orm import Session
 from congdoan.storage.db import make_engine
 from congdoan.storage.dialect import insert_ignore
@@ -43,7 +47,7 @@ with Session(make_engine("sqlite://")) as session:
     print(session.get(Site, "s").id)
 off = names()
 print(sorted(m for m in ("aiohttp", "scrapy.extensions.remote_control", "scrapy.extensions.telnet",
-                         "tldextract", "requests", "scrapy.downloadermiddlewares.cookies",
+                         "tldextract", "requests", "scrapy.downloadermiddlewares.cookies", "rich",
                          "congdoan.storage.search", "congdoan.storage.ranking")
              if m in sys.modules))
 print("scrapy.extensions.corestats.CoreStats" in off,
