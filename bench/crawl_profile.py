@@ -161,7 +161,17 @@ def _callgrind(child_args: list[str], out_file: Path, env: dict[str, str],
         full_env[MARK_ENV] = str(mark)
     subprocess.run(cmd, cwd=ROOT, env=full_env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # One file per thread and part: <out>[.<dump>]-01 is the main thread, the reactor's.
+    return thread_counts(out_file)
+
+
+def thread_counts(out_file: Path) -> dict[str, int]:
+    """Sum callgrind's files for ``out_file``: all threads, the reactor's, its span.
+
+    One file per thread and part: ``<out>-NN`` (thread NN, the last part) and, after
+    ``bench.span``'s dumps, ``<out>.1-01`` (start-up to the first open) and
+    ``<out>.2-01`` (the span). A dump writes the calling thread only (the reactor's,
+    01): the other threads' counts stay whole, in ``<out>-NN``.
+    """
     per_file = {p.name: _instructions(p) for p in out_file.parent.glob(f"{out_file.name}*-*")}
     result = {"all_threads": sum(per_file.values()),
               "reactor": sum(n for name, n in per_file.items() if name.endswith("-01"))}
