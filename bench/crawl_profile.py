@@ -29,7 +29,12 @@ With ``--callgrind``, the same crawl runs once more under
 the URLs it fetched too: instructions of each child (imports included), on
 the reactor thread and in all threads, a figure that does not move with the
 machine's load, unlike seconds. Work moved to a worker thread leaves the
-reactor's count but not the total.
+reactor's count but not the total. Where a C compiler and valgrind's headers
+are at hand, the counters are also dumped at the first spider open and the last
+close (``bench.span``), and the reactor thread's instructions *in that span* are
+printed: the part pages/s times, without start-up and imports (which were
+three quarters of the whole-process figure in session 9, docs/benchmarks.md).
+``--keep-callgrind DIR`` keeps callgrind's files for ``callgrind_annotate``.
 """
 
 from __future__ import annotations
