@@ -29,7 +29,12 @@ With ``--callgrind``, the same crawl runs once more under
 the URLs it fetched too: instructions of each child (imports included), on
 the reactor thread and in all threads, a figure that does not move with the
 machine's load, unlike seconds. Work moved to a worker thread leaves the
-reactor's count but not the total.
+reactor's count but not the total. Where a C compiler and valgrind's headers
+are at hand, the counters are also dumped at the first spider open and the last
+close (``bench.span``), and the reactor thread's instructions *in that span* are
+printed: the part pages/s times, without start-up and imports (which were
+three quarters of the whole-process figure in session 9, docs/benchmarks.md).
+``--keep-callgrind DIR`` keeps callgrind's files for ``callgrind_annotate``.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.children import FAST_SETTINGS, ROOT, run_child
+from bench.span import MARK_ENV
 
 # Stage -> (module path suffix, function name) of its entry points on the reactor thread.
 STAGES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -128,21 +134,59 @@ def _instructions(callgrind_out: Path) -> int:
     raise RuntimeError(f"no totals in {callgrind_out}")
 
 
-def _callgrind(child_args: list[str], out_file: Path, env: dict[str, str]) -> dict[str, int]:
-    """Instructions of the child: all threads, and the main (reactor) thread alone."""
+_MARK_C = ("#include <valgrind/callgrind.h>\n"
+           "void congdoan_bench_dump(void) { CALLGRIND_DUMP_STATS; }\n")
+
+
+def _mark_library(work: Path) -> Path | None:
+    """Build the library ``bench.span`` calls to dump callgrind's counts; None without a C compiler
+    or valgrind's headers (the span's counts are then not reported)."""
+    source, library = work / "mark.c", work / "mark.so"
+    source.write_text(_MARK_C, encoding="utf-8")
+    try:
+        subprocess.run(["cc", "-shared", "-fPIC", "-O1", "-o", str(library), str(source)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return library
+
+
+def _callgrind(child_args: list[str], out_file: Path, env: dict[str, str],
+               mark: Path | None = None) -> dict[str, int]:
+    """Instructions of the child: all threads, and the main (reactor) thread alone.
+
+    With ``mark``, the counts are dumped at the first spider open and the last close
+    (``bench.span``): ``reactor_span`` is then the reactor thread's instructions in the
+    span the pages/s figures time, without start-up, imports and shutdown.
+    """
     cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
            f"--callgrind-out-file={out_file}", sys.executable, *child_args]
     full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    if mark is not None:
+        full_env[MARK_ENV] = str(mark)
     subprocess.run(cmd, cwd=ROOT, env=full_env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # One file per thread: <out>-01 is the main thread, the reactor's.
-    per_thread = {p.name: _instructions(p) for p in out_file.parent.glob(f"{out_file.name}-*")}
-    return {"all_threads": sum(per_thread.values()),
-            "reactor": per_thread[f"{out_file.name}-01"]}
+    return thread_counts(out_file)
+
+
+def thread_counts(out_file: Path) -> dict[str, int]:
+    """Sum callgrind's files for ``out_file``: all threads, the reactor's, its span.
+
+    One file per thread and part: ``<out>-NN`` (thread NN, the last part) and, after
+    ``bench.span``'s dumps, ``<out>.1-01`` (start-up to the first open) and
+    ``<out>.2-01`` (the span). A dump writes the calling thread only (the reactor's,
+    01): the other threads' counts stay whole, in ``<out>-NN``.
+    """
+    per_file = {p.name: _instructions(p) for p in out_file.parent.glob(f"{out_file.name}*-*")}
+    result = {"all_threads": sum(per_file.values()),
+              "reactor": sum(n for name, n in per_file.items() if name.endswith("-01"))}
+    if f"{out_file.name}.2-01" in per_file:
+        result["reactor_span"] = per_file[f"{out_file.name}.2-01"]
+    return result
 
 
 def run(*, sites: int, articles: int, documents: int, callgrind: bool,
-        keep_profile: Path | None = None) -> dict[str, Any]:
+        keep_profile: Path | None = None, keep_callgrind: Path | None = None) -> dict[str, Any]:
     """Profile one full crawl of the benchmark portals; see the module docstring."""
     from bench.portals import fetched_urls, served
     from congdoan.sim import default_portals
@@ -169,18 +213,26 @@ def run(*, sites: int, articles: int, documents: int, callgrind: bool,
                           ms_per_item={k: 1000 * v / items for k, v in seconds.items()})
             if callgrind:
                 server.clear_requests()
+                mark = _mark_library(work)
                 full = _callgrind(["-m", "bench.crawl_child", *crawl_args,
                                    "--db", str(work / "c.sqlite3")],
                                   work / "full.callgrind",
-                                  {"CONGDOAN_DATA_DIR": str(work / "cdata")})
+                                  {"CONGDOAN_DATA_DIR": str(work / "cdata")}, mark)
                 url_file = work / "urls.txt"
                 url_file.write_text("\n".join(fetched_urls(server, site_ids)), encoding="utf-8")
                 bare = _callgrind(["-m", "bench.bare_spider", str(url_file), *_sets()],
-                                  work / "bare.callgrind", {})
+                                  work / "bare.callgrind", {}, mark)
+                if keep_callgrind is not None:
+                    keep_callgrind.mkdir(parents=True, exist_ok=True)
+                    for path in work.glob("*.callgrind*-*"):
+                        shutil.copy(path, keep_callgrind / path.name)
                 result["instructions"] = {
                     "full": full, "bare": bare,
                     "reactor_extra_per_item": (full["reactor"] - bare["reactor"]) / items,
                     "all_extra_per_item": (full["all_threads"] - bare["all_threads"]) / items}
+                if "reactor_span" in full and "reactor_span" in bare:
+                    result["instructions"]["span_extra_per_item"] = (
+                        full["reactor_span"] - bare["reactor_span"]) / items
     return result
 
 
@@ -192,10 +244,15 @@ def _print(result: dict[str, Any]) -> None:
         print(f"| {name} | {result['seconds'][name]:.3f} | {result['ms_per_item'][name]:.3f} |")
     if ins := result.get("instructions"):
         for side in ("full", "bare"):
-            print(f"instructions, {side}: {ins[side]['reactor']:,} on the reactor thread, "
+            span = (f" ({ins[side]['reactor_span']:,} of them in the crawl's span)"
+                    if "reactor_span" in ins[side] else "")
+            print(f"instructions, {side}: {ins[side]['reactor']:,} on the reactor thread{span}, "
                   f"{ins[side]['all_threads']:,} in all threads")
         print(f"per item, full - bare: {ins['reactor_extra_per_item']:,.0f} on the reactor "
               f"thread, {ins['all_extra_per_item']:,.0f} in all threads")
+        if "span_extra_per_item" in ins:
+            print(f"per item, full - bare, reactor thread in the span (first spider open to "
+                  f"last close, as pages/s): {ins['span_extra_per_item']:,.0f}")
 
 
 def main() -> None:
@@ -208,6 +265,8 @@ def main() -> None:
     parser.add_argument("--callgrind", action="store_true")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     parser.add_argument("--profile", type=Path, help="keep the cProfile stats here")
+    parser.add_argument("--keep-callgrind", type=Path,
+                        help="copy callgrind's per-thread files to this folder")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -215,7 +274,8 @@ def main() -> None:
         _child(args)
         return
     result = run(sites=args.sites, articles=args.articles, documents=args.documents,
-                 callgrind=args.callgrind, keep_profile=args.profile)
+                 callgrind=args.callgrind, keep_profile=args.profile,
+                 keep_callgrind=args.keep_callgrind)
     _print(result)
     if args.out:
         args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")

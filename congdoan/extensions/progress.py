@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any, Literal
 
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
@@ -90,6 +89,24 @@ def eta_text(queued: int | None, rate: float) -> str:
     return f"~{seconds / 3600:.1f} h"
 
 
+def _live_display() -> Any:
+    """rich's live progress lines, one per site (imported here: only a terminal needs it)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.fields[site]:<12}"),
+        TextColumn("{task.fields[pages]:>6} pages"),
+        TextColumn("{task.fields[articles]:>6} articles"),
+        TextColumn("{task.fields[documents]:>5} documents"),
+        TextColumn("[red]{task.fields[failed]:>4} failed"),
+        TextColumn("{task.fields[queued]:>6} queued {task.fields[eta]:<8}"),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=False,
+    )
+
+
 class CrawlProgress:
     """The progress of every crawler of one ``congdoan crawl`` (see the module)."""
 
@@ -106,19 +123,9 @@ class CrawlProgress:
         self._started = clock()
         self._last = (self._started, 0)  # (when, pages) of the last line
         self._loop: Any = None
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]{task.fields[site]:<12}"),
-            TextColumn("{task.fields[pages]:>6} pages"),
-            TextColumn("{task.fields[articles]:>6} articles"),
-            TextColumn("{task.fields[documents]:>5} documents"),
-            TextColumn("[red]{task.fields[failed]:>4} failed"),
-            TextColumn("{task.fields[queued]:>6} queued {task.fields[eta]:<8}"),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            disable=mode != "live",
-            transient=False,
-        )
+        # The live display only: rich is imported for it (55 modules), and off it every
+        # page and item would still update its tasks under a lock, on the reactor thread.
+        self.progress: Any = _live_display() if mode == "live" else None
         self._tasks: dict[str, Any] = {}
         self._overall: Any = None
 
@@ -128,14 +135,14 @@ class CrawlProgress:
         return self.mode != "off"
 
     def __enter__(self) -> CrawlProgress:
-        if self.mode == "live":
+        if self.progress is not None:
             self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
-        if self.mode == "live":
+        if self.progress is not None:
             self.progress.stop()
 
     def start_ticking(self) -> None:
@@ -156,7 +163,9 @@ class CrawlProgress:
     def add_site(self, site: str) -> None:
         """Show a line for ``site``, waiting for its turn."""
         self.sites[site] = SiteCounts()
-        if len(self.sites) == 2 and self.mode == "live":
+        if self.progress is None:
+            return  # no live display: the counts alone
+        if len(self.sites) == 2:
             # Several sites: a first line sums them up (sites done, time left).
             self._overall = self.progress.add_task(
                 "", total=None, site="all sites", pages=0, articles=0, documents=0, failed=0,

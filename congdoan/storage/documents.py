@@ -116,13 +116,14 @@ def _insert_new(session: Session, record: Mapping[str, Any], content: dict[str, 
         "content_hash": digest, "raw_sha256": raw_sha256, "fetched_at": fetched_at,
         "http_status": http_status}
     columns = merged_columns([SimpleNamespace(**posting, attachments=attachments)])
-    document_id = session.execute(_INSERT_DOCUMENT, {"identity_key": key, **columns}
-                                  ).inserted_primary_key[0]  # type: ignore[index]
-    posting_id = session.execute(_INSERT_POSTING, {"document_id": document_id, **posting}
-                                 ).inserted_primary_key[0]  # type: ignore[index]
+    connection = session.connection()
+    document_id = connection.execute(_INSERT_DOCUMENT, {"identity_key": key, **columns}
+                                     ).inserted_primary_key[0]  # type: ignore[index]
+    posting_id = connection.execute(_INSERT_POSTING, {"document_id": document_id, **posting}
+                                    ).inserted_primary_key[0]  # type: ignore[index]
     if attachments:
-        session.execute(_INSERT_ATTACHMENT, [{**row, "posting_id": posting_id}
-                                             for row in attachments])
+        connection.execute(_INSERT_ATTACHMENT, [{**row, "posting_id": posting_id}
+                                                for row in attachments])
     if columns["code_normalized"]:
         # Articles stored earlier may cite this code: they now point at this document.
         resolve_references(session, columns["code_normalized"])

@@ -34,7 +34,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from congdoan.files.reading import READING_KEY, FileReading
-from congdoan.storage.dialect import insert_new
+from congdoan.storage.dialect import insert_new_rows
 from congdoan.storage.models import (
     Article,
     Attachment,
@@ -148,11 +148,16 @@ def record_crawl_readings(session: Session, attachments: Iterable[Mapping[str, A
         sha256, data = attachment.get("sha256"), attachment.get(READING_KEY)
         if sha256 and data:
             found.setdefault(sha256, data)
-    for sha256, data in sorted(found.items()):
-        reading = FileReading.from_data(data)
-        if insert_new(session, FileText.__table__,  # type: ignore[arg-type]
-                      _file_text_values(sha256, reading)) and reading.pages:
-            session.execute(_INSERT_PAGES, _page_values(sha256, reading))
+    readings = {sha256: FileReading.from_data(data) for sha256, data in sorted(found.items())}
+    # Two statements for the batch's files, not two per file: the readings (those
+    # inserted come back), then the pages of the inserted ones.
+    inserted = insert_new_rows(session, FileText.__table__,  # type: ignore[arg-type]
+                               [_file_text_values(sha256, reading)
+                                for sha256, reading in readings.items()])
+    pages = [row for sha256, reading in readings.items() if (sha256,) in inserted
+             for row in _page_values(sha256, reading)]
+    if pages:
+        session.connection().execute(_INSERT_PAGES, pages)
 
 
 def save_reading(session: Session, sha256: str, reading: FileReading) -> None:

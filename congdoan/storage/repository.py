@@ -153,16 +153,17 @@ def _insert_article(session: Session, record: Mapping[str, Any], content: Mappin
     columns = _article_columns(session, record, digest, seen, attachments)
     references = [{"code": code, "document_id": document_for_code(session, code)}
                   for code in content["references"]]
-    result = session.execute(_INSERT_ARTICLE, {"first_seen_at": seen, "last_seen_at": seen,
-                                                **columns})
+    connection = session.connection()
+    result = connection.execute(_INSERT_ARTICLE, {"first_seen_at": seen, "last_seen_at": seen,
+                                                   **columns})
     article_id = result.inserted_primary_key[0]  # type: ignore[index]
     for row in attachments:
         row["article_id"] = article_id
     if attachments:
-        session.execute(_INSERT_ATTACHMENT, attachments)
+        connection.execute(_INSERT_ATTACHMENT, attachments)
     if references:
-        session.execute(_INSERT_REFERENCE,
-                        [{"article_id": article_id, **ref} for ref in references])
+        connection.execute(_INSERT_REFERENCE,
+                           [{"article_id": article_id, **ref} for ref in references])
     return int(article_id)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from congdoan.storage.dialect import insert_ignore, upsert
 from congdoan.storage.models import Article, Site, Story, StoryBucket, StoryMember
-from congdoan.stories.signature import Signature, signature, title_overlap
+from congdoan.stories.signature import BANDS, Signature, signature, title_overlap
 
 # Overlap (share of the shorter text found in the longer, estimated) from which two
 # articles are the same news; tuned on the simulator's reposts and near-namesakes
@@ -42,8 +42,12 @@ _DELETE_BUCKETS = delete(StoryBucket).where(StoryBucket.article_id == bindparam(
 # The candidates are found once (MATERIALIZED), then joined: as an IN subquery, a
 # PostgreSQL planner whose statistics lag behind a crawl (tables analysed while small)
 # ran the band-key search again for every story member: 0.7 s an article at 600.
+# One bound value per band, not an expanding IN: an expanding list is rendered into
+# the cached SQL again at every execution (0.1 ms an article); an article has at most
+# ``BANDS`` keys and fewer are padded with a repeat, which IN ignores.
+_KEY_NAMES = tuple(f"key{band}" for band in range(BANDS))
 _CANDIDATES = (select(StoryBucket.article_id)
-               .where(StoryBucket.bucket.in_(bindparam("keys", expanding=True)),
+               .where(StoryBucket.bucket.in_([bindparam(name) for name in _KEY_NAMES]),
                       StoryBucket.article_id != bindparam("article_id"))
                .distinct().limit(MAX_CANDIDATES).cte("candidates")
                .prefix_with("MATERIALIZED"))
@@ -144,7 +148,10 @@ def _matches(session: Session, article_id: int, title: str | None, sig: Signatur
     One statement: the band keys' articles (index probes on ``story_buckets``), then
     their signatures and titles by primary key.
     """
-    rows = session.execute(_CANDIDATE_ROWS, {"keys": keys, "article_id": article_id}).all()
+    padded = keys + keys[:1] * (BANDS - len(keys))
+    values: dict[str, Any] = dict(zip(_KEY_NAMES, padded, strict=True))
+    values["article_id"] = article_id
+    rows = session.connection().execute(_CANDIDATE_ROWS, values).all()
     # Every candidate's overlap in one numpy comparison; the titles only of those close enough.
     overlaps = sig.overlaps(b"".join(row[1] for row in rows), [row[2] for row in rows])
     found = []
@@ -167,7 +174,7 @@ def _join(session: Session, matches: list[tuple[float, int]]) -> tuple[int, floa
 
 
 def _found(session: Session) -> int:
-    result = session.execute(_INSERT_STORY, {"created_at": datetime.now(UTC)})
+    result = session.connection().execute(_INSERT_STORY, {"created_at": datetime.now(UTC)})
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 

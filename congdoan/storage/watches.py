@@ -34,7 +34,10 @@ from congdoan.storage.models import (
     Watch,
 )
 from congdoan.storage.records import search_fold
-from congdoan.storage.search import query_phrases
+
+# From the reader itself, not ``search`` (which re-exports it): a crawl stores watches
+# but never searches, and need not import search, ranking and their dialects.
+from congdoan.storage.search_query import query_phrases
 from congdoan.vntime import item_day
 
 CHANNELS = ("email", "webhook")

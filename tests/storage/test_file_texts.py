@@ -177,3 +177,40 @@ def test_a_batch_takes_cached_texts_in_one_lookup(session: Session) -> None:
     assert sum("FROM file_texts" in s for s in statements) == 1
     texts = session.scalars(select(Attachment.text).where(Attachment.sha256 == SHA)).all()
     assert len(texts) == 4 and all("Lịch tiếp công dân" in t for t in texts)
+
+
+def test_a_batch_records_its_files_readings_in_two_statements(session: Session) -> None:
+    """The crawl's final readings of a batch's files: one INSERT of readings, one of pages;
+    a file read before keeps its reading, each new one gets its own pages."""
+    from sqlalchemy import event
+
+    from congdoan.files.reading import READING_KEY
+    from congdoan.storage.file_texts import record_crawl_readings
+
+    old, new_1, new_2 = "a1" * 32, "b2" * 32, "c3" * 32
+    save_reading(session, old, _reading("đọc từ trước"))
+    session.commit()
+    files = [{"sha256": sha, READING_KEY: _reading(f"bản của {sha[:2]}").as_data()}
+             for sha in (new_2, old, new_1, new_2)]
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        record_crawl_readings(session, files)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    session.commit()
+    inserts = [s.split("(")[0].split()[-1] for s in statements if s.startswith("INSERT")]
+    assert sorted(inserts) == ["file_pages", "file_texts"]
+    texts = dict(session.execute(select(FileText.sha256, FileText.text)).all())
+    assert texts[old].endswith("đọc từ trước")
+    assert texts[new_1].endswith("bản của b2") and texts[new_2].endswith("bản của c3")
+    pages = session.execute(select(FilePage.sha256, FilePage.text)
+                            .order_by(FilePage.sha256, FilePage.seq)).all()
+    assert [(sha, text) for sha, text in pages if sha != old] == [
+        (new_1, "Trang bìa"), (new_1, "bản của b2"), (new_2, "Trang bìa"), (new_2, "bản của c3")]
+    assert [text for sha, text in pages if sha == old] == ["Trang bìa", "đọc từ trước"]

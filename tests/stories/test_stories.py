@@ -235,3 +235,25 @@ def test_judged_real_captures(tmp_path: Path) -> None:
     assert scores.true_pairs == 16  # 15 posts on two themes, one article on two URL styles
     assert scores.precision >= 0.95, scores
     assert scores.recall >= 0.95, scores
+
+
+def test_candidates_are_found_from_fewer_keys_than_bands(tmp_path: Path) -> None:
+    """The candidate lookup binds one value per band: fewer keys are padded, never lost."""
+    from congdoan.storage.stories import _matches
+    from congdoan.stories.signature import BANDS, signature
+
+    record = StoryScenario(seed=5, national=30, provinces=5, own_per_province=10).records()[0]
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    sessions = session_factory(engine)
+    _store(sessions, [record])
+    sig = signature(record["title"], record.get("body_text"))
+    assert sig is not None
+    keys = list(dict.fromkeys(sig.bands()))
+    with sessions() as session:
+        story_id = session.scalar(select(StoryMember.story_id))
+        for some in (keys, keys[:1], keys[-3:]):
+            assert len(some) <= BANDS
+            # Another article (id -1) with the same text finds the stored one's story.
+            assert [s for _, s in _matches(session, -1, record["title"], sig, some)] == [story_id]
+        assert _matches(session, -1, record["title"], sig, [12345]) == []
+    engine.dispose()
