@@ -220,6 +220,8 @@ class WordPressSpider(SiteSpider):
         except ParseError as exc:
             self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed", parse=True)
             return
+        # Spider health (``read_ok``) and ``post_request`` ask about each post: one query.
+        self.learn_stored("article", [(self._on_site(e["url"]), None) for e in sitemap["urls"]])
         # An index names sitemaps, not posts; a post sitemap lists every post.
         if sitemap["urls"] or not sitemap["sitemaps"]:
             self.read_ok(response.url, "article", self._entries(u["url"] for u in sitemap["urls"]))
@@ -228,7 +230,6 @@ class WordPressSpider(SiteSpider):
         for child in sitemap["sitemaps"]:
             if any(hint in child.lower() for hint in _POST_SITEMAP_HINTS):
                 yield self._feed_request(self._on_site(child), self.parse_sitemap)
-        self.learn_stored("article", [(self._on_site(e["url"]), None) for e in sitemap["urls"]])
         for entry in sitemap["urls"]:
             request = self.post_request(entry["url"], "sitemap", entry.get("lastmod"))
             if request is not None:
@@ -246,8 +247,8 @@ class WordPressSpider(SiteSpider):
         except ParseError as exc:
             self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed", parse=True)
             return
-        self.read_ok(response.url, "article", self._entries(e["url"] for e in entries))
         self.learn_stored("article", [(self._on_site(e["url"]), None) for e in entries])
+        self.read_ok(response.url, "article", self._entries(e["url"] for e in entries))
         for entry in entries:
             request = self.post_request(entry["url"], "rss", entry.get("published_text"))
             if request is not None:

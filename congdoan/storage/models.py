@@ -23,7 +23,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -274,8 +273,7 @@ class CrawlRun(Base):
         ),
         Index("ix_crawl_runs_site_started", "site", "started_at"),
         # The runs still running (migration 0015): ``runs.mark_stale_runs_aborted``.
-        Index("ix_crawl_runs_running", "site", postgresql_where=text("status = 'running'"),
-              sqlite_where=text("status = 'running'")),
+        Index("ix_crawl_runs_status_site", "status", "site"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

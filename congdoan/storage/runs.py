@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import literal_column, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from congdoan.storage.models import RUN_STATUSES, RUN_VERDICTS, CrawlRun, Failure
@@ -76,8 +76,7 @@ def mark_stale_runs_aborted(
     Call it when no crawl can be running, e.g. at start-up of a single-process
     scheduler; with several workers pass ``site`` or ``started_before``.
     """
-    # A literal, not a parameter: so the partial index of running runs serves it.
-    stmt = update(CrawlRun).where(CrawlRun.status == literal_column("'running'"))
+    stmt = update(CrawlRun).where(CrawlRun.status == "running")  # ix_crawl_runs_status_site
     if site is not None:
         stmt = stmt.where(CrawlRun.site == site)
     if started_before is not None:
