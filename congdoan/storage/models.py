@@ -274,6 +274,8 @@ class CrawlRun(Base):
         Index("ix_crawl_runs_site_started", "site", "started_at"),
         # The runs still running (migration 0015): ``runs.mark_stale_runs_aborted``.
         Index("ix_crawl_runs_status_site", "status", "site"),
+        # The latest completed run (``history.last_completed_run``, migration 0015).
+        Index("ix_crawl_runs_site_finished", "site", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

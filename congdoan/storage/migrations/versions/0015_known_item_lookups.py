@@ -16,7 +16,11 @@ On ``crawl_runs``, ``ix_crawl_runs_status_site`` (``status, site``): every crawl
 closes its site's runs left ``running`` when it opens (``runs.mark_stale_runs_aborted``),
 which read all of the site's runs (ten years of nights: 3,650) for the one or none
 still running. (A partial index of the running runs would be smaller, but SQLite's
-planner prefers ``(site, started_at)`` to it; two equal columns it takes.)
+planner prefers ``(site, started_at)`` to it; two equal columns it takes.) And
+``ix_crawl_runs_site_finished`` (``site, finished_at``): a crawl whose site has a resume
+folder (every site crawled before: the folder stays, marked finished) asks when the
+site's latest completed run finished (``history.last_completed_run``), which sorted
+every completed run of the site.
 
 Every write keeps ``last_seen_at >= fetched_at``; rows where it did not (none are
 known) are set so, so that ``last_seen_at`` alone orders items by when they were
@@ -47,9 +51,11 @@ def upgrade() -> None:
         op.create_index(f"ix_{table}_site_source_id", table, ["site", "source_id"])
         op.create_index(f"ix_{table}_site_last_seen", table, ["site", "last_seen_at", "id"])
     op.create_index("ix_crawl_runs_status_site", "crawl_runs", ["status", "site"])
+    op.create_index("ix_crawl_runs_site_finished", "crawl_runs", ["site", "finished_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_crawl_runs_site_finished", table_name="crawl_runs")
     op.drop_index("ix_crawl_runs_status_site", table_name="crawl_runs")
     for table in TABLES:
         op.drop_index(f"ix_{table}_site_last_seen", table_name=table)
