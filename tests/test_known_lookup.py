@@ -32,6 +32,8 @@ from congdoan.storage.known import read_site_memory
 from congdoan.storage.models import Article, DocumentPosting
 from tests.crawling import FAST, run_congdoan
 
+pytestmark = pytest.mark.crawl  # the module's archive is a real crawl (a child process)
+
 SITE = "look"
 SECTIONS = len(CATEGORIES) + 1  # every news category, plus the laws list
 
@@ -185,7 +187,6 @@ def test_due_items_come_least_recently_seen_first_page_by_page(
         engine.dispose()
 
 
-@pytest.mark.crawl
 def test_a_crawl_start_reads_the_same_at_ten_times_the_archive(
         archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = make_engine(archive.url)
