@@ -91,6 +91,8 @@ class FieldFillRates:
         self._inc("listing", "items")
         listed = self.listed[kind]
         known = getattr(getattr(self.crawler, "spider", None), "known", None)
+        if known is not None and entries:  # one lookup for the page (none if the spider's did)
+            known.learn(kind, [(e.url, e.cms_id) for e in entries])
         for entry in entries or ():
             keys = entry_keys(entry.url, entry.cms_id)
             listed.list(keys)

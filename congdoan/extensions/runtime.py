@@ -33,7 +33,7 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -43,6 +43,9 @@ from congdoan.runtime import incremental
 from congdoan.runtime.locks import Lock, site_lock
 from congdoan.storage import retry_file
 from congdoan.vntime import utc_aware
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ class CrawlRuntime:
         self.lock: Lock | None = None
         self.jobdir: Path | None = None
         self.validators: incremental.ValidatorStore | None = None
+        self.engine: Engine | None = None  # where ``spider.known`` looks stored items up
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlRuntime:
@@ -164,9 +168,13 @@ class CrawlRuntime:
         """The known set (None for a full crawl) and the policy with ``reconcile`` decided."""
         if policy.full:
             return None, policy
+        from congdoan.storage.db import shared_engine
         from congdoan.storage.known import read_site_memory
 
-        memory = read_site_memory(url, self.site)
+        # Stored items are looked up as the listings show them (a page at a time), through
+        # the process's engine, until the crawl ends (``release``).
+        self.engine = shared_engine(url)
+        memory = read_site_memory(self.engine, self.site)
         retry = list(dict.fromkeys([*memory.retry,
                                     *retry_file.read(paths.retry_file(self.data, self.site))]))
         known = incremental.KnownSet(memory.items, datetime.now(UTC), policy.refresh_days, retry)
@@ -193,7 +201,12 @@ class CrawlRuntime:
         self.release()
 
     def release(self) -> None:
-        """Drop the site lock (idempotent)."""
+        """Drop the site lock and the engine of the stored items' lookups (idempotent)."""
+        if self.engine is not None:
+            from congdoan.storage.db import release_engine
+
+            release_engine(self.engine)
+            self.engine = None
         if self.lock is not None:
             self.lock.release()
             self.lock = None

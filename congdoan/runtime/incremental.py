@@ -33,12 +33,12 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from congdoan.normalize.dates import parse_vn_date
 from congdoan.storage.known import KnownItem
@@ -107,49 +107,117 @@ def reconcile_due(settings: Any, last: datetime | None, now: datetime | None = N
     return last <= (now or datetime.now(UTC)) - timedelta(days=days)
 
 
-@dataclass
+class ItemSource(Protocol):
+    """Where a ``KnownSet`` reads stored items: storage (``known.StoredItems``) or a list."""
+
+    count: int
+    newest_seen: datetime | None
+
+    def lookup(self, kind: str, urls: Sequence[str], cms_ids: Sequence[int]
+               ) -> list[KnownItem]: ...
+
+    def due(self, cutoff: datetime) -> Iterator[KnownItem]: ...
+
+
+class MemoryItems:
+    """Stored items held in memory (tests, a crawl without a database to ask)."""
+
+    def __init__(self, items: Iterable[KnownItem]) -> None:
+        self.items = list(items)
+        self.count = len(self.items)
+        self.newest_seen = max((i.last_seen_at for i in self.items), default=None)
+
+    def lookup(self, kind: str, urls: Sequence[str], cms_ids: Sequence[int]
+               ) -> list[KnownItem]:
+        """The items of ``kind`` with one of ``urls`` or ``cms_ids``, in list order."""
+        wanted_urls, wanted_ids = set(urls), set(cms_ids)
+        return [i for i in self.items if i.kind == kind and (
+            i.url in wanted_urls or i.canonical_url in wanted_urls
+            or (i.source_id is not None and i.source_id in wanted_ids))]
+
+    def due(self, cutoff: datetime) -> Iterator[KnownItem]:
+        """Items last seen at or before ``cutoff``, least recently seen first."""
+        return iter(sorted((i for i in self.items if i.last_seen_at <= cutoff),
+                           key=lambda i: i.last_seen_at))
+
+
 class KnownSet:
-    """What storage holds for one site, indexed by CMS id and by URL."""
+    """What storage held for one site when the crawl started, by CMS id and by URL.
 
-    items: list[KnownItem]
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    refresh_days: float | None = None
-    retry: list[str] = field(default_factory=list)  # URLs that failed before: fetch again
+    Asked for links, it asks its ``source`` and remembers the answer, found or not:
+    ``learn`` asks for a whole listing page's links in one query, ``find`` for one.
+    A crawl so reads the stored items its listings show, not the whole archive.
+    """
 
-    def __post_init__(self) -> None:
-        self._by_id: dict[tuple[str, int], KnownItem] = {}
-        self._by_url: dict[tuple[str, str], KnownItem] = {}
-        for item in self.items:
-            if item.source_id is not None:
-                self._by_id[(item.kind, item.source_id)] = item
-            self._by_url[(item.kind, item.url)] = item
-            self._by_url[(item.kind, item.canonical_url)] = item
+    def __init__(self, items: ItemSource | Iterable[KnownItem] = (),
+                 now: datetime | None = None, refresh_days: float | None = None,
+                 retry: list[str] | None = None) -> None:
+        self.source: ItemSource = (items if hasattr(items, "lookup")  # type: ignore[assignment]
+                                   else MemoryItems(items))  # type: ignore[arg-type]
+        self.now = now or datetime.now(UTC)
+        self.refresh_days = refresh_days
+        self.retry = list(retry or [])  # URLs that failed before: fetch again
+        # (kind, "id", cms_id) / (kind, "url", url) -> the stored item, or None: not stored.
+        self._seen: dict[tuple[str, str, Any], KnownItem | None] = {}
 
     def __len__(self) -> int:
-        return len(self.items)
+        """How many items were stored before the crawl."""
+        return self.source.count
+
+    @property
+    def newest_seen(self) -> datetime | None:
+        """When storage last saw any item of the site, as the crawl started."""
+        return self.source.newest_seen
+
+    def learn(self, kind: str, links: Iterable[tuple[str, int | None]]) -> None:
+        """Look up the stored items behind ``links`` ((URL, CMS id) pairs) in one go."""
+        links = list(links)
+        urls = [u for u, _ in links if (kind, "url", u) not in self._seen]
+        # Stored CMS ids are integers: anything else a portal hands out matches none.
+        ids = [i for _, i in links if isinstance(i, int) and not isinstance(i, bool)
+               and (kind, "id", i) not in self._seen]
+        if not urls and not ids:
+            return
+        found: dict[tuple[str, str, Any], KnownItem | None] = {}
+        for item in self.source.lookup(kind, urls, ids):
+            # Among rows sharing a name the later wins, as when the whole archive was indexed.
+            if item.source_id is not None:
+                found[(kind, "id", item.source_id)] = item
+            found[(kind, "url", item.url)] = item
+            found[(kind, "url", item.canonical_url)] = item
+        found.update({(kind, "url", u): None for u in urls if (kind, "url", u) not in found})
+        found.update({(kind, "id", i): None for i in ids if (kind, "id", i) not in found})
+        for key, item in found.items():  # an answer given once stays the crawl's answer
+            self._seen.setdefault(key, item)
 
     def find(self, kind: str, url: str, cms_id: int | None) -> KnownItem | None:
         """The stored item behind a link: by CMS id first (URL styles vary), else by URL."""
+        self.learn(kind, [(url, cms_id)])
         if cms_id is not None:
-            hit = self._by_id.get((kind, cms_id))
+            hit = self._seen.get((kind, "id", cms_id))
             if hit is not None:
                 return hit
-        return self._by_url.get((kind, url))
+        return self._seen.get((kind, "url", url))
 
     def is_due(self, item: KnownItem) -> bool:
         """Last seen longer ago than ``refresh_days`` (never due without it)."""
         if self.refresh_days is None:
             return False
-        return item.last_seen_at <= self.now - timedelta(days=self.refresh_days)
+        return item.last_seen_at <= self._cutoff()
+
+    def _cutoff(self) -> datetime:
+        return self.now - timedelta(days=self.refresh_days or 0)
 
     def skip(self, kind: str, url: str, cms_id: int | None) -> bool:
         """True when the detail page is stored and not due: do not fetch it."""
         item = self.find(kind, url, cms_id)
         return item is not None and not self.is_due(item)
 
-    def due(self) -> list[KnownItem]:
-        """Stored items to fetch again now, least recently seen first."""
-        return sorted((i for i in self.items if self.is_due(i)), key=lambda i: i.last_seen_at)
+    def due(self) -> Iterator[KnownItem]:
+        """Stored items to fetch again now, least recently seen first (read as consumed)."""
+        if self.refresh_days is None:
+            return iter(())
+        return self.source.due(self._cutoff())
 
 
 @dataclass(frozen=True)
@@ -216,6 +284,8 @@ def judge_listing(entries: list[ListingEntry], policy: CrawlPolicy, known: Known
             stop, reason = True, f"every item is older than {policy.since.isoformat()}"
     if policy.full or known is None:
         return ListingVerdict(fetch, stop, reason)
+    for kind in {e.kind for e in entries}:  # one query for the page, not one a link
+        known.learn(kind, [(e.url, e.cms_id) for e in entries if e.kind == kind])
     fresh = [e for e in fetch if known.find(e.kind, e.url, e.cms_id) is None]
     # Due items were queued from storage at start; fetching them here again is a no-op.
     # A reconciling crawl walks an item list to its end: a missing item can hide anywhere.

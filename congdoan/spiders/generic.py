@@ -105,9 +105,8 @@ class GenericSpider(SiteSpider):
 
     def _last_crawl(self) -> datetime | None:
         """When storage last saw any item of this site: sitemaps older than that are unchanged."""
-        if self.known is None or not self.known.items:
-            return None
-        return max(_aware(i.last_seen_at) for i in self.known.items)
+        newest = self.known.newest_seen if self.known is not None else None
+        return _aware(newest) if newest is not None else None
 
     # -- start ------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -324,6 +323,8 @@ class GenericSpider(SiteSpider):
                     and changed <= last_crawl):
                 continue
             yield self._sitemap(child)
+        self.learn_stored("article", [(self.url(e["url"]), None) for e in sitemap["urls"]
+                                      if self.is_article(e["url"])])
         for entry in sitemap["urls"]:
             if self.is_article(entry["url"]):
                 request = self._dated_entry(entry["url"], entry.get("published") or
@@ -339,6 +340,8 @@ class GenericSpider(SiteSpider):
             self.fail(response.url, f"unreadable feed: {exc.what}", "feed", parse=True)
             return
         self.read_ok(response.url)
+        self.learn_stored("article", [(self.url(e["url"]), None) for e in entries
+                                      if e.get("url") and self.same_site(e["url"])])
         for entry in entries:
             url = entry.get("url")
             # Some CMSs (Hugo) put their pages in the feed too: a learnt pattern says

@@ -84,6 +84,7 @@ class NukeVietSpider(SiteSpider):
                 if request is not None:
                     yield request
             # Pages that failed on an earlier run are tried again (listings are walked anyway).
+            self._learn_links(self.known.retry)
             for url in self.known.retry:
                 kind = self.urls.classify(url)
                 request = self.detail_request(url, kind, "retry") if kind else None
@@ -138,11 +139,15 @@ class NukeVietSpider(SiteSpider):
                   "dont_redirect": True, "handle_httpstatus_list": HANDLED_STATUSES},
         )
 
+    def _detail_key(self, url: str, kind: str) -> tuple[str, int | None]:
+        """A detail link as it is fetched and stored: its URL on the site, its CMS id."""
+        url = same_site_url(urljoin(self.site.base_url + "/", url), self.site.base_url)
+        return url, article_id(url) if kind == "article" else document_id(url)
+
     def detail_request(self, url: str, kind: str, via: str, listed_text: str | None = None
                        ) -> scrapy.Request | None:
         """A request for an article or document page, once per CMS id."""
-        url = same_site_url(urljoin(self.site.base_url + "/", url), self.site.base_url)
-        cms_id = article_id(url) if kind == "article" else document_id(url)
+        url, cms_id = self._detail_key(url, kind)
         if via != "refresh" and self.known is not None and self.known.skip(kind, url, cms_id):
             return None
         if cms_id is not None:
@@ -266,8 +271,20 @@ class NukeVietSpider(SiteSpider):
         self.read_ok(response.url)
         yield from self._queue_links(entries, "rss", "published_text")
 
+    def _learn_links(self, urls: Iterable[str]) -> None:
+        """The stored items behind a feed's or sitemap's links, looked up in one query a kind."""
+        by_kind: dict[str, list[tuple[str, int | None]]] = {}
+        for url in urls:
+            kind = self.urls.classify(same_site_url(url, self.site.base_url))
+            if kind is not None:
+                by_kind.setdefault(kind, []).append(self._detail_key(url, kind))
+        for kind, links in by_kind.items():
+            self.learn_stored(kind, links)
+
     def _queue_links(self, entries: Iterable[dict[str, Any]], via: str, date_key: str
                      ) -> Iterable[scrapy.Request]:
+        entries = list(entries)
+        self._learn_links(entry["url"] for entry in entries)
         for entry in entries:
             url = same_site_url(entry["url"], self.site.base_url)
             kind = self.urls.classify(url)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -121,6 +121,12 @@ class SiteSpider(scrapy.Spider):
             self.crawler.signals.send_catch_log(
                 page_failed, site=self.site_id, url=url, reason=reason, kind=kind,
                 cause="parse" if parse else "fetch")
+
+    def learn_stored(self, kind: str, links: Iterable[tuple[str, int | None]]) -> None:
+        """Look up in storage, in one query, the items behind links about to be judged
+        one by one (a sitemap's, a feed's): ``known`` then answers each from memory."""
+        if self.known is not None:
+            self.known.learn(kind, list(links))
 
     # -- the one step from a parsed page to an item ------------------------------------------
     def build_item(self, response: Response, kind: str, parsed: Mapping[str, Any], *,

@@ -120,6 +120,8 @@ class WordPressSpider(SiteSpider):
         links = [self._on_site(post.get("link") or response.url) if isinstance(post, dict)
                  else response.url for post in posts]
         entries = [incremental.ListingEntry("article", link, None, None) for link in links]
+        self.learn_stored("article", [(self._on_site(post.get("link") or ""), post.get("id"))
+                                      for post in posts if isinstance(post, dict)])
         stored = [self._is_current(post) for post in posts]
         before = [self._before_since(post) for post in posts]
         self.read_ok(response.url, "article", entries, [
@@ -185,6 +187,7 @@ class WordPressSpider(SiteSpider):
             path = f"/category/{slug}/" if self.pretty else f"/?category_name={slug}"
             yield self._listing(self.site.base_url + path, slug, 1)
         if self.known is not None:
+            self.learn_stored("article", [(self._on_site(url), None) for url in self.known.retry])
             for url in self.known.retry:  # failed before: try again
                 request = self.post_request(url, "retry")
                 if request is not None:
@@ -217,6 +220,8 @@ class WordPressSpider(SiteSpider):
         except ParseError as exc:
             self.fail(response.url, f"unreadable sitemap: {exc.what}", "feed", parse=True)
             return
+        # Spider health (``read_ok``) and ``post_request`` ask about each post: one query.
+        self.learn_stored("article", [(self._on_site(e["url"]), None) for e in sitemap["urls"]])
         # An index names sitemaps, not posts; a post sitemap lists every post.
         if sitemap["urls"] or not sitemap["sitemaps"]:
             self.read_ok(response.url, "article", self._entries(u["url"] for u in sitemap["urls"]))
@@ -242,6 +247,7 @@ class WordPressSpider(SiteSpider):
         except ParseError as exc:
             self.fail(response.url, f"unreadable RSS feed: {exc.what}", "feed", parse=True)
             return
+        self.learn_stored("article", [(self._on_site(e["url"]), None) for e in entries])
         self.read_ok(response.url, "article", self._entries(e["url"] for e in entries))
         for entry in entries:
             request = self.post_request(entry["url"], "rss", entry.get("published_text"))

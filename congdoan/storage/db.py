@@ -23,7 +23,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The newest migration this version ships (``tests/storage/test_migrations.py`` holds it
 # equal to Alembic's head). A database already there is used without importing Alembic
 # or reading its scripts: every command and crawl process starts that much lighter.
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()

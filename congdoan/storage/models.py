@@ -74,6 +74,10 @@ class Article(Base):
     __table_args__ = (
         UniqueConstraint("site", "canonical_url", name="uq_articles_site_canonical_url"),
         Index("ix_articles_published_at", "published_at"),
+        # An incremental crawl's lookups (storage/known.py, migration 0015).
+        Index("ix_articles_site_url", "site", "url"),
+        Index("ix_articles_site_source_id", "site", "source_id"),
+        Index("ix_articles_site_last_seen", "site", "last_seen_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -161,6 +165,9 @@ class DocumentPosting(Base):
     __tablename__ = "document_postings"
     __table_args__ = (
         UniqueConstraint("site", "canonical_url", name="uq_document_postings_site_canonical_url"),
+        Index("ix_document_postings_site_url", "site", "url"),
+        Index("ix_document_postings_site_source_id", "site", "source_id"),
+        Index("ix_document_postings_site_last_seen", "site", "last_seen_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -265,6 +272,10 @@ class CrawlRun(Base):
             name="ck_crawl_runs_verdict",
         ),
         Index("ix_crawl_runs_site_started", "site", "started_at"),
+        # The runs still running (migration 0015): ``runs.mark_stale_runs_aborted``.
+        Index("ix_crawl_runs_status_site", "status", "site"),
+        # The latest completed run (``history.last_completed_run``, migration 0015).
+        Index("ix_crawl_runs_site_finished", "site", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -76,7 +76,7 @@ def mark_stale_runs_aborted(
     Call it when no crawl can be running, e.g. at start-up of a single-process
     scheduler; with several workers pass ``site`` or ``started_before``.
     """
-    stmt = update(CrawlRun).where(CrawlRun.status == "running")
+    stmt = update(CrawlRun).where(CrawlRun.status == "running")  # ix_crawl_runs_status_site
     if site is not None:
         stmt = stmt.where(CrawlRun.site == site)
     if started_before is not None:
