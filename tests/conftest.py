@@ -78,54 +78,6 @@ def _fast_lane_has_no_child_pythons(request: pytest.FixtureRequest) -> Iterator[
         yield
 
 
-# pytest-xdist hands whole files (``--dist loadfile``) to its workers in the order they
-# were collected (``--no-loadscope-reorder`` in pyproject's addopts; by default it hands
-# out the files with the most tests first, which left the one-test soak, the longest
-# file, for the end while the other worker sat idle). The longest files go first, so
-# the short ones fill in at the end. Seconds from a run on two workers (AMD EPYC).
-LONGEST_FIRST = (
-    "tests/test_soak.py",  # 108 s
-    "tests/test_scheduler.py",  # 60 s
-    "tests/test_site_lock_routes.py",  # 59 s
-    "tests/test_generic_crawl.py",  # 39 s
-    "tests/test_health.py",  # 32 s
-    "tests/test_reconcile.py",  # 28 s
-    "tests/alerts/test_alerts.py",  # 25 s
-    "tests/commands/test_reparse.py",  # 25 s
-    "tests/commands/test_export_since.py",  # 21 s
-    "tests/web/test_api_fuzz.py",  # 21 s
-    "tests/test_database_checked.py",  # 20 s
-    "tests/test_bench_nation.py",  # 20 s
-    "tests/normalize/test_fold.py",  # 20 s
-    "tests/test_health_shortfall.py",  # 18 s
-    "tests/test_crawl_sim.py",  # 18 s
-    "tests/wordpress/test_crawl.py",  # 18 s
-    "tests/files/test_scanned_search.py",  # 18 s
-    "tests/test_distributed_crawls.py",  # 17 s
-    "tests/extensions/test_progress.py",  # 17 s
-    "tests/test_queue_coalesce.py",  # 16 s
-    "tests/web/test_pages.py",  # 16 s
-    "tests/stories/test_reparse_stories.py",  # 16 s
-    "tests/commands/test_newcomer.py",  # 15 s
-    "tests/test_incremental.py",  # 14 s
-    "tests/web/test_one_search_path.py",  # 14 s
-    "tests/reliability/test_crash.py",  # 13 s
-    "tests/commands/test_search.py",  # 13 s
-    "tests/storage/test_search_large.py",  # 13 s
-    "tests/files/test_bad_files.py",  # 13 s
-    "tests/test_data_dir.py",  # 12 s
-    "tests/test_bench_search.py",  # 12 s
-    "tests/detect/test_detect_nukeviet.py",  # 11 s
-)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Put the files of ``LONGEST_FIRST`` first, in that order (the rest keep theirs)."""
-    del config
-    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop multiprocessing's helpers of this process before the leftover check counts them."""
