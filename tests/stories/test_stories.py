@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from congdoan.sim.server import SimServer
 from congdoan.sim.stories import NATIONAL, StoryScenario
@@ -257,3 +257,37 @@ def test_candidates_are_found_from_fewer_keys_than_bands(tmp_path: Path) -> None
             assert [s for _, s in _matches(session, -1, record["title"], sig, some)] == [story_id]
         assert _matches(session, -1, record["title"], sig, [12345]) == []
     engine.dispose()
+
+
+def test_an_article_page_names_a_few_postings_and_links_to_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story of thousands of near-copies must not make each of its article pages list
+    them all: a few are named, the count of the rest links to the story's page."""
+    from fastapi.testclient import TestClient
+
+    from congdoan.storage import stories
+    from congdoan.web.app import create_app
+
+    scenario = StoryScenario(seed=7, national=6, provinces=6, own_per_province=2,
+                             repost_rate=0.9, shared_titles=1)
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    engine = make_engine(url)
+    _store(session_factory(engine), scenario.records())
+    with session_factory(engine)() as session:
+        story_id = session.scalar(select(StoryMember.story_id).group_by(StoryMember.story_id)
+                                  .order_by(func.count().desc()).limit(1))
+        members = session.scalars(select(StoryMember.article_id).where(
+            StoryMember.story_id == story_id)).all()
+        assert len(members) >= 4  # a story reposted by several portals
+        everyone = also_posted(session, members[0])
+        monkeypatch.setattr(stories, "ALSO_POSTED_SHOWN", 2)
+        few = also_posted(session, members[0])
+    engine.dispose()
+    assert everyone is not None and few is not None
+    assert everyone["count"] == len(everyone["others"]) == len(members) - 1
+    assert few["count"] == len(members) - 1 and few["others"] == everyone["others"][:2]
+    with TestClient(create_app(url)) as client:
+        page = client.get(f"/articles/{members[0]}").text
+    assert page.count('<li><a href="/articles/') == 2
+    assert 'id="also-posted-more"' in page and f"và {len(members) - 3} bài khác" in page
+    assert f'<a href="/stories/{story_id}">xem tất cả</a>' in page
