@@ -59,6 +59,9 @@ def search(
     document code such as 17-CT/TW matches as the words 17 ct tw. Punctuation
     and operators in the query are plain text, never search syntax.
     Ranking: title matches first, then at equal relevance the more recent item.
+    Above 2,000 matches of a kind only the newest ~500 are ranked (the headline
+    says so; add words, --site or --since to rank every match); PostgreSQL then
+    also estimates the count ("about N").
     Each hit shows where it matched (highlighted) and its URL on a line of its
     own, never broken, to copy. --json prints a list of hits (with snippet and
     match spans); the "N of M hits" line then goes to stderr.
