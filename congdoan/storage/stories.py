@@ -33,6 +33,13 @@ MATCH_OVERLAP = 0.5
 # ... and their titles share this much (the shorter title's words): real portals repeat
 # filler paragraphs under different news (tests/fixtures/stories/real_pairs.json).
 MATCH_TITLE = 0.5
+# ... and a story is joined (or merged into another) only when the article is the same
+# news as at least this share of its members. Any one match used to be enough, so every
+# chance match between two stories' members made them one: templated reports of
+# different events ("Công đoàn cơ sở <X> tổ chức ngày hội gia đình công nhân", "<X> chăm
+# lo Tết cho đoàn viên") chained 331 of a simulated country's 3,060 articles into one
+# story. A repost matches nearly all of its story's postings (each holds the same text).
+MATCH_MEMBERS = 0.25
 # At most this many candidates are verified: a band key shared by thousands of
 # articles is boilerplate, not news.
 MAX_CANDIDATES = 500
@@ -97,6 +104,7 @@ def assign_story(session: Session, article_id: int, title: str | None, body: str
         leave_story(session, article_id)
     keys = list(dict.fromkeys(sig.bands())) if sig is not None else []
     matches = _matches(session, article_id, title, sig, keys) if sig is not None else []
+    matches = _joinable(session, matches)
     if matches:
         story_id, similarity = _join(session, matches)
     else:
@@ -159,6 +167,26 @@ def _matches(session: Session, article_id: int, title: str | None, sig: Signatur
         if overlap >= MATCH_OVERLAP and title_overlap(title, other_title) >= MATCH_TITLE:
             found.append((overlap, story_id))
     return sorted(found, reverse=True)
+
+
+_SIGNED_MEMBERS = (select(StoryMember.story_id, func.count())
+                   .where(StoryMember.story_id.in_(bindparam("ids", expanding=True)),
+                          StoryMember.signature.is_not(None))
+                   .group_by(StoryMember.story_id))
+
+
+def _joinable(session: Session, matches: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The ``matches`` in stories the article matches ``MATCH_MEMBERS`` of (members that
+    can match: those with a signature), best first."""
+    if not matches:
+        return []
+    matched: dict[int, int] = {}
+    for _, story_id in matches:
+        matched[story_id] = matched.get(story_id, 0) + 1
+    sizes = dict(session.connection().execute(_SIGNED_MEMBERS, {"ids": list(matched)}).all())
+    kept = {story_id for story_id, count in matched.items()
+            if count >= MATCH_MEMBERS * sizes.get(story_id, count)}
+    return [match for match in matches if match[1] in kept]
 
 
 def _join(session: Session, matches: list[tuple[float, int]]) -> tuple[int, float]:

@@ -291,3 +291,43 @@ def test_an_article_page_names_a_few_postings_and_links_to_the_rest(
     assert page.count('<li><a href="/articles/') == 2
     assert 'id="also-posted-more"' in page and f"và {len(members) - 3} bài khác" in page
     assert f'<a href="/stories/{story_id}">xem tất cả</a>' in page
+
+
+_WORDS = ("lao động công nhân đoàn viên tổ chức hội nghị sản xuất an toàn vệ sinh phúc lợi "
+          "tiền lương bảo hiểm xã hội nhà máy khu công nghiệp thỏa ước tập thể đối thoại "
+          "định kỳ chăm lo đời sống tinh thần văn hóa thể thao khen thưởng thi đua nữ công "
+          "gia đình trẻ em học bổng mái ấm tặng quà hỗ trợ khó khăn")
+_SYLLABLES = _WORDS.split()
+_ORGS = ("Giày Thái Bình", "May Sông Hồng", "Xi măng Hà Tiên", "Cao su Phú Riềng",
+         "Điện lực Bắc Ninh", "Bia Sài Gòn", "Thép Hòa Phát", "Dệt Nam Định",
+         "Sữa Vinamilk", "Than Hà Lầm", "Giấy Bãi Bằng", "Cảng Hải Phòng")
+
+
+def test_templated_reports_that_each_match_a_neighbour_do_not_chain_into_one_story(
+        tmp_path: Path) -> None:
+    """Twelve reports of twelve unions' events, each sharing two of its three paragraphs
+    with the next (a template) and none with the third after it: any one match used to
+    be enough to join a story, so the twelve became one story; a story is joined only
+    when the article matches a share of its members (``MATCH_MEMBERS``)."""
+    import random
+
+    blocks = [" ".join(random.Random(n).choices(_SYLLABLES, k=40)) + "." for n in range(14)]
+    records = [{
+        "site": "sim1", "canonical_url": f"http://sim1.test/tin/{n}", "source_id": n + 1,
+        "title": f"Công đoàn cơ sở Công ty {org} tổ chức ngày hội gia đình công nhân",
+        "url": f"http://sim1.test/tin/{n}", "body_text": " ".join(blocks[n:n + 3]),
+        "images": [], "attachments": [], "tags": [], "references": [],
+        "published_at": f"2026-03-{n + 1:02d}T08:00:00+07:00",
+        "fetched_at": "2026-11-01T03:00:00+00:00"} for n, org in enumerate(_ORGS)]
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    sessions = session_factory(engine)
+    for record in records:  # one at a time, as a slow portal's pages arrive
+        _store(sessions, [record])
+    with sessions() as session:
+        sizes = session.scalars(select(func.count()).select_from(StoryMember)
+                                .group_by(StoryMember.story_id)).all()
+        joined = session.scalar(select(func.count()).where(StoryMember.similarity.is_not(None)))
+    engine.dispose()
+    assert sum(sizes) == len(records)
+    assert joined and max(sizes) > 1  # neighbours still match: the template is there
+    assert max(sizes) <= len(records) // 2
