@@ -14,12 +14,12 @@ Who posted first and how the story spread are read from the members' articles
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, distinct, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from congdoan.storage.dialect import insert_ignore, upsert
@@ -235,43 +235,59 @@ def _when() -> Any:
     return func.coalesce(Article.published_at, Article.first_seen_at)
 
 
-def postings(session: Session, story_id: int, limit: int | None = None
+def postings(session: Session, story_id: int, limit: int | None = None, offset: int = 0
              ) -> list[dict[str, Any]]:
-    """A story's articles (the first ``limit``), first posted first: id, site, site name,
-    title, url, when."""
+    """A story's articles (``limit`` of them from ``offset``), first posted first: id, site,
+    site name, title, url, when, similarity."""
     when = _when()
     rows = session.execute(
         select(Article.id, Article.site, Site.name, Article.title, Article.canonical_url,
                when.label("when"), StoryMember.similarity)
         .join(StoryMember, StoryMember.article_id == Article.id)
         .join(Site, Site.id == Article.site)
-        .where(StoryMember.story_id == story_id).order_by(when, Article.id).limit(limit))
+        .where(StoryMember.story_id == story_id).order_by(when, Article.id)
+        .limit(limit).offset(offset or None))
     return [{"id": r.id, "site": r.site, "site_name": r.name, "title": r.title,
              "url": r.canonical_url, "when": r.when, "similarity": r.similarity}
             for r in rows]
 
 
-def spread(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """How a story reached portals: each portal's first posting, in time, with the running count."""
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        if item["site"] in seen:
-            continue
-        seen.add(item["site"])
-        out.append({**item, "portals": len(seen),
-                    "after": item["when"] - items[0]["when"] if items else None})
-    return out
+def spread(session: Session, story_id: int) -> list[dict[str, Any]]:
+    """How a story reached portals: each portal's first posting time, in time, with the
+    running count of portals (``portals``) and the time since the story's first (``after``).
+
+    One grouped read: a story of thousands of postings spreads over at most as many
+    portals as there are.
+    """
+    first = func.min(_when()).label("when")
+    rows = session.execute(
+        select(Article.site, Site.name, first)
+        .join(StoryMember, StoryMember.article_id == Article.id)
+        .join(Site, Site.id == Article.site)
+        .where(StoryMember.story_id == story_id)
+        .group_by(Article.site, Site.name).order_by(first, Article.site)).all()
+    return [{"site": r.site, "site_name": r.name, "when": r.when, "portals": n,
+             "after": r.when - rows[0].when} for n, r in enumerate(rows, start=1)]
 
 
-def story_view(session: Session, story_id: int) -> dict[str, Any] | None:
-    """A story: its postings, the first poster, and its spread over portals and time."""
-    items = postings(session, story_id)
-    if not items:
+# The story page lists a story's postings this many at a time.
+STORY_PAGE = 100
+
+
+def story_view(session: Session, story_id: int, page: int = 1) -> dict[str, Any] | None:
+    """A story: its first poster, its spread over portals and time, how many postings
+    (``count``) and portals it has, and page ``page`` of its postings (``STORY_PAGE`` a page)."""
+    first = postings(session, story_id, limit=1)
+    if not first:
         return None
-    return {"id": story_id, "title": items[0]["title"], "postings": items,
-            "first": items[0], "spread": spread(items),
-            "portals": len({i["site"] for i in items})}
+    count, portals = story_sizes(session, [story_id])[story_id]
+    pages = max(1, -(-count // STORY_PAGE))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * STORY_PAGE
+    items = postings(session, story_id, limit=STORY_PAGE, offset=offset)
+    return {"id": story_id, "title": first[0]["title"], "first": first[0], "postings": items,
+            "count": count, "portals": portals, "page": page, "pages": pages, "offset": offset,
+            "spread": spread(session, story_id)}
 
 
 # An article page names at most this many other postings of its story, then links to the
@@ -290,9 +306,6 @@ def also_posted(session: Session, article_id: int) -> dict[str, Any] | None:
     others = [i for i in items if i["id"] != article_id][:ALSO_POSTED_SHOWN]
     if not others:
         return None
-    members, portals = session.execute(
-        select(func.count(), func.count(distinct(Article.site))).select_from(StoryMember)
-        .join(Article, Article.id == StoryMember.article_id)
-        .where(StoryMember.story_id == story_id)).one()
-    return {"story_id": story_id, "others": others, "count": int(members) - 1,
-            "first": items[0], "portals": int(portals)}
+    members, portals = story_sizes(session, [story_id])[story_id]
+    return {"story_id": story_id, "others": others, "count": members - 1,
+            "first": items[0], "portals": portals}

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from congdoan.storage.facets import facet_counts
-from congdoan.storage.stories import story_view
+from congdoan.storage.stories import spread
 from congdoan.web import views
 from congdoan.web.charts import bar_chart, spread_chart
 from congdoan.web.params import Db, RowId, Search, found
@@ -60,11 +60,11 @@ def rollout_chart(db: Db, document_id: RowId) -> Response:
 @router.get("/charts/stories/{story_id}.svg")
 def story_chart(db: Db, story_id: RowId) -> Response:
     """How a story reached portals over time."""
-    story = found(story_view(db, story_id), "Không có câu chuyện này")
-    desc = (f"{story['portals']} cổng đăng tin này: " + "; ".join(
-        f"{s['site_name'] or s['site']} {s['when']:%d/%m/%Y %H:%M}" for s in story["spread"]))
+    rows = found(spread(db, story_id) or None, "Không có câu chuyện này")
+    desc = (f"{len(rows)} cổng đăng tin này: " + "; ".join(
+        f"{s['site_name'] or s['site']} {s['when']:%d/%m/%Y %H:%M}" for s in rows))
     return _svg(spread_chart("Tin lan qua các cổng theo thời gian", desc,
-                             [s["when"] for s in story["spread"]], series="Số cổng đã đăng"))
+                             [s["when"] for s in rows], series="Số cổng đã đăng"))
 
 
 __all__ = ["router"]

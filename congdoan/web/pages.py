@@ -70,9 +70,9 @@ def search_page(request: Request, db: Db, params: Search, page: PageNo = 1) -> H
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-def story_page(request: Request, db: Db, story_id: RowId) -> HTMLResponse:
+def story_page(request: Request, db: Db, story_id: RowId, page: PageNo = 1) -> HTMLResponse:
     """One piece of news across portals: who posted it first and how it spread."""
-    story = found(story_view(db, story_id), "Không có câu chuyện này")
+    story = found(story_view(db, story_id, page), "Không có câu chuyện này")
     return html(request, "story.html", story=story)
 
 

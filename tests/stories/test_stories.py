@@ -331,3 +331,48 @@ def test_templated_reports_that_each_match_a_neighbour_do_not_chain_into_one_sto
     assert sum(sizes) == len(records)
     assert joined and max(sizes) > 1  # neighbours still match: the template is there
     assert max(sizes) <= len(records) // 2
+
+
+def test_a_story_page_lists_its_postings_a_page_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story's page reads one page of postings (``STORY_PAGE``), counts the rest, and
+    its spread (each portal's first posting) from one grouped read of the whole story."""
+    from fastapi.testclient import TestClient
+
+    from congdoan.storage import stories
+    from congdoan.web.app import create_app
+
+    scenario = StoryScenario(seed=7, national=6, provinces=6, own_per_province=2,
+                             repost_rate=0.9, shared_titles=1)
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    engine = make_engine(url)
+    _store(session_factory(engine), scenario.records())
+    with session_factory(engine)() as session:
+        story_id = session.scalar(select(StoryMember.story_id).group_by(StoryMember.story_id)
+                                  .order_by(func.count().desc()).limit(1))
+        whole = story_view(session, story_id)
+        monkeypatch.setattr(stories, "STORY_PAGE", 2)
+        pages = [story_view(session, story_id, page) for page in (1, 2, 99)]
+    engine.dispose()
+    assert whole is not None and all(p is not None for p in pages)
+    count = whole["count"]
+    assert count == len(whole["postings"]) >= 4
+    assert [p["id"] for p in pages[0]["postings"] + pages[1]["postings"]] == [
+        p["id"] for p in whole["postings"][:4]]
+    assert pages[2]["page"] == pages[2]["pages"] == -(-count // 2)  # past the end: the last
+    # The spread is the whole story's on every page: each portal once, at its first posting.
+    first_by_site: dict[str, Any] = {}
+    for posting in whole["postings"]:
+        first_by_site.setdefault(posting["site"], posting["when"])
+    assert [(s["site"], s["when"]) for s in pages[1]["spread"]] == list(first_by_site.items())
+    assert pages[1]["portals"] == len(first_by_site) == pages[1]["spread"][-1]["portals"]
+    with TestClient(create_app(url)) as client:
+        second = client.get(f"/stories/{story_id}?page=2")
+        chart = client.get(f"/charts/stories/{story_id}.svg")
+        missing = client.get("/stories/999999")
+    assert second.status_code == 200
+    assert second.text.count('<td><a href="/articles/') == 2
+    assert f"{count} bài đăng" in second.text and 'id="story-pages"' in second.text
+    assert f'href="/stories/{story_id}?page=1" rel="prev"' in second.text
+    assert chart.status_code == 200 and f"{len(first_by_site)} cổng đăng tin này" in chart.text
+    assert missing.status_code == 404
