@@ -13,6 +13,14 @@ small provincial portal should never see that from us.
 the slot has free places, and marks the ones it started as transferring at once
 (Scrapy's own task marks them again, a set, and clears them when the download
 ends). With a download delay the parent starts one request per call anyway.
+
+It also takes requests from the scheduler only while its slots' queues are short
+(``needs_backout``): a request waiting in a slot's queue has left the scheduler, so
+it is not in the resume folder, and a graceful stop (SIGTERM, the scheduler's
+timeout) waits for every one of them to be fetched. Scrapy fills the queues up to
+``CONCURRENT_REQUESTS`` (16): on a polite portal (one page at a time, seconds apart)
+that stop outlasted the supervisor's grace. Now a slot holds at most as many
+waiting requests as it may fetch at once; the rest wait in the scheduler.
 """
 
 from __future__ import annotations
@@ -29,7 +37,19 @@ _STARTS_LATE = inspect.iscoroutinefunction(Downloader._download)
 
 
 class SlotBoundDownloader(Downloader):
-    """Scrapy's ``Downloader`` that never starts more downloads than a slot's concurrency."""
+    """Scrapy's ``Downloader`` that never starts more downloads than a slot's concurrency,
+    and takes no more requests while its slots have that many waiting."""
+
+    def needs_backout(self) -> bool:
+        """Scrapy's limit on downloads under way, and short queues of waiting ones."""
+        if super().needs_backout():
+            return True
+        # Waiting: in the downloader, not transferring (queued in a slot, or not yet in
+        # one: Scrapy's ``fetch`` places a request in its slot only when its task runs).
+        transferring = sum(len(slot.transferring) for slot in self.slots.values())
+        waiting = len(self.active) - transferring
+        places = sum(slot.concurrency for slot in self.slots.values())
+        return waiting >= max(places, 1)
 
     def _process_queue(self, slot: Slot) -> None:
         free = max(slot.free_transfer_slots(), 0)
