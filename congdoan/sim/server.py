@@ -45,6 +45,11 @@ class _PortalHandler(BaseHTTPRequestHandler):
     server_version = "Apache/2.4.71 (Debian)"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY, as Apache and nginx set it. Without it the body, written after the
+    # headers, waited for the client's delayed ACK: 40-44 ms for every request after the
+    # first on a kept-alive connection, so a crawl's pages/s measured the simulator's
+    # stall (concurrency / 44 ms), not the crawler (docs/benchmarks.md, session 10).
+    disable_nagle_algorithm = True
 
     def _serve(self) -> None:
         server: _PortalServer = self.server  # type: ignore[assignment]
