@@ -37,9 +37,10 @@ from tests.queueing import queue_env, redis_or_fail, wait_for
 pytestmark = pytest.mark.crawl
 
 SITES = ("sim1", "sim2")
-# Every 3 s; a first crawl takes longer than that (the pages are slowed), so the next
-# ticks' jobs meet the running crawl.
+# Every 3 s; a first crawl takes longer than that (the pages are slowed, two at a time:
+# ~45 pages at 0.15 s), so the next ticks' jobs meet the running crawl.
 CRON = "*/3 * * * * *"
+SLOW_PORTAL = ("--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
 
 
 class RequestLog:
@@ -81,7 +82,7 @@ def test_two_machines_schedulers_never_crawl_one_site_at_once(
         server.portal(site).hooks.append(logs[site])
     env = queue_env()
     sets = [part for pair in zip(FAST[::2], FAST[1::2], strict=True)
-            for part in ("--set", pair[1])]
+            for part in ("--set", pair[1])] + list(SLOW_PORTAL)
     schedule = ["schedule", "run", "--queue", "--db", db, "--registry", str(registry),
                 "--cron", CRON, "--jitter", "0", "--kill-grace", "20", *sets]
     processes: list[subprocess.Popen[bytes]] = []
