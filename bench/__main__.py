@@ -151,6 +151,11 @@ def render(report: dict[str, Any]) -> str:
             f"| crawl, pages/s ({cr['pages']} pages, {cr['sites']} portals) "
             f"| {cr['pipeline_pages_per_s']:,.1f} | bare Scrapy {cr['bare_pages_per_s']:,.1f} "
             f"| {cr['ratio']:.0%} | >= 60% | {_met(cr['ratio'] >= cr['target_ratio'])} |")
+        if "pipeline_cpu_ms_per_page" in cr:
+            full_cpu, bare_cpu = cr["pipeline_cpu_ms_per_page"], cr["bare_cpu_ms_per_page"]
+            lines.append(
+                f"| crawl, CPU ms a page (all threads) | {full_cpu:.2f} | bare Scrapy "
+                f"{bare_cpu:.2f} | {bare_cpu / full_cpu:.0%} | (what a page costs) | |")
     if rows := report.get("refresh"):
         lines += ["", "| refresh: scale | items | full requests | refresh requests "
                   "| target | full s | refresh s | |",

@@ -72,7 +72,7 @@ def main() -> None:
     process.start()
     spider = crawler.spider
     emit_result({"pages": spider.pages if spider else 0, "urls": len(urls),
-                 "crawl_s": SpanExtension.seconds()})
+                 "crawl_s": SpanExtension.seconds(), "cpu_s": SpanExtension.cpu_seconds()})
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def main() -> None:
         "pages": sum(r.pages for r in results),
         "failures": sum(len(r.failures) for r in results),
         "dropped": sum(r.dropped for r in results),
-        "crawl_s": SpanExtension.seconds(),
+        "crawl_s": SpanExtension.seconds(), "cpu_s": SpanExtension.cpu_seconds(),
         "call_s": wall,
         "statuses": sorted({r.status for r in results}),
     })

@@ -7,7 +7,10 @@ database, then the bare spider (``bench.bare_spider``) on exactly the URLs the
 simulator logged for that crawl. Same simulator, same concurrency, no delays.
 pages/s is pages over the span from spider open to spider close; the
 median over repetitions is reported, and the ratio bare/full is what all our
-processing costs. Python start-up and imports are left out of both sides.
+processing costs. Python start-up and imports are left out of both sides. The
+CPU time of each child over the same span (all its threads) is reported per page
+beside it: what a page costs, which pages/s shows only when the crawlers, not the
+simulator or the machine's load, limit the rate (docs/benchmarks.md, session 10).
 
 The fresh database is migrated here, before the full crawl starts, as
 ``congdoan db upgrade`` would: a crawl measures a database already at the schema
@@ -40,6 +43,7 @@ def run(*, sites: int = 3, articles: int = 120, documents: int = 30, repeats: in
     specs = default_portals(sites, articles, documents, seed=5)
     site_ids = [s.site_id for s in specs]
     full_rates, bare_rates, pages, rss = [], [], 0, {"full": [], "bare": []}
+    cpu: dict[str, list[float]] = {"full": [], "bare": []}  # CPU ms a page, every thread
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = Path(tmp)
         with served(specs, work) as (server, registry):
@@ -65,6 +69,8 @@ def run(*, sites: int = 3, articles: int = 120, documents: int = 30, repeats: in
                 pages = len(urls)
                 full_rates.append(pages / full.result["crawl_s"])
                 bare_rates.append(bare.result["pages"] / bare.result["crawl_s"])
+                cpu["full"].append(1000 * full.result["cpu_s"] / pages)
+                cpu["bare"].append(1000 * bare.result["cpu_s"] / bare.result["pages"])
                 rss["full"].append(full.peak_rss_mb)
                 rss["bare"].append(bare.peak_rss_mb)
     full_rate, bare_rate = statistics.median(full_rates), statistics.median(bare_rates)
@@ -78,6 +84,8 @@ def run(*, sites: int = 3, articles: int = 120, documents: int = 30, repeats: in
         "repeats": repeats,
         "pipeline_runs_pages_per_s": full_rates,
         "bare_runs_pages_per_s": bare_rates,
+        "pipeline_cpu_ms_per_page": statistics.median(cpu["full"]),
+        "bare_cpu_ms_per_page": statistics.median(cpu["bare"]),
         "pipeline_peak_rss_mb": statistics.median(rss["full"]),
         "bare_peak_rss_mb": statistics.median(rss["bare"]),
     }

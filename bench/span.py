@@ -2,7 +2,9 @@
 
 Both sides of the crawl-overhead comparison time the same span, first spider
 opened to last spider closed, so that process start-up, imports and crawler
-construction (which differ between them) stay out of the pages/s figures.
+construction (which differ between them) stay out of the pages/s figures. The
+process's CPU time over the same span (every thread) is recorded too: what a page
+costs, whether or not something else (the simulator, the load) limits pages/s.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class SpanExtension:
     """Adds each spider's open and close times (``perf_counter``) to ``SpanExtension.times``."""
 
     times: dict[str, list[float]] = {"open": [], "close": []}  # noqa: RUF012 - one crawl per process
+    cpu: dict[str, float] = {}  # noqa: RUF012 - process CPU seconds at the first open, last close
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SpanExtension:
@@ -45,12 +48,14 @@ class SpanExtension:
         """Record an opening."""
         if not self.times["open"]:
             _mark()
+            self.cpu["open"] = time.process_time()
         self.times["open"].append(time.perf_counter())
 
     def closed(self, **_: Any) -> None:
         """Record a closing."""
         self.times["close"].append(time.perf_counter())
         if len(self.times["close"]) == len(self.times["open"]):
+            self.cpu["close"] = time.process_time()
             _mark()
 
     @classmethod
@@ -59,3 +64,11 @@ class SpanExtension:
         if not cls.times["open"] or not cls.times["close"]:
             return 0.0
         return max(cls.times["close"]) - min(cls.times["open"])
+
+    @classmethod
+    def cpu_seconds(cls) -> float:
+        """CPU time of the whole process (all threads) from the first open to the last
+        close, 0.0 when nothing ran."""
+        if "open" not in cls.cpu or "close" not in cls.cpu:
+            return 0.0
+        return cls.cpu["close"] - cls.cpu["open"]
