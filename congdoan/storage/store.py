@@ -40,30 +40,54 @@ class Outcome:
 
 
 def write_batch(session: Session, batch: list[tuple[Kind, Mapping[str, Any]]]) -> list[Outcome]:
-    """Upsert every record of ``batch`` inside the session's current transaction."""
-    # Sites first, outside the per-record savepoints: once per batch, not per item.
+    """Upsert every record of ``batch`` inside the session's current transaction.
+
+    First all at once, in one savepoint: a savepoint per record (two statements and
+    the ORM's nested transaction each) was 15 % of the store's CPU, and records
+    almost never fail. If any record fails, that savepoint is rolled back and the
+    batch is written again a record at a time, each in its own savepoint, so the
+    outcome is the same as writing them one by one: a bad record is reported and
+    rolled back alone.
+    """
+    # Sites first, outside the savepoints: once per batch, not per item.
     for site in dict.fromkeys(record["site"] for _, record in batch if record.get("site")):
         ensure_site(session, site)
     watches = list(session.scalars(select(Watch)))  # once per batch: matched per item
-    rows = BatchRows.load(session, batch)  # once per batch: each upsert takes its row
+    try:
+        with session.begin_nested():
+            rows = BatchRows.load(session, batch)  # once per batch: each upsert takes its row
+            return [Outcome(kind, _url(record), _write(session, kind, record, watches, rows))
+                    for kind, record in batch]
+    except Exception:  # any failure: the careful pass below says which record
+        pass
+    rows = BatchRows.load(session, batch)
     return [_write_one(session, kind, record, watches, rows) for kind, record in batch]
+
+
+def _url(record: Mapping[str, Any]) -> str | None:
+    return record.get("canonical_url") or record.get("url")
+
+
+def _write(session: Session, kind: Kind, record: Mapping[str, Any], watches: list[Watch],
+           rows: BatchRows) -> Status:
+    """Upsert one record and queue its alerts (in the caller's transaction); its status."""
+    status = UPSERTS[kind](session, record, rows)
+    if status != "unchanged" and watches:
+        # Same transaction as the item: the alert exists exactly when the item does.
+        queue_alerts(session, kind, record, status, watches)
+    return status
 
 
 def _write_one(session: Session, kind: Kind, record: Mapping[str, Any],
                watches: list[Watch], rows: BatchRows) -> Outcome:
-    upsert = UPSERTS[kind]
-    url = record.get("canonical_url") or record.get("url")
+    url = _url(record)
     # Two attempts: a concurrent writer (PostgreSQL workers) may insert the same
     # article or document between our lookup and our insert; the retry then finds it
     # (the batch's rows answer only the first attempt).
     for attempt in (1, 2):
         try:
             with session.begin_nested():
-                status = upsert(session, record, rows)
-                if status != "unchanged" and watches:
-                    # Same savepoint as the item: the alert exists exactly when the item does.
-                    queue_alerts(session, kind, record, status, watches)
-                return Outcome(kind, url, status)
+                return Outcome(kind, url, _write(session, kind, record, watches, rows))
         except IntegrityError as exc:
             if attempt == 2:
                 logger.warning("storing %s %s failed: %s", kind, url, exc)
