@@ -1,9 +1,10 @@
 """Batched writes: many records per transaction, each item all-or-nothing.
 
 Committing every item makes SQLite crawls fsync-bound; one transaction per
-batch is fast, and a crash loses at most the open batch. Each record runs in
-its own savepoint, so a bad record is reported and rolled back alone and can
-never leave half an item behind.
+batch is fast, and a crash loses at most the open batch. A batch is written
+whole in one savepoint; if a record fails, the batch is written again a record at
+a time, each in its own savepoint, so a bad record is reported and rolled back
+alone and can never leave half an item behind.
 """
 
 from __future__ import annotations
