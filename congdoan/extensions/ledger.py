@@ -30,7 +30,12 @@ from scrapy import signals
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from congdoan import paths
-from congdoan.extensions.runtime import STAT_RECONCILED, STAT_RESUME_DISCARDED, site_of
+from congdoan.extensions.runtime import (
+    STAT_RECONCILED,
+    STAT_RESUME_DISCARDED,
+    STAT_RESUMED,
+    site_of,
+)
 from congdoan.runtime.health import STAT_VERDICT, Judgement, RunHealth, Thresholds, judge
 from congdoan.runtime.incremental import page_not_modified
 from congdoan.runtime.lifeline import run_origin
@@ -294,13 +299,18 @@ class RunRow:
         discarded = stats.get_value(STAT_RESUME_DISCARDED)
         if discarded:
             facts["resume_discarded"] = discarded
+        if stats.get_value(STAT_RESUMED):
+            facts["resumed"] = True
         return facts
 
     def _judge(self, session: Any, status: str) -> tuple[RunHealth | None, Judgement | None]:
         """This run's health counts and, unless it was interrupted, its verdict.
 
         An interrupted crawl read an arbitrary part of the site: its counts are
-        kept but it is neither judged nor, later, anyone's baseline.
+        kept but it is neither judged nor, later, anyone's baseline. A crawl that
+        resumed one read only what the stopped one left (nothing, if it was stopped
+        after its last listing): it is judged by what needs no history (listed items
+        lost silently, parse errors), never against the site's full runs.
         """
         from congdoan.storage.health import recent_health
 
@@ -311,6 +321,8 @@ class RunRow:
         if status == "interrupted":
             return health, None
         limits = Thresholds.from_settings(settings)
+        if self.crawler.stats.get_value(STAT_RESUMED):
+            return health, judge(health, [], limits)
         history = recent_health(session, self.site, before_run=self.run_id,
                                 limit=limits.history)
         return health, judge(health, history, limits)

@@ -54,6 +54,8 @@ STAT_RECONCILED = "congdoan/reconciled"
 STAT_KNOWN = "congdoan/known_before"
 # Why a stopped crawl's resume folder was not resumed (a crawl completed the site since).
 STAT_RESUME_DISCARDED = "congdoan/resume_discarded"
+# Set when this crawl resumes a stopped one: it reads only what that one left.
+STAT_RESUMED = "congdoan/resumed"
 
 
 def site_of(crawler: Any) -> str:
@@ -136,6 +138,7 @@ class CrawlRuntime:
             self._discard_if_superseded(jobdir, mode, url)
         if incremental.prepare_jobdir(jobdir, mode):
             logger.info("%s: resuming the stopped crawl in %s", self.site, jobdir)
+            self.crawler.stats.set_value(STAT_RESUMED, 1)
         settings.set("JOBDIR", str(jobdir), priority="spider")
         self.jobdir = jobdir
 

@@ -77,3 +77,31 @@ def test_without_a_database_the_status_is_decided_all_the_same(tmp_path: Path, r
     send(signals.spider_closed, spider=ledger.crawler.spider, reason=reason)
     assert [(o.status, o.run_id, o.failures) for o in outcomes] == [(status, None, [])]
     assert ledger.crawler.stats.get_value(STAT_STATUS) == status
+
+
+def _listing_run(tmp_path: Path, db: Path, listed: int, *, resumed: bool) -> Any:
+    """One finished run whose listings showed ``listed`` articles, nothing new stored."""
+    from congdoan.extensions.runtime import STAT_RESUMED
+    from congdoan.runtime.health import STAT_VERDICT, STATS_PREFIX
+
+    ledger, _ = _ledger(tmp_path, CONGDOAN_DATABASE_URL=f"sqlite:///{db}")
+    send = ledger.crawler.signals.send_catch_log
+    send(signals.spider_opened, spider=ledger.crawler.spider)
+    ledger.crawler.stats.set_value(f"{STATS_PREFIX}/article/listed", listed)
+    if resumed:
+        ledger.crawler.stats.set_value(STAT_RESUMED, 1)
+    send(signals.spider_closed, spider=ledger.crawler.spider, reason="finished")
+    return ledger.crawler.stats.get_value(STAT_VERDICT)
+
+
+def test_a_resumed_crawl_with_nothing_left_is_not_judged_against_full_runs(
+        tmp_path: Path) -> None:
+    """A crawl stopped after its last listing leaves its resume folder nothing to fetch:
+    the crawl that resumes it reads no listing. Judged against the site's full runs it
+    was 'degraded: the listings showed none' (the quick soak caught it)."""
+    db = tmp_path / "congdoan.sqlite3"
+    for _ in range(3):
+        assert _listing_run(tmp_path, db, 20, resumed=False) == "healthy"
+    assert _listing_run(tmp_path, db, 0, resumed=True) == "healthy"
+    # The same counts from a crawl that did not resume: the listings really showed nothing.
+    assert _listing_run(tmp_path, db, 0, resumed=False) == "degraded"
