@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -264,7 +265,7 @@ class RunRow:
             try:
                 with self.sessions() as session, session.begin():
                     self._write_failures(session, ledger, failed)
-                    health, judgement = self._judge(session, status)
+                    health, judgement = self._judge(session, status, failed)
                     finish_run(session, self.run_id, status, ledger.counts(self.stored),
                                stats=self._facts(reason),
                                health=health.to_json() if health else None,
@@ -303,14 +304,16 @@ class RunRow:
             facts["resumed"] = True
         return facts
 
-    def _judge(self, session: Any, status: str) -> tuple[RunHealth | None, Judgement | None]:
+    def _judge(self, session: Any, status: str, failed: Mapping[str, Any] | None = None
+               ) -> tuple[RunHealth | None, Judgement | None]:
         """This run's health counts and, unless it was interrupted, its verdict.
 
         An interrupted crawl read an arbitrary part of the site: its counts are
         kept but it is neither judged nor, later, anyone's baseline. A crawl that
-        resumed one read only what the stopped one left (nothing, if it was stopped
-        after its last listing): it is judged by what needs no history (listed items
-        lost silently, parse errors), never against the site's full runs.
+        resumed a stopped one after that one had read its listings reads no listing
+        (what it fetches, if anything, are the pages left): "the listings showed none"
+        is not held against it; its fill rates and errors are judged as any run's. A
+        resumed crawl whose pages failed is judged in full: a portal gone away shows.
         """
         from congdoan.storage.health import recent_health
 
@@ -320,9 +323,9 @@ class RunRow:
         health = RunHealth.from_stats(self.crawler.stats.get_stats())
         if status == "interrupted":
             return health, None
+        resumed_past_listings = bool(self.crawler.stats.get_value(STAT_RESUMED)
+                                     and not health.kind("listing").items and not failed)
         limits = Thresholds.from_settings(settings)
-        if self.crawler.stats.get_value(STAT_RESUMED):
-            return health, judge(health, [], limits)
         history = recent_health(session, self.site, before_run=self.run_id,
                                 limit=limits.history)
-        return health, judge(health, history, limits)
+        return health, judge(health, history, limits, listings=not resumed_past_listings)

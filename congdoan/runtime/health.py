@@ -212,11 +212,13 @@ def _error_reason(kind: str, run: KindHealth, history: Sequence[KindHealth],
 
 
 def judge(run: RunHealth, history: Sequence[RunHealth],
-          limits: Thresholds | None = None) -> Judgement:
+          limits: Thresholds | None = None, *, listings: bool = True) -> Judgement:
     """``run`` against the site's recent runs (``history``, newest first).
 
     A site with no history has nothing to fall behind: its first run is judged only by
     what it lost silently (listed items neither stored nor reported failed).
+    ``listings=False``: the run read no listing by design (it resumed a crawl stopped
+    after its listings), so "the listings showed none" says nothing of the portal.
     """
     limits = limits or Thresholds()
     recent = list(history)[:limits.history]
@@ -224,7 +226,7 @@ def judge(run: RunHealth, history: Sequence[RunHealth],
     for kind in KINDS:
         past = [h.kind(kind) for h in recent]
         reasons += _fill_reasons(kind, run.kind(kind), past, limits)
-        zero = _zero_reason(kind, run.kind(kind), past, limits)
+        zero = _zero_reason(kind, run.kind(kind), past, limits) if listings else None
         if zero:
             reasons.append(zero)
         short = _short_reason(kind, run.kind(kind), limits)

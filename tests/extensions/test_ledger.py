@@ -79,8 +79,10 @@ def test_without_a_database_the_status_is_decided_all_the_same(tmp_path: Path, r
     assert ledger.crawler.stats.get_value(STAT_STATUS) == status
 
 
-def _listing_run(tmp_path: Path, db: Path, listed: int, *, resumed: bool) -> Any:
-    """One finished run whose listings showed ``listed`` articles, nothing new stored."""
+def _listing_run(tmp_path: Path, db: Path, listed: int, *, resumed: bool,
+                 failed: bool = False) -> Any:
+    """One finished run whose listings showed ``listed`` articles (one listing page read
+    when any), nothing new stored, one page failed if ``failed``; its verdict."""
     from congdoan.extensions.runtime import STAT_RESUMED
     from congdoan.runtime.health import STAT_VERDICT, STATS_PREFIX
 
@@ -90,18 +92,26 @@ def _listing_run(tmp_path: Path, db: Path, listed: int, *, resumed: bool) -> Any
     ledger.crawler.stats.set_value(f"{STATS_PREFIX}/article/listed", listed)
     if resumed:
         ledger.crawler.stats.set_value(STAT_RESUMED, 1)
+    if listed:
+        ledger.crawler.stats.set_value(f"{STATS_PREFIX}/listing/items", 1)
+    if failed:
+        send(page_failed, site="nv", url="http://127.0.0.1:8088/news/", reason="connection "
+             "refused", kind="listing", cause="fetch")
     send(signals.spider_closed, spider=ledger.crawler.spider, reason="finished")
     return ledger.crawler.stats.get_value(STAT_VERDICT)
 
 
 def test_a_resumed_crawl_with_nothing_left_is_not_judged_against_full_runs(
         tmp_path: Path) -> None:
-    """A crawl stopped after its last listing leaves its resume folder nothing to fetch:
-    the crawl that resumes it reads no listing. Judged against the site's full runs it
-    was 'degraded: the listings showed none' (the quick soak caught it)."""
+    """A crawl stopped after its last listing leaves its resume folder nothing but
+    detail pages, or nothing: the crawl that resumes it reads no listing. Judged against
+    the site's full runs it was 'degraded: the listings showed none' (the quick soak
+    caught it); that is not held against it."""
     db = tmp_path / "congdoan.sqlite3"
     for _ in range(3):
         assert _listing_run(tmp_path, db, 20, resumed=False) == "healthy"
     assert _listing_run(tmp_path, db, 0, resumed=True) == "healthy"
-    # The same counts from a crawl that did not resume: the listings really showed nothing.
+    # A resumed crawl whose pages failed (a portal gone away) is judged ...
+    assert _listing_run(tmp_path, db, 0, resumed=True, failed=True) == "degraded"
+    # ... as is one that did not resume and read no listing.
     assert _listing_run(tmp_path, db, 0, resumed=False) == "degraded"
