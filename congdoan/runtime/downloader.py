@@ -26,6 +26,7 @@ waiting requests as it may fetch at once; the rest wait in the scheduler.
 from __future__ import annotations
 
 import inspect
+from functools import cached_property
 from typing import Any
 
 from scrapy.core.downloader import Downloader, Slot
@@ -40,13 +41,11 @@ class SlotBoundDownloader(Downloader):
     """Scrapy's ``Downloader`` that never starts more downloads than a slot's concurrency,
     and takes no more requests while its slots have that many waiting."""
 
+    @cached_property
     def _starts_late(self) -> bool:
         # Asked once: Scrapy's check looks the installed reactor up on every call
         # (0.6 % of a crawl's GIL time from this loop alone).
-        late = self.__dict__.get("_late")
-        if late is None:
-            late = self.__dict__["_late"] = _STARTS_LATE and is_asyncio_available()
-        return late
+        return _STARTS_LATE and is_asyncio_available()
 
     def needs_backout(self) -> bool:
         """Scrapy's limit on downloads under way, and short queues of waiting ones."""
@@ -70,7 +69,7 @@ class SlotBoundDownloader(Downloader):
         finally:
             started = visible[: len(visible) - len(slot.queue)]
             slot.queue.extend(reversed(held))
-        if self._starts_late():
+        if self._starts_late:
             # The tasks have not run yet (they cannot before this returns to the loop):
             # count them now so the next call sees the places taken.
             for request, _ in started:

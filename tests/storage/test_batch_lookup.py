@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.storage.models import Article, Attachment, DocumentPosting, ItemVersion
 from congdoan.storage.store import Store
+from tests.statements import recorded
 from tests.storage.conftest import article_record, document_record
 
 # A lookup by key: a SELECT from articles or postings whose WHERE names the canonical URL.
@@ -21,19 +22,12 @@ _LOOKUP = re.compile(
 
 @contextmanager
 def lookups(sessions: sessionmaker[Session]) -> Iterator[list[str]]:
-    """The lookups of articles or postings by canonical URL run while the block runs."""
-    engine = sessions.kw["bind"]
-    seen: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if _LOOKUP.match(statement.strip()):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+    """The lookups of articles or postings by canonical URL run while the block runs
+    (the list is filled when the block ends)."""
+    found: list[str] = []
+    with recorded(sessions.kw["bind"]) as statements:
+        yield found
+    found.extend(s for s in statements if _LOOKUP.match(s.strip()))
 
 
 def _articles(n: int, title: str = "Tin số") -> list[dict[str, Any]]:

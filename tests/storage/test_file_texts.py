@@ -16,6 +16,7 @@ from congdoan.storage.file_texts import pending_files, reading_counts, save_read
 from congdoan.storage.models import Attachment, FilePage, FileText
 from congdoan.storage.repository import upsert_article
 from congdoan.storage.search import query_phrases, search
+from tests.statements import recorded
 
 from .conftest import article_record, document_record
 
@@ -144,8 +145,6 @@ def test_two_readers_saving_one_file_at_once_leave_one_reading(
 
 
 def test_a_batch_takes_cached_texts_in_one_lookup(session: Session) -> None:
-    from sqlalchemy import event
-
     from congdoan.storage.store import write_batch
 
     _one_file_on_two_portals(session)
@@ -161,17 +160,8 @@ def test_a_batch_takes_cached_texts_in_one_lookup(session: Session) -> None:
             attachments=[{"url": "https://congdoanhanoi.vn/f/17b.pdf", "name": "17b.pdf",
                           **_stored(SHA)}])),
     ]
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with recorded(session.get_bind()) as statements:
         outcomes = write_batch(session, batch)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     session.commit()
     assert [o.status for o in outcomes] == ["new", "new"]
     assert sum("FROM file_texts" in s for s in statements) == 1
@@ -182,8 +172,6 @@ def test_a_batch_takes_cached_texts_in_one_lookup(session: Session) -> None:
 def test_a_batch_records_its_files_readings_in_two_statements(session: Session) -> None:
     """The crawl's final readings of a batch's files: one INSERT of readings, one of pages;
     a file read before keeps its reading, each new one gets its own pages."""
-    from sqlalchemy import event
-
     from congdoan.files.reading import READING_KEY
     from congdoan.storage.file_texts import record_crawl_readings
 
@@ -192,17 +180,8 @@ def test_a_batch_records_its_files_readings_in_two_statements(session: Session) 
     session.commit()
     files = [{"sha256": sha, READING_KEY: _reading(f"bản của {sha[:2]}").as_data()}
              for sha in (new_2, old, new_1, new_2)]
-    statements: list[str] = []
-
-    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with recorded(session.get_bind()) as statements:
         record_crawl_readings(session, files)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     session.commit()
     inserts = [s.split("(")[0].split()[-1] for s in statements if s.startswith("INSERT")]
     assert sorted(inserts) == ["file_pages", "file_texts"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from congdoan.storage.models import Article, Attachment, DocumentPosting
 from congdoan.storage.store import Store
+from tests.statements import recorded
 
 from .conftest import article_record, document_record
 
@@ -67,20 +68,18 @@ def test_a_batch_of_good_records_takes_one_savepoint_not_one_each(
 ) -> None:
     """A savepoint a record (two statements and the ORM's nested transaction) was 15 % of
     the store's CPU; a batch is tried whole first, record by record only if one fails."""
-    savepoints: list[str] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda *args: savepoints.append(args[2]) if "SAVEPOINT" in args[2] else None)
     store = Store(sessions, batch_size=6)
-    for n in range(5):
-        store.add("article", _article(n))
-    outcomes = store.add("document", document_record())
+    with recorded(engine) as savepoints:
+        for n in range(5):
+            store.add("article", _article(n))
+        outcomes = store.add("document", document_record())
     assert [o.status for o in outcomes] == ["new"] * 6
     assert sum(s.startswith("SAVEPOINT") for s in savepoints) == 1
     # One bad record: the batch is written again a record at a time, the others kept.
-    savepoints.clear()
-    store.add("article", _article(10))
-    store.add("article", _article(11, title=None))
-    outcomes = store.flush()
+    with recorded(engine) as savepoints:
+        store.add("article", _article(10))
+        store.add("article", _article(11, title=None))
+        outcomes = store.flush()
     assert [o.status for o in outcomes] == ["new", None]
     # The batch's, then one each: twice for the bad one (an IntegrityError is retried once,
     # for a concurrent writer's insert).

@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from congdoan.storage.db import make_engine, session_factory
 from congdoan.storage.models import Article, StoryBucket, StoryMember
 from congdoan.storage.store import write_batch
 from congdoan.stories.signature import signature
+from tests.statements import recorded
 from tests.storage.conftest import article_record
 
 FIRST = article_record(
@@ -49,9 +50,7 @@ def test_a_new_article_under_a_deleted_ones_id_is_stored_in_its_own_story(
     with sessions() as session:
         assert session.get(StoryMember, first_id) is not None
 
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    with sessions.begin() as session:
+    with recorded(engine) as statements, sessions.begin() as session:
         [outcome] = write_batch(session, [("article", SECOND)])
     assert outcome.error is None and outcome.status == "new"
     # The new article's path: no delete of story rows, no lookup of its own member row.

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from congdoan.sim.server import SimServer
 from congdoan.sim.stories import NATIONAL, StoryScenario
@@ -19,6 +19,7 @@ from congdoan.storage.store import write_batch
 from congdoan.storage.stories import also_posted, story_view
 from congdoan.stories.evaluate import pair_scores
 from tests.crawling import FAST, run_congdoan
+from tests.statements import recorded
 
 # Real crawls or congdoan child processes: left out of the fast lane (-m "not crawl").
 pytestmark = pytest.mark.crawl
@@ -97,13 +98,10 @@ def test_a_new_article_costs_a_lookup_not_a_pass(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     sessions = session_factory(engine)
     counts = []
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))
     for stored in (10, len(records) - 1):
         _store(sessions, records[len(counts) * 10:stored])
-        statements.clear()
-        _store(sessions, [records[stored]] if stored < len(records) else [])
+        with recorded(engine) as statements:
+            _store(sessions, [records[stored]] if stored < len(records) else [])
         counts.append(sum("story_" in s for s in statements))
         assert not any("FROM story_members" in s and "WHERE" not in s for s in statements)
     assert counts[0] == counts[1] or counts[1] <= counts[0] + 2  # merges add two at most
@@ -259,6 +257,19 @@ def test_candidates_are_found_from_fewer_keys_than_bands(tmp_path: Path) -> None
     engine.dispose()
 
 
+def _largest_story(tmp_path: Path) -> tuple[str, Any, int]:
+    """The reposts scenario stored in SQLite: its URL, engine and largest story's id."""
+    scenario = StoryScenario(seed=7, national=6, provinces=6, own_per_province=2,
+                             repost_rate=0.9, shared_titles=1)
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    engine = make_engine(url)
+    _store(session_factory(engine), scenario.records())
+    with session_factory(engine)() as session:
+        story_id = session.scalar(select(StoryMember.story_id).group_by(StoryMember.story_id)
+                                  .order_by(func.count().desc()).limit(1))
+    return url, engine, story_id
+
+
 def test_an_article_page_names_a_few_postings_and_links_to_the_rest(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A story of thousands of near-copies must not make each of its article pages list
@@ -268,14 +279,8 @@ def test_an_article_page_names_a_few_postings_and_links_to_the_rest(
     from congdoan.storage import stories
     from congdoan.web.app import create_app
 
-    scenario = StoryScenario(seed=7, national=6, provinces=6, own_per_province=2,
-                             repost_rate=0.9, shared_titles=1)
-    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
-    engine = make_engine(url)
-    _store(session_factory(engine), scenario.records())
+    url, engine, story_id = _largest_story(tmp_path)
     with session_factory(engine)() as session:
-        story_id = session.scalar(select(StoryMember.story_id).group_by(StoryMember.story_id)
-                                  .order_by(func.count().desc()).limit(1))
         members = session.scalars(select(StoryMember.article_id).where(
             StoryMember.story_id == story_id)).all()
         assert len(members) >= 4  # a story reposted by several portals
@@ -342,14 +347,8 @@ def test_a_story_page_lists_its_postings_a_page_at_a_time(
     from congdoan.storage import stories
     from congdoan.web.app import create_app
 
-    scenario = StoryScenario(seed=7, national=6, provinces=6, own_per_province=2,
-                             repost_rate=0.9, shared_titles=1)
-    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
-    engine = make_engine(url)
-    _store(session_factory(engine), scenario.records())
+    url, engine, story_id = _largest_story(tmp_path)
     with session_factory(engine)() as session:
-        story_id = session.scalar(select(StoryMember.story_id).group_by(StoryMember.story_id)
-                                  .order_by(func.count().desc()).limit(1))
         whole = story_view(session, story_id)
         monkeypatch.setattr(stories, "STORY_PAGE", 2)
         pages = [story_view(session, story_id, page) for page in (1, 2, 99)]
