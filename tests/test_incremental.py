@@ -22,6 +22,7 @@ from congdoan.runtime.incremental import (
     KnownSet,
     ListingEntry,
     entry_date,
+    finish_jobdir,
     judge_listing,
     prepare_jobdir,
     validators_from,
@@ -112,9 +113,24 @@ def test_jobdir_is_resumed_only_after_an_unfinished_crawl_of_the_same_mode(tmp_p
     jobdir = tmp_path / "jobs" / "s"
     assert not prepare_jobdir(jobdir, "incremental")
     (jobdir / "requests.seen").write_text("x")
-    assert prepare_jobdir(jobdir, "incremental")  # still marked running: resume
+    finish_jobdir(jobdir, "shutdown")
+    assert prepare_jobdir(jobdir, "incremental")  # stopped, still marked running: resume
+    finish_jobdir(jobdir, "shutdown")
     assert not prepare_jobdir(jobdir, "full")  # another mode: wiped
     assert not (jobdir / "requests.seen").exists()
+    finish_jobdir(jobdir, "finished")
+    assert not prepare_jobdir(jobdir, "full")  # finished: nothing to resume
+
+
+def test_a_killed_crawls_jobdir_is_wiped_not_resumed(tmp_path: Path) -> None:
+    """A crawl that never closed left a queue Scrapy did not save: it is not read back."""
+    jobdir = tmp_path / "jobs" / "s"
+    assert not prepare_jobdir(jobdir, "incremental")
+    (jobdir / "requests.queue").mkdir()
+    (jobdir / "requests.queue" / "p0").write_bytes(b"")  # created, never flushed
+    # SIGKILLed here: spider_closed (finish_jobdir) never ran.
+    assert not prepare_jobdir(jobdir, "incremental")
+    assert not (jobdir / "requests.queue").exists()
 
 
 # -- the simulator ----------------------------------------------------------------------------

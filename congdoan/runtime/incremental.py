@@ -383,7 +383,10 @@ def prepare_jobdir(path: Path, mode: str) -> bool:
 
     Scrapy keeps the pending queue and the fingerprints of seen requests there.
     A crawl that finished, or one started in another mode (its seen requests
-    would hide pages this crawl needs), leaves nothing to resume: wiped.
+    would hide pages this crawl needs), leaves nothing to resume: wiped. So does
+    a crawl that was killed (SIGKILL, the OOM killer, a power cut): Scrapy writes
+    its queue's state only when the crawl closes, and a killed crawl's queue files
+    can end mid-record or be empty, which Scrapy cannot read back.
     """
     marker = path / _JOB_MARKER
     resumed = False
@@ -438,4 +441,6 @@ def _marker(path: Path) -> dict[str, Any]:
 
 
 def _resumable(state: dict[str, Any], mode: str) -> bool:
-    return state.get("status") == "running" and state.get("mode") == mode
+    # "reason" is written when the crawl closed (``finish_jobdir``): Scrapy had
+    # saved its queue. Without it the crawl died and its queue cannot be trusted.
+    return state.get("status") == "running" and state.get("mode") == mode and "reason" in state
