@@ -128,7 +128,7 @@ def _insert_new(session: Session, record: Mapping[str, Any], content: dict[str, 
         # Articles stored earlier may cite this code: they now point at this document.
         resolve_references(session, columns["code_normalized"])
     # What its texts say of other documents, and what the others say of it: as _merge does.
-    refresh_and_alert(session, session.get_one(Document, document_id))
+    refresh_and_alert(session, session.get_one(Document, document_id), new=True)
     return True
 
 

@@ -91,25 +91,33 @@ def resolve_target(session: Session, code: str, on: date | None,
     return rows[0].id if len(rows) == 1 else None
 
 
-def refresh_relations(session: Session, document: Document) -> list[StatusChange]:
-    """Bring ``document``'s relations and every touched status up to date; the changes."""
+def refresh_relations(session: Session, document: Document, *, new: bool = False
+                      ) -> list[StatusChange]:
+    """Bring ``document``'s relations and every touched status up to date; the changes.
+
+    ``new``: the document was inserted in this transaction, so it has no relations and
+    no status yet, and neither is asked for (three statements of ~20 a new document).
+    """
     touched: set[int] = {document.id}
     texts = document_texts(session, document)
     fingerprint = _fingerprint(document, texts)
-    state = session.get(DocumentStatus, document.id)
+    state = None if new else session.get(DocumentStatus, document.id)
     if state is None or state.input_hash != fingerprint:
-        touched |= _reread(session, document, texts, fingerprint, state)
+        touched |= _reread(session, document, texts, fingerprint, state, new=new)
     touched |= _resolve_incoming(session, document)
     return [change for doc_id in sorted(touched)
             if (change := update_status(session, doc_id)) is not None]
 
 
 def _reread(session: Session, document: Document, texts: list[tuple[str, str]],
-            fingerprint: str, state: DocumentStatus | None) -> set[int]:
+            fingerprint: str, state: DocumentStatus | None, *, new: bool = False) -> set[int]:
     """Read the document's own relations and effect again; the ids whose status may change."""
-    old = session.scalars(select(DocumentRelation.target_document_id).where(
-        DocumentRelation.document_id == document.id)).all()
-    session.execute(delete(DocumentRelation).where(DocumentRelation.document_id == document.id))
+    old: list[int | None] = []
+    if not new:
+        old = list(session.scalars(select(DocumentRelation.target_document_id).where(
+            DocumentRelation.document_id == document.id)))
+        session.execute(delete(DocumentRelation).where(
+            DocumentRelation.document_id == document.id))
     seen: set[tuple[str, str]] = set()
     effective = None
     new: set[int] = set()
@@ -225,9 +233,10 @@ def _alert(session: Session, change: StatusChange) -> None:
     queue_status_alerts(session, change.document_id)
 
 
-def refresh_and_alert(session: Session, document: Document) -> list[StatusChange]:
+def refresh_and_alert(session: Session, document: Document, *, new: bool = False
+                      ) -> list[StatusChange]:
     """``refresh_relations``, then alerts for every status that changed (not a first status)."""
-    changes = refresh_relations(session, document)
+    changes = refresh_relations(session, document, new=new)
     for change in changes:
         if change.before is not None:  # a document's first status is no news
             _alert(session, change)
