@@ -375,3 +375,52 @@ def test_a_story_page_lists_its_postings_a_page_at_a_time(
     assert f'href="/stories/{story_id}?page=1" rel="prev"' in second.text
     assert chart.status_code == 200 and f"{len(first_by_site)} cổng đăng tin này" in chart.text
     assert missing.status_code == 404
+
+
+def test_a_repost_finds_its_original_past_a_boilerplate_key_shared_by_hundreds(
+        tmp_path: Path) -> None:
+    """At 90,000 articles of the simulated country a new article's band keys named
+    ~10,000 rows; the search kept the first 500 distinct articles (the oldest), so the
+    original of a repost was often not among them and the repost began a story of its
+    own. A key shared by more than ``HOT_KEY`` articles is boilerplate: left out."""
+    from congdoan.storage.stories import HOT_KEY, MAX_CANDIDATES
+    from congdoan.stories.signature import signature
+
+    scenario = StoryScenario(seed=11, national=2, provinces=3, own_per_province=0,
+                             repost_rate=1.0)
+    records = scenario.records()
+    original = next(r for r in records if r["site"] == NATIONAL)
+    truth = scenario.truth()
+    story = truth[(NATIONAL, original["source_id"])]
+    repost = next(r for r in records if r["site"] != NATIONAL
+                  and truth[(r["site"], r["source_id"])] == story)
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    sessions = session_factory(engine)
+    # Older articles of other news, stored first (lower ids than the original).
+    crowd = MAX_CANDIDATES + 20
+    assert crowd > HOT_KEY
+    _store(sessions, [{**original, "source_id": 10_000 + n,
+                       "canonical_url": f"http://crowd.test/{n}", "url": f"http://crowd.test/{n}",
+                       "title": f"Tin số {n} của tỉnh", "body_text": f"Bản tin {n}. " * 40}
+                      for n in range(crowd)])
+    _store(sessions, [original])
+    original_keys = signature(original["title"], original["body_text"]).bands()
+    repost_keys = signature(repost["title"], repost["body_text"]).bands()
+    shared = [k for k in dict.fromkeys(original_keys) if k in repost_keys]
+    assert len(shared) > 4
+    with sessions.begin() as session:
+        crowd_ids = session.scalars(select(Article.id).where(
+            Article.canonical_url.like("http://crowd.test/%"))).all()
+        # The boilerplate: every shared key but four is also the crowd's.
+        session.execute(StoryBucket.__table__.insert(), [
+            {"bucket": key, "article_id": article_id}
+            for key in shared[4:] for article_id in crowd_ids])
+    _store(sessions, [repost])
+    with sessions() as session:
+        stories = session.execute(
+            select(Article.site, StoryMember.story_id)
+            .join(StoryMember, StoryMember.article_id == Article.id)
+            .where(Article.canonical_url.in_([original["canonical_url"],
+                                              repost["canonical_url"]]))).all()
+    assert len(stories) == 2 and len({s for _, s in stories}) == 1, stories
+    engine.dispose()
