@@ -39,3 +39,41 @@ def test_the_quick_soak_holds_every_check(pg_schemas: object, tmp_path: Path) ->
         assert rows[check].endswith("| yes |"), rows[check]
     assert any(check.startswith("memory worker-") for check in rows)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+def _runs_db(tmp_path: Path, runs: list[tuple[str, float, float, str | None]]) -> str:
+    """A database holding ``runs``: (site, started, finished, verdict), as epoch seconds."""
+    from datetime import UTC, datetime
+
+    from congdoan.storage.db import make_engine, session_factory, upgrade
+    from congdoan.storage.models import CrawlRun
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with session_factory(engine).begin() as session:
+        for site, started, finished, verdict in runs:
+            session.add(CrawlRun(site=site, status="ok", new=8, verdict=verdict,
+                                 started_at=datetime.fromtimestamp(started, UTC),
+                                 finished_at=datetime.fromtimestamp(finished, UTC)))
+    engine.dispose()
+    return url
+
+
+def test_a_crawl_that_began_while_the_portal_was_away_and_ended_after_it_came_back_may_be_healthy(
+        tmp_path: Path) -> None:
+    """Found by a red quick soak: the away portal's crawl began in the window, its first
+    pages were retried until the portal came back, and it read the portal whole and was
+    judged healthy, which the soak had counted as a miss."""
+    from bench.soak.checks import health
+
+    broken = {"away": [1000.0, 1100.0], "theme": [1050.0, None]}
+    straddling = _runs_db(tmp_path, [("away", 1090, 1110, "healthy"),
+                                     ("theme", 1060, 1070, "degraded")])
+    (row,) = health(straddling, broken)
+    assert row[2], row
+    (tmp_path / "runs.sqlite3").unlink()
+    inside = _runs_db(tmp_path, [("away", 1010, 1020, "healthy"),
+                                 ("theme", 1060, 1070, "degraded")])
+    (row,) = health(inside, broken)
+    assert not row[2], row  # a whole run against the away portal must be flagged
