@@ -120,7 +120,7 @@ def _reread(session: Session, document: Document, texts: list[tuple[str, str]],
             DocumentRelation.document_id == document.id))
     seen: set[tuple[str, str]] = set()
     effective = None
-    new: set[int] = set()
+    targets: set[int] = set()
     for source, text in texts:
         for rel in find_relations(text, own_code=document.code_normalized):
             if (rel.type, rel.target_code) in seen:
@@ -133,7 +133,7 @@ def _reread(session: Session, document: Document, texts: list[tuple[str, str]],
                 target_kind=rel.target_kind, target_date=on, scope=rel.scope,
                 sentence=rel.sentence, source=source, target_document_id=target))
             if target is not None:
-                new.add(target)
+                targets.add(target)
         effective = effective or find_effective(text)
     if state is None:
         state = DocumentStatus(document_id=document.id, status="in_force",
@@ -146,7 +146,7 @@ def _reread(session: Session, document: Document, texts: list[tuple[str, str]],
     state.effective_days = effective.days if effective else None
     state.effective_sentence = effective.sentence if effective else None
     session.flush()
-    return {i for i in old if i is not None} | new
+    return {i for i in old if i is not None} | targets
 
 
 def _resolve_incoming(session: Session, document: Document) -> set[int]:
