@@ -31,7 +31,8 @@ def worker(
     `interrupted`). A killed worker (even SIGKILL) loses nothing: each of its
     crawls stops itself the same way (killed if it takes longer than the kill
     grace), and its unfinished jobs go back on the queue when its heartbeat
-    stops (about a minute), then run again, resuming where they stopped.
+    stops (about a minute), then run again, resuming where they stopped (from
+    the start if a crawl had to be killed: its queue was never saved).
     Exit status: 0 when stopped, 2 when Redis or OCR is unavailable.
     """
     from redis.exceptions import RedisError
